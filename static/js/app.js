@@ -1,0 +1,18 @@
+// Small progressive enhancements. No inline scripts: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+  // A failed htmx request (network down, server error) tells the user instead of doing nothing.
+  document.addEventListener("htmx:sendError", function () {
+    var flash = document.getElementById("flash");
+    if (flash) {
+      flash.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "flash flash--error";
+      p.setAttribute("role", "alert");
+      p.textContent = document.documentElement.lang === "en"
+        ? "No connection. Check the network and try again."
+        : "网络未连接，请检查网络后重试。";
+      flash.appendChild(p);
+    }
+  });
+})();

@@ -1,0 +1,74 @@
+"""BranchKit: the sales tool of a bank branch. create_app() builds the application."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from webapp import config as config_module
+from webapp.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | None = None, **overrides) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("BRANCHKIT_INSTANCE", str(ROOT / "instance")),
+    )
+    app.config.from_object(config or config_module.Config)
+    app.config.update(overrides)
+    config_module.finalise(app)
+
+    if os.environ.get("BRANCHKIT_BEHIND_PROXY") == "1":
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from webapp import cli, errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp import i18n
+    from webapp.auth.access import enforce_access
+    from webapp.auth.services import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "webapp" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    # The access rule runs after Flask-Login has loaded the user.
+    app.before_request(enforce_access)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp import auth, customers, home, lobby
+    from webapp.auth import routes as _auth_routes  # noqa: F401
+    from webapp.customers import routes as _customers_routes  # noqa: F401
+    from webapp.home import routes as _home_routes  # noqa: F401
+    from webapp.lobby import routes as _lobby_routes  # noqa: F401
+
+    for package in (auth, home, customers, lobby):
+        app.register_blueprint(package.bp)

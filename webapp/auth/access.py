@@ -1,0 +1,115 @@
+"""Access rules and branch scoping, applied in one place for every route.
+
+Every view declares its rule with @public, @signed_in or @roles(...). A request to an
+endpoint without a rule is refused (fail closed) and a test walks the URL map so a new
+route cannot ship without one. Branch data is read through scoped() and get_or_404(),
+never filtered by hand in a view.
+"""
+
+from collections.abc import Callable, Iterable
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from webapp.auth.models import Branch, Role, Staff
+from webapp.extensions import db
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+# Endpoints registered by Flask itself rather than by our blueprints.
+FRAMEWORK_PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anyone, signed in or not."""
+    view.access_rule = PUBLIC
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    """Mark a view as open to any signed-in member of staff."""
+    view.access_rule = SIGNED_IN
+    return view
+
+
+def roles(*allowed: Role | Iterable[Role]) -> Callable[[Callable], Callable]:
+    """Mark a view as open only to signed-in staff holding one of the given roles."""
+    flat: set[Role] = set()
+    for item in allowed:
+        flat.update([item] if isinstance(item, Role) else item)
+
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = frozenset(flat)
+        return view
+
+    return decorate
+
+
+def rule_for(endpoint: str | None):
+    """The access rule declared for an endpoint, or None when it has none."""
+    if endpoint in FRAMEWORK_PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "access_rule", None)
+
+
+def enforce_access():
+    """before_request hook: apply the endpoint's rule, refusing endpoints without one."""
+    if request.endpoint is None:  # 404 and 405 are answered by their handlers
+        return None
+    rule = rule_for(request.endpoint)
+    if rule == PUBLIC:
+        return None
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule", request.endpoint)
+        abort(403)
+    if not current_user.is_authenticated:
+        return _ask_to_sign_in()
+    if rule != SIGNED_IN and current_user.role not in rule:
+        abort(403)
+    return None
+
+
+def _ask_to_sign_in():
+    """Send an anonymous visitor to the sign-in page, coming back afterwards."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") and request.method != "GET":
+        abort(401)
+    if request.headers.get("HX-Request"):
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = target
+        return response
+    if request.method != "GET":
+        abort(401)
+    return redirect(target)
+
+
+def visible_branch_ids(user: Staff) -> list[int]:
+    """The branches a user may see: their own, and for an administrator every branch below."""
+    if user.role != Role.ADMIN:
+        return [user.branch_id]
+    rows = db.session.execute(select(Branch.id, Branch.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for branch_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(branch_id)
+    seen, stack = [], [user.branch_id]
+    while stack:
+        branch_id = stack.pop()
+        seen.append(branch_id)
+        stack.extend(children.get(branch_id, []))
+    return seen
+
+
+def scoped(model, user: Staff | None = None) -> Select:
+    """A SELECT of `model` limited to the branches the user may see."""
+    user = user or current_user
+    return select(model).where(model.branch_id.in_(visible_branch_ids(user)))
+
+
+def get_or_404(model, ident: int, user: Staff | None = None):
+    """Load one branch-scoped row by id, answering 404 when it is another branch's."""
+    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row

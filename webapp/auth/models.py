@@ -1,0 +1,109 @@
+"""Branches, staff and their roles: the ground floor every other domain stands on."""
+
+import enum
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.extensions import db, enum_column
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (stored naive-UTC by SQLite)."""
+    return datetime.now(UTC)
+
+
+class Role(enum.StrEnum):
+    """The roles of DOMAIN.md; the value is stored, the label is shown."""
+
+    BRANCH_MANAGER = "branch_manager"
+    WEALTH_MANAGER = "wealth_manager"
+    RETAIL_AM = "retail_am"
+    CREDIT_AM = "credit_am"
+    CORPORATE_AM = "corporate_am"
+    LOBBY_MANAGER = "lobby_manager"
+    TELLER = "teller"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """The role's name in the user's language (the bank's own term in Chinese)."""
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.BRANCH_MANAGER: _l("Branch manager"),
+    Role.WEALTH_MANAGER: _l("Wealth manager"),
+    Role.RETAIL_AM: _l("Retail account manager"),
+    Role.CREDIT_AM: _l("Credit account manager"),
+    Role.CORPORATE_AM: _l("Corporate account manager"),
+    Role.LOBBY_MANAGER: _l("Lobby manager"),
+    Role.TELLER: _l("Teller"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+ACCOUNT_MANAGERS = frozenset({Role.RETAIL_AM, Role.CREDIT_AM, Role.CORPORATE_AM})
+SALES_ROLES = ACCOUNT_MANAGERS | {Role.WEALTH_MANAGER}
+ALL_ROLES = frozenset(Role)
+
+
+class Branch(db.Model):
+    """A branch (网点); a branch with children is a region the administrator oversees."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped["Branch | None"] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.code}>"
+
+
+class Staff(UserMixin, db.Model):
+    """A member of staff who signs in; belongs to exactly one branch."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(60), default="")
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changing it signs the person out everywhere (it is part of the session id).
+    session_token: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    branch: Mapped[Branch] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password, never the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def role_label(self) -> str:
+        """The role's name in the user's language."""
+        return self.role.label
+
+    def __repr__(self) -> str:
+        return f"<Staff {self.username}>"

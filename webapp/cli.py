@@ -1,0 +1,41 @@
+"""Command-line commands: `flask --app webapp demo-data`."""
+
+import click
+from flask import Flask
+
+from webapp import demo
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no branch yet.")
+@click.option(
+    "--scale",
+    type=click.Choice(["small"]),
+    default="small",
+    show_default=True,
+    help="small: the demo region with two branches.",
+)
+def demo_data(if_empty: bool, scale: str) -> None:
+    """Load the demo region, branches, staff and customers."""
+    if not demo.database_is_empty():
+        if if_empty:
+            click.echo("Demo data: the database already has data; nothing loaded.")
+            return
+        raise click.ClickException(
+            "The database already has data; demo-data loads only into an empty one."
+        )
+    made = demo.load_demo()
+    click.echo(
+        f"Demo data loaded: {made['branches']} branches, {made['staff']} staff, "
+        f"{made['customers']} customers."
+    )
+    click.echo(
+        f"Sign in with any of: {', '.join(u for u, *_ in demo.DEMO_STAFF)}, admin "
+        f"(second branch: {', '.join(u for u, *_ in demo.SECOND_BRANCH_STAFF)})"
+    )
+    click.echo(f"Password for all: {demo.DEMO_PASSWORD}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(demo_data)

@@ -1,0 +1,85 @@
+"""Figures for the home pages, computed in SQL and branch-scoped."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from webapp.auth.access import visible_branch_ids
+from webapp.auth.models import Branch, Staff, utcnow
+from webapp.customers.models import Customer
+from webapp.extensions import db
+
+
+def week_start(now: datetime | None = None) -> datetime:
+    """Midnight (UTC, naive as stored) of the Monday of the current week."""
+    now = now or utcnow()
+    monday = now - timedelta(days=now.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+def branch_figures(user: Staff) -> dict:
+    """Customer counts for the user's branches: total, new this week, by channel."""
+    in_scope = Customer.branch_id.in_(visible_branch_ids(user))
+    total, new_this_week = db.session.execute(
+        select(
+            func.count(Customer.id),
+            func.count(Customer.id).filter(Customer.created_at >= week_start()),
+        ).where(in_scope)
+    ).one()
+    by_channel = db.session.execute(
+        select(Customer.acquired_via, func.count(Customer.id))
+        .where(in_scope)
+        .group_by(Customer.acquired_via)
+        .order_by(func.count(Customer.id).desc())
+    ).all()
+    return {"total": total, "new_this_week": new_this_week, "by_channel": by_channel}
+
+
+def staff_with_customer_counts(user: Staff):
+    """The active staff of the user's branches, each with the number of customers they own."""
+    counts = (
+        select(Customer.owner_id, func.count(Customer.id).label("n"))
+        .group_by(Customer.owner_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Staff, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.owner_id == Staff.id)
+        .where(Staff.branch_id.in_(visible_branch_ids(user)), Staff.active.is_(True))
+        .order_by(Staff.role, Staff.name)
+    ).all()
+
+
+def region_overview(user: Staff):
+    """Each branch the user oversees, with its staff and customer counts."""
+    staff_counts = (
+        select(Staff.branch_id, func.count(Staff.id).label("n"))
+        .group_by(Staff.branch_id)
+        .subquery()
+    )
+    customer_counts = (
+        select(Customer.branch_id, func.count(Customer.id).label("n"))
+        .group_by(Customer.branch_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Branch, func.coalesce(staff_counts.c.n, 0), func.coalesce(customer_counts.c.n, 0))
+        .outerjoin(staff_counts, staff_counts.c.branch_id == Branch.id)
+        .outerjoin(customer_counts, customer_counts.c.branch_id == Branch.id)
+        .where(Branch.id.in_(visible_branch_ids(user)))
+        .order_by(Branch.code)
+    ).all()
+
+
+def my_recent_customers(user: Staff, limit: int = 5):
+    """The customers the user owns, most recently updated first."""
+    return (
+        db.session.execute(
+            select(Customer)
+            .where(Customer.owner_id == user.id, Customer.branch_id == user.branch_id)
+            .order_by(Customer.updated_at.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )

@@ -1,0 +1,68 @@
+"""Role homes (Today, branch dashboard, region), settings, and the health check."""
+
+from flask import jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.auth.access import public, roles, signed_in
+from webapp.auth.forms import LanguageForm
+from webapp.auth.models import ALL_ROLES, Role
+from webapp.auth.services import home_endpoint
+from webapp.extensions import db
+from webapp.home import bp, queries
+
+
+@bp.route("/")
+@public
+def index():
+    """Send the visitor to their role's home, or to sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(home_endpoint(current_user)))
+
+
+@bp.route("/today")
+@roles(ALL_ROLES - {Role.ADMIN})
+def today():
+    """The account manager's home: what today holds, thumb-first."""
+    return render_template(
+        "home/today.html", recent_customers=queries.my_recent_customers(current_user)
+    )
+
+
+@bp.route("/dashboard")
+@roles(Role.BRANCH_MANAGER)
+def dashboard():
+    """The branch manager's home: the branch at a glance."""
+    return render_template(
+        "home/dashboard.html",
+        figures=queries.branch_figures(current_user),
+        staff=queries.staff_with_customer_counts(current_user),
+    )
+
+
+@bp.route("/region")
+@roles(Role.ADMIN)
+def region():
+    """The administrator's home: every branch of the region."""
+    return render_template("home/region.html", branches=queries.region_overview(current_user))
+
+
+@bp.route("/me")
+@signed_in
+def me():
+    """Personal settings: language, and signing out."""
+    return render_template("home/me.html", language_form=LanguageForm(locale=current_user.locale))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """Health check for the load balancer: 200 when the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True)
