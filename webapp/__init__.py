@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from webapp import config as config_module
-from webapp.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from webapp import extensions as ext
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,20 +45,20 @@ def _init_extensions(app: Flask) -> None:
     from webapp.auth.access import enforce_access
     from webapp.auth.services import load_user
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    htmx.init_app(app)
-    limiter.init_app(app)
-    babel.init_app(
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    ext.csrf.init_app(app)
+    ext.htmx.init_app(app)
+    ext.limiter.init_app(app)
+    ext.babel.init_app(
         app,
         locale_selector=i18n.select_locale,
         default_translation_directories=str(ROOT / "webapp" / "translations"),
     )
-    login_manager.init_app(app)
-    login_manager.user_loader(load_user)
-    login_manager.login_view = "auth.login"
-    login_manager.session_protection = "basic"
+    ext.login_manager.init_app(app)
+    ext.login_manager.user_loader(load_user)
+    ext.login_manager.login_view = "auth.login"
+    ext.login_manager.session_protection = "basic"
     # The access rule runs after Flask-Login has loaded the user.
     app.before_request(enforce_access)
 

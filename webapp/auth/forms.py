@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -27,5 +27,5 @@ class LanguageForm(FlaskForm):
     """Choose the interface language."""
 
     locale = SelectField(
-        _l("Language"), choices=[("zh_CN", "简体中文"), ("en", "English")], validate_choice=True
+        _l("Language"), choices=[SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")], validate_choice=True
     )

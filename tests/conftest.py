@@ -1,0 +1,124 @@
+"""Fixtures: the app on SQLite and on a real PostgreSQL, a clean database per test, sign-in."""
+
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from tests import factories, postgres
+from tests.factories import make_branch, make_staff
+from webapp import create_app
+from webapp.auth.models import Role
+from webapp.config import TestConfig
+from webapp.extensions import db as _db
+from webapp.extensions import limiter
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the whole session, stopped at the end."""
+    if not postgres.available():
+        pytest.skip(f"PostgreSQL did not run: no server binaries in {postgres.PG_BIN}")
+    cluster = postgres.Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """Each database test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    return request.getfixturevalue("pg_cluster").create_database("branchkit_test")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application with its schema built by the migrations, as in production."""
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+    )
+    with app.app_context():
+        upgrade()
+    # No app context stays pushed: each request must get its own, as in production.
+    factories.APP = app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after each test. Query it inside `with app.app_context()`."""
+    yield _db
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with app.app_context(), _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own table names
+
+
+class Client:
+    """The Flask test client plus helpers that behave like a browser with a form."""
+
+    def __init__(self, flask_client):
+        self.raw = flask_client
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+    def csrf_token(self, page: str = "/login") -> str:
+        """The CSRF token a user would get from a page."""
+        html = self.raw.get(page).get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1) or match.group(2)
+
+    def post_form(self, url: str, data: dict, page: str | None = None, **kwargs):
+        """POST a form with the CSRF token taken from the page that shows it."""
+        data = {"csrf_token": self.csrf_token(page or url), **data}
+        return self.raw.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app, db):
+    """A test client on a clean database, with the sign-in throttle's counters reset."""
+    limiter.reset()
+    return Client(app.test_client())
+
+
+@pytest.fixture
+def branch(db):
+    """The branch most tests work in."""
+    return make_branch("陆家嘴支行")
+
+
+@pytest.fixture
+def login_as(client, branch):
+    """Sign the client in as a new member of staff with the given role (or as a given one)."""
+
+    def sign_in(role_or_staff=Role.RETAIL_AM, **fields):
+        staff = (
+            role_or_staff
+            if not isinstance(role_or_staff, Role)
+            else make_staff(role_or_staff, fields.pop("branch", branch), **fields)
+        )
+        with client.raw.session_transaction() as session:
+            session["_user_id"] = staff.get_id()
+            session["_fresh"] = True
+        return staff
+
+    return sign_in
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

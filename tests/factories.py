@@ -1,0 +1,66 @@
+"""Factories for branches, staff and customers (plain functions over the real models)."""
+
+import itertools
+from functools import cache
+
+from webapp.auth.models import Branch, Role, Staff
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.extensions import db
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test password
+_seq = itertools.count(1)
+APP = None  # set by the `app` fixture
+
+
+def _save(obj):
+    """Commit one new row in its own app context and return it loaded and detached."""
+    with APP.app_context():
+        db.session.add(obj)
+        db.session.commit()
+        db.session.refresh(obj)
+        return obj
+
+
+@cache
+def _password_hash() -> str:
+    probe = Staff()
+    probe.set_password(PASSWORD)
+    return probe.password_hash
+
+
+def make_branch(name: str | None = None, parent: Branch | None = None) -> Branch:
+    """A branch with a unique code."""
+    n = next(_seq)
+    branch = Branch(
+        code=f"T{n:04d}", name=name or f"测试支行{n}", parent_id=parent.id if parent else None
+    )
+    return _save(branch)
+
+
+def make_staff(role: Role, branch: Branch, **fields) -> Staff:
+    """A member of staff whose password is PASSWORD."""
+    n = next(_seq)
+    staff = Staff(
+        username=fields.pop("username", f"{role.value}{n}"),
+        name=fields.pop("name", f"员工{n}"),
+        role=role,
+        branch_id=branch.id,
+        password_hash=_password_hash(),
+        session_token=f"tok{n}",
+        **fields,
+    )
+    return _save(staff)
+
+
+def make_customer(branch: Branch, **fields) -> Customer:
+    """An individual customer with a unique mobile, unless told otherwise."""
+    n = next(_seq)
+    values = {
+        "kind": CustomerKind.INDIVIDUAL,
+        "name": f"客户{n}",
+        "mobile": f"139{n:08d}",
+        "acquired_via": Acquisition.LOBBY,
+    }
+    values.update(fields)
+    customer = Customer(branch_id=branch.id, **values)
+    return _save(customer)
