@@ -61,7 +61,7 @@ def db(app):
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own table names
+                conn.execute(text(f"DELETE FROM {table}"))
 
 
 class Client:

@@ -7,7 +7,7 @@ from webapp.auth.models import Branch, Role, Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.extensions import db
 
-PASSWORD = "correct horse battery"  # noqa: S105 - test password
+PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 APP = None  # set by the `app` fixture
 

@@ -40,9 +40,22 @@ class Cluster:
         """Create and start the cluster, listening on 127.0.0.1 only."""
         if self._as_postgres:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run(PG_BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self._run(
+            PG_BIN / "initdb",
+            "-D",
+            self.data,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        self._run(PG_BIN / "pg_ctl", "-D", self.data, "-w", "-l", self.dir / "log", "-o", options, "start")
+        self._run(
+            PG_BIN / "pg_ctl", "-D", self.data, "-w", "-l", self.dir / "log", "-o", options, "start"
+        )
         return self
 
     def create_database(self, name: str) -> str:

@@ -2,11 +2,13 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from webapp import demo
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no branch yet.")
 @click.option(
     "--scale",

@@ -52,9 +52,24 @@ def nav_items() -> list[dict]:
     return items
 
 
+def current_language() -> str:
+    """The interface language as the app names it: "zh_CN" or "en"."""
+    return "en" if get_locale().language == "en" else "zh_CN"
+
+
+def html_lang() -> str:
+    """The language tag for <html lang>."""
+    return "en" if current_language() == "en" else "zh-CN"
+
+
 def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
-    app.jinja_env.globals.update(nav_items=nav_items, now_local=utcnow, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        now_local=utcnow,
+        current_language=current_language,
+        html_lang=html_lang,
+    )
     app.jinja_env.filters["masked"] = mask_mobile
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["number"] = format_decimal

@@ -108,7 +108,7 @@ def test_next_takes_the_user_back_but_never_off_site(client, branch):
 
 
 def test_remember_me_sets_a_long_lived_http_only_cookie(client, branch):
-    """"Keep me signed in" gives a phone a remember cookie; without it there is none."""
+    """ "Keep me signed in" gives a phone a remember cookie; without it there is none."""
     staff = make_staff(Role.RETAIL_AM, branch)
     response = client.post_form(
         "/login", {"username": staff.username, "password": PASSWORD, "remember": "y"}
@@ -116,7 +116,7 @@ def test_remember_me_sets_a_long_lived_http_only_cookie(client, branch):
     cookies = response.headers.getlist("Set-Cookie")
     remember = [c for c in cookies if c.startswith("remember_token=")]
     assert remember and "HttpOnly" in remember[0] and "SameSite=Lax" in remember[0]
-    session_cookie = [c for c in cookies if c.startswith("session=")][0]
+    session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 

@@ -27,5 +27,7 @@ class LanguageForm(FlaskForm):
     """Choose the interface language."""
 
     locale = SelectField(
-        _l("Language"), choices=[SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")], validate_choice=True
+        _l("Language"),
+        choices=[SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")],
+        validate_choice=True,
     )

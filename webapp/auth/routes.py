@@ -23,13 +23,23 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_limit() -> str:
+def _failure_limit() -> str:
     return current_app.config["LOGIN_FAILURE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    return g.get("login_failed", False)
+
+
+# Only failures count: per username and address, and (looser) per address, since a whole
+# branch signs in from behind one address.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: g.get("login_failed", False))
-@limiter.limit("30 per 5 minutes", key_func=_remote, methods=["POST"])
+@limiter.limit(_failure_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_address_limit, key_func=_remote, methods=["POST"], deduct_when=_failed)
 @public
 def login():
     """Show the sign-in form and sign the member of staff in."""

@@ -1,0 +1,109 @@
+"""Browser tests: Playwright drives Debian's Chromium against the app served from a thread."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from webapp import create_app, demo
+from webapp.config import TestConfig
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/browser/ carries the `browser` marker."""
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched with the flags that work on these machines (DESIGN.md)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app with the demo data on a SQLite file, served on 127.0.0.1 from a thread."""
+    db_path = tmp_path_factory.mktemp("browser") / "branchkit.db"
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
+        LOGIN_ADDRESS_FAILURE_LIMIT="1000 per minute",
+    )
+    with app.app_context():
+        upgrade()
+        demo.load_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh phone-sized browser profile on the live server."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, request, shots):
+    """A page in the phone context; a failing test leaves a screenshot behind."""
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=shots / f"FAILED-{request.node.name}.png", full_page=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    """Where tests save their screenshots: test-results/ at the project root."""
+    folder = Path(__file__).resolve().parents[2] / "test-results"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
+    """Sign in through the real form."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
