@@ -1,5 +1,6 @@
 """BranchKit: the sales tool of a bank branch. create_app() builds the application."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -63,12 +64,17 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(enforce_access)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from webapp import auth, customers, home, lobby
-    from webapp.auth import routes as _auth_routes  # noqa: F401
-    from webapp.customers import routes as _customers_routes  # noqa: F401
-    from webapp.home import routes as _home_routes  # noqa: F401
-    from webapp.lobby import routes as _lobby_routes  # noqa: F401
+# One line per domain package; each has a blueprint `bp` in __init__ and views in routes.py.
+DOMAINS = (
+    "auth",
+    "home",
+    "customers",
+    "lobby",
+)
 
-    for package in (auth, home, customers, lobby):
+
+def _register_blueprints(app: Flask) -> None:
+    for name in DOMAINS:
+        package = importlib.import_module(f"webapp.{name}")
+        importlib.import_module(f"webapp.{name}.routes")  # the views attach to package.bp
         app.register_blueprint(package.bp)

@@ -5,6 +5,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp import demo
+from webapp.demo import org
 
 
 @click.command("demo-data")
@@ -27,13 +28,10 @@ def demo_data(if_empty: bool, scale: str) -> None:
             "The database already has data; demo-data loads only into an empty one."
         )
     made = demo.load_demo()
+    click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in made.items()) + ".")
     click.echo(
-        f"Demo data loaded: {made['branches']} branches, {made['staff']} staff, "
-        f"{made['customers']} customers."
-    )
-    click.echo(
-        f"Sign in with any of: {', '.join(u for u, *_ in demo.DEMO_STAFF)}, admin "
-        f"(second branch: {', '.join(u for u, *_ in demo.SECOND_BRANCH_STAFF)})"
+        f"Sign in with any of: {', '.join(u for u, *_ in org.HOME_STAFF)}, admin "
+        f"(second branch: {', '.join(u for u, *_ in org.SECOND_STAFF)})"
     )
     click.echo(f"Password for all: {demo.DEMO_PASSWORD}")
 
