@@ -70,6 +70,7 @@ DOMAINS = (
     "home",
     "customers",
     "lobby",
+    "sync",
 )
 
 

@@ -1,6 +1,9 @@
 // Small progressive enhancements. No inline scripts: the Content-Security-Policy forbids them.
 (function () {
   "use strict";
+  if ("serviceWorker" in navigator && document.body.dataset.signedIn === "1") {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  }
   // A failed htmx request (network down, server error) tells the user instead of doing nothing.
   document.addEventListener("htmx:sendError", function () {
     var flash = document.getElementById("flash");

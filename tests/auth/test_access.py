@@ -14,6 +14,7 @@ EXPECTED_PUBLIC = {
     "auth.language": "choosing the language before signing in",
     "home.index": "redirects to sign-in or to the role's home",
     "home.healthz": "the load balancer's health check",
+    "sync.service_worker": "the service worker script (it holds no data)",
 }
 
 

@@ -1,0 +1,87 @@
+"""The offline protocol, in one place for every offline-capable form (DESIGN.md "Offline").
+
+- Create: the form carries a `client_id` (a UUID made on the phone). The row stores it in a
+  UNIQUE column (OfflineRecordMixin). Replaying the same request returns the first row,
+  never a second one; the same id with a different payload is refused (ClientIdReused).
+- Edit: the form carries the `version` it was based on; a stale edit raises StaleVersion
+  (the view answers 409 with a page showing both versions).
+"""
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.extensions import db
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# Fields that differ between a first attempt and its replay without changing its meaning.
+IGNORED_FIELDS = frozenset({"csrf_token", "client_id", "queued_at"})
+
+
+class ClientIdReused(Exception):
+    """The same client_id arrived with a different payload: a client bug, never merged."""
+
+
+class StaleVersion(Exception):
+    """An edit was based on an older version than the one stored."""
+
+    def __init__(self, current, submitted_version: int):
+        super().__init__(f"stale edit: based on v{submitted_version}, stored v{current.version}")
+        self.current = current
+        self.submitted_version = submitted_version
+
+
+class OfflineRecordMixin:
+    """Columns for rows that may be created offline: the phone's id and a payload fingerprint."""
+
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+def new_client_id() -> str:
+    """A fresh client id, for forms rendered by the server."""
+    return str(uuid.uuid4())
+
+
+def is_client_id(value: str | None) -> bool:
+    """Whether the value looks like a UUID made by the page (lower-case, hyphenated)."""
+    return bool(value and UUID_RE.match(value))
+
+
+def fingerprint(payload: Mapping) -> str:
+    """A stable hash of a submitted form, ignoring the fields a replay may change."""
+    if hasattr(payload, "to_dict"):
+        payload = payload.to_dict(flat=False)
+    items = {k: v for k, v in payload.items() if k not in IGNORED_FIELDS}
+    encoded = json.dumps(items, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def find_replay(model, client_id: str, payload: Mapping):
+    """The row already created for this client_id, or None; refuse a reused id."""
+    row = db.session.scalar(select(model).where(model.client_id == client_id))
+    if row is not None and row.client_fingerprint not in (None, fingerprint(payload)):
+        raise ClientIdReused(client_id)
+    return row
+
+
+def stamp(row, client_id: str, payload: Mapping) -> None:
+    """Record the client id and payload fingerprint on a new row."""
+    row.client_id = client_id
+    row.client_fingerprint = fingerprint(payload)
+
+
+def check_version(row, submitted_version: int | str | None) -> None:
+    """Raise StaleVersion when the edit was based on an older version; else bump the version."""
+    try:
+        submitted = int(submitted_version)
+    except (TypeError, ValueError):
+        submitted = -1
+    if submitted != row.version:
+        raise StaleVersion(row, submitted)
+    row.version = row.version + 1
