@@ -47,6 +47,7 @@ def test_every_page_renders_for_each_role(app, client, demo, username):
     role = _sign_in(client, app, username)
     for endpoint, url in _page_urls(app):
         response = client.get(url)
+        response.close()
         with app.test_request_context():
             rule = rule_for(endpoint)
         allowed = rule == PUBLIC or rule == "signed_in" or role in rule

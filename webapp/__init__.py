@@ -1,6 +1,7 @@
 """BranchKit: the sales tool of a bank branch. create_app() builds the application."""
 
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -64,11 +65,13 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(enforce_access)
 
 
-# One line per domain package; each has a blueprint `bp` in __init__ and views in routes.py.
+# One line per domain package: its models are loaded, and its blueprint `bp` (from
+# __init__, with views in routes.py) registered when it has one.
 DOMAINS = (
     "auth",
     "home",
     "customers",
+    "sales",
     "lobby",
     "sync",
 )
@@ -77,5 +80,8 @@ DOMAINS = (
 def _register_blueprints(app: Flask) -> None:
     for name in DOMAINS:
         package = importlib.import_module(f"webapp.{name}")
-        importlib.import_module(f"webapp.{name}.routes")  # the views attach to package.bp
-        app.register_blueprint(package.bp)
+        if importlib.util.find_spec(f"webapp.{name}.models"):
+            importlib.import_module(f"webapp.{name}.models")
+        if hasattr(package, "bp"):
+            importlib.import_module(f"webapp.{name}.routes")  # the views attach to package.bp
+            app.register_blueprint(package.bp)

@@ -1,4 +1,8 @@
-"""Each role's home page, the health check and the personal settings page."""
+"""Each role's home page, the health check and the personal settings page.
+
+Other domains add a panel to Today without touching the view: a fragment endpoint of their
+own, loaded lazily by one `<section hx-get=... hx-trigger="load">` line in home/today.html.
+"""
 
 from flask import Blueprint
 
