@@ -10,6 +10,12 @@ from blinker import Namespace
 
 events = Namespace()
 
+# The Referral sender has: id, branch_id, receiver_id, referrer (Staff, .name), customer
+# (Customer, .name, .masked_mobile), need_label (str, translated), created_at (naive UTC),
+# and the endpoint "referrals.detail" takes referral_id. The Appointment sender has: id,
+# branch_id, staff_id (who meets), customer (Customer), starts_at (naive UTC), place (str),
+# and the endpoint "appointments.detail" takes appointment_id.
+
 # sender: Referral; kwargs: none. A referral was sent to its receiver.
 referral_sent = events.signal("referral-sent")
 # sender: Referral; kwargs: none. A referral stayed unaccepted past the branch's limit.
