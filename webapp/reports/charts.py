@@ -17,11 +17,13 @@ def bar_chart(title: str, rows: list[tuple[str, list[float]]], series: list[str]
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         "<desc>"
-        + escape(
-            "; ".join(
-                f"{label}: "
-                + ", ".join(f"{s} {v:,.0f}{unit}" for s, v in zip(series, values, strict=True))
-                for label, values in rows
+        + str(
+            escape(
+                "; ".join(
+                    f"{label}: "
+                    + ", ".join(f"{s} {v:,.0f}{unit}" for s, v in zip(series, values, strict=True))
+                    for label, values in rows
+                )
             )
         )
         + "</desc>",
@@ -64,7 +66,11 @@ def line_chart(title: str, labels: list[str], values: list[float], unit: str = "
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         "<desc>"
-        + escape("; ".join(f"{lab}: {v:,.0f}{unit}" for lab, v in zip(labels, values, strict=True)))
+        + str(
+            escape(
+                "; ".join(f"{lab}: {v:,.0f}{unit}" for lab, v in zip(labels, values, strict=True))
+            )
+        )
         + "</desc>",
         '<polyline class="chart__line" points="'
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
