@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from tests.conftest import text_of
 from tests.factories import make_customer, make_sale, make_staff
-from webapp.auth.models import Role, utcnow
+from webapp.auth.models import Role
 from webapp.coaching import queries
 from webapp.coaching.models import Commitment, HuddleKind, HuddleNote
+from webapp.coaching.periods import today
 from webapp.coaching.services import save_commitment
 
 MONDAY = date(2026, 11, 2)
@@ -92,7 +93,7 @@ def test_staff_enter_their_own_commitment(app, db, branch, client, login_as):
     assert response.status_code == 200
     with app.app_context():
         row = db.session.scalar(select(Commitment).where(Commitment.staff_id == teller.id))
-        assert (row.day, row.referrals, row.sales, row.appointments) == (utcnow().date(), 4, 2, 1)
+        assert (row.day, row.referrals, row.sales, row.appointments) == (today(), 4, 2, 1)
 
 
 def test_bad_commitment_numbers_get_messages_beside_the_fields(app, db, branch, client, login_as):
@@ -111,7 +112,9 @@ def test_bad_commitment_numbers_get_messages_beside_the_fields(app, db, branch, 
 def test_commitment_form_starts_from_what_was_carried_over(app, db, branch, client, login_as):
     """Yesterday's shortfall is shown and pre-filled in today's commitment."""
     person = login_as(Role.RETAIL_AM, locale="en")
-    _commit(app, person, utcnow().date() - timedelta(days=1), sales=2, calls=4)
+    with app.app_context():
+        yesterday = today() - timedelta(days=1)
+    _commit(app, person, yesterday, sales=2, calls=4)
     response = client.get("/coaching/commitment")
     page = text_of(response)
     assert "Carried over" in page and "short by 2" in page
@@ -147,3 +150,14 @@ def test_huddles_are_the_managers_and_commitments_the_staffs(app, db, branch, cl
     assert client.get("/coaching/huddles/nightly").status_code == 404
     login_as(Role.ADMIN)
     assert client.get("/coaching/huddles/evening").status_code == 403
+
+
+def test_days_are_the_branchs_days(app, db, branch):
+    """A sale at 23:30 in Shanghai counts on that day; one at 00:30 on the next."""
+    person = make_staff(Role.RETAIL_AM, branch)
+    customer = make_customer(branch)
+    make_sale(branch, person, customer, 100, sold_at=datetime(2026, 11, 2, 15, 30))  # 23:30 +08
+    make_sale(branch, person, customer, 100, sold_at=datetime(2026, 11, 2, 16, 30))  # 00:30 +08
+    with app.app_context():
+        assert len(queries.successes(branch.id, MONDAY)) == 1
+        assert len(queries.successes(branch.id, MONDAY + timedelta(days=1))) == 1

@@ -1,13 +1,28 @@
-"""Days, weeks and months as the rhythm uses them (naive UTC, as the records are stored)."""
+"""Days, weeks and months as the branch lives them: in the branch's time zone
+(BABEL_DEFAULT_TIMEZONE, Asia/Shanghai), converted to naive UTC to query the records."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from webapp.auth.models import utcnow
 
 
+def branch_zone() -> ZoneInfo:
+    """The time zone the branch works in."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+
+
 def today() -> date:
-    """Today's date."""
-    return utcnow().date()
+    """Today's date at the branch."""
+    return utcnow().astimezone(branch_zone()).date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The branch's midnight starting `day`, as the naive UTC datetime the records store."""
+    local = datetime.combine(day, time(), tzinfo=branch_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def monday(day: date) -> date:
@@ -31,8 +46,8 @@ def previous_month(first: date) -> date:
 
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Half-open datetime bounds [start 00:00, end 00:00) for date columns stored as datetimes."""
-    return datetime.combine(start, time()), datetime.combine(end, time())
+    """Half-open bounds [start 00:00, end 00:00) at the branch, as naive UTC datetimes."""
+    return local_midnight_utc(start), local_midnight_utc(end)
 
 
 def parse_month(text: str | None) -> date:

@@ -19,6 +19,7 @@ from webapp.coaching.models import (
     Target,
 )
 from webapp.coaching.periods import monday, month_start, previous_month
+from webapp.coaching.periods import today as branch_today
 from webapp.extensions import db
 from webapp.sales.models import CreditRole, ProductCategory, Sale
 from webapp.sales.services import record_sale
@@ -69,10 +70,10 @@ PLAN_ACTIONS = (
 
 def load(ctx) -> None:
     """Make the rhythm's history for the demo branch and a little for the second one."""
-    today = ctx.now.date()
+    today = branch_today()
     if db.session.scalar(select(func.count(Sale.id))) == 0:
-        _sales(ctx, "home", per_day=0.8)
-        _sales(ctx, "second", per_day=0.5)
+        _sales(ctx, "home", today, per_day=0.8)
+        _sales(ctx, "second", today, per_day=0.5)
         db.session.flush()
     for key in ("home", "second"):
         _targets(ctx, key, month_start(today))
@@ -82,7 +83,7 @@ def load(ctx) -> None:
     _action_plans(ctx, today)
 
 
-def _sales(ctx, key: str, per_day: float) -> None:
+def _sales(ctx, key: str, today: date, per_day: float) -> None:
     """About `per_day` sales per salesperson per day over eight weeks; a third referred."""
     branch = ctx.branches[key]
     sellers = ctx.staff_of(key, *SALES_ROLES)
@@ -90,12 +91,13 @@ def _sales(ctx, key: str, per_day: float) -> None:
     customers = [c for c in ctx.customers[key]]
     made = 0
     for days_ago in range(56, -1, -1):
-        day = ctx.now.date() - timedelta(days=days_ago)
+        day = today - timedelta(days=days_ago)
         for seller in sellers:
             if ctx.rng.random() > per_day:
                 continue
             category = ctx.rng.choice(FOCUS[seller.role])
             name, low, high = ctx.rng.choice(PRODUCTS[category])
+            # 09:00-17:59 at the branch (UTC+8), stored as naive UTC.
             sold_at = datetime.combine(day, time(1 + ctx.rng.randint(0, 8), ctx.rng.randint(0, 59)))
             if sold_at > ctx.now:
                 sold_at = ctx.now - timedelta(minutes=ctx.rng.randint(1, 60))
@@ -131,7 +133,7 @@ def _targets(ctx, key: str, month: date) -> None:
     for person in ctx.staff_of(key, *SALES_ROLES, Role.TELLER, Role.LOBBY_MANAGER):
         cells = {NEW_CUSTOMERS: ctx.rng.randint(4, 12), REFERRALS: ctx.rng.randint(5, 20)}
         for category in FOCUS.get(person.role, ()):
-            cells[category.value] = ctx.rng.randint(30, 120) * 10_000 * 100
+            cells[category.value] = ctx.rng.randint(150, 450) * 10_000 * 100
         for metric, value in cells.items():
             db.session.add(
                 Target(
