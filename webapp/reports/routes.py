@@ -9,7 +9,14 @@ from flask_login import current_user
 from webapp.auth.access import roles
 from webapp.auth.models import Role
 from webapp.coaching.models import COUNT_METRICS, metric_label
-from webapp.coaching.periods import monday, next_month, parse_day, parse_month, previous_month
+from webapp.coaching.periods import (
+    monday,
+    next_month,
+    parse_day,
+    parse_month,
+    previous_month,
+    today,
+)
 from webapp.coaching.queries import progress as progress_table
 from webapp.reports import bp, charts, queries
 from webapp.reports.xlsx import monthly_workbook
@@ -35,7 +42,9 @@ def progress():
 @roles(Role.BRANCH_MANAGER)
 def weekly():
     """The weekly meeting (周例会): the week against the last, the best, the wobbling."""
-    week = monday(parse_day(request.args.get("week")))
+    # The meeting reviews the last full week unless another is asked for.
+    asked = request.args.get("week")
+    week = monday(parse_day(asked)) if asked else monday(today()) - timedelta(days=7)
     return render_template(
         "reports/weekly.html",
         week=week,
