@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.coaching import metrics
@@ -216,6 +217,7 @@ def plan_items(staff_id: int, week: date) -> list[PlanItem]:
     return list(
         db.session.scalars(
             select(PlanItem)
+            .options(selectinload(PlanItem.customer))
             .where(PlanItem.staff_id == staff_id, PlanItem.week == week)
             .order_by(PlanItem.due_on, PlanItem.id)
         )
@@ -323,6 +325,7 @@ def open_action_plans(branch_id: int) -> list[ActionPlan]:
     return list(
         db.session.scalars(
             select(ActionPlan)
+            .options(selectinload(ActionPlan.owner))
             .where(ActionPlan.branch_id == branch_id, ActionPlan.status != PlanStatus.CLOSED)
             .order_by(ActionPlan.due_on)
         )

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.auth.access import get_or_404, roles, signed_in
 from webapp.auth.models import SALES_ROLES, Role, Staff
@@ -40,7 +41,6 @@ from webapp.coaching.periods import (
 )
 from webapp.customers.models import Customer
 from webapp.extensions import db
-from webapp.htmx import is_fragment
 from webapp.reports.charts import line_chart
 
 MANAGER = Role.BRANCH_MANAGER
@@ -267,6 +267,7 @@ def action_plans():
         return redirect(url_for("coaching.action_plans"))
     plans = db.session.scalars(
         select(ActionPlan)
+        .options(selectinload(ActionPlan.owner))
         .where(ActionPlan.branch_id == current_user.branch_id)
         .order_by(ActionPlan.status == PlanStatus.CLOSED, ActionPlan.due_on.desc())
     ).all()
@@ -288,5 +289,4 @@ def action_plan(plan_id: int):
         db.session.commit()
         flash(_("Action plan updated."), "ok")
         return redirect(url_for("coaching.action_plans"))
-    template = "coaching/_plan_form.html" if is_fragment() else "coaching/action_plan.html"
-    return render_template(template, plan=plan, form=form)
+    return render_template("coaching/action_plan.html", plan=plan, form=form)
