@@ -2,7 +2,7 @@
 
 from markupsafe import Markup, escape
 
-WIDTH, BAR_H, GAP, LABEL_W = 640, 16, 10, 150
+WIDTH, BAR_H, GAP, LABEL_W = 640, 20, 10, 130
 
 
 def bar_chart(title: str, rows: list[tuple[str, list[float]]], series: list[str], unit: str = ""):
@@ -11,7 +11,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[float]]], series: list[str]
     biggest = max((v for _, values in rows for v in values), default=0) or 1
     group_h = BAR_H * len(series) + GAP
     height = group_h * len(rows) + 28
-    plot_w = WIDTH - LABEL_W - 70
+    plot_w = WIDTH - LABEL_W - 110
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
@@ -31,7 +31,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[float]]], series: list[str]
     for i, name in enumerate(series):
         x = LABEL_W + i * 140
         parts.append(f'<rect class="chart__s{i}" x="{x}" y="4" width="12" height="12"/>')
-        parts.append(f'<text x="{x + 16}" y="14" class="chart__legend">{escape(name)}</text>')
+        parts.append(f'<text x="{x + 16}" y="15" class="chart__legend">{escape(name)}</text>')
     for r, (label, values) in enumerate(rows):
         top = 28 + r * group_h
         parts.append(
