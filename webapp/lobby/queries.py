@@ -8,7 +8,12 @@ from webapp.extensions import db
 from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, VisitState
 
-BOARD_ORDER = {VisitState.WAITING: 0, VisitState.REFERRED: 1, VisitState.SERVING: 2, VisitState.DONE: 3}
+BOARD_ORDER = {
+    VisitState.WAITING: 0,
+    VisitState.REFERRED: 1,
+    VisitState.SERVING: 2,
+    VisitState.DONE: 3,
+}
 
 
 def todays_board(user) -> list[CheckIn]:
@@ -16,7 +21,11 @@ def todays_board(user) -> list[CheckIn]:
     start, end = clock.day_bounds(clock.local_date())
     rows = db.session.scalars(
         scoped(CheckIn, user)
-        .where(CheckIn.branch_id == user.branch_id, CheckIn.created_at >= start, CheckIn.created_at < end)
+        .where(
+            CheckIn.branch_id == user.branch_id,
+            CheckIn.created_at >= start,
+            CheckIn.created_at < end,
+        )
         .options(selectinload(CheckIn.customer), selectinload(CheckIn.served_by))
         .order_by(CheckIn.created_at)
     ).all()

@@ -35,7 +35,9 @@ def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate
         "result": result,
         "rules": rules,
         "duplicate": duplicate,
-        "chosen": db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None,
+        "chosen": db.session.get(Customer, form.customer_id.data)
+        if form.customer_id.data
+        else None,
         "simple_products": referral_criteria.simple_products(criteria),
     }
 
@@ -92,7 +94,10 @@ def check_in():
         customer = _chosen_customer(form)
     except DuplicateCustomer as duplicate:
         form.new_mobile.errors.append(
-            _("This mobile belongs to %(name)s: they are selected below.", name=duplicate.existing.name)
+            _(
+                "This mobile belongs to %(name)s: they are selected below.",
+                name=duplicate.existing.name,
+            )
         )
         form.customer_id.data = duplicate.existing.id
         db.session.rollback()
@@ -124,7 +129,9 @@ def check_in():
     db.session.commit()
     if not is_fragment():
         if rules:
-            return redirect(url_for("referrals.new", check_in=visit.id, hot=int(form.clear_intent.data)))
+            return redirect(
+                url_for("referrals.new", check_in=visit.id, hot=int(form.clear_intent.data))
+            )
         return redirect(url_for("lobby.board"))
     response = render_template(
         "lobby/_check_in.html", **_panel(_new_form(), result=visit, rules=rules)

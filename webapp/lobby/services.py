@@ -48,7 +48,11 @@ def check_in_visitor(
         created_at=clock.now_naive(),
     )
     if desk is Desk.COUNTER:  # the teller who enters it is already serving the customer
-        visit.state, visit.served_by_id, visit.served_at = VisitState.SERVING, staff.id, visit.created_at
+        visit.state, visit.served_by_id, visit.served_at = (
+            VisitState.SERVING,
+            staff.id,
+            visit.created_at,
+        )
     db.session.add(visit)
     if commit:
         db.session.commit()

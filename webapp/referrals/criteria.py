@@ -124,18 +124,21 @@ def add_months(day: date, months: int) -> date:
 
 
 def ensure_policy(branch_id: int, start: date) -> list[SplitPhase]:
-    """Give a branch without a policy the seed's three phases: 80%, 60%, then 50%."""
+    """Give a branch without a policy the seed's three phases: 80%, 60%, then 50%.
+
+    Phase names are data the manager may choose; the defaults use the bank's own words.
+    """
     existing = phases(branch_id)
     if existing:
         return existing
     second = add_months(start, 3)
     third = add_months(start, 6)
     rows = [
-        SplitPhase(branch_id=branch_id, name=str(_l("Phase 1")), starts_on=start,
+        SplitPhase(branch_id=branch_id, name="第一阶段", starts_on=start,
                    ends_on=second - timedelta(days=1), referrer_bp=8000),
-        SplitPhase(branch_id=branch_id, name=str(_l("Phase 2")), starts_on=second,
+        SplitPhase(branch_id=branch_id, name="第二阶段", starts_on=second,
                    ends_on=third - timedelta(days=1), referrer_bp=6000),
-        SplitPhase(branch_id=branch_id, name=str(_l("Phase 3")), starts_on=third,
+        SplitPhase(branch_id=branch_id, name="第三阶段", starts_on=third,
                    ends_on=None, referrer_bp=5000),
     ]  # fmt: skip
     db.session.add_all(rows)

@@ -136,6 +136,6 @@ class PhaseForm(FlaskForm):
         places=2,
         validators=[
             InputRequired(_l("Enter the share.")),
-            NumberRange(min=0, max=100, message=_l("The referrer's share must be between 0 and 100%.")),
+            NumberRange(min=0, max=100, message=_l("Enter a share from 0 to 100.")),
         ],
     )  # fmt: skip

@@ -45,7 +45,9 @@ class Rule(enum.StrEnum):
 
 
 RULE_LABELS = {
-    Rule.LARGE_TRANSACTION: _l("Single deposit, withdrawal, transfer or remittance at the threshold"),
+    Rule.LARGE_TRANSACTION: _l(
+        "Single deposit, withdrawal, transfer or remittance at the threshold"
+    ),
     Rule.FEATURED_INTEREST: _l("Interest in a featured product"),
     Rule.ACCOUNT_FLOW: _l("Six-month account flow at the threshold"),
     Rule.CLEAR_INTENT: _l("Clear intent after a one-line pitch"),

@@ -43,9 +43,7 @@ def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
     ).all()
     result = [(s, "out" if out else "serving" if busy else "free") for s, out, busy in rows]
     # Wealth managers first (they take most referrals), then by status.
-    return sorted(
-        result, key=lambda r: (r[0].role is not Role.WEALTH_MANAGER, STATUS_ORDER[r[1]])
-    )
+    return sorted(result, key=lambda r: (r[0].role is not Role.WEALTH_MANAGER, STATUS_ORDER[r[1]]))
 
 
 def waiting_for(staff: Staff) -> list[Referral]:
@@ -63,7 +61,9 @@ def referral_list(user: Staff, which: str = "mine", limit: int = 100) -> list[Re
     """Referrals for the list: mine (sent or received), overdue, credit to allocate, or all."""
     query = scoped(Referral, user)
     if which == "overdue":
-        query = query.where(Referral.state == State.REFERRED, Referral.overdue_flagged_at.is_not(None))
+        query = query.where(
+            Referral.state == State.REFERRED, Referral.overdue_flagged_at.is_not(None)
+        )
     elif which == "credit":
         query = query.where(Referral.credit_state == CreditState.PENDING)
     elif which != "all" or user.role not in (Role.BRANCH_MANAGER, Role.ADMIN):
@@ -112,9 +112,12 @@ def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
     branch = Referral.branch_id == branch_id
 
     def count_by(column, *where):
-        return select(column.label("staff_id"), func.count(Referral.id).label("n")).where(
-            branch, *where
-        ).group_by(column).subquery()
+        return (
+            select(column.label("staff_id"), func.count(Referral.id).label("n"))
+            .where(branch, *where)
+            .group_by(column)
+            .subquery()
+        )
 
     given = count_by(Referral.referrer_id, in_period)
     received = count_by(Referral.receiver_id, in_period)

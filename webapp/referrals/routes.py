@@ -9,12 +9,10 @@ from sqlalchemy import select
 
 from webapp.auth.access import get_or_404, roles, signed_in
 from webapp.auth.models import ALL_ROLES, Role, Staff
-from webapp.customers.models import Customer
+from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.queries import search_customers
 from webapp.customers.services import DuplicateCustomer, create_customer
-from webapp.customers.models import Acquisition, CustomerKind
 from webapp.extensions import db
-from webapp.htmx import is_fragment
 from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import bp, queries, services
@@ -90,9 +88,13 @@ def _proposal(visit: CheckIn | None, hot: bool):
 @roles(STAFF_ROLES)
 def new():
     """Refer a customer to a colleague: who is free, the rule met, hot, or a callback."""
-    check_in_id = request.values.get("check_in", type=int) or request.form.get("check_in_id", type=int)
+    check_in_id = request.values.get("check_in", type=int) or request.form.get(
+        "check_in_id", type=int
+    )
     visit = get_or_404(CheckIn, check_in_id) if check_in_id else None
-    receivers = [r for r in queries.receiver_statuses(current_user.branch_id) if r[0].id != current_user.id]
+    receivers = [
+        r for r in queries.receiver_statuses(current_user.branch_id) if r[0].id != current_user.id
+    ]
     form = ReferForm(receivers=receivers)
     if request.method == "GET":
         form.hot.data = request.args.get("hot") == "1"
@@ -105,7 +107,9 @@ def new():
         try:
             customer = _customer_for_referral(form)
             if customer is None:
-                form.new_name.errors = [_("Choose the customer or enter a new one: the receiver needs a name.")]
+                form.new_name.errors = [
+                    _("Choose the customer or enter a new one: the receiver needs a name.")
+                ]
                 raise _Stop
             rules = _proposal(visit, form.hot.data)
             referral = services.create_referral(
@@ -118,14 +122,21 @@ def new():
                 note=form.note.data or "",
                 check_in=visit,
                 callback_contact=form.callback_contact.data or "",
-                callback_at=clock.local_to_utc(form.callback_at.data) if form.callback_at.data else None,
+                callback_at=clock.local_to_utc(form.callback_at.data)
+                if form.callback_at.data
+                else None,
                 allow_busy=form.allow_busy.data,
             )
             flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
             return redirect(url_for("referrals.detail", referral_id=referral.id))
         except DuplicateCustomer as duplicate:
             db.session.rollback()
-            form.new_mobile.errors = [_("This mobile belongs to %(name)s: they are selected below.", name=duplicate.existing.name)]
+            form.new_mobile.errors = [
+                _(
+                    "This mobile belongs to %(name)s: they are selected below.",
+                    name=duplicate.existing.name,
+                )
+            ]
             form.customer_id.data = duplicate.existing.id
         except services.ReceiverBusy as busy:
             db.session.rollback()
@@ -183,7 +194,9 @@ def external():
             return redirect(url_for("referrals.detail", referral_id=referral.id))
         except DuplicateCustomer as duplicate:
             db.session.rollback()
-            form.mobile.errors = [_("This mobile belongs to %(name)s already.", name=duplicate.existing.name)]
+            form.mobile.errors = [
+                _("This mobile belongs to %(name)s already.", name=duplicate.existing.name)
+            ]
         except services.ReferralError as refused:
             db.session.rollback()
             _error(form, refused)
@@ -193,19 +206,27 @@ def external():
 def _detail_context(referral: Referral, **forms) -> dict:
     sale = db.session.get(Sale, referral.sale_id) if referral.sale_id else None
     lines, open_bp = (
-        services.fixed_and_open(referral) if referral.credit_state is CreditState.PENDING else ([], 0)
+        services.fixed_and_open(referral)
+        if referral.credit_state is CreditState.PENDING
+        else ([], 0)
     )
     staff = {}
     if referral.credit_state is CreditState.PENDING:
         staff = {
             s.id: s
             for s in db.session.scalars(
-                select(Staff).where(Staff.branch_id == referral.branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
+                select(Staff).where(
+                    Staff.branch_id == referral.branch_id,
+                    Staff.active.is_(True),
+                    Staff.role != Role.ADMIN,
+                )
             )
         }
     reassign = ReassignForm(formdata=None)
     reassign.receiver_id.choices = [
-        (s.id, s.name) for s, _st in queries.receiver_statuses(referral.branch_id) if s.id != referral.receiver_id
+        (s.id, s.name)
+        for s, _st in queries.receiver_statuses(referral.branch_id)
+        if s.id != referral.receiver_id
     ]
     context = {
         "referral": referral,
@@ -215,7 +236,9 @@ def _detail_context(referral: Referral, **forms) -> dict:
         "reassign_form": reassign,
         "fixed_lines": lines,
         "open_bp": open_bp,
-        "open_case": services.open_case(referral) if referral.credit_state is CreditState.PENDING else "",
+        "open_case": services.open_case(referral)
+        if referral.credit_state is CreditState.PENDING
+        else "",
         "branch_staff": staff,
         "phase": policy.phase_on(referral.branch_id, referral.referred_on),
         "accept_minutes": policy.criteria_for(referral.branch_id).accept_minutes,
@@ -268,7 +291,9 @@ def act(referral_id: int, action: str):
                 services.dispute(referral, current_user, form.reason.data)
         elif action == "reassign":
             _manager_only()
-            services.reassign(referral, current_user, _branch_staff(request.form.get("receiver_id", type=int)))
+            services.reassign(
+                referral, current_user, _branch_staff(request.form.get("receiver_id", type=int))
+            )
         else:
             abort(404)
     except services.ReferralError as refused:
@@ -361,7 +386,11 @@ def ledger():
     if period not in ("day", "week", "month"):
         period = "day"
     try:
-        day = clock.date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else clock.local_date()
+        day = (
+            clock.date.fromisoformat(request.args.get("date", ""))
+            if request.args.get("date")
+            else clock.local_date()
+        )
     except ValueError:
         day = clock.local_date()
     start, end = queries.period_bounds(period, day)

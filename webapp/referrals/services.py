@@ -77,9 +77,13 @@ def check_receiver(referrer: Staff, receiver: Staff | None) -> Staff:
     if receiver.branch_id != referrer.branch_id:
         raise ReferralError(_l("The receiver works in another branch."), "receiver_id")
     if receiver.id == referrer.id:
-        raise ReferralError(_l("Refer the customer to a colleague, not to yourself."), "receiver_id")
+        raise ReferralError(
+            _l("Refer the customer to a colleague, not to yourself."), "receiver_id"
+        )
     if receiver.role not in RECEIVER_ROLES:
-        raise ReferralError(_l("%(name)s does not take referrals.", name=receiver.name), "receiver_id")
+        raise ReferralError(
+            _l("%(name)s does not take referrals.", name=receiver.name), "receiver_id"
+        )
     return receiver
 
 
@@ -330,7 +334,9 @@ def allocate(referral: Referral, manager: Staff, shares: dict[int, int], reason:
         raise ReferralError(_l("Each share must be between 0 and 100%."), "shares")
     if sum(shares.values()) != open_bp:
         raise ReferralError(
-            _l("The shares must add up to the open %(share)s exactly.", share=f"{open_bp / 100:g}%"),
+            _l(
+                "The shares must add up to the open %(share)s exactly.", share=f"{open_bp / 100:g}%"
+            ),
             "shares",
         )
     staff = {s.id: s for s in db.session.scalars(select(Staff).where(Staff.id.in_(shares)))}
