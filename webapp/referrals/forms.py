@@ -128,7 +128,9 @@ class CriteriaForm(FlaskForm):
 class PhaseForm(FlaskForm):
     """A new phase of the split policy."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=60)])
+    name = StringField(
+        _l("Phase name"), validators=[DataRequired(_l("Enter a name.")), Length(max=60)]
+    )
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter a date."))])
     ends_on = DateField(_l("Ends on (empty: open-ended)"), validators=[Optional()])
     referrer_share = DecimalField(

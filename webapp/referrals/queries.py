@@ -177,10 +177,22 @@ def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
     return [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(row))) for row in rows]
 
 
-def ledger_totals(rows: list[LedgerRow]) -> dict[str, int]:
-    """The branch line of the ledger: referrals given, accepted, won, value and credit."""
+def ledger_totals(branch_id: int, start: date, end: date, rows: list[LedgerRow]) -> dict[str, int]:
+    """The branch line of the ledger: referrals given, accepted, won and their value (each
+    referral counted once, however many people took part), and the credit earned."""
+    since, until = clock.day_bounds(start, end)
+    won, value = db.session.execute(
+        select(func.count(Referral.id), func.coalesce(func.sum(Referral.won_amount_fen), 0)).where(
+            Referral.branch_id == branch_id,
+            Referral.state == State.WON,
+            Referral.closed_at >= since,
+            Referral.closed_at < until,
+        )
+    ).one()
     return {
         "given": sum(r.given for r in rows),
         "accepted": sum(r.accepted for r in rows),
+        "won": int(won),
+        "value_fen": int(value),
         "credit_fen": sum(r.credit_fen for r in rows),
     }

@@ -397,7 +397,7 @@ def ledger():
     rows = queries.ledger(current_user.branch_id, start, end)
     return render_template(
         "referrals/ledger.html", rows=rows, period=period, day=day, start=start, end=end,
-        totals=queries.ledger_totals(rows),
+        totals=queries.ledger_totals(current_user.branch_id, start, end, rows),
     )  # fmt: skip
 
 
