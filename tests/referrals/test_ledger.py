@@ -80,7 +80,9 @@ def test_ledger_page_and_today_panel(app, db, client, login_as, team):
     today = client.get("/today").get_data(as_text=True)
     assert 'hx-get="/referrals/today-panel"' in today
     login_as(_staff(app, team.wealth2))
-    assert "钱多多" not in text_of(client.get("/referrals/today-panel"))
+    assert "钱多多" not in text_of(
+        client.get("/referrals/today-panel", headers={"HX-Request": "true"})
+    )
 
 
 def test_only_the_manager_allocates(app, db, client, login_as, team):

@@ -280,3 +280,36 @@ def _staff(app, staff_id):
         staff = db.session.get(Staff, staff_id)
         db.session.expunge(staff)
         return staff
+
+
+def test_manager_reassigns_an_overdue_referral_and_the_credit_then_waits(app, db, team, received):
+    """Reassigned: the new receiver is told, accepts, wins; the manager settles the credit."""
+    with app.test_request_context():
+        from webapp.referrals import criteria as policy
+        from webapp.referrals.models import CreditState
+        from webapp.sales.models import ProductCategory
+
+        policy.ensure_policy(team.get("manager").branch_id, clock_today() - timedelta(days=1))
+        referral = refer(team)
+        with pytest.raises(services.ReferralError):
+            services.reassign(referral, team.get("manager"), team.get("wealth"))
+        services.reassign(referral, team.get("manager"), team.get("wealth2"))
+        assert referral.receiver_id == team.wealth2 and referral.reassigned
+        services.accept(referral, team.get("wealth2"))
+        services.win(
+            referral,
+            team.get("wealth2"),
+            category=ProductCategory.FUND,
+            product="基金",
+            amount_fen=1_000_00,
+        )
+        assert referral.credit_state is CreditState.PENDING
+        assert [e.action for e in referral.events][-3:] == ["accepted", "won", "credit_pending"]
+    assert [n for n, _ in received] == ["referral-sent", "referral-sent", "referral-accepted"]
+
+
+def clock_today():
+    """The branch-local date today."""
+    from webapp.lobby.clock import local_date
+
+    return local_date()

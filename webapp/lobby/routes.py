@@ -60,6 +60,8 @@ def board():
 @roles(LOBBY_ROLES)
 def rows():
     """The board's rows only, polled by the tablet (overdue referrals are flagged on the way)."""
+    if not is_fragment():
+        return redirect(url_for("lobby.board"))
     referral_services.flag_overdue(current_user.branch_id)
     return render_template("lobby/_rows.html", **_board_context())
 

@@ -13,6 +13,7 @@ from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.queries import search_customers
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
+from webapp.htmx import is_fragment
 from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import bp, queries, services
@@ -47,6 +48,8 @@ def _error(form, exc: services.ReferralError | policy.PolicyError) -> None:
 def customer_options():
     """Customers matching the last four digits of the mobile or the name, as radio chips."""
     term = request.args.get("q", "").strip()
+    if not is_fragment():
+        return redirect(url_for("customers.index", q=term))
     customers = db.session.scalars(search_customers(term, limit=8)).all() if term else []
     return render_template(
         "lobby/_customer_options.html",
@@ -359,6 +362,8 @@ def allocate(referral_id: int):
 @roles(STAFF_ROLES)
 def today_panel():
     """Today's panel: referrals waiting for my acceptance (loaded lazily by the Today page)."""
+    if not is_fragment():
+        return redirect(url_for("home.today"))
     presence = db.session.get(services.Presence, current_user.id)
     return render_template(
         "referrals/_today_panel.html",
