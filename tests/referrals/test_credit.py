@@ -231,3 +231,14 @@ def test_policy_page_is_the_managers_and_shows_errors_beside_fields(
         follow_redirects=True,
     )
     assert "第四阶段" in text_of(good) and "45%" in text_of(good)
+
+
+def test_allocation_form_offers_only_the_open_share_holders(app, db, client, login_as, team):
+    """Two referrers: the seller's share is fixed, so only the referrers get an input."""
+    with app.test_request_context():
+        referral_id = _won(team, date(2026, 2, 1), second_referrer=team.get("teller")).id
+    login_as(_staff(app, team.manager))
+    html = client.get(f"/referrals/{referral_id}").get_data(as_text=True)
+    assert f'name="share_{team.lobby}"' in html and f'name="share_{team.teller}"' in html
+    assert f'name="share_{team.wealth}"' not in html
+    assert "两位同事共同推荐了该客户" in text_of(client.get(f"/referrals/{referral_id}"))

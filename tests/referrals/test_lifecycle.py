@@ -240,6 +240,8 @@ def test_external_referral_records_the_introducer_on_the_new_customer(
             customer.introduced_by == "商会李会长" and customer.acquired_via is Acquisition.REFERRAL
         )
         assert db.session.scalar(select(func.count(Referral.id))) == 1
+        customer_id = customer.id
+    assert "引荐人 商会李会长" in text_of(client.get(f"/customers/{customer_id}"))
 
 
 def test_receiver_list_shows_free_serving_and_out(app, db, client, login_as, team):
