@@ -1,5 +1,7 @@
 """Lobby check-in on the tablet, the board fragment, the counter, and access."""
 
+import re
+
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
@@ -138,3 +140,13 @@ def test_lobby_is_closed_to_sellers_and_other_branches(app, db, client, login_as
         client.post_form(f"/lobby/check-ins/{theirs}/serve", {}, page="/lobby/").status_code == 404
     )
     assert "卡" not in text_of(client.get("/lobby/rows", headers=HX))
+
+
+def test_clear_intent_at_check_in_proposes_a_hot_referral(client, login_as):
+    """Said yes to a one-line pitch: even an enquiry is proposed, and the link refers it hot."""
+    login_as(Role.LOBBY_MANAGER)
+    response = _check_in(client, {"first_need": "enquiry", "clear_intent": "y"}, headers=HX)
+    assert "一句话营销后意向明确" in text_of(response)
+    assert "hot=1" in response.get_data(as_text=True)
+    form = client.get("/referrals/new?check_in=1&hot=1").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="hot"', form)
