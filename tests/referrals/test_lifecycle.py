@@ -315,3 +315,19 @@ def clock_today():
     from webapp.lobby.clock import local_date
 
     return local_date()
+
+
+def test_overdue_shows_on_the_managers_panel_and_the_cron_command_flags_it(
+    app, db, client, login_as, team, received
+):
+    """`flask referrals flag-overdue` sends the signal; the manager's Today panel lists it."""
+    with app.test_request_context():
+        referral = refer(team)
+        referral.created_at -= timedelta(minutes=30)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["referrals", "flag-overdue"])
+    assert result.exit_code == 0 and "1 referral(s) newly overdue" in result.output
+    assert [n for n, _ in received] == ["referral-sent", "referral-overdue"]
+    login_as(_staff(app, team.manager))
+    panel = text_of(client.get("/referrals/today-panel", headers={"HX-Request": "true"}))
+    assert "超时未接收" in panel and "钱多多" in panel

@@ -365,14 +365,34 @@ def today_panel():
     if not is_fragment():
         return redirect(url_for("home.today"))
     presence = db.session.get(services.Presence, current_user.id)
+    overdue = []
+    if current_user.role is MANAGER:
+        services.flag_overdue(current_user.branch_id)
+        overdue = queries.referral_list(current_user, "overdue", limit=10)
     return render_template(
         "referrals/_today_panel.html",
+        overdue=overdue,
         inbox=queries.waiting_for(current_user),
         out=bool(presence and presence.out),
         receives=current_user.role in services.RECEIVER_ROLES,
         accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,
         now=clock.now_naive(),
     )
+
+
+@bp.cli.command("flag-overdue")
+def flag_overdue_command() -> None:
+    """Flag every branch's referrals not accepted in time (run it from cron every minute)."""
+    import click
+    from flask import current_app
+
+    from webapp.auth.models import Branch
+
+    branch_ids = db.session.scalars(select(Branch.id)).all()
+    # Listeners build links with url_for and translate labels: give them a request context.
+    with current_app.test_request_context():
+        late = sum(len(services.flag_overdue(branch_id)) for branch_id in branch_ids)
+    click.echo(f"{late} referral(s) newly overdue.")
 
 
 @bp.route("/presence", methods=["POST"])
