@@ -150,3 +150,14 @@ def test_clear_intent_at_check_in_proposes_a_hot_referral(client, login_as):
     assert "hot=1" in response.get_data(as_text=True)
     form = client.get("/referrals/new?check_in=1&hot=1").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*name="hot"', form)
+
+
+def test_searching_again_keeps_the_customer_already_chosen(client, login_as, branch):
+    """The chosen customer stays selected while the lobby manager searches for another."""
+    chosen = make_customer(branch, name="已选客户")
+    make_customer(branch, name="别的客户", mobile="13700005678")
+    login_as(Role.LOBBY_MANAGER)
+    html = client.get(f"/referrals/customers?q=5678&customer_id={chosen.id}", headers=HX).get_data(
+        as_text=True
+    )
+    assert f'value="{chosen.id}" checked' in html and "别的客户" in html

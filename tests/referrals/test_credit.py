@@ -242,3 +242,19 @@ def test_allocation_form_offers_only_the_open_share_holders(app, db, client, log
     assert f'name="share_{team.lobby}"' in html and f'name="share_{team.teller}"' in html
     assert f'name="share_{team.wealth}"' not in html
     assert "两位同事共同推荐了该客户" in text_of(client.get(f"/referrals/{referral_id}"))
+
+
+def test_removing_an_applied_phase_on_the_page_is_refused_with_a_message(
+    app, db, client, login_as, team
+):
+    """The manager sees why: add a new phase instead; the phase stays."""
+    with app.test_request_context():
+        _won(team, date(2026, 9, 1))
+        third_id = policy.phases(team.get("manager").branch_id)[-1].id
+    login_as(_staff(app, team.manager))
+    page = client.post_form(
+        f"/referrals/policy/{third_id}/delete", {}, page="/referrals/policy", follow_redirects=True
+    )
+    assert "请新增阶段" in text_of(page) and "已使用" in text_of(page)
+    with app.app_context():
+        assert db.session.get(SplitPhase, third_id) is not None

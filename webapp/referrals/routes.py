@@ -51,11 +51,12 @@ def customer_options():
     if not is_fragment():
         return redirect(url_for("customers.index", q=term))
     customers = db.session.scalars(search_customers(term, limit=8)).all() if term else []
+    chosen_id = request.args.get("customer_id", type=int)
     return render_template(
         "lobby/_customer_options.html",
         customers=customers,
         term=term,
-        chosen=None,
+        chosen=get_or_404(Customer, chosen_id) if chosen_id else None,
         hide_anonymous=request.args.get("anonymous") == "0",
     )
 
