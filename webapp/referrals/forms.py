@@ -1,5 +1,6 @@
 """Referral forms: refer, external referral, outcomes, manager's allocation, criteria, phases."""
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -141,3 +142,12 @@ class PhaseForm(FlaskForm):
             NumberRange(min=0, max=100, message=_l("Enter a share from 0 to 100.")),
         ],
     )  # fmt: skip
+
+
+def attach_error(form, exc) -> None:
+    """Put a refused change's message beside its field (or at the top of the form)."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None:
+        target.errors = [*target.errors, str(exc.message)]
+    else:
+        flash(str(exc.message), "error")

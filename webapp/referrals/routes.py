@@ -19,28 +19,18 @@ from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
 from webapp.referrals.forms import (
-    CriteriaForm,
     ExternalReferralForm,
-    PhaseForm,
     ReasonForm,
     ReassignForm,
     ReferForm,
     WinForm,
+    attach_error,
 )
-from webapp.referrals.models import EVENT_LABELS, CreditState, Referral, SplitPhase, State
+from webapp.referrals.models import EVENT_LABELS, CreditState, Referral, State
 from webapp.sales.models import ProductCategory, Sale
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
-
-
-def _error(form, exc: services.ReferralError | policy.PolicyError) -> None:
-    """Put a refused change's message beside its field (or at the top of the form)."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None:
-        target.errors = [*target.errors, str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 @bp.route("/customers")
@@ -144,11 +134,11 @@ def new():
             form.customer_id.data = duplicate.existing.id
         except services.ReceiverBusy as busy:
             db.session.rollback()
-            _error(form, busy)
+            attach_error(form, busy)
             free_alternatives = busy.free
         except services.ReferralError as refused:
             db.session.rollback()
-            _error(form, refused)
+            attach_error(form, refused)
         except _Stop:
             db.session.rollback()
     chosen = db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None
@@ -203,7 +193,7 @@ def external():
             ]
         except services.ReferralError as refused:
             db.session.rollback()
-            _error(form, refused)
+            attach_error(form, refused)
     return render_template("referrals/external.html", form=form, receivers=receivers)
 
 
@@ -304,7 +294,7 @@ def act(referral_id: int, action: str):
         db.session.rollback()
         target = forms.get("win_form") or forms.get("reason_form")
         if target is not None:
-            _error(target, refused)
+            attach_error(target, refused)
         else:
             flash(str(refused.message), "error")
         return render_template("referrals/detail.html", **_detail_context(referral, **forms))
@@ -381,119 +371,6 @@ def today_panel():
     )
 
 
-@bp.cli.command("flag-overdue")
-def flag_overdue_command() -> None:
-    """Flag every branch's referrals not accepted in time (run it from cron every minute)."""
-    import click
-    from flask import current_app
-
-    from webapp.auth.models import Branch
-
-    branch_ids = db.session.scalars(select(Branch.id)).all()
-    # Listeners build links with url_for and translate labels: give them a request context.
-    with current_app.test_request_context():
-        late = sum(len(services.flag_overdue(branch_id)) for branch_id in branch_ids)
-    click.echo(f"{late} referral(s) newly overdue.")
-
-
-@bp.route("/presence", methods=["POST"])
-@roles(services.RECEIVER_ROLES)
-def presence():
-    """Say I am out in the field, or back (the referral form shows it to referrers)."""
-    services.set_presence(current_user, request.form.get("out") == "1")
-    return redirect(request.referrer or url_for("home.today"))
-
-
-@bp.route("/ledger")
-@roles(STAFF_ROLES)
-def ledger():
-    """The referral ledger per person for a day, week or month of the branch."""
-    period = request.args.get("period", "day")
-    if period not in ("day", "week", "month"):
-        period = "day"
-    try:
-        day = (
-            clock.date.fromisoformat(request.args.get("date", ""))
-            if request.args.get("date")
-            else clock.local_date()
-        )
-    except ValueError:
-        day = clock.local_date()
-    start, end = queries.period_bounds(period, day)
-    rows = queries.ledger(current_user.branch_id, start, end)
-    return render_template(
-        "referrals/ledger.html", rows=rows, period=period, day=day, start=start, end=end,
-        totals=queries.ledger_totals(current_user.branch_id, start, end, rows),
-    )  # fmt: skip
-
-
-@bp.route("/criteria", methods=["GET", "POST"])
-@roles(MANAGER)
-def criteria():
-    """The branch's referral criteria (转介标准): the branch manager sets them."""
-    current = policy.criteria_for(current_user.branch_id)
-    form = CriteriaForm(
-        obj=current,
-        large_transaction_yuan=current.large_transaction_fen // 100,
-        account_flow_yuan=current.account_flow_fen // 100,
-    )
-    if request.method == "POST" and form.validate():
-        try:
-            policy.update_criteria(
-                current, current_user,
-                large_transaction_on=form.large_transaction_on.data,
-                large_transaction_fen=form.large_transaction_yuan.data * 100,
-                featured_interest_on=form.featured_interest_on.data,
-                account_flow_on=form.account_flow_on.data,
-                account_flow_fen=form.account_flow_yuan.data * 100,
-                simple_products=(form.simple_products.data or "").strip(),
-                accept_minutes=form.accept_minutes.data,
-            )  # fmt: skip
-            flash(_("Referral criteria saved."), "ok")
-            return redirect(url_for("referrals.criteria"))
-        except policy.PolicyError as refused:
-            db.session.rollback()
-            _error(form, refused)
-    db.session.commit()
-    return render_template("referrals/criteria.html", form=form)
-
-
-@bp.route("/policy", methods=["GET", "POST"])
-@roles(MANAGER)
-def split_policy():
-    """The credit split policy in dated phases; applied phases stay as they are."""
-    form = PhaseForm()
-    if request.method == "POST" and form.validate():
-        try:
-            policy.add_phase(
-                branch_id=current_user.branch_id, staff=current_user, name=form.name.data,
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                referrer_bp=int(form.referrer_share.data * 100),
-            )  # fmt: skip
-            flash(_("Phase added."), "ok")
-            return redirect(url_for("referrals.split_policy"))
-        except policy.PolicyError as refused:
-            db.session.rollback()
-            if refused.field == "referrer_share":
-                form.referrer_share.errors = [*form.referrer_share.errors, str(refused.message)]
-            else:
-                _error(form, refused)
-    phases = policy.phases(current_user.branch_id)
-    return render_template(
-        "referrals/policy.html", form=form, phases=phases,
-        applied={p.id for p in phases if policy.is_applied(p)},
-    )  # fmt: skip
-
-
-@bp.route("/policy/<int:phase_id>/delete", methods=["POST"])
-@roles(MANAGER)
-def delete_phase(phase_id: int):
-    """Remove the last phase when no referral was settled under it."""
-    phase = get_or_404(SplitPhase, phase_id)
-    try:
-        policy.delete_phase(phase)
-        flash(_("Phase removed."), "ok")
-    except policy.PolicyError as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
-    return redirect(url_for("referrals.split_policy"))
+# The branch-level views (ledger, criteria, policy, presence) live beside these; importing
+# the module attaches them to the same blueprint.
+from webapp.referrals import routes_branch  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""lobby check-ins, referrals, criteria, split phases
+"""lobby check-ins, referral criteria, split phases, referrals and their history
 
 Revision ID: 49b50cbf08b7
 Revises: e2733a501426
