@@ -59,6 +59,42 @@ def load(ctx) -> None:
         criteria_for(branch.id)
         _history(ctx, key, per_day=(8, 16) if key == "home" else (3, 6))
         _external(ctx, key, 6 if key == "home" else 2)
+    _allocate_one(ctx)
+
+
+def _allocate_one(ctx) -> None:
+    """The manager has already settled one two-referrer case by hand (CreditRole.MANUAL)."""
+    home = ctx.branches["home"]
+    referral = (
+        db.session.query(Referral)
+        .filter_by(branch_id=home.id, credit_state=CreditState.PENDING)
+        .order_by(Referral.id)
+        .first()
+    )
+    if referral is None:
+        return
+    phase = _phase_for(referral.branch_id, referral.referred_on)
+    half = phase.referrer_bp // 2
+    sale = record_sale(
+        branch_id=referral.branch_id, customer_id=referral.customer_id,
+        seller_id=referral.receiver_id, category=ProductCategory(referral.won_category),
+        product_name=referral.won_product, amount_fen=referral.won_amount_fen,
+        source=SaleSource.REFERRAL, source_id=referral.id, sold_at=referral.closed_at,
+        credit=[(referral.receiver_id, CreditRole.SELLER, phase.seller_bp),
+                (referral.referrer_id, CreditRole.MANUAL, phase.referrer_bp - half),
+                (referral.second_referrer_id, CreditRole.MANUAL, half)],
+    )  # fmt: skip
+    reason = "两人同时发现客户需求，按参与度平分推荐人份额"
+    for line in sale.credit_lines:
+        if line.role is CreditRole.MANUAL:
+            line.reason = reason
+    db.session.flush()
+    referral.sale_id, referral.phase_id = sale.id, phase.id
+    referral.credit_state = CreditState.SETTLED
+    manager = ctx.staff["manager"]
+    db.session.add(ReferralEvent(referral_id=referral.id, at=referral.closed_at + timedelta(hours=20),
+                                 by_id=manager.id, action="allocated", from_state="won", to_state="won",
+                                 note=reason))  # fmt: skip
 
 
 def _phase_for(branch_id: int, day):
@@ -153,10 +189,10 @@ def _referral(
         state=State.REFERRED,
     )  # fmt: skip
     events = [("referred", "", State.REFERRED, at, referrer)]
-    if days_ago == 0 and rng.random() < 0.5:
+    if days_ago == 0 and rng.random() < 0.75:
         if visit is not None:
             visit.state, visit.done_at = VisitState.REFERRED, None
-        if rng.random() < 0.4:  # a callback for the customer in a hurry
+        if rng.random() < 0.5:  # a callback for the customer in a hurry
             referral.callback_requested = True
             referral.callback_contact = customer.masked_mobile
             referral.callback_at = ctx.now + timedelta(days=1, hours=rng.randint(0, 4))
