@@ -17,8 +17,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.lobby.models import AmountBand, Need
 
-NEED_CHOICES = [(n.value, n.label) for n in Need]
-
 
 def need_choices():
     """The need chips in the user's language."""

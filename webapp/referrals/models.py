@@ -7,12 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import SALES_ROLES, Role, Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.lobby.models import Need
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
+# Who may receive a referral: the salespeople and the branch manager.
+RECEIVER_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 
 
 class ReferralCriteria(db.Model):

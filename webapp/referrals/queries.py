@@ -11,8 +11,7 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, VisitState
-from webapp.referrals.models import CreditState, Presence, Referral, State
-from webapp.referrals.services import RECEIVER_ROLES
+from webapp.referrals.models import RECEIVER_ROLES, CreditState, Presence, Referral, State
 from webapp.sales.models import CreditLine, Sale, SaleSource
 
 # The people a list row shows, loaded in one query each rather than one per row.

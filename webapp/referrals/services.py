@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp import signals
-from webapp.auth.models import SALES_ROLES, Role, Staff
+from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import create_customer
 from webapp.extensions import db
@@ -15,6 +15,7 @@ from webapp.lobby import services as lobby_services
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import criteria as policy
 from webapp.referrals.models import (
+    RECEIVER_ROLES,
     CreditState,
     Kind,
     Presence,
@@ -23,10 +24,10 @@ from webapp.referrals.models import (
     Rule,
     State,
 )
+from webapp.referrals.queries import receiver_statuses
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 from webapp.sales.services import record_sale
 
-RECEIVER_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 # Which states each state may move on to (won and lost also straight from accepted).
 NEXT_STATES = {
     State.REFERRED: {State.ACCEPTED, State.DECLINED},
@@ -108,8 +109,6 @@ def create_referral(
 
     The receiver is told through the `referral_sent` signal before the commit.
     """
-    from webapp.referrals.queries import receiver_statuses
-
     check_receiver(referrer, receiver)
     if customer.branch_id != referrer.branch_id:
         raise ReferralError(_l("The customer belongs to another branch."), "customer_id")
