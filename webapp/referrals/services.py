@@ -126,6 +126,9 @@ def create_referral(
         status = next((s for staff, s in statuses if staff.id == receiver.id), "free")
         if status != "free":
             free = [s for s, st in statuses if st == "free" and s.id != referrer.id]
+            free.sort(
+                key=lambda s: s.role is not receiver.role
+            )  # a colleague in the same role first
             raise ReceiverBusy(receiver, status, free)
     now = clock.now_naive()
     referral = Referral(
