@@ -331,3 +331,27 @@ def test_overdue_shows_on_the_managers_panel_and_the_cron_command_flags_it(
     login_as(_staff(app, team.manager))
     panel = text_of(client.get("/referrals/today-panel", headers={"HX-Request": "true"}))
     assert "超时未接收" in panel and "钱多多" in panel
+
+
+def test_unknown_actions_are_not_found_and_bad_outcome_input_stays_on_the_page(
+    app, db, client, login_as, team
+):
+    """A made-up action is 404; a won form without an amount shows the message beside it."""
+    with app.test_request_context():
+        referral = refer(team)
+        services.accept(referral, team.get("wealth"))
+        referral_id = referral.id
+    login_as(_staff(app, team.wealth))
+    page = f"/referrals/{referral_id}"
+    assert client.post_form(f"/referrals/{referral_id}/explode", {}, page=page).status_code == 404
+    response = client.post_form(
+        f"/referrals/{referral_id}/won",
+        {"category": "fund", "product": "基金定投", "amount": ""},
+        page=page,
+    )
+    assert response.status_code == 200 and "请输入金额" in text_of(response)
+    assert 'value="基金定投"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Referral, referral_id).state is State.ACCEPTED
+    login_as(_staff(app, team.lobby))
+    assert client.post_form("/lobby/check-ins/1/explode", {}, page="/lobby/").status_code == 404
