@@ -73,6 +73,7 @@ DOMAINS = (
     "customers",
     "sales",
     "lobby",
+    "referrals",
     "sync",
     "coaching",
     "reports",

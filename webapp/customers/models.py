@@ -62,6 +62,8 @@ class Customer(db.Model):
     mobile: Mapped[str | None] = mapped_column(String(11))
     credit_code: Mapped[str | None] = mapped_column(String(18))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # External referrals (外部引见): the customer or centre of influence who introduced them.
+    introduced_by: Mapped[str | None] = mapped_column(String(120))
     acquired_via: Mapped[Acquisition] = mapped_column(
         enum_column(Acquisition), default=Acquisition.EXISTING
     )

@@ -21,6 +21,7 @@ STEPS = (
     "org",
     "customers",
     "coaching",
+    "referrals",
 )
 
 

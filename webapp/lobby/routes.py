@@ -1,16 +1,157 @@
-"""Lobby views for the lobby manager's tablet."""
+"""Lobby views for the lobby manager's tablet and the teller's counter."""
 
-from flask import render_template
+from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from webapp.auth.access import roles
+from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
-from webapp.lobby import bp
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.services import DuplicateCustomer, create_customer
+from webapp.extensions import db
+from webapp.htmx import is_fragment
+from webapp.lobby import bp, queries, services
+from webapp.lobby.forms import CheckInForm
+from webapp.lobby.models import AmountBand, CheckIn, Desk, Need
+from webapp.referrals import criteria as referral_criteria
+from webapp.referrals import services as referral_services
 
 LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
+
+
+def _board_context() -> dict:
+    visits = queries.todays_board(current_user)
+    return {
+        "visits": visits,
+        "referrals": queries.open_referral_ids([v.id for v in visits]),
+        "minutes_waited": queries.minutes_waited,
+    }
+
+
+def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
+    criteria = referral_criteria.criteria_for(current_user.branch_id)
+    return {
+        "form": form,
+        "result": result,
+        "rules": rules,
+        "duplicate": duplicate,
+        "chosen": db.session.get(Customer, form.customer_id.data)
+        if form.customer_id.data
+        else None,
+        "simple_products": referral_criteria.simple_products(criteria),
+    }
+
+
+def _new_form() -> CheckInForm:
+    form = CheckInForm(formdata=None)
+    form.desk.data = Desk.COUNTER.value if current_user.role is Role.TELLER else Desk.LOBBY.value
+    return form
 
 
 @bp.route("/")
 @roles(LOBBY_ROLES)
 def board():
-    """The lobby manager's home: find the walk-in customer fast."""
-    return render_template("lobby/board.html")
+    """The lobby manager's home: check a walk-in in with a few taps; today's board beside it."""
+    db.session.commit()  # criteria defaults created on first use
+    return render_template("lobby/board.html", **_panel(_new_form()), **_board_context())
+
+
+@bp.route("/rows")
+@roles(LOBBY_ROLES)
+def rows():
+    """The board's rows only, polled by the tablet (overdue referrals are flagged on the way)."""
+    if not is_fragment():
+        return redirect(url_for("lobby.board"))
+    referral_services.flag_overdue(current_user.branch_id)
+    return render_template("lobby/_rows.html", **_board_context())
+
+
+def _chosen_customer(form) -> Customer | None:
+    """The existing customer picked, or a new one created from name + mobile."""
+    if form.customer_id.data:
+        return get_or_404(Customer, form.customer_id.data)
+    if form.new_name.data and form.new_name.data.strip():
+        return create_customer(
+            branch_id=current_user.branch_id,
+            kind=CustomerKind.INDIVIDUAL,
+            name=form.new_name.data,
+            mobile=form.new_mobile.data or None,
+            owner_id=None,
+            acquired_via=Acquisition.LOBBY,
+            commit=False,
+        )
+    return None
+
+
+@bp.route("/check-ins", methods=["POST"])
+@roles(LOBBY_ROLES)
+def check_in():
+    """Record the walk-in; propose a referral when the branch's criteria are met."""
+    form = CheckInForm()
+    template = "lobby/_check_in.html" if is_fragment() else "lobby/board.html"
+    extra = {} if is_fragment() else _board_context()
+    if not form.validate():
+        return render_template(template, **_panel(form), **extra)
+    try:
+        customer = _chosen_customer(form)
+    except DuplicateCustomer as duplicate:
+        form.new_mobile.errors.append(
+            _(
+                "This mobile belongs to %(name)s: they are selected below.",
+                name=duplicate.existing.name,
+            )
+        )
+        form.customer_id.data = duplicate.existing.id
+        db.session.rollback()
+        return render_template(template, **_panel(form, duplicate=duplicate.existing), **extra)
+    first = Need(form.first_need.data)
+    others = [Need(v) for v in form.other_needs.data or []]
+    visit = services.check_in_visitor(
+        staff=current_user,
+        first_need=first,
+        other_needs=others,
+        customer_id=customer.id if customer else None,
+        amount_band=AmountBand(form.amount_band.data) if form.amount_band.data else None,
+        amount_fen=form.amount_yuan.data * 100 if form.amount_yuan.data else None,
+        flow_fen=form.flow_yuan.data * 100 if form.flow_yuan.data is not None else None,
+        note=form.note.data or "",
+        desk=Desk.COUNTER if form.desk.data == Desk.COUNTER.value else Desk.LOBBY,
+        commit=False,
+    )
+    db.session.flush()
+    facts = referral_criteria.Facts(
+        needs=tuple(visit.needs),
+        amount_fen=visit.deciding_amount_fen,
+        flow_fen=visit.flow_fen,
+        clear_intent=form.clear_intent.data,
+    )
+    rules = referral_criteria.matching_rules(
+        referral_criteria.criteria_for(current_user.branch_id), facts
+    )
+    db.session.commit()
+    if not is_fragment():
+        if rules:
+            return redirect(
+                url_for("referrals.new", check_in=visit.id, hot=int(form.clear_intent.data))
+            )
+        return redirect(url_for("lobby.board"))
+    response = render_template(
+        "lobby/_check_in.html", **_panel(_new_form(), result=visit, rules=rules)
+    )
+    return response, 200, {"HX-Trigger": "check-in-saved"}
+
+
+@bp.route("/check-ins/<int:check_in_id>/<action>", methods=["POST"])
+@roles(LOBBY_ROLES)
+def change(check_in_id: int, action: str):
+    """Take a walk-in (serve) or let them go (done); the board's rows come back."""
+    visit = get_or_404(CheckIn, check_in_id)
+    if action == "serve":
+        services.start_serving(visit, current_user)
+    elif action == "done":
+        services.finish(visit)
+    else:
+        abort(404)
+    if is_fragment():
+        return render_template("lobby/_rows.html", **_board_context())
+    return redirect(url_for("lobby.board"))

@@ -1,0 +1,314 @@
+"""Demo step: four weeks of lobby check-ins, referrals in every state, split phases, credit."""
+
+from datetime import timedelta
+
+from webapp.auth.models import Role
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.demo.customers import person_name, unique_mobile
+from webapp.extensions import db
+from webapp.lobby import clock
+from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
+from webapp.referrals.criteria import add_months, criteria_for
+from webapp.referrals.models import (
+    CreditState,
+    Kind,
+    Referral,
+    ReferralEvent,
+    Rule,
+    SplitPhase,
+    State,
+)
+from webapp.sales.models import CreditRole, ProductCategory, SaleSource
+from webapp.sales.services import record_sale
+
+NEED_WEIGHTS = {
+    Need.DEPOSIT: 30, Need.TRANSFER: 15, Need.ACCOUNT_OPENING: 8, Need.CARD: 10,
+    Need.E_BANKING: 10, Need.WEALTH: 8, Need.LOAN: 5, Need.FEATURED: 4, Need.ENQUIRY: 7,
+    Need.OTHER: 3,
+}  # fmt: skip
+BAND_WEIGHTS = {
+    AmountBand.UNDER_50K: 50, AmountBand.FROM_50K: 25, AmountBand.FROM_100K: 18,
+    AmountBand.FROM_500K: 7,
+}  # fmt: skip
+PRODUCTS = (
+    (ProductCategory.WEALTH_MANAGEMENT, "稳健理财90天", (50_000, 300_000)),
+    (ProductCategory.FUND, "沪深300指数基金定投", (10_000, 100_000)),
+    (ProductCategory.INSURANCE, "年金保险", (20_000, 200_000)),
+    (ProductCategory.DEPOSIT, "大额存单三年期", (200_000, 1_000_000)),
+    (ProductCategory.LOAN, "个人经营贷", (100_000, 500_000)),
+)
+LOST_REASONS = ("客户已在他行购买", "收益预期不符", "客户暂无资金", "家人不同意")
+DECLINE_REASONS = ("客户需求为简单业务，无需转介", "非本人负责的客群，请转对公")
+COIS = ("小区物业王经理", "商会李会长", "老客户张阿姨", "菜市场管理处陈主任")
+
+
+def load(ctx) -> None:
+    """Create phases from four months ago, the criteria, check-ins and referrals."""
+    ctx.made.update(check_ins=0, referrals=0)
+    for key in ("home", "second"):
+        branch = ctx.branches[key]
+        start = clock.local_date(ctx.now) - timedelta(days=120)
+        second = add_months(start, 3)
+        third = add_months(start, 6)
+        db.session.add_all([
+            SplitPhase(branch_id=branch.id, name="第一阶段", starts_on=start, ends_on=second - timedelta(days=1), referrer_bp=8000),
+            SplitPhase(branch_id=branch.id, name="第二阶段", starts_on=second, ends_on=third - timedelta(days=1), referrer_bp=6000),
+            SplitPhase(branch_id=branch.id, name="第三阶段", starts_on=third, ends_on=None, referrer_bp=5000),
+        ])  # fmt: skip
+        db.session.flush()
+        criteria_for(branch.id)
+        _history(ctx, key, per_day=(8, 16) if key == "home" else (3, 6))
+        _external(ctx, key, 6 if key == "home" else 2)
+    _allocate_one(ctx)
+
+
+def _allocate_one(ctx) -> None:
+    """The manager has already settled one two-referrer case by hand (CreditRole.MANUAL)."""
+    home = ctx.branches["home"]
+    referral = (
+        db.session.query(Referral)
+        .filter_by(branch_id=home.id, credit_state=CreditState.PENDING)
+        .order_by(Referral.id)
+        .first()
+    )
+    if referral is None:
+        return
+    phase = _phase_for(referral.branch_id, referral.referred_on)
+    half = phase.referrer_bp // 2
+    sale = record_sale(
+        branch_id=referral.branch_id, customer_id=referral.customer_id,
+        seller_id=referral.receiver_id, category=ProductCategory(referral.won_category),
+        product_name=referral.won_product, amount_fen=referral.won_amount_fen,
+        source=SaleSource.REFERRAL, source_id=referral.id, sold_at=referral.closed_at,
+        credit=[(referral.receiver_id, CreditRole.SELLER, phase.seller_bp),
+                (referral.referrer_id, CreditRole.MANUAL, phase.referrer_bp - half),
+                (referral.second_referrer_id, CreditRole.MANUAL, half)],
+    )  # fmt: skip
+    reason = "两人同时发现客户需求，按参与度平分推荐人份额"
+    for line in sale.credit_lines:
+        if line.role is CreditRole.MANUAL:
+            line.reason = reason
+    db.session.flush()
+    referral.sale_id, referral.phase_id = sale.id, phase.id
+    referral.credit_state = CreditState.SETTLED
+    manager = ctx.staff["manager"]
+    db.session.add(ReferralEvent(referral_id=referral.id, at=referral.closed_at + timedelta(hours=20),
+                                 by_id=manager.id, action="allocated", from_state="won", to_state="won",
+                                 note=reason))  # fmt: skip
+
+
+def _phase_for(branch_id: int, day):
+    for phase in db.session.query(SplitPhase).filter_by(branch_id=branch_id):
+        if phase.covers(day):
+            return phase
+    return None
+
+
+def _history(ctx, key: str, per_day: tuple[int, int]) -> None:
+    rng, branch = ctx.rng, ctx.branches[key]
+    greeters = ctx.staff_of(key, Role.LOBBY_MANAGER, Role.TELLER)
+    receivers = ctx.staff_of(key, Role.WEALTH_MANAGER) * 3 + ctx.staff_of(key, Role.RETAIL_AM)
+    customers = ctx.customers[key]
+    today = clock.local_date(ctx.now)
+    for days_ago in range(27, -1, -1):
+        day = today - timedelta(days=days_ago)
+        if day.weekday() == 6:  # closed on Sundays
+            continue
+        opening = clock.day_start_utc(day) + timedelta(hours=9)
+        count = rng.randint(*per_day)
+        for ticket in range(1, count + 1):
+            at = opening + timedelta(minutes=rng.randint(0, 480))
+            if at > ctx.now:
+                at = ctx.now - timedelta(minutes=rng.randint(1, 90))
+            _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers)
+
+
+def _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers) -> None:
+    rng = ctx.rng
+    need = rng.choices(list(NEED_WEIGHTS), list(NEED_WEIGHTS.values()))[0]
+    band = (
+        rng.choices(list(BAND_WEIGHTS), list(BAND_WEIGHTS.values()))[0]
+        if need in (Need.DEPOSIT, Need.TRANSFER, Need.WEALTH)
+        else None
+    )
+    others = rng.sample(
+        [Need.WEALTH, Need.CARD, Need.E_BANKING, Need.FEATURED], k=rng.choice((0, 0, 1, 2))
+    )
+    greeter = rng.choice(greeters)
+    desk = Desk.COUNTER if greeter.role is Role.TELLER else Desk.LOBBY
+    customer = rng.choice(customers) if rng.random() < 0.7 else None
+    visit = CheckIn(
+        branch_id=branch.id, ticket=ticket, customer_id=customer.id if customer else None,
+        first_need=need, other_needs=",".join(n.value for n in others if n != need),
+        amount_band=band, flow_fen=rng.choice((None, None, 80_000_00, 150_000_00)),
+        desk=desk, checked_in_by_id=greeter.id, created_at=at, state=VisitState.DONE,
+        served_by_id=greeter.id, served_at=at + timedelta(minutes=rng.randint(1, 15)),
+        done_at=at + timedelta(minutes=rng.randint(16, 40)),
+    )  # fmt: skip
+    db.session.add(visit)
+    ctx.made["check_ins"] += 1
+    qualifies = (
+        (band and band.floor_fen >= 50_000_00)
+        or Need.FEATURED in visit.needs
+        or (visit.flow_fen or 0) >= 100_000_00
+    )
+    if days_ago == 0 and visit.done_at > ctx.now:
+        visit.state = rng.choice((VisitState.WAITING, VisitState.SERVING))
+        if visit.state is VisitState.WAITING:
+            visit.served_by_id = visit.served_at = None
+        visit.done_at = None
+    if not (qualifies and customer) or rng.random() > 0.75:
+        return
+    db.session.flush()
+    rule = (
+        Rule.LARGE_TRANSACTION if band and band.floor_fen >= 50_000_00
+        else Rule.FEATURED_INTEREST if Need.FEATURED in visit.needs else Rule.ACCOUNT_FLOW
+    )  # fmt: skip
+    _referral(ctx, branch, greeter, rng.choice(receivers), customer, visit, rule, at, days_ago)
+
+
+def _referral(
+    ctx,
+    branch,
+    referrer,
+    receiver,
+    customer,
+    visit,
+    rule,
+    at,
+    days_ago,
+    kind=Kind.INTERNAL,
+    introducer="",
+):
+    rng = ctx.rng
+    referral = Referral(
+        branch_id=branch.id, kind=kind, referrer_id=referrer.id, receiver_id=receiver.id,
+        customer_id=customer.id, check_in_id=visit.id if visit else None,
+        need=visit.first_need if visit else Need.WEALTH, rule=rule, hot=rng.random() < 0.2,
+        introducer=introducer, referred_on=clock.local_date(at), created_at=at,
+        state=State.REFERRED,
+    )  # fmt: skip
+    events = [("referred", "", State.REFERRED, at, referrer)]
+    if days_ago == 0 and rng.random() < 0.75:
+        if visit is not None:
+            visit.state, visit.done_at = VisitState.REFERRED, None
+        if rng.random() < 0.5:  # a callback for the customer in a hurry
+            referral.callback_requested = True
+            referral.callback_contact = customer.masked_mobile
+            referral.callback_at = ctx.now + timedelta(days=1, hours=rng.randint(0, 4))
+        if at < ctx.now - timedelta(minutes=10):
+            referral.overdue_flagged_at = at + timedelta(minutes=10)
+            events.append(
+                ("overdue", State.REFERRED, State.REFERRED, referral.overdue_flagged_at, None)
+            )
+    else:
+        t = at + timedelta(minutes=rng.randint(2, 9))
+        if rng.random() < 0.06:
+            _close(referral, State.DECLINED, t, rng.choice(DECLINE_REASONS), events, receiver)
+        else:
+            referral.state, referral.accepted_at = State.ACCEPTED, t
+            events.append(("accepted", State.REFERRED, State.ACCEPTED, t, receiver))
+            path = (
+                [State.CONTACTED, State.MET]
+                if days_ago > 1
+                else rng.choice(([], [State.CONTACTED]))
+            )
+            for step in path:
+                t += timedelta(hours=rng.randint(2, 30))
+                events.append((step.value, referral.state, step, t, receiver))
+                referral.state = step
+            if days_ago > 3:
+                outcome = rng.choices((State.WON, State.LOST, State.MET), (45, 25, 30))[0]
+                t += timedelta(days=rng.randint(0, 3))
+                t = min(t, ctx.now - timedelta(hours=1))
+                if outcome is State.WON:
+                    _win(ctx, referral, t, events, receiver)
+                elif outcome is State.LOST:
+                    _close(referral, State.LOST, t, rng.choice(LOST_REASONS), events, receiver)
+    db.session.add(referral)
+    db.session.flush()
+    for action, before, after, when, who in events:
+        db.session.add(ReferralEvent(
+            referral_id=referral.id, at=when, by_id=who.id if who else None, action=action,
+            from_state=str(before), to_state=str(after),
+            note=referral.reason if action in ("lost", "declined") else "",
+        ))  # fmt: skip
+    if referral.state is State.WON and referral.credit_state is CreditState.SETTLED:
+        _settle(referral)
+    ctx.made["referrals"] += 1
+
+
+def _close(referral, state, when, reason, events, who):
+    events.append((state.value, referral.state, state, when, who))
+    referral.state, referral.reason, referral.closed_at = state, reason, when
+
+
+def _win(ctx, referral, when, events, receiver):
+    category, product, (low, high) = ctx.rng.choice(PRODUCTS)
+    events.append(("won", referral.state, State.WON, when, receiver))
+    referral.state, referral.closed_at = State.WON, when
+    referral.won_category, referral.won_product = category.value, product
+    referral.won_amount_fen = ctx.rng.randrange(low, high, 1000) * 100
+    if ctx.rng.random() < 0.12:  # two colleagues spotted the customer: the manager decides
+        others = [
+            s
+            for s in ctx.staff_of(
+                "home" if referral.branch_id == ctx.branches["home"].id else "second",
+                Role.TELLER,
+                Role.LOBBY_MANAGER,
+            )
+            if s.id != referral.referrer_id
+        ]
+        if others:
+            referral.second_referrer_id = others[0].id
+            referral.credit_state = CreditState.PENDING
+            events.append(("credit_pending", State.WON, State.WON, when, None))
+            return
+    referral.credit_state = CreditState.SETTLED
+
+
+def _settle(referral):
+    phase = _phase_for(referral.branch_id, referral.referred_on)
+    referral.phase_id = phase.id
+    sale = record_sale(
+        branch_id=referral.branch_id, customer_id=referral.customer_id,
+        seller_id=referral.receiver_id, category=ProductCategory(referral.won_category),
+        product_name=referral.won_product, amount_fen=referral.won_amount_fen,
+        source=SaleSource.REFERRAL, source_id=referral.id, sold_at=referral.closed_at,
+        credit=[(referral.referrer_id, CreditRole.REFERRER, phase.referrer_bp),
+                (referral.receiver_id, CreditRole.SELLER, phase.seller_bp)],
+    )  # fmt: skip
+    db.session.flush()
+    referral.sale_id = sale.id
+
+
+def _external(ctx, key: str, count: int) -> None:
+    rng, branch = ctx.rng, ctx.branches[key]
+    receivers = ctx.staff_of(key, Role.WEALTH_MANAGER, Role.RETAIL_AM)
+    used = {c.mobile for c in ctx.customers[key]}
+    for _ in range(count):
+        days_ago = rng.randint(0, 20)
+        at = ctx.now - timedelta(days=days_ago, hours=rng.randint(1, 6))
+        introducer = rng.choice(COIS)
+        customer = Customer(
+            branch_id=branch.id, kind=CustomerKind.INDIVIDUAL, name=person_name(rng),
+            mobile=unique_mobile(rng, used), acquired_via=Acquisition.REFERRAL,
+            introduced_by=introducer, created_at=at, updated_at=at,
+        )  # fmt: skip
+        db.session.add(customer)
+        db.session.flush()
+        referrer = rng.choice(receivers)
+        receiver = rng.choice([r for r in receivers if r.id != referrer.id] or receivers)
+        _referral(
+            ctx,
+            branch,
+            referrer,
+            receiver,
+            customer,
+            None,
+            None,
+            at,
+            max(days_ago, 1),
+            Kind.EXTERNAL,
+            introducer,
+        )

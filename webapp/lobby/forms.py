@@ -1,0 +1,78 @@
+"""The short check-in form (a few taps on the lobby tablet, the same at the counter)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.lobby.models import AmountBand, Need
+
+
+def need_choices():
+    """The need chips in the user's language."""
+    return [(n.value, n.label) for n in Need]
+
+
+class ChipChoices(SelectMultipleField):
+    """Several chips may be on: rendered as checkboxes styled as chips."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CustomerPickMixin:
+    """Pick an existing customer, create one (name + mobile), or stay anonymous."""
+
+    customer_id = IntegerField(_l("Customer"), validators=[Optional()])
+    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
+    new_mobile = StringField(
+        _l("Mobile"), validators=[Optional()], render_kw={"inputmode": "tel", "autocomplete": "off"}
+    )
+
+    def validate_new_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
+        field.data = normalise_mobile(field.data) if field.data else ""
+
+    def validate_new_name(self, field):
+        if self.new_mobile.data and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the new customer's name."))
+
+
+class CheckInForm(CustomerPickMixin, FlaskForm):
+    """First need, amount band, other needs, the customer: what the lobby manager taps."""
+
+    first_need = RadioField(
+        _l("First need"), validators=[DataRequired(_l("Tap the customer's first need."))]
+    )
+    amount_band = RadioField(_l("Amount"), validators=[Optional()], validate_choice=True)
+    amount_yuan = IntegerField(
+        _l("Exact amount (yuan)"),
+        validators=[Optional(), NumberRange(min=1, max=10**10, message=_l("Enter an amount above zero."))],
+        render_kw={"inputmode": "numeric"},
+    )  # fmt: skip
+    flow_yuan = IntegerField(
+        _l("Six-month account flow (yuan)"),
+        validators=[Optional(), NumberRange(min=0, max=10**11, message=_l("Enter zero or more."))],
+        render_kw={"inputmode": "numeric"},
+    )  # fmt: skip
+    other_needs = ChipChoices(_l("Other needs discovered"), validators=[Optional()])
+    clear_intent = BooleanField(_l("Said yes to a one-line pitch"))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    desk = HiddenField(default="lobby")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_need.choices = need_choices()
+        self.other_needs.choices = need_choices()
+        self.amount_band.choices = [(b.value, b.label) for b in AmountBand]

@@ -1,0 +1,83 @@
+"""Every state change of the lobby: checking a walk-in in, serving, finishing."""
+
+from sqlalchemy import func, select
+
+from webapp.auth.models import Staff
+from webapp.extensions import db
+from webapp.lobby import clock
+from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
+
+
+def next_ticket(branch_id: int) -> int:
+    """The next running number of the branch's local day."""
+    start, end = clock.day_bounds(clock.local_date())
+    last = db.session.scalar(
+        select(func.max(CheckIn.ticket)).where(
+            CheckIn.branch_id == branch_id, CheckIn.created_at >= start, CheckIn.created_at < end
+        )
+    )
+    return (last or 0) + 1
+
+
+def check_in_visitor(
+    *,
+    staff: Staff,
+    first_need: Need,
+    other_needs: list[Need] | None = None,
+    customer_id: int | None = None,
+    amount_band: AmountBand | None = None,
+    amount_fen: int | None = None,
+    flow_fen: int | None = None,
+    note: str = "",
+    desk: Desk = Desk.LOBBY,
+    commit: bool = True,
+) -> CheckIn:
+    """Record a walk-in (anonymous when no customer) in the member of staff's branch."""
+    visit = CheckIn(
+        branch_id=staff.branch_id,
+        ticket=next_ticket(staff.branch_id),
+        customer_id=customer_id,
+        first_need=first_need,
+        other_needs=",".join(n.value for n in (other_needs or []) if n != first_need),
+        amount_band=amount_band,
+        amount_fen=amount_fen,
+        flow_fen=flow_fen,
+        note=note.strip(),
+        desk=desk,
+        checked_in_by_id=staff.id,
+        created_at=clock.now_naive(),
+    )
+    if desk is Desk.COUNTER:  # the teller who enters it is already serving the customer
+        visit.state, visit.served_by_id, visit.served_at = (
+            VisitState.SERVING,
+            staff.id,
+            visit.created_at,
+        )
+    db.session.add(visit)
+    if commit:
+        db.session.commit()
+    return visit
+
+
+def start_serving(visit: CheckIn, staff: Staff, commit: bool = True) -> CheckIn:
+    """The member of staff takes the walk-in: being served, by them."""
+    visit.state = VisitState.SERVING
+    visit.served_by_id = staff.id
+    visit.served_at = clock.now_naive()
+    if commit:
+        db.session.commit()
+    return visit
+
+
+def mark_referred(visit: CheckIn) -> None:
+    """The walk-in was referred to a colleague (the referral service calls this)."""
+    visit.state = VisitState.REFERRED
+
+
+def finish(visit: CheckIn, commit: bool = True) -> CheckIn:
+    """The walk-in leaves: done."""
+    visit.state = VisitState.DONE
+    visit.done_at = clock.now_naive()
+    if commit:
+        db.session.commit()
+    return visit

@@ -1,0 +1,207 @@
+"""Read-only queries: who is free to receive, inboxes, lists and the referral ledger (SQL aggregates)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, distinct, func, or_, select, union_all
+from sqlalchemy.orm import selectinload
+
+from webapp.auth.access import scoped
+from webapp.auth.models import Role, Staff
+from webapp.extensions import db
+from webapp.lobby import clock
+from webapp.lobby.models import CheckIn, VisitState
+from webapp.referrals.models import RECEIVER_ROLES, CreditState, Presence, Referral, State
+from webapp.sales.models import CreditLine, Sale, SaleSource
+
+# The people a list row shows, loaded in one query each rather than one per row.
+ROW_LOADS = (
+    selectinload(Referral.customer),
+    selectinload(Referral.referrer),
+    selectinload(Referral.receiver),
+)
+
+# A receiver's status: "out" by their own switch (field work), "serving" while a lobby
+# check-in of today is being served by them, otherwise "free".
+STATUS_ORDER = {"free": 0, "serving": 1, "out": 2}
+
+
+def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
+    """The branch's possible receivers with their status, free ones first."""
+    start, _ = clock.day_bounds(clock.local_date())
+    serving = (
+        select(CheckIn.served_by_id)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.state == VisitState.SERVING,
+            CheckIn.created_at >= start,
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Staff, func.coalesce(Presence.out, False), Staff.id.in_(serving))
+        .outerjoin(Presence, Presence.staff_id == Staff.id)
+        .where(
+            Staff.branch_id == branch_id,
+            Staff.active.is_(True),
+            Staff.role.in_(RECEIVER_ROLES),
+        )
+        .order_by(Staff.role, Staff.name)
+    ).all()
+    result = [(s, "out" if out else "serving" if busy else "free") for s, out, busy in rows]
+    # Wealth managers first (they take most referrals), then by status.
+    return sorted(result, key=lambda r: (r[0].role is not Role.WEALTH_MANAGER, STATUS_ORDER[r[1]]))
+
+
+def waiting_for(staff: Staff) -> list[Referral]:
+    """Referrals sent to the member of staff and not yet accepted, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.receiver_id == staff.id, Referral.state == State.REFERRED)
+            .options(*ROW_LOADS)
+            .order_by(Referral.created_at)
+        )
+    )
+
+
+def referral_list(user: Staff, which: str = "mine", limit: int = 100) -> list[Referral]:
+    """Referrals for the list: mine (sent or received), overdue, credit to allocate, or all."""
+    query = scoped(Referral, user)
+    if which == "overdue":
+        query = query.where(
+            Referral.state == State.REFERRED, Referral.overdue_flagged_at.is_not(None)
+        )
+    elif which == "credit":
+        query = query.where(Referral.credit_state == CreditState.PENDING)
+    elif which != "all" or user.role not in (Role.BRANCH_MANAGER, Role.ADMIN):
+        query = query.where(
+            or_(
+                Referral.referrer_id == user.id,
+                Referral.receiver_id == user.id,
+                Referral.second_referrer_id == user.id,
+            )
+        )
+    query = query.options(*ROW_LOADS).order_by(Referral.created_at.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One person's referral figures over a period (amounts in fen)."""
+
+    staff_id: int
+    name: str
+    role: Role
+    given: int
+    received: int
+    accepted: int
+    won: int
+    value_fen: int
+    credit_fen: int
+
+
+def period_bounds(period: str, day: date) -> tuple[date, date]:
+    """The first and last local day of the day, week (Monday first) or month around a day."""
+    if period == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if period == "month":
+        start = day.replace(day=1)
+        following = (start + timedelta(days=32)).replace(day=1)
+        return start, following - timedelta(days=1)
+    return day, day
+
+
+def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
+    """Per person of the branch, local days start..end: referrals given, received, accepted,
+    won (as referrer or seller), value of those won, and credit earned from referral sales."""
+    since, until = clock.day_bounds(start, end)
+    in_period = and_(Referral.created_at >= since, Referral.created_at < until)
+    branch = Referral.branch_id == branch_id
+
+    def count_by(column, *where):
+        return (
+            select(column.label("staff_id"), func.count(Referral.id).label("n"))
+            .where(branch, *where)
+            .group_by(column)
+            .subquery()
+        )
+
+    given = count_by(Referral.referrer_id, in_period)
+    received = count_by(Referral.receiver_id, in_period)
+    accepted = count_by(
+        Referral.receiver_id, Referral.accepted_at >= since, Referral.accepted_at < until
+    )
+    closed = and_(
+        Referral.state == State.WON, Referral.closed_at >= since, Referral.closed_at < until, branch
+    )
+    took_part = union_all(
+        select(Referral.id.label("rid"), Referral.referrer_id.label("staff_id"), Referral.won_amount_fen.label("v")).where(closed),
+        select(Referral.id, Referral.receiver_id, Referral.won_amount_fen).where(closed),
+        select(Referral.id, Referral.second_referrer_id, Referral.won_amount_fen).where(closed, Referral.second_referrer_id.is_not(None)),
+    ).subquery()  # fmt: skip
+    per_referral = (
+        select(took_part.c.staff_id, took_part.c.rid, func.max(took_part.c.v).label("v"))
+        .group_by(took_part.c.staff_id, took_part.c.rid)
+        .subquery()
+    )
+    won = (
+        select(
+            per_referral.c.staff_id,
+            func.count(distinct(per_referral.c.rid)).label("n"),
+            func.sum(per_referral.c.v).label("v"),
+        )
+        .group_by(per_referral.c.staff_id)
+        .subquery()
+    )
+    credit = (
+        select(CreditLine.staff_id, func.sum(CreditLine.amount_fen).label("v"))
+        .join(Sale, Sale.id == CreditLine.sale_id)
+        .where(
+            Sale.branch_id == branch_id,
+            Sale.source == SaleSource.REFERRAL,
+            Sale.sold_at >= since,
+            Sale.sold_at < until,
+        )
+        .group_by(CreditLine.staff_id)
+        .subquery()
+    )
+    zero = 0
+    rows = db.session.execute(
+        select(
+            Staff.id, Staff.name, Staff.role,
+            func.coalesce(given.c.n, zero), func.coalesce(received.c.n, zero),
+            func.coalesce(accepted.c.n, zero), func.coalesce(won.c.n, zero),
+            func.coalesce(won.c.v, zero), func.coalesce(credit.c.v, zero),
+        )
+        .outerjoin(given, given.c.staff_id == Staff.id)
+        .outerjoin(received, received.c.staff_id == Staff.id)
+        .outerjoin(accepted, accepted.c.staff_id == Staff.id)
+        .outerjoin(won, won.c.staff_id == Staff.id)
+        .outerjoin(credit, credit.c.staff_id == Staff.id)
+        .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
+        .order_by(func.coalesce(credit.c.v, zero).desc(), Staff.name)
+    ).all()  # fmt: skip
+    return [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(row))) for row in rows]
+
+
+def ledger_totals(branch_id: int, start: date, end: date, rows: list[LedgerRow]) -> dict[str, int]:
+    """The branch line of the ledger: referrals given, accepted, won and their value (each
+    referral counted once, however many people took part), and the credit earned."""
+    since, until = clock.day_bounds(start, end)
+    won, value = db.session.execute(
+        select(func.count(Referral.id), func.coalesce(func.sum(Referral.won_amount_fen), 0)).where(
+            Referral.branch_id == branch_id,
+            Referral.state == State.WON,
+            Referral.closed_at >= since,
+            Referral.closed_at < until,
+        )
+    ).one()
+    return {
+        "given": sum(r.given for r in rows),
+        "accepted": sum(r.accepted for r in rows),
+        "won": int(won),
+        "value_fen": int(value),
+        "credit_fen": sum(r.credit_fen for r in rows),
+    }

@@ -1,0 +1,376 @@
+"""Referral views: refer, the receiver's inbox and actions, credit, ledger, criteria, policy."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp.auth.access import get_or_404, roles, signed_in
+from webapp.auth.models import ALL_ROLES, Role, Staff
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.queries import search_customers
+from webapp.customers.services import DuplicateCustomer, create_customer
+from webapp.extensions import db
+from webapp.htmx import is_fragment
+from webapp.lobby import clock
+from webapp.lobby.models import CheckIn, Need
+from webapp.referrals import bp, queries, services
+from webapp.referrals import criteria as policy
+from webapp.referrals.forms import (
+    ExternalReferralForm,
+    ReasonForm,
+    ReassignForm,
+    ReferForm,
+    WinForm,
+    attach_error,
+)
+from webapp.referrals.models import EVENT_LABELS, CreditState, Referral, State
+from webapp.sales.models import ProductCategory, Sale
+
+STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
+MANAGER = Role.BRANCH_MANAGER
+
+
+@bp.route("/customers")
+@signed_in
+def customer_options():
+    """Customers matching the last four digits of the mobile or the name, as radio chips."""
+    term = request.args.get("q", "").strip()
+    if not is_fragment():
+        return redirect(url_for("customers.index", q=term))
+    customers = db.session.scalars(search_customers(term, limit=8)).all() if term else []
+    chosen_id = request.args.get("customer_id", type=int)
+    return render_template(
+        "lobby/_customer_options.html",
+        customers=customers,
+        term=term,
+        chosen=get_or_404(Customer, chosen_id) if chosen_id else None,
+        hide_anonymous=request.args.get("anonymous") == "0",
+    )
+
+
+@bp.route("/")
+@roles(STAFF_ROLES)
+def index():
+    """My referrals (sent and received); the manager also sees all, overdue and credit to allocate."""
+    which = request.args.get("which", "mine")
+    if current_user.role is MANAGER:
+        services.flag_overdue(current_user.branch_id)
+    elif which != "mine":
+        which = "mine"
+    return render_template(
+        "referrals/index.html",
+        referrals=queries.referral_list(current_user, which),
+        which=which,
+        inbox=queries.waiting_for(current_user),
+    )
+
+
+def _proposal(visit: CheckIn | None, hot: bool):
+    if visit is None:
+        return []
+    facts = policy.Facts(
+        needs=tuple(visit.needs), amount_fen=visit.deciding_amount_fen,
+        flow_fen=visit.flow_fen, clear_intent=hot,
+    )  # fmt: skip
+    return policy.matching_rules(policy.criteria_for(visit.branch_id), facts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(STAFF_ROLES)
+def new():
+    """Refer a customer to a colleague: who is free, the rule met, hot, or a callback."""
+    check_in_id = request.values.get("check_in", type=int) or request.form.get(
+        "check_in_id", type=int
+    )
+    visit = get_or_404(CheckIn, check_in_id) if check_in_id else None
+    receivers = [
+        r for r in queries.receiver_statuses(current_user.branch_id) if r[0].id != current_user.id
+    ]
+    form = ReferForm(receivers=receivers)
+    if request.method == "GET":
+        form.hot.data = request.args.get("hot") == "1"
+        if visit is not None:
+            form.need.data = visit.first_need.value
+            form.check_in_id.data = str(visit.id)
+            form.customer_id.data = visit.customer_id
+    free_alternatives = []
+    if request.method == "POST" and form.validate():
+        try:
+            customer = _customer_for_referral(form)
+            if customer is None:
+                form.new_name.errors = [
+                    _("Choose the customer or enter a new one: the receiver needs a name.")
+                ]
+                raise _Stop
+            rules = _proposal(visit, form.hot.data)
+            referral = services.create_referral(
+                referrer=current_user,
+                receiver=db.session.get(Staff, form.receiver_id.data),
+                customer=customer,
+                need=Need(form.need.data),
+                rule=rules[0] if rules else None,
+                hot=form.hot.data,
+                note=form.note.data or "",
+                check_in=visit,
+                callback_contact=form.callback_contact.data or "",
+                callback_at=clock.local_to_utc(form.callback_at.data)
+                if form.callback_at.data
+                else None,
+                allow_busy=form.allow_busy.data,
+            )
+            flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
+            return redirect(url_for("referrals.detail", referral_id=referral.id))
+        except DuplicateCustomer as duplicate:
+            db.session.rollback()
+            form.new_mobile.errors = [
+                _(
+                    "This mobile belongs to %(name)s: they are selected below.",
+                    name=duplicate.existing.name,
+                )
+            ]
+            form.customer_id.data = duplicate.existing.id
+        except services.ReceiverBusy as busy:
+            db.session.rollback()
+            attach_error(form, busy)
+            free_alternatives = busy.free
+        except services.ReferralError as refused:
+            db.session.rollback()
+            attach_error(form, refused)
+        except _Stop:
+            db.session.rollback()
+    chosen = db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None
+    if chosen is not None and chosen.branch_id != current_user.branch_id:
+        abort(404)
+    return render_template(
+        "referrals/new.html", form=form, visit=visit, receivers=receivers,
+        rules=_proposal(visit, bool(form.hot.data)), chosen=chosen,
+        free_alternatives=free_alternatives,
+    )  # fmt: skip
+
+
+class _Stop(Exception):
+    """Leave the form handling early to re-render with the errors set."""
+
+
+def _customer_for_referral(form) -> Customer | None:
+    if form.customer_id.data:
+        return get_or_404(Customer, form.customer_id.data)
+    if form.new_name.data and form.new_name.data.strip():
+        return create_customer(
+            branch_id=current_user.branch_id, kind=CustomerKind.INDIVIDUAL,
+            name=form.new_name.data, mobile=form.new_mobile.data or None,
+            acquired_via=Acquisition.LOBBY, commit=False,
+        )  # fmt: skip
+    return None
+
+
+@bp.route("/external", methods=["GET", "POST"])
+@roles(STAFF_ROLES)
+def external():
+    """Record an external referral: who introduced whom, and which colleague takes them."""
+    receivers = queries.receiver_statuses(current_user.branch_id)
+    form = ExternalReferralForm(receivers=receivers)
+    if request.method == "POST" and form.validate():
+        try:
+            referral = services.create_external_referral(
+                referrer=current_user,
+                receiver=db.session.get(Staff, form.receiver_id.data),
+                introducer=form.introducer.data,
+                name=form.name.data,
+                mobile=(form.mobile.data or "").strip(),
+                need=Need(form.need.data),
+                note=form.note.data or "",
+            )
+            flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
+            return redirect(url_for("referrals.detail", referral_id=referral.id))
+        except DuplicateCustomer as duplicate:
+            db.session.rollback()
+            form.mobile.errors = [
+                _("This mobile belongs to %(name)s already.", name=duplicate.existing.name)
+            ]
+        except services.ReferralError as refused:
+            db.session.rollback()
+            attach_error(form, refused)
+    return render_template("referrals/external.html", form=form, receivers=receivers)
+
+
+def _detail_context(referral: Referral, **forms) -> dict:
+    sale = db.session.get(Sale, referral.sale_id) if referral.sale_id else None
+    lines, open_bp = (
+        services.fixed_and_open(referral)
+        if referral.credit_state is CreditState.PENDING
+        else ([], 0)
+    )
+    staff = {}
+    if referral.credit_state is CreditState.PENDING:
+        staff = {
+            s.id: s
+            for s in db.session.scalars(
+                select(Staff).where(
+                    Staff.branch_id == referral.branch_id,
+                    Staff.active.is_(True),
+                    Staff.role != Role.ADMIN,
+                )
+            )
+        }
+    reassign = ReassignForm(formdata=None)
+    reassign.receiver_id.choices = [
+        (s.id, s.name)
+        for s, _st in queries.receiver_statuses(referral.branch_id)
+        if s.id != referral.receiver_id
+    ]
+    context = {
+        "referral": referral,
+        "sale": sale,
+        "win_form": WinForm(formdata=None),
+        "reason_form": ReasonForm(formdata=None),
+        "reassign_form": reassign,
+        "fixed_lines": lines,
+        "open_bp": open_bp,
+        "open_case": services.open_case(referral)
+        if referral.credit_state is CreditState.PENDING
+        else "",
+        "branch_staff": staff,
+        "phase": policy.phase_on(referral.branch_id, referral.referred_on),
+        "accept_minutes": policy.criteria_for(referral.branch_id).accept_minutes,
+        "event_labels": EVENT_LABELS,
+        "allocation": {},
+        "allocation_reason": "",
+    }
+    context.update(forms)
+    return context
+
+
+@bp.route("/<int:referral_id>")
+@roles(STAFF_ROLES | {Role.ADMIN})
+def detail(referral_id: int):
+    """One referral: who, what, the rule met, its history, and the next step for the receiver."""
+    referral = get_or_404(Referral, referral_id)
+    return render_template("referrals/detail.html", **_detail_context(referral))
+
+
+@bp.route("/<int:referral_id>/<action>", methods=["POST"])
+@roles(STAFF_ROLES)
+def act(referral_id: int, action: str):
+    """Accept, contacted, met, won, lost, declined; the manager's dispute and reassign."""
+    referral = get_or_404(Referral, referral_id)
+    forms = {}
+    try:
+        if action == "accept":
+            services.accept(referral, current_user)
+            flash(_("Accepted. The customer is yours to serve."), "ok")
+        elif action in ("contacted", "met"):
+            services.advance(referral, current_user, State(action))
+        elif action == "won":
+            form = forms["win_form"] = WinForm()
+            if not form.validate():
+                raise _Stop
+            services.win(
+                referral, current_user, category=ProductCategory(form.category.data),
+                product=form.product.data, amount_fen=int(form.amount.data * 100),
+            )  # fmt: skip
+        elif action in ("lost", "declined", "dispute"):
+            form = forms["reason_form"] = ReasonForm()
+            if not form.validate():
+                raise _Stop
+            if action == "lost":
+                services.lose(referral, current_user, form.reason.data)
+            elif action == "declined":
+                services.decline(referral, current_user, form.reason.data)
+            else:
+                _manager_only()
+                services.dispute(referral, current_user, form.reason.data)
+        elif action == "reassign":
+            _manager_only()
+            services.reassign(
+                referral, current_user, _branch_staff(request.form.get("receiver_id", type=int))
+            )
+        else:
+            abort(404)
+    except services.ReferralError as refused:
+        db.session.rollback()
+        target = forms.get("win_form") or forms.get("reason_form")
+        if target is not None:
+            attach_error(target, refused)
+        else:
+            flash(str(refused.message), "error")
+        return render_template("referrals/detail.html", **_detail_context(referral, **forms))
+    except _Stop:
+        return render_template("referrals/detail.html", **_detail_context(referral, **forms))
+    return redirect(url_for("referrals.detail", referral_id=referral.id))
+
+
+def _manager_only() -> None:
+    if current_user.role is not MANAGER:
+        abort(403)
+
+
+def _branch_staff(staff_id: int | None) -> Staff | None:
+    staff = db.session.get(Staff, staff_id) if staff_id else None
+    return staff
+
+
+def parse_share(text: str) -> int | None:
+    """A percentage typed by the manager ("40", "33.33") in basis points, or None if not a number."""
+    try:
+        value = Decimal((text or "0").strip() or "0")
+    except InvalidOperation:
+        return None
+    bp = value * 100
+    return int(bp) if bp == bp.to_integral_value() else None
+
+
+@bp.route("/<int:referral_id>/allocate", methods=["POST"])
+@roles(MANAGER)
+def allocate(referral_id: int):
+    """The branch manager allocates the share the rule left open, with a reason."""
+    referral = get_or_404(Referral, referral_id)
+    shares, bad = {}, False
+    for key, value in request.form.items():
+        if key.startswith("share_") and key[6:].isdigit():
+            bp = parse_share(value)
+            bad = bad or bp is None
+            if bp is not None:
+                shares[int(key[6:])] = bp
+    reason = request.form.get("reason", "")
+    try:
+        if bad:
+            raise services.ReferralError(_("Enter each share as a number, e.g. 40 or 33.33."))
+        services.allocate(referral, current_user, shares, reason)
+    except services.ReferralError as refused:
+        db.session.rollback()
+        context = _detail_context(referral, allocation=dict(request.form), allocation_reason=reason)
+        context["allocation_error"] = str(refused.message)
+        return render_template("referrals/detail.html", **context)
+    flash(_("Credit allocated."), "ok")
+    return redirect(url_for("referrals.detail", referral_id=referral.id))
+
+
+@bp.route("/today-panel")
+@roles(STAFF_ROLES)
+def today_panel():
+    """Today's panel: referrals waiting for my acceptance (loaded lazily by the Today page)."""
+    if not is_fragment():
+        return redirect(url_for("home.today"))
+    presence = db.session.get(services.Presence, current_user.id)
+    overdue = []
+    if current_user.role is MANAGER:
+        services.flag_overdue(current_user.branch_id)
+        overdue = queries.referral_list(current_user, "overdue", limit=10)
+    return render_template(
+        "referrals/_today_panel.html",
+        overdue=overdue,
+        inbox=queries.waiting_for(current_user),
+        out=bool(presence and presence.out),
+        receives=current_user.role in services.RECEIVER_ROLES,
+        accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,
+        now=clock.now_naive(),
+    )
+
+
+# The branch-level views (ledger, criteria, policy, presence) live beside these; importing
+# the module attaches them to the same blueprint.
+from webapp.referrals import routes_branch  # noqa: E402, F401
