@@ -74,6 +74,7 @@ DOMAINS = (
     "sales",
     "lobby",
     "sync",
+    "push",
 )
 
 

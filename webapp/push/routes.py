@@ -1,0 +1,3 @@
+"""Device subscriptions, notification settings, and the manager's branch broadcast."""
+
+from webapp.push import bp  # noqa: F401
