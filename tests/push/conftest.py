@@ -57,7 +57,8 @@ class FakePushService:
     url: str = ""
     received: list = field(default_factory=list)
     answers: dict = field(default_factory=dict)  # path -> list of status codes to answer
-    hold: threading.Event | None = None  # when set up, requests wait on it (a slow service)
+    hold: threading.Event | None = None  # when set, requests from number `hold_from` on wait
+    hold_from: int = 1
     arrived: "queue.Queue[Received]" = field(default_factory=queue.Queue)
 
     def answer(self, path: str, *codes: int) -> None:
@@ -72,7 +73,7 @@ def _handler(service: FakePushService):
             item = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             service.received.append(item)
             service.arrived.put(item)
-            if service.hold is not None:
+            if service.hold is not None and len(service.received) >= service.hold_from:
                 service.hold.wait(30)
             codes = service.answers.get(self.path)
             code = codes.pop(0) if codes else 201
