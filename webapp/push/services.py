@@ -223,18 +223,19 @@ def broadcast(manager: Staff, message: str) -> int:
     now = naive_utcnow()
     made = 0
     for member in staff:
-        made += bool(
-            enqueue(
-                member,
-                Kind.BRANCH_BROADCAST,
-                title=manager.name,
-                body=message,
-                url=path_for("home.index", "/"),
-                expires_at=now + timedelta(seconds=DELIVERY[Kind.BRANCH_BROADCAST][0]),
-                created_by=manager,
-                preference=preferences[member.id],
-            )
+        notification = enqueue(
+            member,
+            Kind.BRANCH_BROADCAST,
+            title=manager.name,
+            body=message.strip(),
+            url=path_for("home.index", "/"),
+            expires_at=now + timedelta(seconds=DELIVERY[Kind.BRANCH_BROADCAST][0]),
+            created_by=manager,
+            preference=preferences[member.id],
         )
+        if notification is not None:
+            notification.created_at = notification.due_at = now  # one broadcast, one time
+            made += 1
     db.session.commit()
     return made
 
