@@ -2,17 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TimeField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.push.models import KIND_LABELS, Kind
 
 LEAD_CHOICES = [
-    (10, _l("10 minutes before")),
-    (15, _l("15 minutes before")),
-    (30, _l("30 minutes before")),
-    (60, _l("1 hour before")),
-    (120, _l("2 hours before")),
+    SelectChoice(10, _l("10 minutes before")),
+    SelectChoice(15, _l("15 minutes before")),
+    SelectChoice(30, _l("30 minutes before")),
+    SelectChoice(60, _l("1 hour before")),
+    SelectChoice(120, _l("2 hours before")),
 ]
 
 # The kinds a person can turn on and off, in the order the page lists them.
