@@ -29,7 +29,14 @@ def queue_one(app, staff, kind=Kind.BRANCH_BROADCAST, **fields) -> int:
     """Write one notification to the outbox and commit, as an event would."""
     with app.app_context():
         member = db.session.merge(staff)
-        n = services.enqueue(member, kind, fields.pop("title", "周建华"), fields.pop("body", "晨会5分钟后开始"), "/today", **fields)
+        n = services.enqueue(
+            member,
+            kind,
+            fields.pop("title", "周建华"),
+            fields.pop("body", "晨会5分钟后开始"),
+            "/today",
+            **fields,
+        )
         n.due_at = fields.get("due_at", NOW)
         n.created_at = NOW
         db.session.commit()
@@ -40,7 +47,9 @@ def b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def test_round_trip_decrypts_to_the_payload_with_valid_vapid_and_ttl(app, db, branch, device_for, push_service, vapid_key):
+def test_round_trip_decrypts_to_the_payload_with_valid_vapid_and_ttl(
+    app, db, branch, device_for, push_service, vapid_key
+):
     """What the push service gets decrypts to the payload; the VAPID JWT verifies; TTL and Urgency set."""
     staff = make_staff(Role.WEALTH_MANAGER, branch)
     device = device_for(staff)
@@ -123,7 +132,9 @@ def test_410_deletes_the_subscription_and_404_too(app, db, branch, device_for, p
         assert statuses == [DeliveryStatus.GONE, DeliveryStatus.GONE]
 
 
-def test_500_is_retried_with_backoff_and_only_to_the_failed_device(app, db, branch, device_for, push_service):
+def test_500_is_retried_with_backoff_and_only_to_the_failed_device(
+    app, db, branch, device_for, push_service
+):
     """A 500 keeps the notification pending until its backoff passes; the good device is not resent."""
     staff = make_staff(Role.RETAIL_AM, branch)
     good, flaky = device_for(staff), device_for(staff)
@@ -163,7 +174,14 @@ def test_network_error_is_retried(app, db, branch, vapid_key):
     """Nothing listening at the endpoint: a network error, retried later, not a crash."""
     staff = make_staff(Role.RETAIL_AM, branch)
     with app.app_context():
-        db.session.add(PushSubscription(staff_id=staff.id, endpoint="http://127.0.0.1:9/push/x", p256dh=DUMMY_P256DH, auth="AAAAAAAAAAAAAAAAAAAAAA"))
+        db.session.add(
+            PushSubscription(
+                staff_id=staff.id,
+                endpoint="http://127.0.0.1:9/push/x",
+                p256dh=DUMMY_P256DH,
+                auth="AAAAAAAAAAAAAAAAAAAAAA",
+            )
+        )
         db.session.commit()
     nid = queue_one(app, staff)
     with app.app_context():
@@ -171,7 +189,9 @@ def test_network_error_is_retried(app, db, branch, vapid_key):
         assert db.session.get(Notification, nid).last_error.startswith("network")
 
 
-DUMMY_P256DH = "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"
+DUMMY_P256DH = (
+    "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"
+)
 
 
 def test_nobody_subscribed_is_recorded_not_retried(app, db, branch, push_service, vapid_key):
@@ -185,29 +205,47 @@ def test_nobody_subscribed_is_recorded_not_retried(app, db, branch, push_service
     assert push_service.received == []
 
 
-def test_quiet_hours_hold_the_notification_until_they_end(app, db, branch, device_for, push_service):
+def test_quiet_hours_hold_the_notification_until_they_end(
+    app, db, branch, device_for, push_service
+):
     """22:00–07:00 quiet (Shanghai): a 23:00 notification goes out at 07:00, not before."""
     staff = make_staff(Role.RETAIL_AM, branch)
     device_for(staff)
     with app.app_context():
-        services.save_preferences(db.session.merge(staff), {"quiet_start": datetime(2000, 1, 1, 22).time(), "quiet_end": datetime(2000, 1, 1, 7).time()})
+        services.save_preferences(
+            db.session.merge(staff),
+            {
+                "quiet_start": datetime(2000, 1, 1, 22).time(),
+                "quiet_end": datetime(2000, 1, 1, 7).time(),
+            },
+        )
     night = datetime(2026, 11, 23, 15, 0)  # 23:00 local
     nid = queue_one(app, staff, kind=Kind.TEST, due_at=night)
     with app.app_context():
         assert deliver_due(night) == {"quiet": 1}
         n = db.session.get(Notification, nid)
-        assert n.status == Status.PENDING and n.due_at == datetime(2026, 11, 23, 23, 0)  # 07:00 local
+        assert n.status == Status.PENDING and n.due_at == datetime(
+            2026, 11, 23, 23, 0
+        )  # 07:00 local
         assert deliver_due(datetime(2026, 11, 23, 22, 59)) == {}
         assert deliver_due(datetime(2026, 11, 23, 23, 0)) == {"sent": 1}
     assert len(push_service.received) == 1
 
 
-def test_a_notification_useless_after_quiet_hours_expires(app, db, branch, device_for, push_service):
+def test_a_notification_useless_after_quiet_hours_expires(
+    app, db, branch, device_for, push_service
+):
     """A huddle call made during someone's quiet hours is not delivered the next morning."""
     staff = make_staff(Role.RETAIL_AM, branch)
     device_for(staff)
     with app.app_context():
-        services.save_preferences(db.session.merge(staff), {"quiet_start": datetime(2000, 1, 1, 12).time(), "quiet_end": datetime(2000, 1, 1, 13).time()})
+        services.save_preferences(
+            db.session.merge(staff),
+            {
+                "quiet_start": datetime(2000, 1, 1, 12).time(),
+                "quiet_end": datetime(2000, 1, 1, 13).time(),
+            },
+        )
     noon = datetime(2026, 11, 23, 4, 30)  # 12:30 local
     nid = queue_one(app, staff, due_at=noon, expires_at=noon + timedelta(minutes=10))
     with app.app_context():

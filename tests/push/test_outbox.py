@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from tests.factories import make_customer, make_staff
 from webapp.auth.models import Role
-from webapp.extensions import db
 from webapp.push.delivery import LEASE, claim, deliver_due
 from webapp.push.models import Delivery, DeliveryStatus, Kind, Notification, Status, naive_utcnow
 from webapp.push.services import enqueue
@@ -33,11 +32,19 @@ def a_referral(branch, receiver, created_at=None):
     referrer = make_staff(Role.TELLER, branch, name="吴佳琪")
     customer = make_customer(branch, name="张伟", mobile="13912345678")
     return FakeReferral(
-        41, branch.id, receiver.id, referrer, customer, "大额存款", created_at or datetime(2026, 11, 23, 2, 42)
+        41,
+        branch.id,
+        receiver.id,
+        referrer,
+        customer,
+        "大额存款",
+        created_at or datetime(2026, 11, 23, 2, 42),
     )
 
 
-def test_referral_sent_writes_a_notification_for_the_receiver(app, db, branch, device_for, push_service):
+def test_referral_sent_writes_a_notification_for_the_receiver(
+    app, db, branch, device_for, push_service
+):
     """The receiver's phone shows the customer (masked phone), the need, who referred, since when."""
     receiver = make_staff(Role.WEALTH_MANAGER, branch)
     device = device_for(receiver)
@@ -84,7 +91,10 @@ def test_overdue_referral_goes_to_the_branch_managers_once(app, db, branch, vapi
         rows = db.session.scalars(select(Notification)).all()
         assert [(n.staff_id, n.kind) for n in rows] == [(manager.id, Kind.REFERRAL_OVERDUE)]
         assert rows[0].title == "转介未受理：张伟 139****5678"
-        assert rows[0].body in {"大额存款 · 已转给 林晓燕 · 已等候 25 分钟", "大额存款 · 已转给 林晓燕 · 已等候 26 分钟"}
+        assert rows[0].body in {
+            "大额存款 · 已转给 林晓燕 · 已等候 25 分钟",
+            "大额存款 · 已转给 林晓燕 · 已等候 26 分钟",
+        }
 
 
 def make_staff_branch():
@@ -107,14 +117,21 @@ def test_two_workers_never_claim_the_same_rows(app, db, branch, vapid_key):
         assert claim(now, 3) == []
 
 
-def test_a_worker_killed_mid_batch_resumes_without_duplicates(app, db, database_url, branch, device_for, push_service, tmp_path):
+def test_a_worker_killed_mid_batch_resumes_without_duplicates(
+    app, db, database_url, branch, device_for, push_service, tmp_path
+):
     """`flask push deliver-due` is SIGKILLed while its third request is in flight; the next pass
     (after the claim's lease) sends the rest, and no notification reaches a device twice."""
     staff = [make_staff(Role.RETAIL_AM, branch) for _ in range(5)]
     devices = {s.id: device_for(s) for s in staff}
     with app.app_context():
         for member in staff:
-            enqueue(db.session.merge(member), Kind.TEST, f"hello {member.id}", due_at=naive_utcnow() - timedelta(minutes=1))
+            enqueue(
+                db.session.merge(member),
+                Kind.TEST,
+                f"hello {member.id}",
+                due_at=naive_utcnow() - timedelta(minutes=1),
+            )
         db.session.commit()
     push_service.hold, push_service.hold_from = threading.Event(), 3
     env = {
@@ -140,14 +157,23 @@ def test_a_worker_killed_mid_batch_resumes_without_duplicates(app, db, database_
     push_service.hold.set()
     assert len(push_service.received) == 3
     with app.app_context():
-        stuck = db.session.scalars(select(Notification).where(Notification.status == Status.SENDING)).all()
+        stuck = db.session.scalars(
+            select(Notification).where(Notification.status == Status.SENDING)
+        ).all()
         assert len(stuck) == 3  # two were done; the whole batch of five was claimed
         # Within the lease nothing is taken over: the worker might still be alive.
         assert deliver_due(naive_utcnow()) == {}
         counts = deliver_due(naive_utcnow() + LEASE + timedelta(seconds=1))
         assert counts == {"sent": 3}
-        assert db.session.scalar(select(func.count(Notification.id)).where(Notification.status == Status.SENT)) == 5
-        unknown = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.UNKNOWN))
+        assert (
+            db.session.scalar(
+                select(func.count(Notification.id)).where(Notification.status == Status.SENT)
+            )
+            == 5
+        )
+        unknown = db.session.scalar(
+            select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.UNKNOWN)
+        )
         assert unknown == 1  # the request in flight when it died: never sent again
     received_titles = []
     for item in push_service.received:

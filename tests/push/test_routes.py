@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import text_of
 from tests.factories import make_branch, make_staff
-from tests.push.conftest import new_device
+from tests.push.fakes import new_device
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.push.models import Kind, Notification, Preference, PushSubscription
@@ -18,7 +18,12 @@ ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (K
 
 def post_json(client, url, data, **headers):
     token = client.csrf_token("/push/")
-    return client.raw.post(url, data=json.dumps(data), content_type="application/json", headers={"X-CSRFToken": token, **headers})
+    return client.raw.post(
+        url,
+        data=json.dumps(data),
+        content_type="application/json",
+        headers={"X-CSRFToken": token, **headers},
+    )
 
 
 def test_settings_page_shows_the_button_key_and_iphone_hint(app, client, login_as, vapid_key):
@@ -48,15 +53,29 @@ def test_subscribing_stores_the_device_and_lists_it(app, client, login_as, push_
     """The JSON from pushManager.subscribe is stored for the signed-in person, labelled by UA."""
     staff = login_as(Role.WEALTH_MANAGER)
     device = new_device(push_service)
-    response = post_json(client, "/push/subscriptions", {"endpoint": device.endpoint, "keys": device.keys(), "expirationTime": None}, **{"User-Agent": ANDROID_CHROME})
+    response = post_json(
+        client,
+        "/push/subscriptions",
+        {"endpoint": device.endpoint, "keys": device.keys(), "expirationTime": None},
+        **{"User-Agent": ANDROID_CHROME},
+    )
     assert response.status_code == 201
     assert "Chrome · Android" in text_of(response)
     with app.app_context():
         sub = db.session.scalar(select(PushSubscription))
-        assert (sub.staff_id, sub.endpoint, sub.p256dh) == (staff.id, device.endpoint, device.keys()["p256dh"])
+        assert (sub.staff_id, sub.endpoint, sub.p256dh) == (
+            staff.id,
+            device.endpoint,
+            device.keys()["p256dh"],
+        )
     # The same device again (another sign-in) does not make a second row.
     other = login_as(Role.TELLER)
-    assert post_json(client, "/push/subscriptions", {"endpoint": device.endpoint, "keys": device.keys()}).status_code == 201
+    assert (
+        post_json(
+            client, "/push/subscriptions", {"endpoint": device.endpoint, "keys": device.keys()}
+        ).status_code
+        == 201
+    )
     with app.app_context():
         assert [s.staff_id for s in db.session.scalars(select(PushSubscription))] == [other.id]
 
@@ -71,7 +90,9 @@ def test_subscribing_stores_the_device_and_lists_it(app, client, login_as, push_
         ({"endpoint": ""}, "endpoint"),
     ],
 )
-def test_bad_subscriptions_are_refused(app, client, login_as, push_service, vapid_key, change, reason):
+def test_bad_subscriptions_are_refused(
+    app, client, login_as, push_service, vapid_key, change, reason
+):
     """Only a known push service (or the configured test host) with well-formed keys is stored."""
     login_as(Role.RETAIL_AM)
     device = new_device(push_service)
@@ -87,7 +108,12 @@ def test_real_push_services_are_accepted(app, client, login_as, vapid_key):
     from webapp.push.services import push_host_allowed
 
     with app.app_context():
-        for url in ("https://fcm.googleapis.com/fcm/send/x", "https://updates.push.services.mozilla.com/wpush/v2/x", "https://web.push.apple.com/Q", "https://wns2-par02p.notify.windows.com/w/?token=x"):
+        for url in (
+            "https://fcm.googleapis.com/fcm/send/x",
+            "https://updates.push.services.mozilla.com/wpush/v2/x",
+            "https://web.push.apple.com/Q",
+            "https://wns2-par02p.notify.windows.com/w/?token=x",
+        ):
             assert push_host_allowed(url), url
         assert not push_host_allowed("http://fcm.googleapis.com/fcm/send/x")
         assert not push_host_allowed("https://fcm.googleapis.com.evil.example/x")
@@ -96,27 +122,53 @@ def test_real_push_services_are_accepted(app, client, login_as, vapid_key):
 def test_removing_a_device(app, client, login_as, device_for):
     """htmx removal answers with the remaining list; another person's device is a 404."""
     staff = login_as(Role.RETAIL_AM)
-    mine, kept = device_for(staff, label="Chrome · Android"), device_for(staff, label="Safari · iPhone")
+    mine, kept = (
+        device_for(staff, label="Chrome · Android"),
+        device_for(staff, label="Safari · iPhone"),
+    )
     stranger = make_staff(Role.RETAIL_AM, make_branch())
     theirs = device_for(stranger)
     token = client.csrf_token("/push/")
-    response = client.raw.post(f"/push/subscriptions/{mine.subscription_id}/delete", headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.raw.post(
+        f"/push/subscriptions/{mine.subscription_id}/delete",
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 200
     assert "Safari · iPhone" in text_of(response) and "Chrome · Android" not in text_of(response)
-    assert client.raw.post(f"/push/subscriptions/{theirs.subscription_id}/delete", headers={"X-CSRFToken": token}).status_code == 404
+    assert (
+        client.raw.post(
+            f"/push/subscriptions/{theirs.subscription_id}/delete", headers={"X-CSRFToken": token}
+        ).status_code
+        == 404
+    )
     with app.app_context():
-        assert sorted(db.session.scalars(select(PushSubscription.id))) == sorted([kept.subscription_id, theirs.subscription_id])
+        assert sorted(db.session.scalars(select(PushSubscription.id))) == sorted(
+            [kept.subscription_id, theirs.subscription_id]
+        )
 
 
 def test_saving_preferences(app, client, login_as):
     """Kinds, lead time and quiet hours are stored; the page shows them again."""
     staff = login_as(Role.RETAIL_AM)
-    response = client.post_form("/push/preferences", {"referral_received": "y", "appointment_reminder": "y", "lead_minutes": "15", "quiet_start": "22:00", "quiet_end": "07:00"}, page="/push/", follow_redirects=True)
+    response = client.post_form(
+        "/push/preferences",
+        {
+            "referral_received": "y",
+            "appointment_reminder": "y",
+            "lead_minutes": "15",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+        },
+        page="/push/",
+        follow_redirects=True,
+    )
     assert "通知设置已保存。" in text_of(response)
     with app.app_context():
         pref = db.session.get(Preference, staff.id)
         assert pref.referral_received and pref.appointment_reminder
-        assert not pref.branch_broadcast and not pref.commitment_nudge and not pref.field_visit_morning
+        assert (
+            not pref.branch_broadcast and not pref.commitment_nudge and not pref.field_visit_morning
+        )
         assert pref.referral_overdue  # not a teller's choice: left at its default
         assert (pref.lead_minutes, pref.quiet_start, pref.quiet_end) == (15, time(22), time(7))
     html = client.get("/push/").get_data(as_text=True)
@@ -127,9 +179,15 @@ def test_saving_preferences(app, client, login_as):
     ("data", "message"),
     [
         ({"lead_minutes": "30", "quiet_start": "22:00"}, "请同时填写开始和结束时间，或都不填。"),
-        ({"lead_minutes": "30", "quiet_start": "22:00", "quiet_end": "22:00"}, "结束时间不能与开始时间相同。"),
+        (
+            {"lead_minutes": "30", "quiet_start": "22:00", "quiet_end": "22:00"},
+            "结束时间不能与开始时间相同。",
+        ),
         ({"lead_minutes": "7"}, "不是有效的选择。"),
-        ({"lead_minutes": "30", "quiet_start": "25:99", "quiet_end": "07:00"}, "不是有效的时间值。"),
+        (
+            {"lead_minutes": "30", "quiet_start": "25:99", "quiet_end": "07:00"},
+            "不是有效的时间值。",
+        ),
     ],
 )
 def test_bad_preferences_are_shown_beside_the_field(app, client, login_as, data, message):
@@ -172,13 +230,17 @@ def test_manager_broadcasts_to_the_branch_only(app, client, login_as, branch):
         db.session.commit()
     page = client.get("/push/broadcast")
     assert "晨会 5 分钟后开始。" in text_of(page)
-    response = client.post_form("/push/broadcast", {"message": "晨会 5 分钟后开始。"}, follow_redirects=True)
+    response = client.post_form(
+        "/push/broadcast", {"message": "晨会 5 分钟后开始。"}, follow_redirects=True
+    )
     assert "已发送给 2 位同事。" in text_of(response)
     assert "已送达 0 / 2 人" in text_of(response)
     with app.app_context():
         rows = db.session.scalars(select(Notification).order_by(Notification.staff_id)).all()
         assert [n.staff_id for n in rows] == sorted([teller.id, wealth.id])
-        assert {(n.kind, n.title, n.body, n.urgency, n.created_by_id) for n in rows} == {(Kind.BRANCH_BROADCAST, "周建华", "晨会 5 分钟后开始。", "high", manager.id)}
+        assert {(n.kind, n.title, n.body, n.urgency, n.created_by_id) for n in rows} == {
+            (Kind.BRANCH_BROADCAST, "周建华", "晨会 5 分钟后开始。", "high", manager.id)
+        }
         assert all((n.expires_at - n.created_at).total_seconds() == 600 for n in rows)
 
 
@@ -199,14 +261,21 @@ def test_only_the_branch_manager_may_broadcast(client, login_as, role):
     login_as(role)
     assert client.get("/push/broadcast").status_code == 403
     token = client.csrf_token("/push/")
-    assert client.raw.post("/push/broadcast", data={"message": "x", "csrf_token": token}).status_code == 403
+    assert (
+        client.raw.post("/push/broadcast", data={"message": "x", "csrf_token": token}).status_code
+        == 403
+    )
 
 
 def test_anonymous_visitors_cannot_subscribe(client, push_service, vapid_key):
     """No session: the settings page redirects to sign-in and the JSON POST is refused."""
     assert client.get("/push/").status_code == 302
     device = new_device(push_service)
-    response = client.raw.post("/push/subscriptions", data=json.dumps({"endpoint": device.endpoint, "keys": device.keys()}), content_type="application/json")
+    response = client.raw.post(
+        "/push/subscriptions",
+        data=json.dumps({"endpoint": device.endpoint, "keys": device.keys()}),
+        content_type="application/json",
+    )
     assert response.status_code in (400, 401)
 
 

@@ -29,7 +29,14 @@ def local(hour: int, minute: int = 0, day: int = 24) -> datetime:
 
 def appointment(staff, starts_at, id=7, place="网点贵宾室"):
     """Test-only stand-in with the Appointment attributes webapp/signals.py documents."""
-    return SimpleNamespace(id=id, staff_id=staff.id, customer=CUSTOMER, starts_at=starts_at, place=place, branch_id=staff.branch_id)
+    return SimpleNamespace(
+        id=id,
+        staff_id=staff.id,
+        customer=CUSTOMER,
+        starts_at=starts_at,
+        place=place,
+        branch_id=staff.branch_id,
+    )
 
 
 def notifications(kind=None):
@@ -49,7 +56,11 @@ def test_appointment_reminder_at_the_default_lead_time_once(app, db, branch):
         db.session.commit()
         assert remind_appointments([item], local(9, 31)) == 0
         [n] = notifications()
-        assert (n.staff_id, n.kind, n.expires_at) == (staff.id, Kind.APPOINTMENT_REMINDER, local(10))
+        assert (n.staff_id, n.kind, n.expires_at) == (
+            staff.id,
+            Kind.APPOINTMENT_REMINDER,
+            local(10),
+        )
         assert n.title == "10:00 约见：张伟 139****5678" and n.body == "网点贵宾室"
         assert n.url == "/appointments/7"
 
@@ -65,18 +76,27 @@ def test_appointment_lead_time_is_per_person_and_a_moved_meeting_reminds_again(a
         assert remind_appointments([appointment(staff, local(11))], local(9, 30)) == 0
         assert remind_appointments([appointment(staff, local(11))], local(10)) == 1
         db.session.commit()
-        assert [n.title for n in notifications()] == ["10:00 约见：张伟 139****5678", "11:00 约见：张伟 139****5678"]
+        assert [n.title for n in notifications()] == [
+            "10:00 约见：张伟 139****5678",
+            "11:00 约见：张伟 139****5678",
+        ]
 
 
-def test_appointment_reminders_follow_preferences_and_quiet_hours(app, db, branch, device_for, push_service):
+def test_appointment_reminders_follow_preferences_and_quiet_hours(
+    app, db, branch, device_for, push_service
+):
     """Turned off: nothing written. Quiet until after the meeting: written, then expired, never sent."""
     off = make_staff(Role.RETAIL_AM, branch)
     quiet = make_staff(Role.RETAIL_AM, branch)
     device_for(quiet)
     with app.app_context():
         services.save_preferences(db.session.merge(off), {"appointment_reminder": False})
-        services.save_preferences(db.session.merge(quiet), {"quiet_start": time(9), "quiet_end": time(12)})
-        made = remind_appointments([appointment(off, local(10), id=1), appointment(quiet, local(10), id=2)], local(9, 30))
+        services.save_preferences(
+            db.session.merge(quiet), {"quiet_start": time(9), "quiet_end": time(12)}
+        )
+        made = remind_appointments(
+            [appointment(off, local(10), id=1), appointment(quiet, local(10), id=2)], local(9, 30)
+        )
         db.session.commit()
         assert made == 1
         # Quiet hours end after the meeting starts: the reminder is useless, so it expires.
@@ -87,7 +107,10 @@ def test_appointment_reminders_follow_preferences_and_quiet_hours(app, db, branc
 
 def test_commitment_nudge_before_the_morning_huddle(app, db, branch):
     """Huddle 08:30, nudge from 08:15 to those without a commitment, once, and not after 08:30."""
-    committed, waiting = make_staff(Role.TELLER, branch), make_staff(Role.RETAIL_AM, branch, locale="en")
+    committed, waiting = (
+        make_staff(Role.TELLER, branch),
+        make_staff(Role.RETAIL_AM, branch, locale="en"),
+    )
     staff = [committed, waiting]
     with app.app_context():
         assert nudge_uncommitted(staff, {committed.id}, local(8, 14)) == 0
@@ -97,7 +120,9 @@ def test_commitment_nudge_before_the_morning_huddle(app, db, branch):
         [n] = notifications()
         assert n.staff_id == waiting.id and n.kind == Kind.COMMITMENT_NUDGE
         assert n.title == "Today's commitment"  # in the recipient's language
-        assert n.body == "The morning huddle starts at 8:30\u202fAM: enter your commitment for today."
+        assert (
+            n.body == "The morning huddle starts at 8:30\u202fAM: enter your commitment for today."
+        )
         assert n.expires_at == local(8, 30)
         # The next day nudges again.
         assert nudge_uncommitted(staff, set(), local(8, 29, day=25)) == 2
@@ -119,8 +144,16 @@ def test_field_visit_morning_reminder(app, db, branch):
     """07:30 on a day with planned visits: one notification per person with the count and the first."""
     am = make_staff(Role.CORPORATE_AM, branch)
     visits = [
-        SimpleNamespace(staff_id=am.id, planned_at=local(14), customer=SimpleNamespace(name="上海浦江贸易有限公司")),
-        SimpleNamespace(staff_id=am.id, planned_at=local(10), customer=SimpleNamespace(name="张江精密机械有限公司")),
+        SimpleNamespace(
+            staff_id=am.id,
+            planned_at=local(14),
+            customer=SimpleNamespace(name="上海浦江贸易有限公司"),
+        ),
+        SimpleNamespace(
+            staff_id=am.id,
+            planned_at=local(10),
+            customer=SimpleNamespace(name="张江精密机械有限公司"),
+        ),
     ]
     with app.app_context():
         assert remind_field_days(visits, local(7, 29)) == 0

@@ -16,7 +16,9 @@ push_cli = bp.cli
 
 
 @push_cli.command("init-keys")
-@click.option("--force", is_flag=True, help="Replace an existing key (devices must subscribe again).")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key (devices must subscribe again)."
+)
 def init_keys(force: bool) -> None:
     """Write a VAPID key pair to the instance folder (kept out of the repository)."""
     path = keys.write_keys(force=force)
@@ -78,4 +80,3 @@ def send_test_command(username: str) -> None:
         raise click.ClickException(f"no staff named {username}")
     send_test(staff, "BranchKit", "Test notification")
     click.echo("Queued; the worker delivers it.")
-

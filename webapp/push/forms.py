@@ -52,13 +52,19 @@ class PreferencesForm(FlaskForm):
             missing.errors = [*missing.errors, _l("Give both times, or neither.")]
             return False
         if start is not None and start == end:
-            self.quiet_end.errors = [*self.quiet_end.errors, _l("The end must differ from the start.")]
+            self.quiet_end.errors = [
+                *self.quiet_end.errors,
+                _l("The end must differ from the start."),
+            ]
             return False
         return valid
 
     def values(self) -> dict:
         """The fields as Preference attributes."""
-        return {name: getattr(self, name).data for name in (*(k.value for k in CHOOSABLE), "lead_minutes", "quiet_start", "quiet_end")}
+        return {
+            name: getattr(self, name).data
+            for name in (*(k.value for k in CHOOSABLE), "lead_minutes", "quiet_start", "quiet_end")
+        }
 
 
 class BroadcastForm(FlaskForm):

@@ -22,9 +22,7 @@ def customer_line(customer) -> str:
 
 def referral_path(referral) -> str:
     """Where tapping a referral notification goes: the referral, to accept it."""
-    return path_for(
-        "referrals.detail", "/referrals/{referral_id}", referral_id=referral.id
-    )
+    return path_for("referrals.detail", "/referrals/{referral_id}", referral_id=referral.id)
 
 
 @referral_sent.connect

@@ -76,8 +76,7 @@ def appointment_reminders(now: datetime) -> int:
     live = [
         a
         for a in rows
-        if getattr(a, "cancelled_at", None) is None
-        and str(getattr(a, "status", "")) != "cancelled"
+        if getattr(a, "cancelled_at", None) is None and str(getattr(a, "status", "")) != "cancelled"
     ]
     return remind_appointments(live, now)
 
@@ -152,9 +151,7 @@ def remind_field_days(visits, now: datetime) -> int:
             continue
         items.sort(key=lambda v: v.planned_at)
         with force_locale(member.locale):
-            title = ngettext(
-                "%(num)d field visit today", "%(num)d field visits today", len(items)
-            )
+            title = ngettext("%(num)d field visit today", "%(num)d field visits today", len(items))
             body = gettext(
                 "First: %(time)s %(customer)s",
                 time=format_time(items[0].planned_at, "short"),

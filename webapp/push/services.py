@@ -49,7 +49,10 @@ def path_for(endpoint: str, fallback: str, **values) -> str:
 def preferences_for(staff_ids) -> dict[int, Preference]:
     """Each person's preferences in one query; people without a saved row get the defaults."""
     ids = list(set(staff_ids))
-    found = {p.staff_id: p for p in db.session.scalars(select(Preference).where(Preference.staff_id.in_(ids)))}
+    found = {
+        p.staff_id: p
+        for p in db.session.scalars(select(Preference).where(Preference.staff_id.in_(ids)))
+    }
     return {sid: found.get(sid) or default_preference(sid) for sid in ids}
 
 
@@ -242,8 +245,6 @@ def broadcast(manager: Staff, message: str) -> int:
 
 def send_test(staff: Staff, title: str, body: str) -> Notification | None:
     """Queue a test notification for all of the person's devices."""
-    notification = enqueue(
-        staff, Kind.TEST, title, body, url=path_for("push.settings", "/push/")
-    )
+    notification = enqueue(staff, Kind.TEST, title, body, url=path_for("push.settings", "/push/"))
     db.session.commit()
     return notification
