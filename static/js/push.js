@@ -62,10 +62,15 @@
       return navigator.serviceWorker.ready;
     }).then(function (reg) {
       return reg.pushManager.getSubscription().then(function (existing) {
-        return existing || reg.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: keyBytes(msg.vapidKey)
-        });
+        if (existing) { return existing; }
+        // Without a way to the browser's push service, Chromium's subscribe() never settles:
+        // give up after 30 s and say so rather than wait for ever.
+        return Promise.race([
+          reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(msg.vapidKey) }),
+          new Promise(function (resolve, reject) {
+            setTimeout(function () { reject(new Error("timeout")); }, 30000);
+          })
+        ]);
       });
     }).then(function (sub) {
       return fetch(msg.subscribeUrl, {

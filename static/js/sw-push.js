@@ -27,7 +27,9 @@ self.addEventListener("notificationclick", function (event) {
     if (same) { return same.focus(); }
     var other = windows.find(function (w) { return new URL(w.url).origin === self.location.origin && "navigate" in w; });
     if (other) {
-      return other.navigate(target).then(function (w) { return (w || other).focus(); });
+      return other.navigate(target).then(function (w) {
+        return (w || other).focus().catch(function () { return w; });  // focus may be refused
+      });
     }
     return self.clients.openWindow(target);
   }));
