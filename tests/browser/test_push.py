@@ -194,16 +194,24 @@ def test_settings_and_broadcast_pages_on_phone_and_tablet(browser, push_app, sho
     """The manager's pages render with the demo history, on a phone and a tablet."""
     for name, viewport in (("phone", PHONE), ("tablet", TABLET)):
         context = browser.new_context(base_url=push_app.base_url, viewport=viewport, locale="zh-CN")
+        context.add_init_script(
+            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
         page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
         try:
             sign_in(page, "manager")
             page.goto("/push/")
             expect(page.locator("h1")).to_have_text("消息通知")
             expect(page.locator(".push-row").first).to_be_visible()
             page.screenshot(path=shots / f"push-settings-manager-{name}.png", full_page=True)
+            assert page.evaluate("window.__csp") == []
             page.goto("/push/broadcast")
             page.click("button.chip >> nth=0")
             expect(page.locator(".flash--ok")).to_contain_text("已发送给")
             page.screenshot(path=shots / f"push-broadcast-{name}.png", full_page=True)
+            assert page.evaluate("window.__csp") == [] and errors == []
         finally:
             context.close()

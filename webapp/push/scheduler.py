@@ -15,6 +15,7 @@ worker or several, and still write each reminder once.
 """
 
 import importlib
+import os
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
@@ -54,8 +55,13 @@ def _local(now: datetime) -> datetime:
     return now.replace(tzinfo=UTC).astimezone(local_zone())
 
 
+def _setting(key: str, default: str) -> str:
+    """A schedule setting: app config, else the environment, else the default."""
+    return str(current_app.config.get(key) or os.environ.get(key) or default)
+
+
 def _setting_time(key: str, default: str) -> time:
-    return time.fromisoformat(current_app.config.get(key, default))
+    return time.fromisoformat(_setting(key, default))
 
 
 # -- appointments -------------------------------------------------------------------------
@@ -197,7 +203,7 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
     local = _local(now)
     huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
     huddle = huddle.replace(tzinfo=local.tzinfo)
-    lead = timedelta(minutes=int(current_app.config.get("PUSH_NUDGE_MINUTES", 15)))
+    lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
     if not huddle - lead <= local < huddle:
         return 0
     waiting = [s for s in staff if s.id not in committed_ids]
