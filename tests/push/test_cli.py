@@ -86,3 +86,26 @@ def test_demo_history_shows_on_the_settings_page(app, client):
         session["_user_id"] = wealth1.get_id()
     page = text_of(client.get("/push/"))
     assert "转介客户：" in page and "已送达" in page and "****" in page
+
+
+def test_without_keys_nothing_is_claimed(app, db, branch, tmp_path, monkeypatch):
+    """No VAPID key: the command says so and every notification stays pending for later."""
+    from tests.factories import make_staff
+    from webapp.auth.models import Role
+    from webapp.push.services import enqueue
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    saved = app.config.pop("VAPID_PRIVATE_KEY", None)
+    staff = make_staff(Role.RETAIL_AM, branch)
+    try:
+        with app.app_context():
+            enqueue(db.session.merge(staff), Kind.TEST, "x")
+            db.session.commit()
+        result = app.test_cli_runner().invoke(args=["push", "deliver-due"])
+        assert result.exit_code != 0 and "init-keys" in result.output
+        with app.app_context():
+            assert db.session.scalar(select(Notification.status)) == Status.PENDING
+    finally:
+        if saved:
+            app.config["VAPID_PRIVATE_KEY"] = saved

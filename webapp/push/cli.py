@@ -37,7 +37,10 @@ def one_pass(now=None) -> dict:
 
     now = now or naive_utcnow()
     made = run_scheduled(now)
-    sent = deliver_due(now)
+    try:
+        sent = deliver_due(now)
+    except keys.KeysMissing as error:
+        raise click.ClickException(str(error)) from error
     return {"reminders": sum(made.values()), **sent}
 
 

@@ -92,6 +92,8 @@ def webpush_sender(sub: PushSubscription, payload: str, notification: Notificati
         )
     except RequestException as error:
         return Outcome(False, None, f"network: {type(error).__name__}")
+    except (ValueError, TypeError) as error:  # malformed stored keys: retry, then fail
+        return Outcome(False, None, f"error: {type(error).__name__}")
     return Outcome(True, response.status_code)
 
 
@@ -169,7 +171,9 @@ def deliver_due(now: datetime | None = None, send: Sender | None = None, limit: 
     """One pass: recover dead claims, then claim and deliver batches until none is due.
     Returns counts per final status of the notifications handled."""
     now = now or naive_utcnow()
-    send = send or webpush_sender
+    if send is None:
+        keys.load_vapid()  # KeysMissing here, before anything is claimed
+        send = webpush_sender
     counts: dict[str, int] = {}
     recover_stale(now)
     while batch := claim(now, limit):
