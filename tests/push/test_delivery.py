@@ -265,3 +265,24 @@ def test_a_kind_turned_off_is_not_queued(app, db, branch):
         db.session.commit()
         assert db.session.scalar(select(func.count(Notification.id))) == 1
         assert db.session.get(Preference, staff.id).branch_broadcast is False
+
+
+def test_finished_history_older_than_sixty_days_is_pruned(
+    app, db, branch, device_for, push_service
+):
+    """The outbox does not grow for ever: old finished rows go, pending and recent ones stay."""
+    from webapp.push.delivery import prune
+
+    staff = make_staff(Role.RETAIL_AM, branch)
+    device_for(staff)
+    old_sent = queue_one(app, staff, due_at=NOW - timedelta(days=61))
+    old_pending = queue_one(app, staff, due_at=NOW + timedelta(days=1))
+    recent = queue_one(app, staff)
+    with app.app_context():
+        deliver_due(NOW)  # delivers old_sent and recent (with their Delivery rows)
+        for nid in (old_sent, old_pending):
+            db.session.get(Notification, nid).created_at = NOW - timedelta(days=61)
+        db.session.commit()
+        assert prune(NOW) == 1
+        assert sorted(db.session.scalars(select(Notification.id))) == sorted([old_pending, recent])
+        assert db.session.scalar(select(func.count(Delivery.id))) == 1

@@ -31,7 +31,7 @@ def init_keys(force: bool) -> None:
 
 def one_pass(now=None) -> dict:
     """Write the due reminders, then deliver what is due; the counts of both."""
-    from webapp.push.delivery import deliver_due
+    from webapp.push.delivery import deliver_due, prune
     from webapp.push.models import naive_utcnow
     from webapp.push.scheduler import run_scheduled
 
@@ -41,14 +41,15 @@ def one_pass(now=None) -> dict:
         sent = deliver_due(now)
     except keys.KeysMissing as error:
         raise click.ClickException(str(error)) from error
-    return {"reminders": sum(made.values()), **sent}
+    return {"reminders": sum(made.values()), **sent, "pruned": prune(now)}
 
 
 @push_cli.command("deliver-due")
 def deliver_due_command() -> None:
     """One pass of reminders and deliveries (for cron)."""
     counts = one_pass()
-    click.echo("push: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing due"))
+    done = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    click.echo("push: " + (done or "nothing due"))
 
 
 @push_cli.command("worker")
@@ -62,8 +63,8 @@ def worker(interval: float) -> None:
     while not stop.is_set():
         try:
             counts = one_pass()
-            if any(v for k, v in counts.items()):
-                click.echo("push: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            if any(counts.values()):
+                click.echo("push: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
         except Exception:  # keep the loop alive: the next pass retries
             db.session.rollback()
             current_app.logger.exception("push worker pass failed")

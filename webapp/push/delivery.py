@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from pywebpush import WebPushException, webpush
 from requests import RequestException
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -34,6 +34,8 @@ from webapp.push.models import (
 from webapp.push.services import preferences_for
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a worker that died
+KEEP = timedelta(days=60)  # history the settings page can show; older finished rows go
+FINISHED = (Status.SENT, Status.NO_DEVICE, Status.FAILED, Status.EXPIRED)
 MAX_ATTEMPTS = 5
 BATCH = 50
 GONE_CODES = {404, 410}
@@ -274,3 +276,14 @@ def _finish(notification: Notification, status: Status, note: str = "", sent_at=
         notification.sent_at = sent_at
     db.session.commit()
     return note or status.value
+
+
+def prune(now: datetime) -> int:
+    """Delete finished notifications older than KEEP (and their deliveries); how many went."""
+    old = select(Notification.id).where(
+        Notification.status.in_(FINISHED), Notification.created_at < now - KEEP
+    )
+    db.session.execute(delete(Delivery).where(Delivery.notification_id.in_(old)))
+    gone = db.session.execute(delete(Notification).where(Notification.id.in_(old))).rowcount
+    db.session.commit()
+    return gone
