@@ -64,3 +64,22 @@ def make_customer(branch: Branch, **fields) -> Customer:
     values.update(fields)
     customer = Customer(branch_id=branch.id, **values)
     return _save(customer)
+
+
+def make_sale(branch: Branch, seller: Staff, customer: Customer, amount_fen: int, **fields):
+    """A sale recorded through the sales service (credit lines included); returns its id."""
+    from webapp.sales.models import ProductCategory
+    from webapp.sales.services import record_sale
+
+    with APP.app_context():
+        sale = record_sale(
+            branch_id=branch.id,
+            customer_id=customer.id,
+            seller_id=seller.id,
+            category=fields.pop("category", ProductCategory.DEPOSIT),
+            product_name=fields.pop("product_name", "测试产品"),
+            amount_fen=amount_fen,
+            **fields,
+        )
+        db.session.commit()
+        return sale.id

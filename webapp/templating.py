@@ -27,6 +27,9 @@ NAV = (
     NavItem("home.today", _l("Today"), "today"),
     NavItem("lobby.board", _l("Lobby"), "lobby"),
     NavItem("customers.index", _l("Customers"), "customers"),
+    NavItem("reports.progress", _l("Progress"), "report"),
+    NavItem("reports.region", _l("Roll-up"), "report"),
+    NavItem("coaching.commitment", _l("Commitment"), "schedule"),
     NavItem("home.me", _l("Me"), "me"),
 )
 

@@ -193,6 +193,24 @@ def test_subscribe_receive_a_referral_and_tap_it(browser, push_app, push_service
         context.close()
 
 
+TARGETS = (
+    "main .button, main button, main input:not([type=hidden]), main select, .tabbar a, main .chip"
+)
+
+
+def small_targets(page) -> list:
+    """Touch targets under 44 px (a checkbox counts by its label, the whole row is the target);
+    and the page must not scroll sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    return page.eval_on_selector_all(
+        TARGETS,
+        "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => [e.outerHTML.slice(0, 60), (e.type === 'checkbox' ? e.closest('label') : e)"
+        ".getBoundingClientRect().height])"
+        ".filter(([_, h]) => h < 44)",
+    )
+
+
 def test_settings_and_broadcast_pages_on_phone_and_tablet(browser, push_app, shots):
     """The manager's pages render with the demo history, on a phone and a tablet."""
     for name, viewport in (("phone", PHONE), ("tablet", TABLET)):
@@ -211,11 +229,13 @@ def test_settings_and_broadcast_pages_on_phone_and_tablet(browser, push_app, sho
             expect(page.locator(".push-row").first).to_be_visible()
             page.screenshot(path=shots / f"push-settings-manager-{name}.png", full_page=True)
             assert page.evaluate("window.__csp") == []
+            assert small_targets(page) == []
             page.goto("/push/broadcast")
             page.click("button.chip >> nth=0")
             expect(page.locator(".flash--ok")).to_contain_text("已发送给")
             page.screenshot(path=shots / f"push-broadcast-{name}.png", full_page=True)
             assert page.evaluate("window.__csp") == [] and errors == []
+            assert small_targets(page) == []
         finally:
             context.close()
 

@@ -286,3 +286,42 @@ def test_every_role_has_its_own_settings(client, login_as, role):
     response = client.get("/push/")
     assert response.status_code == 200 and staff.name in text_of(response)
     assert ("通知全网点" in text_of(response)) == (role == Role.BRANCH_MANAGER)
+
+
+def test_statement_counts_do_not_grow_with_history_or_devices(
+    app, client, login_as, branch, device_for
+):
+    """Settings and broadcast pages run a constant number of statements (no N+1)."""
+    from tests.querycount import count_statements
+    from webapp.push.services import broadcast
+
+    manager = login_as(Role.BRANCH_MANAGER)
+    staff = [make_staff(Role.TELLER, branch) for _ in range(3)]
+
+    def grow(n):
+        with app.app_context():
+            for i in range(n):
+                broadcast(db.session.merge(manager), f"晨会 {i}")
+                db.session.add(
+                    Notification(
+                        staff_id=manager.id, branch_id=branch.id, kind=Kind.TEST, title=f"t{i}"
+                    )
+                )
+            db.session.commit()
+        device_for(manager)
+
+    def counts():
+        with app.app_context():
+            engine = db.engine
+        result = {}
+        for path in ("/push/", "/push/broadcast"):
+            with count_statements(engine) as statements:
+                assert client.get(path).status_code == 200
+            result[path] = len(statements)
+        return result
+
+    grow(2)
+    small = counts()
+    grow(15)
+    assert counts() == small and all(n <= 12 for n in small.values()), small
+    assert len(staff) == 3

@@ -167,8 +167,45 @@ def test_field_visit_morning_reminder(app, db, branch):
 
 
 def test_sources_wait_for_their_domains(app, db, branch):
-    """Without the appointments, field and coaching domains installed, each source writes nothing."""
+    """Appointments and field visits are not installed in this branch: those sources write
+    nothing; outside the nudge window the commitment source writes nothing either."""
     make_staff(Role.TELLER, branch)
     with app.app_context():
-        assert run_scheduled(local(8, 20)) == {s.__name__: 0 for s in SOURCES}
+        assert run_scheduled(local(11)) == {s.__name__: 0 for s in SOURCES}
         assert notifications() == []
+
+
+def test_commitment_nudge_reads_todays_commitments(app, db, branch):
+    """With the coaching domain's Commitment table: whoever entered today's commitment is spared."""
+    from webapp.coaching.models import Commitment
+
+    done, waiting = make_staff(Role.TELLER, branch), make_staff(Role.WEALTH_MANAGER, branch)
+    make_staff(Role.BRANCH_MANAGER, branch)  # the manager runs the huddle: no nudge
+    with app.app_context():
+        db.session.add(
+            Commitment(
+                branch_id=branch.id,
+                staff_id=done.id,
+                day=local(8).date(),
+                entered_by_id=done.id,
+                calls=5,
+            )
+        )
+        db.session.add(
+            Commitment(
+                branch_id=branch.id,
+                staff_id=waiting.id,
+                day=local(8, day=23).date(),
+                entered_by_id=waiting.id,
+            )
+        )
+        db.session.commit()
+        made = run_scheduled(local(8, 20))
+        assert made["commitment_nudges"] == 1
+        [n] = notifications()
+        assert (n.staff_id, n.kind, n.url) == (
+            waiting.id,
+            Kind.COMMITMENT_NUDGE,
+            "/coaching/commitment",
+        )
+        assert run_scheduled(local(8, 25))["commitment_nudges"] == 0

@@ -1,20 +1,12 @@
 """Figures for the home pages, computed in SQL and branch-scoped."""
 
-from datetime import datetime, timedelta
-
 from sqlalchemy import func, select
 
 from webapp.auth.access import visible_branch_ids
-from webapp.auth.models import Branch, Staff, utcnow
+from webapp.auth.models import Branch, Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
-
-
-def week_start(now: datetime | None = None) -> datetime:
-    """Midnight (UTC, naive as stored) of the Monday of the current week."""
-    now = now or utcnow()
-    monday = now - timedelta(days=now.weekday())
-    return monday.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+from webapp.timeutil import day_start_utc, local_today, week_start
 
 
 def branch_figures(user: Staff) -> dict:
@@ -23,7 +15,9 @@ def branch_figures(user: Staff) -> dict:
     total, new_this_week = db.session.execute(
         select(
             func.count(Customer.id),
-            func.count(Customer.id).filter(Customer.created_at >= week_start()),
+            func.count(Customer.id).filter(
+                Customer.created_at >= day_start_utc(week_start(local_today()))
+            ),
         ).where(in_scope)
     ).one()
     by_channel = db.session.execute(

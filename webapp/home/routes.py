@@ -9,6 +9,7 @@ from webapp.auth.access import public, roles, signed_in
 from webapp.auth.forms import LanguageForm
 from webapp.auth.models import ALL_ROLES, Role
 from webapp.auth.services import home_endpoint
+from webapp.coaching import queries as coaching_queries
 from webapp.extensions import db
 from webapp.home import bp, queries
 
@@ -39,6 +40,8 @@ def dashboard():
         "home/dashboard.html",
         figures=queries.branch_figures(current_user),
         staff=queries.staff_with_customer_counts(current_user),
+        rhythm=coaching_queries.dashboard_tiles(current_user.branch_id),
+        rhythm_plans=coaching_queries.open_action_plans(current_user.branch_id),
     )
 
 

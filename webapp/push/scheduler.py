@@ -11,7 +11,7 @@ worker or several, and still write each reminder once.
 |------------------------|-----------------------------------------|-------------------------------|
 | appointment_reminders  | appointments.models.Appointment          | lead_minutes before starts_at |
 | field_visit_mornings   | field.models.FieldVisit (planned today)  | PUSH_FIELD_MORNING_AT..+3 h   |
-| commitment_nudges      | coaching.models.Commitment (today's)     | PUSH_NUDGE_MINUTES before the morning huddle |
+| commitment_nudges      | coaching.models.Commitment (staff_id, day) | PUSH_NUDGE_MINUTES before the morning huddle |
 """
 
 import importlib
@@ -186,8 +186,8 @@ COMMITTING_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
 def commitment_nudges(now: datetime) -> int:
     """Staff without a commitment for today (Commitment with staff_id and a `day` date)."""
     commitment = _model("webapp.coaching.models", "Commitment")
-    if commitment is None:
-        return 0
+    if commitment is None or _huddle_ahead(now) is None:
+        return 0  # no queries outside the nudge window: this runs every pass
     today = _local(now).date()
     committed = set(
         db.session.scalars(select(commitment.staff_id).where(commitment.day == today)).all()
@@ -200,12 +200,10 @@ def commitment_nudges(now: datetime) -> int:
 
 def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
     """In the PUSH_NUDGE_MINUTES before PUSH_MORNING_HUDDLE_AT, nudge those not yet committed."""
-    local = _local(now)
-    huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
-    huddle = huddle.replace(tzinfo=local.tzinfo)
-    lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
-    if not huddle - lead <= local < huddle:
+    huddle = _huddle_ahead(now)
+    if huddle is None:
         return 0
+    local = _local(now)
     waiting = [s for s in staff if s.id not in committed_ids]
     preferences = preferences_for([s.id for s in waiting])
     made = 0
@@ -222,13 +220,22 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
                 Kind.COMMITMENT_NUDGE,
                 title,
                 body,
-                path_for("home.today", "/today"),
+                path_for("coaching.commitment", "/coaching/commitment"),
                 expires_at=huddle.astimezone(UTC).replace(tzinfo=None),
                 dedupe_key=f"commitment:{member.id}:{local.date().isoformat()}",
                 preference=preferences[member.id],
             )
         )
     return made
+
+
+def _huddle_ahead(now: datetime) -> datetime | None:
+    """Today's morning huddle (local, aware) when `now` is in the nudge window before it."""
+    local = _local(now)
+    huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
+    huddle = huddle.replace(tzinfo=local.tzinfo)
+    lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
+    return huddle if huddle - lead <= local < huddle else None
 
 
 def _staff_by_id(ids) -> dict[int, Staff]:

@@ -1,8 +1,8 @@
 """push subscriptions, preferences and notification outbox
 
-Revision ID: bc16dc516a72
-Revises: e2733a501426
-Create Date: 2026-11-23 19:12:38.811775
+Revision ID: 7945e01d389a
+Revises: dac5bcc19534
+Create Date: 2026-11-23 19:45:50.578110
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bc16dc516a72'
-down_revision = 'e2733a501426'
+revision = '7945e01d389a'
+down_revision = 'dac5bcc19534'
 branch_labels = None
 depends_on = None
 

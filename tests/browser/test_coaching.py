@@ -1,0 +1,67 @@
+"""The manager's rhythm in a real browser: the one-on-one prints on one A4 page; screens."""
+
+import re
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from tests.browser.conftest import PHONE, TABLET, sign_in
+
+
+def _first_salesperson(page) -> str:
+    """The URL of the first salesperson's one-on-one from the list."""
+    page.goto("/coaching/one-on-ones/")
+    return page.locator(".list__row a").first.get_attribute("href")
+
+
+def test_one_on_one_prints_on_one_a4_page(page, shots):
+    """Headless Chromium's PDF of the demo one-on-one (with history and plan items) is 1 page."""
+    sign_in(page, "manager")
+    url = _first_salesperson(page)
+    page.goto(url)
+    # Last week: a held meeting with notes, plan items, history and the trend.
+    page.click("text=上一周")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".plan-items li").count() >= 1
+    assert page.locator("svg.chart").count() == 1
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(PdfReader(BytesIO(pdf)).pages)
+    (shots / "coaching-one-on-one.pdf").write_bytes(pdf)
+    assert pages == 1, f"the one-on-one printed on {pages} pages"
+
+
+def test_rhythm_screens_on_phone_and_tablet(browser, live_server, shots):
+    """Screenshots of the main screens; the progress table shows cards on a phone, a table wider."""
+    for name, viewport in (("phone", PHONE), ("tablet", TABLET)):
+        context = browser.new_context(base_url=live_server, viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, "manager")
+        page.goto("/reports/progress")
+        cards, table = page.locator(".progress-cards"), page.locator(".progress-table")
+        assert cards.is_visible() == (name == "phone") and table.is_visible() == (name != "phone")
+        page.screenshot(path=shots / f"reports-progress-{name}.png", full_page=True)
+        for path, shot in (
+            ("/dashboard", "home-dashboard"),
+            ("/coaching/huddles/morning", "coaching-morning"),
+            ("/coaching/huddles/evening", "coaching-evening"),
+            ("/reports/monthly", "reports-monthly"),
+            ("/reports/weekly", "reports-weekly"),
+            ("/coaching/action-plans/", "coaching-action-plans"),
+        ):
+            page.goto(path)
+            assert page.locator("h1").count() == 1
+            page.screenshot(path=shots / f"{shot}-{name}.png", full_page=True)
+        page.goto(_first_salesperson(page))
+        page.screenshot(path=shots / f"coaching-one-on-one-{name}.png", full_page=True)
+        context.close()
+        context = browser.new_context(base_url=live_server, viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, "wealth1")
+        page.goto("/coaching/commitment")
+        page.fill("input[name=calls]", "6")
+        page.click("form.commitment-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert re.search("今日承诺已提交", page.content())
+        page.screenshot(path=shots / f"coaching-commitment-{name}.png", full_page=True)
+        context.close()

@@ -1,0 +1,36 @@
+"""Phone-first layout: bottom navigation on a phone, side navigation on the lobby tablet, 44 px targets."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import TABLET, sign_in
+
+TARGETS = "main .button, main button, main input:not([type=hidden]), main select, .tabbar a, main .list__link, main .chip"
+
+
+@pytest.mark.parametrize("path", ["/today", "/customers/", "/me"])
+def test_touch_targets_are_at_least_44px_on_a_phone(page, path):
+    """Every button, input and navigation link is at least 44 px tall on a 390 px phone."""
+    sign_in(page, "wealth2")
+    page.goto(path)
+    small = page.eval_on_selector_all(
+        TARGETS,
+        "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect().height])"
+        ".filter(([_, h]) => h < 44)",
+    )
+    assert small == []
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_lobby_tablet_uses_side_navigation(browser, live_server, shots):
+    """At 1024x768 the lobby manager lands on the lobby with a side bar and no tab bar."""
+    context = browser.new_context(base_url=live_server, viewport=TABLET)
+    page = context.new_page()
+    sign_in(page, "lobby1")
+    expect(page.locator("h1")).to_have_text("大堂")
+    expect(page.locator(".sidenav")).to_be_visible()
+    expect(page.locator(".tabbar")).to_be_hidden()
+    page.screenshot(path=shots / "lobby-tablet.png")
+    context.close()

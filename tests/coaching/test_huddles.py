@@ -1,0 +1,163 @@
+"""Commitments, the morning and evening huddles, and the carry-over from evening to morning."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+from tests.factories import make_customer, make_sale, make_staff
+from webapp.auth.models import Role
+from webapp.coaching import queries
+from webapp.coaching.models import Commitment, HuddleKind, HuddleNote
+from webapp.coaching.periods import today
+from webapp.coaching.services import save_commitment
+
+MONDAY = date(2026, 11, 2)
+
+
+def _commit(app, staff, day, **values):
+    with app.app_context():
+        from webapp.extensions import db
+
+        save_commitment(staff, day, values, staff)
+        db.session.commit()
+
+
+def _fixed_day(app, branch):
+    """Wang committed 3 sales and 5 calls and made 2 sales; Li committed 1 sale and made 1."""
+    wang = make_staff(Role.WEALTH_MANAGER, branch, name="王芳")
+    li = make_staff(Role.RETAIL_AM, branch, name="李强")
+    customer = make_customer(branch, name="张三")
+    _commit(app, wang, MONDAY, sales=3, calls=5)
+    _commit(app, li, MONDAY, sales=1)
+    at = datetime(2026, 11, 2, 3, 0)
+    make_sale(branch, wang, customer, 100_000_00, sold_at=at, product_name="季季享")
+    make_sale(branch, wang, customer, 20_000_00, sold_at=at, product_name="年金险")
+    make_sale(branch, li, customer, 50_000_00, sold_at=at, product_name="三年定期")
+    return wang, li
+
+
+def test_evening_checks_commitments_against_the_sales(app, db, branch, client, login_as):
+    """Evening: done / short by N from the records; calls show "—" until the call log exists."""
+    wang, li = _fixed_day(app, branch)
+    with app.app_context():
+        people = queries.team(branch.id)
+        checks = queries.check_commitments(
+            people, queries.commitments_for(branch.id, MONDAY), MONDAY
+        )
+    assert checks[wang.id]["sales"] == {"committed": 3, "done": 2, "short": 1}
+    assert checks[li.id]["sales"] == {"committed": 1, "done": 1, "short": 0}
+    assert (
+        checks[wang.id]["calls"]["short"] is None and str(checks[wang.id]["calls"]["done"]) == "—"
+    )
+    login_as(Role.BRANCH_MANAGER)
+    page = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
+    assert "差 1" in page
+    assert "2 / 3" in page and "1 / 1" in page
+
+
+def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client, login_as):
+    """Morning after: Wang's missing sale is carried over; Li met everything and has none."""
+    wang, _li = _fixed_day(app, branch)
+    tuesday = MONDAY + timedelta(days=1)
+    with app.app_context():
+        carried = queries.carry_over(branch.id, queries.team(branch.id), tuesday)
+    assert carried == {wang.id: {"day": MONDAY, "short": {"sales": 1}}}
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    response = client.get(f"/coaching/huddles/morning?day={tuesday}")
+    page = text_of(response)
+    # Yesterday's successes are listed automatically, largest first.
+    assert page.index("季季享") < page.index("三年定期") < page.index("年金险")
+    assert page.count("¥100,000.00") + page.count("100,000.00") >= 1
+    wang_card = page[page.rindex("王芳") :]
+    assert "Carried over from" in wang_card[: wang_card.index("Coaching note")]
+    assert "Product sales short by 1" in wang_card[: wang_card.index("Coaching note")]
+    li_card = page[page.rindex("李强") :]
+    assert "Carried over" not in li_card[: li_card.index("Coaching note")]
+
+
+def test_carry_over_uses_the_last_commitment_before_the_day(app, db, branch):
+    """A person who skipped a day carries over from their last committed day."""
+    person = make_staff(Role.RETAIL_AM, branch)
+    _commit(app, person, MONDAY, sales=2)
+    with app.app_context():
+        carried = queries.carry_over(branch.id, [person], MONDAY + timedelta(days=3))
+    assert carried[person.id] == {"day": MONDAY, "short": {"sales": 2}}
+
+
+def test_staff_enter_their_own_commitment(app, db, branch, client, login_as):
+    """A teller enters today's numbers from the phone; they are stored for today."""
+    teller = login_as(Role.TELLER)
+    data = {"calls": "0", "appointments": "1", "referrals": "4", "visits": "0", "sales": "2"}
+    response = client.post_form("/coaching/commitment", data, follow_redirects=True)
+    assert response.status_code == 200
+    with app.app_context():
+        row = db.session.scalar(select(Commitment).where(Commitment.staff_id == teller.id))
+        assert (row.day, row.referrals, row.sales, row.appointments) == (today(), 4, 2, 1)
+
+
+def test_bad_commitment_numbers_get_messages_beside_the_fields(app, db, branch, client, login_as):
+    """Negative or non-numeric numbers are refused with a message; nothing is stored."""
+    login_as(Role.WEALTH_MANAGER, locale="en")
+    data = {"calls": "-1", "appointments": "abc", "referrals": "0", "visits": "0", "sales": "1"}
+    response = client.post_form("/coaching/commitment", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="calls-error"' in html and 'id="appointments-error"' in html
+    assert "0 to 999." in html
+    with app.app_context():
+        assert db.session.scalar(select(Commitment)) is None
+
+
+def test_commitment_form_starts_from_what_was_carried_over(app, db, branch, client, login_as):
+    """Yesterday's shortfall is shown and pre-filled in today's commitment."""
+    person = login_as(Role.RETAIL_AM, locale="en")
+    with app.app_context():
+        yesterday = today() - timedelta(days=1)
+    _commit(app, person, yesterday, sales=2, calls=4)
+    response = client.get("/coaching/commitment")
+    page = text_of(response)
+    assert "Carried over" in page and "short by 2" in page
+    assert 'name="sales" type="number" value="2"' in response.get_data(as_text=True) or (
+        'value="2"' in response.get_data(as_text=True)
+    )
+
+
+def test_manager_saves_coaching_notes(app, db, branch, client, login_as):
+    """One note per person per huddle; an emptied note is removed."""
+    person = make_staff(Role.WEALTH_MANAGER, branch)
+    login_as(Role.BRANCH_MANAGER)
+    url = f"/coaching/huddles/morning?day={MONDAY}"
+    client.post_form(url, {f"note-{person.id}": "开场白再简短些"})
+    with app.app_context():
+        note = db.session.scalar(select(HuddleNote))
+        assert (note.staff_id, note.day, note.kind, note.note) == (
+            person.id, MONDAY, HuddleKind.MORNING, "开场白再简短些"
+        )  # fmt: skip
+    assert "开场白再简短些" in text_of(client.get(url))
+    client.post_form(url, {f"note-{person.id}": "  "})
+    with app.app_context():
+        assert db.session.scalar(select(HuddleNote)) is None
+
+
+def test_huddles_are_the_managers_and_commitments_the_staffs(app, db, branch, client, login_as):
+    """Staff cannot open the huddle sheet; the manager has no commitment page of their own."""
+    login_as(Role.TELLER)
+    assert client.get("/coaching/huddles/morning").status_code == 403
+    assert client.get("/coaching/commitment").status_code == 200
+    login_as(Role.BRANCH_MANAGER)
+    assert client.get("/coaching/commitment").status_code == 403
+    assert client.get("/coaching/huddles/nightly").status_code == 404
+    login_as(Role.ADMIN)
+    assert client.get("/coaching/huddles/evening").status_code == 403
+
+
+def test_days_are_the_branchs_days(app, db, branch):
+    """A sale at 23:30 in Shanghai counts on that day; one at 00:30 on the next."""
+    person = make_staff(Role.RETAIL_AM, branch)
+    customer = make_customer(branch)
+    make_sale(branch, person, customer, 100, sold_at=datetime(2026, 11, 2, 15, 30))  # 23:30 +08
+    make_sale(branch, person, customer, 100, sold_at=datetime(2026, 11, 2, 16, 30))  # 00:30 +08
+    with app.app_context():
+        assert len(queries.successes(branch.id, MONDAY)) == 1
+        assert len(queries.successes(branch.id, MONDAY + timedelta(days=1))) == 1

@@ -1,0 +1,295 @@
+"""The figures the rhythm reads from other domains, one documented function per figure.
+
+Each function takes the people (staff_ids) or a branch, and a half-open period
+[start, end) of dates, and answers with ONE aggregate query: a dict staff_id -> value
+(people missing from the dict have 0). Figures whose records live in domains not yet
+merged return NOT_AVAILABLE; templates show it as "—" with a note, never as 0.
+
+Sales credit (绩效分润): a person's achievement is the sum of their credit lines, so a
+referred sale counts for the referrer and the seller by their shares; a branch's
+achievement is the sum of its sales (each sale once).
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from webapp.coaching.periods import bounds
+from webapp.customers.models import Acquisition, Customer
+from webapp.extensions import db
+from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale
+
+
+class NotAvailable:
+    """A figure whose records are not in this build yet: shown as "—", never as 0."""
+
+    def __str__(self) -> str:
+        return "—"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_AVAILABLE"
+
+
+NOT_AVAILABLE = NotAvailable()
+
+
+def available(value) -> bool:
+    """Whether a figure is a real number rather than NOT_AVAILABLE."""
+    return value is not NOT_AVAILABLE
+
+
+# ---- figures computed from the records in this build -------------------------------------
+
+
+def credit_by_category(staff_ids: Iterable[int], start: date, end: date) -> dict[int, dict]:
+    """Credit earned per person per product category, in fen: {staff_id: {category: fen}}."""
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(CreditLine.staff_id, Sale.category, func.sum(CreditLine.amount_fen))
+        .join(Sale, Sale.id == CreditLine.sale_id)
+        .where(CreditLine.staff_id.in_(list(staff_ids)), Sale.sold_at >= lo, Sale.sold_at < hi)
+        .group_by(CreditLine.staff_id, Sale.category)
+    ).all()
+    result: dict[int, dict] = {}
+    for staff_id, category, total in rows:
+        result.setdefault(staff_id, {})[ProductCategory(category).value] = int(total)
+    return result
+
+
+def credit_earned(
+    staff_ids: Iterable[int], start: date, end: date, role: CreditRole | None = None
+) -> dict[int, int]:
+    """Credit earned per person in fen, all roles or only one (e.g. REFERRER)."""
+    lo, hi = bounds(start, end)
+    query = (
+        select(CreditLine.staff_id, func.sum(CreditLine.amount_fen))
+        .join(Sale, Sale.id == CreditLine.sale_id)
+        .where(CreditLine.staff_id.in_(list(staff_ids)), Sale.sold_at >= lo, Sale.sold_at < hi)
+        .group_by(CreditLine.staff_id)
+    )
+    if role is not None:
+        query = query.where(CreditLine.role == role)
+    return {staff_id: int(total) for staff_id, total in db.session.execute(query).all()}
+
+
+def sales_count(staff_ids: Iterable[int], start: date, end: date) -> dict[int, int]:
+    """Number of sales each person made as the seller."""
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(Sale.seller_id, func.count(Sale.id))
+        .where(Sale.seller_id.in_(list(staff_ids)), Sale.sold_at >= lo, Sale.sold_at < hi)
+        .group_by(Sale.seller_id)
+    ).all()
+    return dict(rows)
+
+
+def new_customers(staff_ids: Iterable[int], start: date, end: date) -> dict[int, int]:
+    """New customers each person owns, created in the period (existing ones not counted)."""
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(Customer.owner_id, func.count(Customer.id))
+        .where(
+            Customer.owner_id.in_(list(staff_ids)),
+            Customer.created_at >= lo,
+            Customer.created_at < hi,
+            Customer.acquired_via != Acquisition.EXISTING,
+        )
+        .group_by(Customer.owner_id)
+    ).all()
+    return dict(rows)
+
+
+def credit_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> dict[int, list]:
+    """Credit earned per person per week for `weeks` weeks from `first_monday`, in fen."""
+    edges = [bounds(first_monday + timedelta(weeks=i), first_monday)[0] for i in range(weeks + 1)]
+    columns = [
+        func.sum(
+            case(
+                (
+                    and_(Sale.sold_at >= edges[i], Sale.sold_at < edges[i + 1]),
+                    CreditLine.amount_fen,
+                ),
+                else_=0,
+            )
+        )
+        for i in range(weeks)
+    ]
+    rows = db.session.execute(
+        select(CreditLine.staff_id, *columns)
+        .join(Sale, Sale.id == CreditLine.sale_id)
+        .where(
+            CreditLine.staff_id.in_(list(staff_ids)),
+            Sale.sold_at >= edges[0],
+            Sale.sold_at < edges[-1],
+        )
+        .group_by(CreditLine.staff_id)
+    ).all()
+    return {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
+
+
+def sales_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> dict[int, list]:
+    """Number of sales per person (as seller) per week for `weeks` weeks from `first_monday`."""
+    edges = [bounds(first_monday + timedelta(weeks=i), first_monday)[0] for i in range(weeks + 1)]
+    columns = [
+        func.count(case((and_(Sale.sold_at >= edges[i], Sale.sold_at < edges[i + 1]), Sale.id)))
+        for i in range(weeks)
+    ]
+    rows = db.session.execute(
+        select(Sale.seller_id, *columns)
+        .where(
+            Sale.seller_id.in_(list(staff_ids)),
+            Sale.sold_at >= edges[0],
+            Sale.sold_at < edges[-1],
+        )
+        .group_by(Sale.seller_id)
+    ).all()
+    return {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
+
+
+def branch_sales_by_category(branch_id: int, start: date, end: date) -> dict[str, int]:
+    """The branch's sales per product category in fen (each sale counted once)."""
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(Sale.category, func.sum(Sale.amount_fen))
+        .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
+        .group_by(Sale.category)
+    ).all()
+    return {ProductCategory(category).value: int(total) for category, total in rows}
+
+
+def branch_new_customers(branch_id: int, start: date, end: date) -> int:
+    """The branch's new customers created in the period (existing ones not counted)."""
+    lo, hi = bounds(start, end)
+    return db.session.scalar(
+        select(func.count(Customer.id)).where(
+            Customer.branch_id == branch_id,
+            Customer.created_at >= lo,
+            Customer.created_at < hi,
+            Customer.acquired_via != Acquisition.EXISTING,
+        )
+    )
+
+
+def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
+    """The four sales behaviours compared: customers won through each in the period, how many
+    bought, the value they bought (fen, until the period's end) and the average days from first
+    contact (the customer's creation) to the first sale."""
+    lo, hi = bounds(start, end)
+    first_sale = (
+        select(
+            Sale.customer_id,
+            func.min(Sale.sold_at).label("first_at"),
+            func.sum(Sale.amount_fen).label("value"),
+        )
+        .where(Sale.branch_id == branch_id, Sale.sold_at < hi)
+        .group_by(Sale.customer_id)
+        .subquery()
+    )
+    if db.engine.dialect.name == "postgresql":
+        days = func.extract("epoch", first_sale.c.first_at - Customer.created_at) / 86400.0
+    else:
+        days = func.julianday(first_sale.c.first_at) - func.julianday(Customer.created_at)
+    rows = db.session.execute(
+        select(
+            Customer.acquired_via,
+            func.count(Customer.id),
+            func.count(first_sale.c.customer_id),
+            func.coalesce(func.sum(first_sale.c.value), 0),
+            func.avg(days),
+        )
+        .outerjoin(first_sale, first_sale.c.customer_id == Customer.id)
+        .where(
+            Customer.branch_id == branch_id,
+            Customer.created_at >= lo,
+            Customer.created_at < hi,
+            Customer.acquired_via != Acquisition.EXISTING,
+        )
+        .group_by(Customer.acquired_via)
+    ).all()
+    found = {Acquisition(r[0]): r for r in rows}
+    result = []
+    for channel in (
+        Acquisition.LOBBY,
+        Acquisition.REFERRAL,
+        Acquisition.APPOINTMENT,
+        Acquisition.MARKET_RUNNING,
+    ):
+        _, won, bought, value, avg_days = found.get(channel, (channel, 0, 0, 0, None))
+        result.append(
+            {
+                "channel": channel,
+                "customers": won,
+                "converted": bought,
+                "value_fen": int(value),
+                "days_to_win": None if avg_days is None else round(float(avg_days), 1),
+            }
+        )
+    return result
+
+
+# ---- figures from domains not merged into this build ---------------------------------------
+# The lead wires each one after merging; until then they answer NOT_AVAILABLE.
+
+
+def calls_made(staff_ids: Iterable[int], start: date, end: date):
+    """Appointment calls made per person (appointments domain: call log)."""
+    return NOT_AVAILABLE
+
+
+def visits_made(staff_ids: Iterable[int], start: date, end: date):
+    """Field visits per person (field domain: market-running visits)."""
+    return NOT_AVAILABLE
+
+
+def visit_outcomes(staff_ids: Iterable[int], start: date, end: date):
+    """Field visits with a positive outcome per person (field domain)."""
+    return NOT_AVAILABLE
+
+
+def appointments_set(staff_ids: Iterable[int], start: date, end: date):
+    """Appointments fixed per person in the period (appointments domain)."""
+    return NOT_AVAILABLE
+
+
+def appointments_held(staff_ids: Iterable[int], start: date, end: date):
+    """Appointments held per person in the period (appointments domain)."""
+    return NOT_AVAILABLE
+
+
+def referrals_given(staff_ids: Iterable[int], start: date, end: date):
+    """Referrals each person sent (referrals domain)."""
+    return NOT_AVAILABLE
+
+
+def referrals_received(staff_ids: Iterable[int], start: date, end: date):
+    """Referrals each person received (referrals domain)."""
+    return NOT_AVAILABLE
+
+
+def referrals_won(staff_ids: Iterable[int], start: date, end: date):
+    """Referrals that ended in a sale, per person who gave them (referrals domain)."""
+    return NOT_AVAILABLE
+
+
+def prospects_moved_forward(staff_ids: Iterable[int], start: date, end: date):
+    """Prospects whose stage advanced in the period, per owner (prospects domain)."""
+    return NOT_AVAILABLE
+
+
+def stale_follow_ups(staff_ids: Iterable[int], start: date, end: date):
+    """Prospects with a follow-up date passed and no activity, per owner (prospects domain)."""
+    return NOT_AVAILABLE
+
+
+def schedule_days_planned(staff_ids: Iterable[int], start: date, end: date):
+    """Working days with a planned schedule, per person (schedule domain)."""
+    return NOT_AVAILABLE
+
+
+def sheet_completeness(staff_ids: Iterable[int], start: date, end: date):
+    """Average completeness (0-100) of the person's customer information sheets (sheets domain)."""
+    return NOT_AVAILABLE

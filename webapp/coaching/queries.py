@@ -1,0 +1,367 @@
+"""Read models of the rhythm: target grids, progress, huddle sheets, one-on-one figures."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webapp.auth.models import SALES_ROLES, Role, Staff
+from webapp.coaching import metrics
+from webapp.coaching.metrics import NOT_AVAILABLE
+from webapp.coaching.models import (
+    COMMITMENT_FIELDS,
+    NEW_CUSTOMERS,
+    REFERRALS,
+    TARGET_METRICS,
+    ActionPlan,
+    Commitment,
+    HuddleKind,
+    HuddleNote,
+    OneOnOne,
+    PlanItem,
+    PlanStatus,
+    Target,
+)
+from webapp.coaching.periods import bounds, monday, next_month, today
+from webapp.customers.models import Customer
+from webapp.extensions import db
+from webapp.sales.models import Sale
+
+HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
+
+
+def team(branch_id: int, roles=HUDDLE_ROLES) -> list[Staff]:
+    """The active staff of a branch holding one of the roles, by role then name."""
+    return list(
+        db.session.scalars(
+            select(Staff)
+            .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role.in_(roles))
+            .order_by(Staff.role, Staff.name)
+        )
+    )
+
+
+def target_grid(branch_id: int, month: date) -> dict[tuple[int | None, str], int]:
+    """The month's targets keyed by (staff_id or None for the branch, metric)."""
+    rows = db.session.execute(
+        select(Target.staff_id, Target.metric, Target.value).where(
+            Target.branch_id == branch_id, Target.month == month
+        )
+    ).all()
+    return {(staff_id, metric): value for staff_id, metric, value in rows}
+
+
+def _cell(target, achieved, days_left):
+    """One progress cell: target, achieved, percent and the daily pace still needed."""
+    if achieved is NOT_AVAILABLE:
+        return {"target": target, "achieved": NOT_AVAILABLE, "percent": None, "pace": None}
+    percent = None if not target else min(round(achieved * 100 / target), 999)
+    pace = None
+    if target and days_left > 0:
+        pace = max(target - achieved, 0) / days_left
+    return {"target": target, "achieved": achieved, "percent": percent, "pace": pace}
+
+
+def days_left_in(month: date, on: date | None = None) -> int:
+    """Days left in the month counting today; 0 for a past month, all days for a future one."""
+    on = on or today()
+    end = next_month(month)
+    if on >= end:
+        return 0
+    return (end - max(on, month)).days
+
+
+def progress(branch_id: int, month: date, on: date | None = None) -> dict:
+    """The sales progress table (销售进度表): per person and for the branch, every metric
+    with a target or an achievement this month: target, achieved, percent, pace needed."""
+    end = next_month(month)
+    people = team(branch_id, SALES_ROLES | {Role.LOBBY_MANAGER, Role.TELLER})
+    ids = [p.id for p in people]
+    targets = target_grid(branch_id, month)
+    credit = metrics.credit_by_category(ids, month, end)
+    new = metrics.new_customers(ids, month, end)
+    referrals = metrics.referrals_won(ids, month, end)
+    branch_sales = metrics.branch_sales_by_category(branch_id, month, end)
+    branch_new = metrics.branch_new_customers(branch_id, month, end)
+    left = days_left_in(month, on)
+
+    def achieved(staff_id, metric):
+        if metric == NEW_CUSTOMERS:
+            return branch_new if staff_id is None else new.get(staff_id, 0)
+        if metric == REFERRALS:
+            return NOT_AVAILABLE if referrals is NOT_AVAILABLE else referrals.get(staff_id, 0)
+        if staff_id is None:
+            return branch_sales.get(metric, 0)
+        return credit.get(staff_id, {}).get(metric, 0)
+
+    def row(staff_id):
+        cells = {}
+        for metric in TARGET_METRICS:
+            target = targets.get((staff_id, metric))
+            value = achieved(staff_id, metric)
+            if target is None and not value:
+                continue
+            cells[metric] = _cell(target, value, left)
+        return cells
+
+    return {
+        "branch": row(None),
+        "people": [(person, row(person.id)) for person in people],
+        "days_left": left,
+    }
+
+
+def commitments_for(branch_id: int, day: date) -> dict[int, Commitment]:
+    """The commitments made for a day, by person."""
+    return {
+        c.staff_id: c
+        for c in db.session.scalars(
+            select(Commitment).where(Commitment.branch_id == branch_id, Commitment.day == day)
+        )
+    }
+
+
+def actuals(staff_ids: list[int], day: date) -> dict[str, object]:
+    """What the records show for a day per commitment field: {field: {staff_id: n}} or
+    NOT_AVAILABLE for a field whose records are in a domain not merged yet."""
+    end = day + timedelta(days=1)
+    return {
+        "calls": metrics.calls_made(staff_ids, day, end),
+        "appointments": metrics.appointments_set(staff_ids, day, end),
+        "referrals": metrics.referrals_given(staff_ids, day, end),
+        "visits": metrics.visits_made(staff_ids, day, end),
+        "sales": metrics.sales_count(staff_ids, day, end),
+    }
+
+
+def check_commitments(people: list[Staff], commitments: dict, day: date) -> dict[int, dict]:
+    """Each person's commitment against the records: {staff_id: {field: check}} where a check
+    is {"committed", "done", "short"} and done is NOT_AVAILABLE when it cannot be known."""
+    shown = actuals([p.id for p in people], day)
+    result = {}
+    for person in people:
+        commitment = commitments.get(person.id)
+        if commitment is None:
+            continue
+        checks = {}
+        for name in COMMITMENT_FIELDS:
+            committed = getattr(commitment, name)
+            done = shown[name]
+            if done is NOT_AVAILABLE:
+                checks[name] = {"committed": committed, "done": NOT_AVAILABLE, "short": None}
+            else:
+                n = done.get(person.id, 0)
+                checks[name] = {"committed": committed, "done": n, "short": max(committed - n, 0)}
+        result[person.id] = checks
+    return result
+
+
+def carry_over(branch_id: int, people: list[Staff], day: date) -> dict[int, dict]:
+    """What each person fell short of at their last commitment before `day` (夕会 -> 晨会):
+    {staff_id: {"day": date, "short": {field: n}}} for those with something outstanding."""
+    last_day = (
+        select(Commitment.staff_id, func.max(Commitment.day).label("day"))
+        .where(Commitment.branch_id == branch_id, Commitment.day < day)
+        .group_by(Commitment.staff_id)
+        .subquery()
+    )
+    previous = db.session.scalars(
+        select(Commitment).join(
+            last_day,
+            (last_day.c.staff_id == Commitment.staff_id) & (last_day.c.day == Commitment.day),
+        )
+    ).all()
+    result = {}
+    by_day: dict[date, list[Commitment]] = {}
+    for commitment in previous:
+        by_day.setdefault(commitment.day, []).append(commitment)
+    wanted = {p.id: p for p in people}
+    for when, rows in by_day.items():
+        checked = check_commitments(
+            [wanted[r.staff_id] for r in rows if r.staff_id in wanted],
+            {r.staff_id: r for r in rows},
+            when,
+        )
+        for staff_id, checks in checked.items():
+            short = {k: v["short"] for k, v in checks.items() if v["short"]}
+            if short:
+                result[staff_id] = {"day": when, "short": short}
+    return result
+
+
+def successes(branch_id: int, day: date):
+    """The sales of a day to celebrate (庆祝成功): (Sale, seller name, customer name)."""
+    lo, hi = bounds(day, day + timedelta(days=1))
+    return db.session.execute(
+        select(Sale, Staff.name, Customer.name)
+        .join(Staff, Staff.id == Sale.seller_id)
+        .join(Customer, Customer.id == Sale.customer_id)
+        .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
+        .order_by(Sale.amount_fen.desc())
+    ).all()
+
+
+def huddle_notes(branch_id: int, day: date, kind: HuddleKind) -> dict[int, str]:
+    """The coaching notes of one huddle, by person."""
+    return dict(
+        db.session.execute(
+            select(HuddleNote.staff_id, HuddleNote.note).where(
+                HuddleNote.branch_id == branch_id, HuddleNote.day == day, HuddleNote.kind == kind
+            )
+        ).all()
+    )
+
+
+def plan_items(staff_id: int, week: date) -> list[PlanItem]:
+    """A person's follow-up plan items for a week, by due date."""
+    return list(
+        db.session.scalars(
+            select(PlanItem)
+            .options(selectinload(PlanItem.customer))
+            .where(PlanItem.staff_id == staff_id, PlanItem.week == week)
+            .order_by(PlanItem.due_on, PlanItem.id)
+        )
+    )
+
+
+def one_on_one_history(staff_id: int, before: date, limit: int = 8) -> list[OneOnOne]:
+    """The person's earlier one-on-ones, latest first."""
+    return list(
+        db.session.scalars(
+            select(OneOnOne)
+            .where(OneOnOne.staff_id == staff_id, OneOnOne.week < before)
+            .order_by(OneOnOne.week.desc())
+            .limit(limit)
+        )
+    )
+
+
+def week_figures(person: Staff, week: date) -> list[tuple[str, object]]:
+    """The week's figures for a one-on-one; NOT_AVAILABLE where the records are not merged."""
+    from flask_babel import gettext as _
+
+    ids, end = [person.id], week + timedelta(days=7)
+
+    def one(value):
+        return value if value is NOT_AVAILABLE else value.get(person.id, 0)
+
+    return [
+        (_("Visits"), one(metrics.visits_made(ids, week, end))),
+        (_("Visits with an outcome"), one(metrics.visit_outcomes(ids, week, end))),
+        (_("Appointments set"), one(metrics.appointments_set(ids, week, end))),
+        (_("Appointments held"), one(metrics.appointments_held(ids, week, end))),
+        (_("Referrals given"), one(metrics.referrals_given(ids, week, end))),
+        (_("Referrals received"), one(metrics.referrals_received(ids, week, end))),
+        (_("Referrals won"), one(metrics.referrals_won(ids, week, end))),
+        (_("Prospects moved forward"), one(metrics.prospects_moved_forward(ids, week, end))),
+        (_("Sales made"), one(metrics.sales_count(ids, week, end))),
+        (_("New customers"), one(metrics.new_customers(ids, week, end))),
+    ]
+
+
+def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
+    """The person's key figures for the `weeks` weeks ending with `week`, oldest first."""
+    first = week - timedelta(weeks=weeks - 1)
+    credit = metrics.credit_by_week([person.id], first, weeks).get(person.id, [0] * weeks)
+    sales = metrics.sales_by_week([person.id], first, weeks).get(person.id, [0] * weeks)
+    return [
+        {"week": first + timedelta(weeks=i), "credit_fen": credit[i], "sales": sales[i]}
+        for i in range(weeks)
+    ]
+
+
+def tool_use(person: Staff, week: date) -> list[tuple[str, object]]:
+    """The four sales tools' use for a week (销售四宝); NOT_AVAILABLE until merged."""
+    from flask_babel import gettext as _
+
+    ids, end = [person.id], week + timedelta(days=7)
+
+    def one(value):
+        return value if value is NOT_AVAILABLE else value.get(person.id, 0)
+
+    return [
+        (_("Days with a planned schedule"), one(metrics.schedule_days_planned(ids, week, end))),
+        (_("Stale follow-ups on the prospect list"), one(metrics.stale_follow_ups(ids, week, end))),
+        (_("Customer sheet completeness (%)"), one(metrics.sheet_completeness(ids, week, end))),
+    ]
+
+
+def month_credit_vs_target(person: Staff, on: date) -> tuple[int, int | None]:
+    """The person's credit this month (fen) and their sales target summed over categories."""
+    month = on.replace(day=1)
+    credit = metrics.credit_earned([person.id], month, next_month(month)).get(person.id, 0)
+    target = db.session.scalar(
+        select(func.sum(Target.value)).where(
+            Target.staff_id == person.id,
+            Target.month == month,
+            Target.metric.not_in([NEW_CUSTOMERS, REFERRALS]),
+        )
+    )
+    return credit, target
+
+
+def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None]]:
+    """Salespeople without a one-on-one this week, with the week of their last one."""
+    last = (
+        select(OneOnOne.staff_id, func.max(OneOnOne.week).label("week"))
+        .group_by(OneOnOne.staff_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Staff, last.c.week)
+        .outerjoin(last, last.c.staff_id == Staff.id)
+        .where(
+            Staff.branch_id == branch_id,
+            Staff.active.is_(True),
+            Staff.role.in_(SALES_ROLES),
+        )
+        .order_by(last.c.week.asc().nulls_first(), Staff.name)
+    ).all()
+    return [(staff, when) for staff, when in rows if when is None or when < week]
+
+
+def open_action_plans(branch_id: int) -> list[ActionPlan]:
+    """The branch's action plans not yet closed, by due date."""
+    return list(
+        db.session.scalars(
+            select(ActionPlan)
+            .options(selectinload(ActionPlan.owner))
+            .where(ActionPlan.branch_id == branch_id, ActionPlan.status != PlanStatus.CLOSED)
+            .order_by(ActionPlan.due_on)
+        )
+    )
+
+
+def dashboard_tiles(branch_id: int) -> dict:
+    """The manager's home tiles: month progress, open plans, commitments today, one-on-ones due."""
+    day = today()
+    month = day.replace(day=1)
+    end = next_month(month)
+    sales = sum(metrics.branch_sales_by_category(branch_id, month, end).values())
+    target = db.session.scalar(
+        select(func.sum(Target.value)).where(
+            Target.branch_id == branch_id,
+            Target.staff_id.is_(None),
+            Target.month == month,
+            Target.metric.not_in([NEW_CUSTOMERS, REFERRALS]),
+        )
+    )
+    committed = db.session.scalar(
+        select(func.count(Commitment.id)).where(
+            Commitment.branch_id == branch_id, Commitment.day == day
+        )
+    )
+    open_plans = db.session.scalar(
+        select(func.count(ActionPlan.id)).where(
+            ActionPlan.branch_id == branch_id, ActionPlan.status != PlanStatus.CLOSED
+        )
+    )
+    return {
+        "sales_fen": sales,
+        "target_fen": target,
+        "percent": round(sales * 100 / target) if target else None,
+        "committed": committed,
+        "team_size": len(team(branch_id)),
+        "open_plans": open_plans,
+        "due": len(due_one_on_ones(branch_id, monday(day))),
+    }

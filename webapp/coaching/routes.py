@@ -1,0 +1,292 @@
+"""Targets, huddles with commitments, one-on-ones and branch action plans."""
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.auth.access import get_or_404, roles, signed_in
+from webapp.auth.models import SALES_ROLES, Role, Staff
+from webapp.coaching import bp, queries, services
+from webapp.coaching.forms import (
+    ActionPlanForm,
+    ActionPlanUpdateForm,
+    CommitmentForm,
+    CsrfForm,
+    OneOnOneForm,
+    OwnNotesForm,
+    PlanItemForm,
+    parse_target_grid,
+)
+from webapp.coaching.models import (
+    COMMITMENT_FIELDS,
+    COMMITMENT_LABELS,
+    TARGET_METRICS,
+    ActionPlan,
+    HuddleKind,
+    OneOnOne,
+    PlanStatus,
+    metric_label,
+)
+from webapp.coaching.periods import (
+    monday,
+    next_month,
+    parse_day,
+    parse_month,
+    previous_month,
+    today,
+)
+from webapp.customers.models import Customer
+from webapp.extensions import db
+from webapp.reports.charts import line_chart
+
+MANAGER = Role.BRANCH_MANAGER
+COMMITTERS = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles(MANAGER)
+def targets():
+    """Enter the month's targets for the branch and each person, by category."""
+    month = parse_month(request.values.get("month"))
+    people = queries.team(current_user.branch_id)
+    keys = [None] + [p.id for p in people]
+    form = CsrfForm()
+    errors, typed = {}, {}
+    if request.method == "POST" and form.validate_on_submit():
+        cells, errors, typed = parse_target_grid(request.form, keys)
+        if not errors:
+            services.set_targets(current_user.branch_id, month, cells, current_user)
+            db.session.commit()
+            flash(_("Targets saved."), "ok")
+            return redirect(url_for("coaching.targets", month=f"{month:%Y-%m}"))
+    grid = queries.target_grid(current_user.branch_id, month)
+    return render_template(
+        "coaching/targets.html",
+        month=month,
+        previous=previous_month(month),
+        following=next_month(month),
+        rows=[(None, _("Branch"))] + [(p.id, f"{p.name} · {p.role_label}") for p in people],
+        metrics=[(m, metric_label(m)) for m in TARGET_METRICS],
+        grid=grid,
+        errors=errors,
+        typed=typed,
+        form=form,
+    )
+
+
+@bp.route("/commitment", methods=["GET", "POST"])
+@roles(COMMITTERS)
+def commitment():
+    """A member of staff enters their own commitment for today from their phone."""
+    day = today()
+    mine = queries.commitments_for(current_user.branch_id, day).get(current_user.id)
+    carried = queries.carry_over(current_user.branch_id, [current_user], day).get(current_user.id)
+    form = CommitmentForm(obj=mine)
+    if request.method == "GET" and mine is None and carried:
+        for name, short in carried["short"].items():
+            getattr(form, name).data = short
+    if form.validate_on_submit():
+        services.save_commitment(current_user, day, form.data, current_user)
+        db.session.commit()
+        flash(_("Your commitment for today is saved."), "ok")
+        return redirect(url_for("coaching.commitment"))
+    check = None
+    if mine is not None:
+        check = queries.check_commitments([current_user], {current_user.id: mine}, day).get(
+            current_user.id
+        )
+    return render_template(
+        "coaching/commitment.html",
+        form=form,
+        day=day,
+        mine=mine,
+        carried=carried,
+        check=check,
+        labels=COMMITMENT_LABELS,
+        fields=COMMITMENT_FIELDS,
+    )
+
+
+@bp.route("/huddles/<kind>", methods=["GET", "POST"])
+@roles(MANAGER)
+def huddle(kind: str):
+    """The morning or evening huddle sheet, with a coaching note per person."""
+    try:
+        kind = HuddleKind(kind)
+    except ValueError:
+        abort(404)
+    day = parse_day(request.values.get("day"))
+    branch_id = current_user.branch_id
+    people = queries.team(branch_id)
+    form = CsrfForm()
+    if form.validate_on_submit():
+        notes = {p.id: request.form.get(f"note-{p.id}", "")[:2000] for p in people}
+        services.save_huddle_notes(branch_id, day, kind, notes, current_user)
+        db.session.commit()
+        flash(_("Coaching notes saved."), "ok")
+        return redirect(url_for("coaching.huddle", kind=kind.value, day=day.isoformat()))
+    commitments = queries.commitments_for(branch_id, day)
+    context = {
+        "kind": kind,
+        "day": day,
+        "people": people,
+        "form": form,
+        "notes": queries.huddle_notes(branch_id, day, kind),
+        "commitments": commitments,
+        "labels": COMMITMENT_LABELS,
+        "fields": COMMITMENT_FIELDS,
+    }
+    if kind == HuddleKind.MORNING:
+        context["successes"] = queries.successes(branch_id, day - timedelta(days=1))
+        context["carried"] = queries.carry_over(branch_id, people, day)
+    else:
+        context["all_checks"] = queries.check_commitments(people, commitments, day)
+        context["successes"] = queries.successes(branch_id, day)
+    return render_template("coaching/huddle.html", **context)
+
+
+@bp.route("/one-on-ones/")
+@roles(MANAGER)
+def one_on_ones():
+    """The salespeople and when each last had a one-on-one; those due come first."""
+    week = monday(today())
+    due = {staff.id for staff, _ in queries.due_one_on_ones(current_user.branch_id, week)}
+    people = queries.team(current_user.branch_id, SALES_ROLES)
+    return render_template("coaching/one_on_ones.html", people=people, due=due, week=week)
+
+
+def _may_open(person: Staff) -> bool:
+    """The person themself, their branch manager, or the administrator over the branch."""
+    if person.id == current_user.id:
+        return True
+    return current_user.role in (MANAGER, Role.ADMIN)
+
+
+@bp.route("/one-on-ones/<int:staff_id>", methods=["GET", "POST"])
+@signed_in
+def one_on_one(staff_id: int):
+    """One screen per salesperson per week: plan items, figures, tool use, notes, next week."""
+    person = get_or_404(Staff, staff_id)
+    if not _may_open(person):
+        abort(403)
+    if person.role not in SALES_ROLES:
+        abort(404)
+    week = monday(parse_day(request.values.get("week")))
+    is_manager = current_user.role == MANAGER
+    meeting = db.session.scalar(
+        select(OneOnOne).where(OneOnOne.staff_id == person.id, OneOnOne.week == week)
+    )
+    form = (OneOnOneForm if is_manager else OwnNotesForm)(obj=meeting)
+    item_form = PlanItemForm(prefix="item")
+    customers = db.session.execute(
+        select(Customer.id, Customer.name)
+        .where(Customer.owner_id == person.id, Customer.branch_id == person.branch_id)
+        .order_by(Customer.name)
+    ).all()
+    item_form.customer_id.choices = [(0, _("(no particular customer)"))] + [
+        (cid, name) for cid, name in customers
+    ]
+    last_items = queries.plan_items(person.id, week)
+    if request.method == "POST" and current_user.role != Role.ADMIN:
+        action = request.form.get("do", "save")
+        if action == "add-item" and is_manager:
+            if item_form.validate_on_submit():
+                meeting = services.open_one_on_one(person, week, current_user)
+                services.add_plan_item(
+                    meeting,
+                    action=item_form.action.data,
+                    due_on=item_form.due_on.data,
+                    customer_id=item_form.customer_id.data or None,
+                )
+                db.session.commit()
+                flash(_("Plan item added for next week."), "ok")
+                return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
+        elif action == "save" and form.validate_on_submit():
+            meeting = meeting or services.open_one_on_one(
+                person, week, person.branch and current_user
+            )
+            values = {k: v for k, v in form.data.items() if k != "csrf_token"}
+            if is_manager:
+                shown = {int(i) for i in request.form.getlist("shown_item") if i.isdigit()}
+                done = {int(i) for i in request.form.getlist("done_item") if i.isdigit()}
+                values.update(done_item_ids=done, checked_item_ids=shown)
+            services.save_one_on_one(meeting, by=current_user, **values)
+            db.session.commit()
+            flash(_("One-on-one saved."), "ok")
+            return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
+    credit, target = queries.month_credit_vs_target(person, week)
+    trend = queries.trend(person, week)
+    return render_template(
+        "coaching/one_on_one.html",
+        person=person,
+        week=week,
+        meeting=meeting,
+        form=form,
+        item_form=item_form,
+        is_manager=is_manager,
+        last_items=last_items,
+        next_items=queries.plan_items(person.id, week + timedelta(days=7)),
+        figures=queries.week_figures(person, week),
+        tools=queries.tool_use(person, week),
+        credit=credit,
+        target=target,
+        history=queries.one_on_one_history(person.id, week),
+        trend=trend,
+        trend_chart=line_chart(
+            _("Credit per week, last eight weeks (yuan)"),
+            [f"{t['week']:%m/%d}" for t in trend],
+            [t["credit_fen"] / 100 for t in trend],
+        ),
+        delta7=timedelta(days=7),
+    )
+
+
+@bp.route("/action-plans/", methods=["GET", "POST"])
+@roles(MANAGER)
+def action_plans():
+    """The branch action plans (网点行动计划): open ones first, and a form for a new one."""
+    form = ActionPlanForm()
+    form.owner_id.choices = [
+        (p.id, p.name) for p in queries.team(current_user.branch_id, frozenset(Role) - {Role.ADMIN})
+    ]
+    if form.validate_on_submit():
+        services.create_action_plan(
+            current_user.branch_id,
+            owner_id=form.owner_id.data,
+            due_on=form.due_on.data,
+            what=form.what.data,
+            expected_effect=form.expected_effect.data,
+            by=current_user,
+        )
+        db.session.commit()
+        flash(_("Action plan added."), "ok")
+        return redirect(url_for("coaching.action_plans"))
+    plans = db.session.scalars(
+        select(ActionPlan)
+        .options(selectinload(ActionPlan.owner))
+        .where(ActionPlan.branch_id == current_user.branch_id)
+        .order_by(ActionPlan.status == PlanStatus.CLOSED, ActionPlan.due_on.desc())
+    ).all()
+    return render_template("coaching/action_plans.html", form=form, plans=plans)
+
+
+@bp.route("/action-plans/<int:plan_id>", methods=["GET", "POST"])
+@roles(MANAGER)
+def action_plan(plan_id: int):
+    """One action plan: move it on and record the result against the expected effect."""
+    plan = get_or_404(ActionPlan, plan_id)
+    form = ActionPlanUpdateForm(obj=plan)
+    if request.method == "GET":
+        form.status.data = plan.status.value
+    if form.validate_on_submit():
+        services.update_action_plan(
+            plan, status=PlanStatus(form.status.data), result=form.result.data
+        )
+        db.session.commit()
+        flash(_("Action plan updated."), "ok")
+        return redirect(url_for("coaching.action_plans"))
+    return render_template("coaching/action_plan.html", plan=plan, form=form)

@@ -1,0 +1,136 @@
+"""The weekly meeting, the monthly report and the region roll-up, computed in SQL."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from webapp.auth.access import visible_branch_ids
+from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
+from webapp.coaching import metrics
+from webapp.coaching.models import COUNT_METRICS, TARGET_METRICS, Target
+from webapp.coaching.periods import bounds, next_month
+from webapp.coaching.queries import progress, target_grid, team
+from webapp.extensions import db
+from webapp.sales.models import CreditRole, Sale
+
+WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a one-on-one
+
+
+def branch_week(branch_id: int, week: date) -> dict:
+    """The branch's sales (count, value in fen) and new customers for one week."""
+    lo, hi = bounds(week, week + timedelta(days=7))
+    count, value = db.session.execute(
+        select(func.count(Sale.id), func.coalesce(func.sum(Sale.amount_fen), 0)).where(
+            Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi
+        )
+    ).one()
+    return {
+        "sales": count,
+        "value_fen": int(value),
+        "new_customers": metrics.branch_new_customers(branch_id, week, week + timedelta(days=7)),
+    }
+
+
+def weekly(branch_id: int, week: date) -> dict:
+    """The weekly meeting (周例会): the week against the last, top performers, and the people
+    whose results wobble (this week's credit under half their average of the four before)."""
+    people = team(branch_id, SALES_ROLES | {Role.LOBBY_MANAGER, Role.TELLER})
+    ids = [p.id for p in people]
+    weeks = metrics.credit_by_week(ids, week - timedelta(weeks=4), 5)
+    rows = []
+    for person in people:
+        series = weeks.get(person.id, [0] * 5)
+        usual = sum(series[:4]) / 4
+        rows.append(
+            {
+                "person": person,
+                "this_week": series[4],
+                "last_week": series[3],
+                "usual": usual,
+                "wobbles": person.role in SALES_ROLES
+                and usual > 0
+                and series[4] < usual * WOBBLE_RATIO,
+            }
+        )
+    top = sorted((r for r in rows if r["this_week"] > 0), key=lambda r: -r["this_week"])[:3]
+    return {
+        "this": branch_week(branch_id, week),
+        "last": branch_week(branch_id, week - timedelta(days=7)),
+        "top": top,
+        "wobbling": [r for r in rows if r["wobbles"]],
+        "rows": rows,
+    }
+
+
+def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
+    """The monthly operating report (经营月报): targets by category and person, the four
+    behaviours compared, and referral credit by person."""
+    end = next_month(month)
+    table = progress(branch_id, month, on)
+    people = [p for p, _ in table["people"]]
+    ids = [p.id for p in people]
+    grid = target_grid(branch_id, month)
+    credit = metrics.credit_earned(ids, month, end)
+    referral_credit = metrics.credit_earned(ids, month, end, role=CreditRole.REFERRER)
+    money = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
+    by_person = [
+        {
+            "person": p,
+            "target_fen": sum(grid.get((p.id, m), 0) for m in money),
+            "credit_fen": credit.get(p.id, 0),
+            "referral_credit_fen": referral_credit.get(p.id, 0),
+        }
+        for p in people
+    ]
+    return {
+        "progress": table,
+        "by_person": by_person,
+        "behaviours": metrics.behaviours(branch_id, month, end),
+        "total_fen": sum(
+            table_cell["achieved"] for m, table_cell in table["branch"].items() if m in money
+        ),
+        "target_fen": sum(grid.get((None, m), 0) for m in money),
+    }
+
+
+def region(user: Staff, month: date) -> list[dict]:
+    """Each branch the administrator oversees: the month's sales against its branch targets."""
+    end = next_month(month)
+    lo, hi = bounds(month, end)
+    ids = visible_branch_ids(user)
+    sales = dict(
+        db.session.execute(
+            select(Sale.branch_id, func.sum(Sale.amount_fen))
+            .where(Sale.branch_id.in_(ids), Sale.sold_at >= lo, Sale.sold_at < hi)
+            .group_by(Sale.branch_id)
+        ).all()
+    )
+    targets = dict(
+        db.session.execute(
+            select(Target.branch_id, func.sum(Target.value))
+            .where(
+                Target.branch_id.in_(ids),
+                Target.staff_id.is_(None),
+                Target.month == month,
+                Target.metric.not_in(COUNT_METRICS),
+            )
+            .group_by(Target.branch_id)
+        ).all()
+    )
+    branches = db.session.scalars(
+        select(Branch).where(Branch.id.in_(ids)).order_by(Branch.code)
+    ).all()
+    result = []
+    for branch in branches:
+        achieved, target = int(sales.get(branch.id) or 0), targets.get(branch.id)
+        if not achieved and not target:
+            continue
+        result.append(
+            {
+                "branch": branch,
+                "sales_fen": achieved,
+                "target_fen": target,
+                "percent": round(achieved * 100 / target) if target else None,
+            }
+        )
+    return result
