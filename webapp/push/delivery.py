@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import requests
 from flask import current_app
 from pywebpush import WebPushException, webpush
 from requests import RequestException
@@ -70,33 +71,44 @@ def payload_of(notification: Notification) -> str:
     )
 
 
-def webpush_sender(sub: PushSubscription, payload: str, notification: Notification) -> Outcome:
-    """Encrypt and POST one message with pywebpush (TTL and Urgency set, VAPID signed)."""
-    try:
-        response = webpush(
-            subscription_info=sub.info(),
-            data=payload,
-            vapid_private_key=keys.load_vapid(),
-            vapid_claims={"sub": keys.subject()},  # a fresh dict: pywebpush mutates it
-            ttl=notification.ttl_seconds,
-            headers={"Urgency": notification.urgency, "Topic": f"n{notification.id}"},
-            timeout=10,
-        )
-    except WebPushException as error:
-        response = error.response
-        if response is None:
-            return Outcome(False, None, str(error)[:200])
-        return Outcome(
-            False,
-            response.status_code,
-            f"{response.status_code} {response.reason}"[:200],
-            response.headers.get("Retry-After"),
-        )
-    except RequestException as error:
-        return Outcome(False, None, f"network: {type(error).__name__}")
-    except (ValueError, TypeError) as error:  # malformed stored keys: retry, then fail
-        return Outcome(False, None, f"error: {type(error).__name__}")
-    return Outcome(True, response.status_code)
+def make_webpush_sender() -> Sender:
+    """A sender for one pass: the VAPID key loaded once (KeysMissing raised here, before
+    anything is claimed) and one HTTP session, so connections to a push service are reused."""
+    vapid = keys.load_vapid()
+    subject = keys.subject()
+    session = requests.Session()
+
+    def send(sub: PushSubscription, payload: str, notification: Notification) -> Outcome:
+        """Encrypt and POST one message with pywebpush (TTL and Urgency set, VAPID signed)."""
+        try:
+            response = webpush(
+                subscription_info=sub.info(),
+                data=payload,
+                vapid_private_key=vapid,
+                vapid_claims={"sub": subject},  # a fresh dict: pywebpush mutates it
+                ttl=notification.ttl_seconds,
+                headers={"Urgency": notification.urgency, "Topic": f"n{notification.id}"},
+                timeout=10,
+                requests_session=session,
+            )
+        except WebPushException as error:
+            response = error.response
+            if response is None:
+                return Outcome(False, None, str(error)[:200])
+            return Outcome(
+                False,
+                response.status_code,
+                f"{response.status_code} {response.reason}"[:200],
+                response.headers.get("Retry-After"),
+            )
+        except RequestException as error:
+            return Outcome(False, None, f"network: {type(error).__name__}")
+        except (ValueError, TypeError) as error:  # malformed stored keys: retry, then fail
+            return Outcome(False, None, f"error: {type(error).__name__}")
+        return Outcome(True, response.status_code)
+
+    send.close = session.close
+    return send
 
 
 def local_zone() -> ZoneInfo:
@@ -173,16 +185,19 @@ def deliver_due(now: datetime | None = None, send: Sender | None = None, limit: 
     """One pass: recover dead claims, then claim and deliver batches until none is due.
     Returns counts per final status of the notifications handled."""
     now = now or naive_utcnow()
-    if send is None:
-        keys.load_vapid()  # KeysMissing here, before anything is claimed
-        send = webpush_sender
+    own = send is None
+    send = send or make_webpush_sender()
     counts: dict[str, int] = {}
-    recover_stale(now)
-    while batch := claim(now, limit):
-        preferences = preferences_for([n.staff_id for n in batch])
-        for notification in batch:
-            status = deliver_one(notification, now, send, preferences[notification.staff_id])
-            counts[status] = counts.get(status, 0) + 1
+    try:
+        recover_stale(now)
+        while batch := claim(now, limit):
+            preferences = preferences_for([n.staff_id for n in batch])
+            for notification in batch:
+                status = deliver_one(notification, now, send, preferences[notification.staff_id])
+                counts[status] = counts.get(status, 0) + 1
+    finally:
+        if own:
+            send.close()
     return counts
 
 
@@ -227,7 +242,8 @@ def deliver_one(notification: Notification, now: datetime, send: Sender, prefere
             delivery.status = DeliveryStatus.FAILED
             notification.last_error = outcome.error
             retry = True
-        db.session.commit()
+        # No commit here: the next device's claim or _settle commits the outcome. A worker
+        # dying in between leaves `sending`, which recovery treats as unknown (never resent).
     return _settle(notification, now, retry, had_devices=bool(subs))
 
 
