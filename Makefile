@@ -21,8 +21,11 @@ translations: $(BIN)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data --if-empty
+	$(BIN)/flask push init-keys
 	@echo "BranchKit on http://127.0.0.1:5000  (sign in as manager, wealth1, retail1, lobby1, teller1, admin ... password demo-password)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# The push worker runs beside the web server and stops with it (Ctrl-C or exit).
+	$(BIN)/flask push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install browser-deps
 	$(BIN)/ruff check .

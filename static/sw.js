@@ -1,3 +1,4 @@
+importScripts("/static/js/sw-push.js");
 // BranchKit service worker (scope "/"). The offline shell and outbox build on this file.
 "use strict";
 

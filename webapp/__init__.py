@@ -77,6 +77,7 @@ DOMAINS = (
     "sync",
     "coaching",
     "reports",
+    "push",
 )
 
 

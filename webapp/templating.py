@@ -35,10 +35,28 @@ NAV = (
 )
 
 
-def nav_items() -> list[dict]:
-    """The navigation entries the signed-in user's role may open."""
+TAB_BAR_SIZE = 5  # a phone's bottom bar holds five; the rest are listed on the "Me" page
+
+
+def nav_items(tab: bool = False, rest: bool = False) -> list[dict]:
+    """The navigation entries the user's role may open ("Me" last).
+
+    tab=True: the phone's bottom bar (the first four and "Me"); rest=True: the entries that
+    did not fit in the bar.
+    """
     if not current_user.is_authenticated:
         return []
+    items = _allowed_items()
+    me = [i for i in items if i["endpoint"] == "home.me"]
+    others = [i for i in items if i["endpoint"] != "home.me"]
+    if tab:
+        return others[: TAB_BAR_SIZE - 1] + me
+    if rest:
+        return others[TAB_BAR_SIZE - 1 :]
+    return others + me
+
+
+def _allowed_items() -> list[dict]:
     items = []
     for item in NAV:
         rule = rule_for(item.endpoint)
@@ -46,6 +64,7 @@ def nav_items() -> list[dict]:
             url = url_for(item.endpoint)
             items.append(
                 {
+                    "endpoint": item.endpoint,
                     "url": url,
                     "label": str(item.label),
                     "icon": item.icon,

@@ -22,6 +22,7 @@ STEPS = (
     "customers",
     "coaching",
     "referrals",
+    "push",
 )
 
 

@@ -1,0 +1,86 @@
+"""`flask push init-keys | worker | deliver-due | send-test`: keys and the outbox worker."""
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from webapp.auth.models import Staff
+from webapp.extensions import db
+from webapp.push import bp, keys
+
+# The blueprint's command group is `flask push ...`.
+push_cli = bp.cli
+
+
+@push_cli.command("init-keys")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key (devices must subscribe again)."
+)
+def init_keys(force: bool) -> None:
+    """Write a VAPID key pair to the instance folder (kept out of the repository)."""
+    path = keys.write_keys(force=force)
+    if path is None:
+        click.echo(f"VAPID key already in {keys.key_path()}; nothing written (use --force).")
+    else:
+        click.echo(f"VAPID key written to {path}.")
+    click.echo(f"Public key: {keys.public_key()}")
+
+
+def one_pass(now=None) -> dict:
+    """Write the due reminders, then deliver what is due; the counts of both."""
+    from webapp.push.delivery import deliver_due, prune
+    from webapp.push.models import naive_utcnow
+    from webapp.push.scheduler import run_scheduled
+
+    now = now or naive_utcnow()
+    made = run_scheduled(now)
+    try:
+        sent = deliver_due(now)
+    except keys.KeysMissing as error:
+        raise click.ClickException(str(error)) from error
+    return {"reminders": sum(made.values()), **sent, "pruned": prune(now)}
+
+
+@push_cli.command("deliver-due")
+def deliver_due_command() -> None:
+    """One pass of reminders and deliveries (for cron)."""
+    counts = one_pass()
+    done = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    click.echo("push: " + (done or "nothing due"))
+
+
+@push_cli.command("worker")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+def worker(interval: float) -> None:
+    """Deliver and schedule in a loop until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"push worker: a pass every {interval:g} s")
+    while not stop.is_set():
+        try:
+            counts = one_pass()
+            if any(counts.values()):
+                click.echo("push: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        except Exception:  # keep the loop alive: the next pass retries
+            db.session.rollback()
+            current_app.logger.exception("push worker pass failed")
+        finally:
+            db.session.remove()
+        stop.wait(interval)
+
+
+@push_cli.command("send-test")
+@click.argument("username")
+def send_test_command(username: str) -> None:
+    """Queue a test notification for someone's devices."""
+    from webapp.push.services import send_test
+
+    staff = db.session.scalar(select(Staff).where(Staff.username == username))
+    if staff is None:
+        raise click.ClickException(f"no staff named {username}")
+    send_test(staff, "BranchKit", "Test notification")
+    click.echo("Queued; the worker delivers it.")

@@ -1,0 +1,75 @@
+"""Listeners on the domain signals: each writes outbox rows in the sender's transaction.
+
+They rely only on the attributes webapp/signals.py documents for each sender, never on
+another domain's module, so push knows no domain (STYLE.md).
+"""
+
+from flask_babel import force_locale, format_time, gettext
+from sqlalchemy import select
+
+from webapp.auth.models import Role, Staff
+from webapp.extensions import db
+from webapp.push.models import Kind, naive_utcnow
+from webapp.push.services import enqueue, path_for
+from webapp.signals import referral_overdue, referral_sent
+
+
+def customer_line(customer) -> str:
+    """A customer as a notification may show one: the name and the masked mobile at most."""
+    masked = getattr(customer, "masked_mobile", "") or ""
+    return f"{customer.name} {masked}".strip()
+
+
+def referral_path(referral) -> str:
+    """Where tapping a referral notification goes: the referral, to accept it."""
+    return path_for("referrals.detail", "/referrals/{referral_id}", referral_id=referral.id)
+
+
+@referral_sent.connect
+def notify_referral_sent(referral, **_) -> None:
+    """Tell the receiver a referral is waiting: customer, need, who referred, since when."""
+    receiver = db.session.get(Staff, referral.receiver_id)
+    if receiver is None:
+        return
+    with force_locale(receiver.locale):
+        title = gettext("Referral: %(customer)s", customer=customer_line(referral.customer))
+        body = gettext(
+            "%(need)s · referred by %(referrer)s · waiting since %(time)s",
+            need=referral.need_label,
+            referrer=referral.referrer.name,
+            time=format_time(referral.created_at, "short"),
+        )
+    enqueue(receiver, Kind.REFERRAL_RECEIVED, title, body, referral_path(referral))
+
+
+@referral_overdue.connect
+def notify_referral_overdue(referral, **_) -> None:
+    """Tell the branch manager(s) a referral is still not accepted, once per referral."""
+    managers = db.session.scalars(
+        select(Staff).where(
+            Staff.branch_id == referral.branch_id,
+            Staff.role == Role.BRANCH_MANAGER,
+            Staff.active.is_(True),
+        )
+    ).all()
+    receiver = db.session.get(Staff, referral.receiver_id)
+    waited = max(int((naive_utcnow() - referral.created_at).total_seconds() // 60), 0)
+    for manager in managers:
+        with force_locale(manager.locale):
+            title = gettext(
+                "Referral not accepted: %(customer)s", customer=customer_line(referral.customer)
+            )
+            body = gettext(
+                "%(need)s · sent to %(receiver)s · waiting %(minutes)d min",
+                need=referral.need_label,
+                receiver=receiver.name if receiver else "?",
+                minutes=waited,
+            )
+        enqueue(
+            manager,
+            Kind.REFERRAL_OVERDUE,
+            title,
+            body,
+            referral_path(referral),
+            dedupe_key=f"referral-overdue:{referral.id}:{manager.id}",
+        )

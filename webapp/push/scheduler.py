@@ -1,0 +1,259 @@
+"""Scheduled reminders, written to the outbox by the worker on every pass.
+
+Each source is one small function `source(now) -> int` (now: naive UTC; returns how many
+notifications it wrote). A source reads another domain's table through a lazy import and
+returns 0 while that domain is not installed; the part that decides *who* gets *what*
+*when* is a separate function over plain objects, so it is tested without that table.
+Every reminder carries a dedupe key, so passes can run as often as they like, from one
+worker or several, and still write each reminder once.
+
+| source                 | reads                                   | fires (local time)            |
+|------------------------|-----------------------------------------|-------------------------------|
+| appointment_reminders  | appointments.models.Appointment          | lead_minutes before starts_at |
+| field_visit_mornings   | field.models.FieldVisit (planned today)  | PUSH_FIELD_MORNING_AT..+3 h   |
+| commitment_nudges      | coaching.models.Commitment (staff_id, day) | PUSH_NUDGE_MINUTES before the morning huddle |
+"""
+
+import importlib
+import os
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, format_time, gettext, ngettext
+from sqlalchemy import select
+
+from webapp.auth.models import Role, Staff
+from webapp.extensions import db
+from webapp.push.delivery import local_zone
+from webapp.push.listeners import customer_line
+from webapp.push.models import Kind
+from webapp.push.services import enqueue, path_for, preferences_for
+
+MAX_LEAD = timedelta(hours=2)  # the longest lead time the settings page offers
+FIELD_MORNING_WINDOW = timedelta(hours=3)
+
+
+def run_scheduled(now: datetime) -> dict[str, int]:
+    """Run every source once and commit; return how many reminders each wrote."""
+    made = {}
+    for source in SOURCES:
+        made[source.__name__] = source(now)
+        db.session.commit()
+    return made
+
+
+def _model(module: str, name: str):
+    """Another domain's model, or None while that domain is not installed."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _local(now: datetime) -> datetime:
+    return now.replace(tzinfo=UTC).astimezone(local_zone())
+
+
+def _setting(key: str, default: str) -> str:
+    """A schedule setting: app config, else the environment, else the default."""
+    return str(current_app.config.get(key) or os.environ.get(key) or default)
+
+
+def _setting_time(key: str, default: str) -> time:
+    return time.fromisoformat(_setting(key, default))
+
+
+# -- appointments -------------------------------------------------------------------------
+
+
+def appointment_reminders(now: datetime) -> int:
+    """Appointments starting within the longest lead time (the Appointment contract of
+    webapp/signals.py: id, staff_id, customer, starts_at, place; cancelled ones carry a
+    `cancelled_at` or a `status` of "cancelled" and are left out)."""
+    appointment = _model("webapp.appointments.models", "Appointment")
+    if appointment is None:
+        return 0
+    rows = db.session.scalars(
+        select(appointment).where(
+            appointment.starts_at > now, appointment.starts_at <= now + MAX_LEAD
+        )
+    ).all()
+    live = [
+        a
+        for a in rows
+        if getattr(a, "cancelled_at", None) is None and str(getattr(a, "status", "")) != "cancelled"
+    ]
+    return remind_appointments(live, now)
+
+
+def remind_appointments(appointments, now: datetime) -> int:
+    """Write a reminder for each appointment whose person's lead time has begun."""
+    staff = _staff_by_id({a.staff_id for a in appointments})
+    preferences = preferences_for(staff)
+    made = 0
+    for item in appointments:
+        member, preference = staff.get(item.staff_id), preferences.get(item.staff_id)
+        if member is None or now < item.starts_at - timedelta(minutes=preference.lead_minutes):
+            continue
+        with force_locale(member.locale):
+            title = gettext(
+                "Appointment at %(time)s: %(customer)s",
+                time=format_time(item.starts_at, "short"),
+                customer=customer_line(item.customer),
+            )
+            body = item.place or ""
+        made += bool(
+            enqueue(
+                member,
+                Kind.APPOINTMENT_REMINDER,
+                title,
+                body,
+                path_for(
+                    "appointments.detail",
+                    "/appointments/{appointment_id}",
+                    appointment_id=item.id,
+                ),
+                expires_at=item.starts_at,
+                dedupe_key=f"appointment:{item.id}:{item.starts_at:%Y%m%d%H%M}",
+                preference=preference,
+            )
+        )
+    return made
+
+
+# -- field visits --------------------------------------------------------------------------
+
+
+def field_visit_mornings(now: datetime) -> int:
+    """Today's planned field visits (FieldVisit with staff_id, planned_at naive UTC and a
+    customer), once per person on the morning of the day."""
+    visit = _model("webapp.field.models", "FieldVisit")
+    if visit is None:
+        return 0
+    start, end = _local_day_bounds(now)
+    rows = db.session.scalars(
+        select(visit).where(visit.planned_at >= start, visit.planned_at < end)
+    ).all()
+    return remind_field_days(rows, now)
+
+
+def remind_field_days(visits, now: datetime) -> int:
+    """From PUSH_FIELD_MORNING_AT for three hours, tell each person today's field visits."""
+    local = _local(now)
+    morning = datetime.combine(local.date(), _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
+    morning = morning.replace(tzinfo=local.tzinfo)
+    if not morning <= local < morning + FIELD_MORNING_WINDOW:
+        return 0
+    by_staff = defaultdict(list)
+    for item in visits:
+        by_staff[item.staff_id].append(item)
+    staff = _staff_by_id(by_staff)
+    preferences = preferences_for(staff)
+    made = 0
+    for staff_id, items in by_staff.items():
+        member = staff.get(staff_id)
+        if member is None:
+            continue
+        items.sort(key=lambda v: v.planned_at)
+        with force_locale(member.locale):
+            title = ngettext("%(num)d field visit today", "%(num)d field visits today", len(items))
+            body = gettext(
+                "First: %(time)s %(customer)s",
+                time=format_time(items[0].planned_at, "short"),
+                customer=items[0].customer.name,
+            )
+        made += bool(
+            enqueue(
+                member,
+                Kind.FIELD_VISIT_MORNING,
+                title,
+                body,
+                path_for("field.index", "/field/"),
+                expires_at=now + FIELD_MORNING_WINDOW,
+                dedupe_key=f"field-morning:{staff_id}:{local.date().isoformat()}",
+                preference=preferences[staff_id],
+            )
+        )
+    return made
+
+
+# -- commitments before the morning huddle ---------------------------------------------
+
+COMMITTING_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
+
+
+def commitment_nudges(now: datetime) -> int:
+    """Staff without a commitment for today (Commitment with staff_id and a `day` date)."""
+    commitment = _model("webapp.coaching.models", "Commitment")
+    if commitment is None or _huddle_ahead(now) is None:
+        return 0  # no queries outside the nudge window: this runs every pass
+    today = _local(now).date()
+    committed = set(
+        db.session.scalars(select(commitment.staff_id).where(commitment.day == today)).all()
+    )
+    staff = db.session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.role.in_(COMMITTING_ROLES))
+    ).all()
+    return nudge_uncommitted(staff, committed, now)
+
+
+def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
+    """In the PUSH_NUDGE_MINUTES before PUSH_MORNING_HUDDLE_AT, nudge those not yet committed."""
+    huddle = _huddle_ahead(now)
+    if huddle is None:
+        return 0
+    local = _local(now)
+    waiting = [s for s in staff if s.id not in committed_ids]
+    preferences = preferences_for([s.id for s in waiting])
+    made = 0
+    for member in waiting:
+        with force_locale(member.locale):
+            title = gettext("Today's commitment")
+            body = gettext(
+                "The morning huddle starts at %(time)s: enter your commitment for today.",
+                time=format_time(huddle, "short"),
+            )
+        made += bool(
+            enqueue(
+                member,
+                Kind.COMMITMENT_NUDGE,
+                title,
+                body,
+                path_for("coaching.commitment", "/coaching/commitment"),
+                expires_at=huddle.astimezone(UTC).replace(tzinfo=None),
+                dedupe_key=f"commitment:{member.id}:{local.date().isoformat()}",
+                preference=preferences[member.id],
+            )
+        )
+    return made
+
+
+def _huddle_ahead(now: datetime) -> datetime | None:
+    """Today's morning huddle (local, aware) when `now` is in the nudge window before it."""
+    local = _local(now)
+    huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
+    huddle = huddle.replace(tzinfo=local.tzinfo)
+    lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
+    return huddle if huddle - lead <= local < huddle else None
+
+
+def _staff_by_id(ids) -> dict[int, Staff]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(Staff).where(Staff.id.in_(ids)))}
+
+
+def _local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Today's start and end in local time, as naive UTC."""
+    local = _local(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    utc = UTC
+    return (
+        start.astimezone(utc).replace(tzinfo=None),
+        (start + timedelta(days=1)).astimezone(utc).replace(tzinfo=None),
+    )
+
+
+SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges)
