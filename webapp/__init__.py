@@ -74,6 +74,8 @@ DOMAINS = (
     "sales",
     "lobby",
     "sync",
+    "field",
+    "appointments",
 )
 
 

@@ -27,6 +27,7 @@ NAV = (
     NavItem("home.today", _l("Today"), "today"),
     NavItem("lobby.board", _l("Lobby"), "lobby"),
     NavItem("customers.index", _l("Customers"), "customers"),
+    NavItem("field.index", _l("Field"), "field"),
     NavItem("home.me", _l("Me"), "me"),
 )
 
