@@ -7,6 +7,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -34,7 +35,7 @@ class AppointmentForm(FlaskForm):
     )
     reason = RadioField(
         _l("Reason"),
-        choices=[(k.value, v) for k, v in REASON_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
         validators=[InputRequired(_l("Choose why the appointment is made."))],
     )
     greeting = TextAreaField(
@@ -43,24 +44,33 @@ class AppointmentForm(FlaskForm):
     statement_id = SelectField(_l("Statement for"), coerce=int, validate_choice=False)
     value_statement = TextAreaField(
         _l("2. Value statement"),
-        validators=[DataRequired(_l("Say what the meeting does for the customer.")), Length(max=2000)],
+        validators=[
+            DataRequired(_l("Say what the meeting does for the customer.")),
+            Length(max=2000),
+        ],
     )
     urgency = TextAreaField(_l("3. Why now"), validators=[Optional(), Length(max=1000)])
     option_1 = DateTimeLocalField(
-        _l("4. First time offered"), format=TIME_FORMATS, validators=[InputRequired(_l("Offer two concrete times."))]
+        _l("4. First time offered"),
+        format=TIME_FORMATS,
+        validators=[InputRequired(_l("Offer two concrete times."))],
     )
     option_2 = DateTimeLocalField(
-        _l("Second time offered"), format=TIME_FORMATS, validators=[InputRequired(_l("Offer two concrete times."))]
+        _l("Second time offered"),
+        format=TIME_FORMATS,
+        validators=[InputRequired(_l("Offer two concrete times."))],
     )
     chosen_option = RadioField(
         _l("The customer chose"),
-        choices=[("1", _l("First time")), ("2", _l("Second time"))],
+        choices=[SelectChoice("1", _l("First time")), SelectChoice("2", _l("Second time"))],
         validators=[InputRequired(_l("Record the time the customer chose."))],
     )
     reconfirmed = BooleanField(
         _l("Time and place confirmed again with the customer before ending the call")
     )
-    place = StringField(_l("Place"), validators=[DataRequired(_l("Where will you meet?")), Length(max=200)])
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Where will you meet?")), Length(max=200)]
+    )
     staff_id = SelectField(_l("Who will meet"), coerce=int, validate_choice=True)
 
     def validate_client_id(self, field):
@@ -89,7 +99,7 @@ class StateForm(FlaskForm):
 
     state = RadioField(
         _l("What happened"),
-        choices=[(s.value, STATE_LABELS[s]) for s in State if s != State.CONFIRMED],
+        choices=[SelectChoice(s.value, STATE_LABELS[s]) for s in State if s != State.CONFIRMED],
         validators=[InputRequired(_l("Choose what happened."))],
     )
     new_time = DateTimeLocalField(_l("New time"), format=TIME_FORMATS, validators=[Optional()])

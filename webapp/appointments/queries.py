@@ -36,7 +36,11 @@ def meeter_choices(user: Staff) -> list[tuple[int, str]]:
     """Colleagues of the branch who can meet a customer."""
     rows = db.session.execute(
         select(Staff.id, Staff.name, Staff.title)
-        .where(Staff.branch_id == user.branch_id, Staff.active.is_(True), Staff.role.in_(list(SALES_ROLES)))
+        .where(
+            Staff.branch_id == user.branch_id,
+            Staff.active.is_(True),
+            Staff.role.in_(list(SALES_ROLES)),
+        )
         .order_by(Staff.name)
     ).all()
     return [(row.id, f"{row.name} · {row.title}") for row in rows]

@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from webapp.appointments import bp, queries, services
 from webapp.appointments.forms import AppointmentForm, StateForm
@@ -30,12 +31,16 @@ def to_utc(moment: datetime | None) -> datetime | None:
 
 def _form() -> AppointmentForm:
     form = AppointmentForm()
-    form.customer_id.choices = [(0, _("New customer…")), *queries.customer_choices(current_user)]
-    form.staff_id.choices = queries.meeter_choices(current_user)
-    if current_user.id not in {c[0] for c in form.staff_id.choices}:
-        form.staff_id.choices.insert(0, (current_user.id, current_user.name))
-    form.statement_id.choices = [(0, _("Write my own"))] + [
-        (s.id, s.topic) for s in queries.statements(current_user)
+    form.customer_id.choices = [
+        SelectChoice(0, _("New customer…")),
+        *(SelectChoice(*c) for c in queries.customer_choices(current_user)),
+    ]
+    meeters = queries.meeter_choices(current_user)
+    if current_user.id not in {c[0] for c in meeters}:
+        meeters.insert(0, (current_user.id, current_user.name))
+    form.staff_id.choices = [SelectChoice(*c) for c in meeters]
+    form.statement_id.choices = [SelectChoice(0, _("Write my own"))] + [
+        SelectChoice(s.id, s.topic) for s in queries.statements(current_user)
     ]
     return form
 
@@ -62,9 +67,11 @@ def new():
             branch=current_user.branch.name,
         )
         form.staff_id.data = current_user.id
-        form.customer_id.data = int(request.args.get("customer_id", 0) or 0) if request.args.get(
-            "customer_id", ""
-        ).isdigit() else 0
+        form.customer_id.data = (
+            int(request.args.get("customer_id", 0) or 0)
+            if request.args.get("customer_id", "").isdigit()
+            else 0
+        )
     return render_template(
         "appointments/form.html", form=form, statements=queries.statements(current_user)
     )
@@ -136,6 +143,9 @@ def move(appointment_id: int):
     if not form.validate_on_submit():
         return render_template("appointments/detail.html", appointment=appointment, form=form)
     services.move_appointment(
-        appointment, State(form.state.data), new_time=to_utc(form.new_time.data), note=form.note.data or ""
+        appointment,
+        State(form.state.data),
+        new_time=to_utc(form.new_time.data),
+        note=form.note.data or "",
     )
     return redirect(url_for("appointments.detail", appointment_id=appointment.id), code=303)

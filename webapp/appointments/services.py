@@ -14,7 +14,9 @@ from webapp.signals import appointment_confirmed
 from webapp.sync.protocol import find_replay, stamp
 
 
-def customer_for(staff: Staff, *, customer: Customer | None, new_name: str, new_mobile: str) -> Customer:
+def customer_for(
+    staff: Staff, *, customer: Customer | None, new_name: str, new_mobile: str
+) -> Customer:
     """The chosen customer, or a new prospect (an existing one with the same mobile is reused)."""
     if customer is not None:
         return customer
@@ -85,7 +87,9 @@ def capture_appointment(
     return appointment, True
 
 
-def move_appointment(appointment: Appointment, state: State, *, new_time: datetime | None, note: str) -> None:
+def move_appointment(
+    appointment: Appointment, state: State, *, new_time: datetime | None, note: str
+) -> None:
     """Record that the appointment was held, missed, moved (with its new time) or cancelled."""
     appointment.state = state
     appointment.state_note = note.strip()

@@ -20,6 +20,8 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo sign-in, created
 STEPS = (
     "org",
     "customers",
+    "field",
+    "appointments",
 )
 
 

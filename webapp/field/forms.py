@@ -10,6 +10,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -44,10 +45,14 @@ class SweepForm(FlaskForm):
     """Plan a sweep: the area, the day, and the target stops."""
 
     area = StringField(
-        _l("Area"), validators=[DataRequired(_l("Name the street, market, park or community.")), Length(max=120)]
+        _l("Area"),
+        validators=[
+            DataRequired(_l("Name the street, market, park or community.")),
+            Length(max=120),
+        ],
     )
     area_kind = SelectField(
-        _l("Kind of area"), choices=[(k.value, v) for k, v in AREA_LABELS.items()]
+        _l("Kind of area"), choices=[SelectChoice(k.value, v) for k, v in AREA_LABELS.items()]
     )
     day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
     customers = SelectMultipleField(_l("Customers to visit"), coerce=int, validate_choice=True)
@@ -70,7 +75,10 @@ class VisitForm(FlaskForm):
     stop_id = HiddenField()
     business_name = StringField(
         _l("Business or household"),
-        validators=[DataRequired(_l("Enter the name of the business or household.")), Length(max=120)],
+        validators=[
+            DataRequired(_l("Enter the name of the business or household.")),
+            Length(max=120),
+        ],
     )
     place = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=60)])
@@ -81,12 +89,10 @@ class VisitForm(FlaskForm):
         filters=[lambda v: normalise_mobile(v) if v else v],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
     )
-    shown = TextAreaField(
-        _l("Shown from the sales kit"), validators=[Optional(), Length(max=2000)]
-    )
+    shown = TextAreaField(_l("Shown from the sales kit"), validators=[Optional(), Length(max=2000)])
     outcome = RadioField(
         _l("Outcome"),
-        choices=[(k.value, v) for k, v in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
@@ -105,7 +111,9 @@ class VisitForm(FlaskForm):
         if field.data and moment is None:
             raise ValidationError(_l("The check-in time from the phone is not readable."))
         if moment and moment > datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1):
-            raise ValidationError(_l("The check-in time is in the future: check the phone's clock."))
+            raise ValidationError(
+                _l("The check-in time is in the future: check the phone's clock.")
+            )
 
     def validate_position_status(self, field):
         if field.data not in {s.value for s in PositionStatus}:
@@ -119,7 +127,7 @@ class VisitEditForm(FlaskForm):
     version = IntegerField(validators=[InputRequired()], widget=HiddenField.widget)
     outcome = RadioField(
         _l("Outcome"),
-        choices=[(k.value, v) for k, v in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])

@@ -12,11 +12,7 @@ from webapp.field.models import Outcome, Stop, Sweep, Visit
 
 def my_sweeps(user: Staff, limit: int = 30) -> list[tuple[Sweep, int, int]]:
     """The user's sweeps, newest day first, with their stop and visit counts."""
-    stops = (
-        select(Stop.sweep_id, func.count(Stop.id).label("n"))
-        .group_by(Stop.sweep_id)
-        .subquery()
-    )
+    stops = select(Stop.sweep_id, func.count(Stop.id).label("n")).group_by(Stop.sweep_id).subquery()
     visits = (
         select(Visit.sweep_id, func.count(Visit.id).label("n"))
         .where(Visit.sweep_id.is_not(None))

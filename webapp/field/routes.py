@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.auth.models import SALES_ROLES, Role, utcnow
@@ -68,7 +69,7 @@ def new_sweep():
     smes = db.session.scalars(
         scoped(Customer).where(Customer.kind == CustomerKind.SME).order_by(Customer.name)
     ).all()
-    form.customers.choices = [(c.id, c.name) for c in smes]
+    form.customers.choices = [SelectChoice(c.id, c.name) for c in smes]
     if form.validate_on_submit():
         chosen = [c for c in smes if c.id in set(form.customers.data or [])]
         sweep = services.plan_sweep(
@@ -109,7 +110,9 @@ def new_visit():
         stop = db.session.scalar(
             select(Stop)
             .join(Sweep)
-            .where(Stop.id == int(request.args["stop_id"]), Sweep.branch_id == current_user.branch_id)
+            .where(
+                Stop.id == int(request.args["stop_id"]), Sweep.branch_id == current_user.branch_id
+            )
         )
     if stop is not None:
         form.sweep_id.data, form.stop_id.data = str(stop.sweep_id), str(stop.id)
@@ -170,7 +173,9 @@ def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None
     stop = None
     if (stop_id or "").isdigit():
         stop = db.session.scalar(
-            select(Stop).join(Sweep).where(Stop.id == int(stop_id), Sweep.branch_id == current_user.branch_id)
+            select(Stop)
+            .join(Sweep)
+            .where(Stop.id == int(stop_id), Sweep.branch_id == current_user.branch_id)
         )
     if stop is not None:
         return stop.sweep_id, stop.id
@@ -202,7 +207,9 @@ def edit_visit(visit_id: int):
         return render_template("field/visit_edit.html", form=form, visit=visit)
     form = VisitEditForm()
     if not form.validate_on_submit():
-        return render_template("field/visit_edit.html", form=form, visit=visit), invalid_form_status()
+        return render_template(
+            "field/visit_edit.html", form=form, visit=visit
+        ), invalid_form_status()
     try:
         services.edit_visit(
             visit,
@@ -215,6 +222,9 @@ def edit_visit(visit_id: int):
         db.session.rollback()
         visit = db.session.get(Visit, visit_id)
         return render_template(
-            "field/visit_conflict.html", visit=visit, form=form, mine_outcome=Outcome(form.outcome.data)
+            "field/visit_conflict.html",
+            visit=visit,
+            form=form,
+            mine_outcome=Outcome(form.outcome.data),
         ), 409
     return redirect(url_for("field.visit", visit_id=visit.id), code=303)

@@ -23,7 +23,11 @@ def plan_sweep(
 ) -> Sweep:
     """Create a sweep with one stop per chosen customer and per new name, in that order."""
     sweep = Sweep(
-        branch_id=staff.branch_id, staff_id=staff.id, area=area.strip(), area_kind=area_kind, day=day
+        branch_id=staff.branch_id,
+        staff_id=staff.id,
+        area=area.strip(),
+        area_kind=area_kind,
+        day=day,
     )
     position = 0
     for customer in customers:
@@ -49,7 +53,9 @@ def parse_new_targets(text: str) -> list[tuple[str, str]]:
     return targets
 
 
-def record_visit(staff: Staff, values: Mapping, *, client_id: str, payload: Mapping) -> tuple[Visit, bool]:
+def record_visit(
+    staff: Staff, values: Mapping, *, client_id: str, payload: Mapping
+) -> tuple[Visit, bool]:
     """Store a visit once per client_id; a replay returns the first row (created=False)."""
     existing = find_replay(Visit, client_id, payload)
     if existing is not None:
