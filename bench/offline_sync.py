@@ -26,7 +26,13 @@ from webapp.extensions import db
 from webapp.field.models import Visit
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 COUNT = 500
 
 
@@ -42,8 +48,11 @@ class Hits:
 
 
 def serve(folder: Path):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.db'}",
-                     LOGIN_ADDRESS_FAILURE_LIMIT="1000 per minute")
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.db'}",
+        LOGIN_ADDRESS_FAILURE_LIMIT="1000 per minute",
+    )
     with app.app_context():
         upgrade()
         demo.load_demo()
@@ -92,8 +101,10 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         count, raw, packed = first_load_bytes(browser, base)
-        print(f"first online load of Today: {count} requests, {raw / 1024:.1f} KB as sent "
-              f"(no compression in the app), {packed / 1024:.1f} KB gzipped")
+        print(
+            f"first online load of Today: {count} requests, {raw / 1024:.1f} KB as sent "
+            f"(no compression in the app), {packed / 1024:.1f} KB gzipped"
+        )
 
         context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844})
         page = context.new_page()
@@ -104,8 +115,10 @@ def main() -> None:
         page.reload()
         page.wait_for_load_state("networkidle")
         static = [p for p in hits.paths if p.startswith("/static/")]
-        print(f"repeat load of Today: {len(hits.paths)} requests reach the server "
-              f"({len(static)} for static files): {sorted(set(hits.paths))}")
+        print(
+            f"repeat load of Today: {len(hits.paths)} requests reach the server "
+            f"({len(static)} for static files): {sorted(set(hits.paths))}"
+        )
 
         page.goto("/field/visits/new")
         context.set_offline(True)
@@ -133,9 +146,13 @@ def main() -> None:
         )
         emptied = time.perf_counter() - started
         with app.app_context():
-            held = db.session.scalar(select(func.count(Visit.id)).where(Visit.business_name.like("bench-%")))
-        print(f"outbox empty after {emptied:.1f} s; the server holds {held} of {COUNT} "
-              f"({COUNT / emptied:.0f} visits/s)")
+            held = db.session.scalar(
+                select(func.count(Visit.id)).where(Visit.business_name.like("bench-%"))
+            )
+        print(
+            f"outbox empty after {emptied:.1f} s; the server holds {held} of {COUNT} "
+            f"({COUNT / emptied:.0f} visits/s)"
+        )
         context.close()
         browser.close()
     server.shutdown()

@@ -29,7 +29,9 @@ def ready(page, path: str = VISIT_FORM, username: str = "retail1") -> None:
     # the next load of the page is controlled, as it is for a person.
     for _ in range(3):
         try:
-            page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=5_000)
+            page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=5_000
+            )
             return
         except PlaywrightTimeout:
             page.reload()

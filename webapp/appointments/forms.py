@@ -105,6 +105,10 @@ class StateForm(FlaskForm):
     new_time = DateTimeLocalField(_l("New time"), format=TIME_FORMATS, validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
-    def validate_new_time(self, field):
-        if self.state.data == State.RESCHEDULED.value and not field.data:
-            raise ValidationError(_l("Enter the new time."))
+    def validate(self, extra_validators=None) -> bool:
+        """A reschedule needs its new time (the field is optional otherwise)."""
+        valid = super().validate(extra_validators)
+        if self.state.data == State.RESCHEDULED.value and not self.new_time.data:
+            self.new_time.errors = [*self.new_time.errors, _l("Enter the new time.")]
+            valid = False
+        return valid

@@ -25,7 +25,8 @@ def to_utc(moment: datetime | None) -> datetime | None:
     """A local wall-clock time typed in the form as naive UTC, as stored."""
     if moment is None:
         return None
-    local = moment.replace(tzinfo=get_timezone())
+    zone = get_timezone()
+    local = zone.localize(moment) if hasattr(zone, "localize") else moment.replace(tzinfo=zone)
     return local.astimezone(UTC).replace(tzinfo=None)
 
 

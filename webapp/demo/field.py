@@ -22,7 +22,14 @@ OUTCOME_WEIGHTS = {
     Outcome.APPOINTMENT: 2,
     Outcome.LEAD: 1,
 }
-SHOWN = ("小微企业经营贷", "收单POS与聚合支付", "对公结算账户", "代发工资", "大额存单", "个人养老金")
+SHOWN = (
+    "小微企业经营贷",
+    "收单POS与聚合支付",
+    "对公结算账户",
+    "代发工资",
+    "大额存单",
+    "个人养老金",
+)
 
 
 def load(ctx) -> None:
@@ -45,14 +52,24 @@ def load(ctx) -> None:
                         customer = ctx.rng.choice(smes)
                         stop = Stop(position=position, customer_id=customer.id, name=customer.name)
                     else:
-                        name = company_name(ctx.rng) if ctx.rng.random() < 0.7 else person_name(ctx.rng) + "家"
-                        stop = Stop(position=position, name=name, address=f"{area}{ctx.rng.randint(1, 300)}号")
+                        name = (
+                            company_name(ctx.rng)
+                            if ctx.rng.random() < 0.7
+                            else person_name(ctx.rng) + "家"
+                        )
+                        stop = Stop(
+                            position=position,
+                            name=name,
+                            address=f"{area}{ctx.rng.randint(1, 300)}号",
+                        )
                     sweep.stops.append(stop)
                 db.session.add(sweep)
                 db.session.flush()
                 sweeps += 1
                 done = len(sweep.stops) if day < ctx.now.date() else 2
-                start = ctx.now.replace(hour=1, minute=30) - timedelta(days=(ctx.now.date() - day).days)
+                start = ctx.now.replace(hour=1, minute=30) - timedelta(
+                    days=(ctx.now.date() - day).days
+                )
                 for i, stop in enumerate(sweep.stops[:done]):
                     if ctx.rng.random() < 0.1 and day < ctx.now.date():
                         continue  # closed, nobody there
@@ -73,13 +90,25 @@ def load(ctx) -> None:
                             accuracy_m=ctx.rng.choice((8, 12, 20, 35, 65)) if located else None,
                             position_status=PositionStatus.OK
                             if located
-                            else ctx.rng.choice((PositionStatus.REFUSED, PositionStatus.UNAVAILABLE)),
+                            else ctx.rng.choice(
+                                (PositionStatus.REFUSED, PositionStatus.UNAVAILABLE)
+                            ),
                             checked_in_at=min(
                                 start + timedelta(minutes=25 * i + ctx.rng.randint(0, 15)), ctx.now
                             ),
                             shown="、".join(ctx.rng.sample(SHOWN, ctx.rng.randint(0, 2))),
-                            outcome=ctx.rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0],
-                            notes=ctx.rng.choice(("", "老板不在，明天再来", "对收款码费率感兴趣", "刚开业，需要对公账户", "已有他行贷款")),
+                            outcome=ctx.rng.choices(
+                                list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+                            )[0],
+                            notes=ctx.rng.choice(
+                                (
+                                    "",
+                                    "老板不在，明天再来",
+                                    "对收款码费率感兴趣",
+                                    "刚开业，需要对公账户",
+                                    "已有他行贷款",
+                                )
+                            ),
                         )
                     )
                     visits += 1

@@ -58,7 +58,7 @@ class SweepForm(FlaskForm):
     customers = SelectMultipleField(_l("Customers to visit"), coerce=int, validate_choice=True)
     new_targets = TextAreaField(
         _l("New businesses or households"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Length(max=4000)],
         description=_l("One per line: name, then a comma and the address."),
     )
 

@@ -9,17 +9,15 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
-from webapp.auth.models import SALES_ROLES, Role, utcnow
+from webapp.auth.models import utcnow
 from webapp.customers.models import Customer, CustomerKind
 from webapp.errors import render_error
 from webapp.extensions import db
-from webapp.field import bp, queries, services
+from webapp.field import FIELD_ROLES, bp, queries, services
 from webapp.field.forms import SweepForm, VisitEditForm, VisitForm, parse_checked_in
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.htmx import is_fragment
 from webapp.sync.protocol import ClientIdReused, StaleVersion, invalid_form_status
-
-FIELD_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 
 
 def sme_sheet_url(visit: Visit) -> str:

@@ -1,7 +1,8 @@
 """Offline support: the service worker, and the protocol every offline-capable form uses.
 
 Pages another domain wants available offline from the first visit are listed in
-OFFLINE_PAGES (endpoint names; those the user's role may not open are left out).
+OFFLINE_PAGES (endpoint names; those the user's role may not open are left out), or given
+by a function in OFFLINE_URL_PROVIDERS (user -> list of URLs, e.g. today's sweep).
 """
 
 from flask import Blueprint
@@ -20,3 +21,6 @@ OFFLINE_PAGES = [
     "sync.saved",
     "sync.install",
 ]
+
+# Functions (user -> list of URLs) for pages that depend on the user, e.g. today's sweep.
+OFFLINE_URL_PROVIDERS: list = []

@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
 from webapp.htmx import is_fragment
-from webapp.sync import OFFLINE_PAGES, bp
+from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp
 
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
@@ -63,6 +63,8 @@ def precache():
         rule = rule_for(endpoint)
         if rule == SIGNED_IN or (rule and not isinstance(rule, str) and current_user.role in rule):
             pages.append(url_for(endpoint))
+    for provider in OFFLINE_URL_PROVIDERS:
+        pages.extend(provider(current_user))
     response = jsonify(pages=pages, fragments=[url_for("sync.saved")])
     response.headers["Cache-Control"] = "no-store"
     return response
