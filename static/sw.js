@@ -390,6 +390,7 @@ async function runFlush({ force }) {
   await OutboxStore.setMeta("paused", false);
   await OutboxStore.setMeta("user", token.user);
   let sent = 0;
+  let lastNotice = Date.now();
   for (const item of due) {
     if (item.user && item.user !== token.user) continue; // another person's: waits for them
     const now = Date.now();
@@ -417,9 +418,13 @@ async function runFlush({ force }) {
     item.lastStatus = status;
     if (isSuccess(status)) {
       await OutboxStore.remove(item.client_id);
-      await OutboxStore.setMeta("lastSync", Date.now());
       sent += 1;
-      await notifyClients({ type: "outbox-changed" });
+      // Tell the pages now and then, not after every item: a long queue stays fast.
+      if (Date.now() - lastNotice > 500) {
+        lastNotice = Date.now();
+        await OutboxStore.setMeta("lastSync", lastNotice);
+        await notifyClients({ type: "outbox-changed" });
+      }
       continue;
     }
     if (status === 401 || status === 403) {
@@ -442,6 +447,7 @@ async function runFlush({ force }) {
     await OutboxStore.put(item);
     await notifyClients({ type: "outbox-changed" });
   }
+  if (sent) await OutboxStore.setMeta("lastSync", Date.now());
   await notifyClients({ type: "outbox-changed" });
   return { sent };
 }

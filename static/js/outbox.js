@@ -34,6 +34,7 @@
     return OutboxStore.summary().then(function (s) {
       last = s;
       $("#outbox-count", bar).textContent = s.waiting;
+      $(".syncbar__main", bar).hidden = !s.waiting;
       $("[data-sync-waiting]", bar).textContent = fill(bar.dataset.textWaiting, { n: s.waiting });
       var attention = $("[data-sync-attention]", bar);
       attention.hidden = !s.attention;
@@ -71,7 +72,7 @@
       li.dataset.clientId = item.client_id;
       var title = document.createElement("span");
       title.className = "list__title";
-      title.textContent = (item.label || box.dataset.textItem) + " · " + item.kind;
+      title.textContent = kindName(box, item.kind) + (item.label ? " · " + item.label : "");
       var meta = document.createElement("span");
       meta.className = "list__meta";
       var badge = document.createElement("span");
@@ -93,6 +94,17 @@
       }
       list.appendChild(li);
     });
+  }
+
+  // What kind of form an item is, in the user's language, from its address.
+  function kindName(box, path) {
+    var kinds = JSON.parse(box.dataset.kinds || "{}");
+    if (/\/edit$/.test(path) && kinds.edit) return kinds.edit;
+    var best = "";
+    Object.keys(kinds).forEach(function (prefix) {
+      if (path.indexOf(prefix) === 0 && prefix.length > best.length) best = prefix;
+    });
+    return best ? kinds[best] : box.dataset.textItem;
   }
 
   // On a sweep, a stop visited offline shows "waiting to sync" instead of "not visited".
@@ -196,8 +208,10 @@
   });
 
   // ------------------------------------------------------------ triggers
+  var pending = null;
   sw.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "outbox-changed") render();
+    if (!event.data || event.data.type !== "outbox-changed" || pending) return;
+    pending = setTimeout(function () { pending = null; render(); }, 150);
   });
   window.addEventListener("online", function () { flush(true); });
   document.addEventListener("visibilitychange", function () {

@@ -5,7 +5,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -42,14 +42,19 @@ def service_worker():
     """The service worker script, stamped with the shell's version; never cached by HTTP."""
     urls, version = _shell(current_app.static_folder)
     version += current_app.config.get("SW_VERSION_SUFFIX", "")
-    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    static = Path(current_app.static_folder)
+    source = (static / "sw.js").read_text(encoding="utf-8")
     source = source.replace('"__VERSION__"', json.dumps(version)).replace(
         '["__SHELL__"]', json.dumps(list(urls))
     )
+    # The outbox store is inlined: one request for the browser's update checks, not two.
+    store = (static / "js" / "outbox-store.js").read_text(encoding="utf-8")
+    source = source.replace('importScripts("/static/js/outbox-store.js");', store)
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/sync/precache")
