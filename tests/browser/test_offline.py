@@ -8,6 +8,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -73,7 +74,12 @@ def outbox(page) -> list[dict]:
 def wait_until(page, script: str, timeout: int = 15_000) -> None:
     """Poll an async page expression until it is true (wait_for_function does not await)."""
     deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(script):
+    while True:
+        try:
+            if page.evaluate(script):
+                return
+        except PlaywrightError:
+            pass  # the page is between two loads (a sign-in redirect): ask again
         assert time.monotonic() < deadline, f"still false after {timeout} ms: {script}"
         page.wait_for_timeout(100)
 
@@ -470,3 +476,34 @@ def test_13_the_app_is_installable(browser, live_server, tmp_path):
         expect(page.locator("body")).to_contain_text("iPhone")
     finally:
         context.close()
+
+
+def test_signing_out_with_items_waiting_warns_first(page, context):
+    """Sign-out asks first while items wait; declining keeps the session and the items."""
+    ready(page)
+    context.route(
+        "**/field/visits",
+        lambda route: (
+            route.fulfill(status=503, body="down")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    submit_visit(page, unique())
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    page.goto("/me")
+    messages = []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss() if len(messages) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.click("text=退出登录")
+    expect(page.locator("h1")).to_contain_text("王磊")
+    assert "1 条记录待同步" in messages[0]
+    page.click("text=退出登录")
+    expect(page.locator("input[name=username]")).to_be_visible()
+    assert len(messages) == 2
+    sign_in(page, "retail1")  # the items waited on the phone
+    expect(page.locator("#outbox-count")).to_have_text("1")

@@ -52,9 +52,13 @@ def index():
 @bp.route("/today-panel")
 @signed_in
 def today_panel():
-    """Today's sweeps as a lazily loaded panel of the Today page (empty for other roles)."""
+    """Today's sweeps as a lazily loaded panel of the Today page (nothing for other roles)."""
+    if not is_fragment():
+        return redirect(
+            url_for("field.index" if current_user.role in FIELD_ROLES else "home.index")
+        )
     if current_user.role not in FIELD_ROLES:
-        return ""
+        return "", 204
     sweeps = queries.sweeps_on(current_user, _today())
     return render_template("field/_today.html", sweeps=sweeps)
 
