@@ -10,6 +10,10 @@ The app runs with the demo data on a SQLite file, served by werkzeug from a thre
 """
 
 import gzip
+import os
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -66,6 +70,82 @@ def serve(folder: Path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, hits, server, f"http://127.0.0.1:{server.server_port}"
+
+
+def gunicorn(folder: Path):
+    """The same app and database under gunicorn (2 sync workers), as in production."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "BRANCHKIT_INSTANCE": str(folder),
+        "SECRET_KEY": "bench-secret",
+    }
+    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen(
+        [
+            gunicorn_bin,
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ],
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def sync_500(browser, base, app, label: str) -> None:
+    """Queue COUNT visits offline, restore the network, time until all are on the server."""
+    context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page)
+    page.goto("/field/visits/new")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    prefix = f"bench-{label}-"
+    started = time.perf_counter()
+    page.evaluate(
+        """async ([count, prefix]) => {
+          const form = document.getElementById('visit-form');
+          for (let i = 0; i < count; i++) {
+            const body = new URLSearchParams(new FormData(form));
+            body.set('client_id', crypto.randomUUID());
+            body.set('business_name', prefix + String(i).padStart(3, '0'));
+            body.set('outcome', 'not_interested');
+            body.set('checked_in_at', new Date().toISOString());
+            await fetch('/field/visits', {method: 'POST', body, headers: {'HX-Request': 'true'}});
+          }
+        }""",
+        [COUNT, prefix],
+    )
+    queued = page.evaluate("() => OutboxStore.all().then(i => i.length)")
+    print(f"[{label}] queued {queued} visits offline in {time.perf_counter() - started:.1f} s")
+    context.set_offline(False)
+    started = time.perf_counter()
+    wait_until(page, "() => OutboxStore.all().then(i => i.length === 0)", 300)
+    emptied = time.perf_counter() - started
+    with app.app_context():
+        held = db.session.scalar(
+            select(func.count(Visit.id)).where(Visit.business_name.like(prefix + "%"))
+        )
+    print(
+        f"[{label}] outbox empty after {emptied:.1f} s; the server holds {held} of {COUNT} "
+        f"({COUNT / emptied:.0f} visits/s)"
+    )
+    context.close()
 
 
 def sign_in(page):
@@ -139,38 +219,14 @@ def main() -> None:
             f"({len(static)} for static files): {sorted(set(hits.paths))}"
         )
 
-        page.goto("/field/visits/new")
-        context.set_offline(True)
-        started = time.perf_counter()
-        page.evaluate(
-            """async (count) => {
-              const form = document.getElementById('visit-form');
-              for (let i = 0; i < count; i++) {
-                const body = new URLSearchParams(new FormData(form));
-                body.set('client_id', crypto.randomUUID());
-                body.set('business_name', 'bench-' + String(i).padStart(3, '0'));
-                body.set('outcome', 'not_interested');
-                body.set('checked_in_at', new Date().toISOString());
-                await fetch('/field/visits', {method: 'POST', body, headers: {'HX-Request': 'true'}});
-              }
-            }""",
-            COUNT,
-        )
-        queued = page.evaluate("() => OutboxStore.all().then(i => i.length)")
-        print(f"queued {queued} visits offline in {time.perf_counter() - started:.1f} s")
-        context.set_offline(False)
-        started = time.perf_counter()
-        wait_until(page, "() => OutboxStore.all().then(i => i.length === 0)", 300)
-        emptied = time.perf_counter() - started
-        with app.app_context():
-            held = db.session.scalar(
-                select(func.count(Visit.id)).where(Visit.business_name.like("bench-%"))
-            )
-        print(
-            f"outbox empty after {emptied:.1f} s; the server holds {held} of {COUNT} "
-            f"({COUNT / emptied:.0f} visits/s)"
-        )
         context.close()
+        sync_500(browser, base, app, "werkzeug")
+        process, gunicorn_base = gunicorn(folder)
+        try:
+            sync_500(browser, gunicorn_base, app, "gunicorn")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
         browser.close()
     server.shutdown()
 

@@ -27,10 +27,12 @@
     return dbPromise;
   }
 
-  function run(storeName, mode, action) {
+  // Writes that keep an item are durable; a removal may be relaxed (if it were lost in a
+  // crash the item would be sent again, and the server answers a replay with the same row).
+  function run(storeName, mode, action, durability) {
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(storeName, mode);
+        var tx = db.transaction(storeName, mode, { durability: durability || "strict" });
         var request = action(tx.objectStore(storeName));
         var result;
         if (request) request.onsuccess = function () { result = request.result; };
@@ -54,7 +56,7 @@
     },
     get: function (id) { return run("items", "readonly", function (s) { return s.get(id); }); },
     put: function (item) { return run("items", "readwrite", function (s) { return s.put(item); }); },
-    remove: function (id) { return run("items", "readwrite", function (s) { return s.delete(id); }); },
+    remove: function (id) { return run("items", "readwrite", function (s) { return s.delete(id); }, "relaxed"); },
     getMeta: function (key) {
       return run("meta", "readonly", function (s) { return s.get(key); }).then(function (row) {
         return row ? row.value : undefined;
