@@ -194,7 +194,11 @@
       worker.postMessage({ type: "skip-waiting" });
     };
   }
-  sw.addEventListener("controllerchange", function () { if (reloading) location.reload(); });
+  sw.addEventListener("controllerchange", function () {
+    if (!reloading) return;
+    reloading = false; // once: a second reload would abort the first
+    location.reload();
+  });
   sw.ready.then(function (registration) {
     if (registration.waiting && sw.controller) offerUpdate(registration.waiting);
     registration.addEventListener("updatefound", function () {

@@ -375,16 +375,25 @@ def test_11_new_service_worker_version_prompts_and_keeps_the_outbox(page, contex
     name = unique()
     submit_visit(page, name)
     expect(page.locator("#outbox-count")).to_have_text("1")
-    old = page.evaluate("navigator.serviceWorker.controller.scriptURL")
-    live_app.config["SW_VERSION_SUFFIX"] = "-deployed-" + uuid.uuid4().hex[:6]
+    shells = "() => caches.keys().then(k => k.filter(n => n.startsWith('shell-')))"
+    old = page.evaluate(shells)
+    suffix = "-deployed-" + uuid.uuid4().hex[:6]
+    live_app.config["SW_VERSION_SUFFIX"] = suffix
     try:
         page.reload()
         expect(page.locator("#sw-update")).to_be_visible()
-        page.click("#sw-update [data-sw-reload]")
-        page.wait_for_load_state("load")
+        assert len(outbox(page)) == 1  # the new worker waits; nothing was touched
+        with page.expect_navigation():
+            page.click("#sw-update [data-sw-reload]")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == old
         expect(page.locator("#sw-update")).to_be_hidden()
+        wait_until(
+            page,
+            shells.replace("k.filter", "k.some").replace(
+                "n.startsWith('shell-')", f"n.endsWith('{suffix}')"
+            ),
+        )
+        assert page.evaluate(shells) != old  # the old shell cache is gone, the outbox is not
         assert len(outbox(page)) == 1
     finally:
         live_app.config.pop("SW_VERSION_SUFFIX", None)
