@@ -238,7 +238,39 @@
     });
   }
 
+  // The outbox page lists the pages kept on this phone (what opens offline, customer
+  // sheets included), by their titles, most recently opened last.
+  function listOfflinePages() {
+    var list = $("[data-offline-pages]");
+    if (!list || !window.caches) return;
+    caches.open("pages-v1").then(function (cache) {
+      return cache.keys().then(function (requests) {
+        var kept = requests.filter(function (r) { return new URL(r.url).pathname.indexOf("/sync/") !== 0; });
+        return Promise.all(kept.slice(-60).map(function (request) {
+          return cache.match(request).then(function (response) { return response.text(); }).then(function (html) {
+            var title = new DOMParser().parseFromString(html, "text/html").title;
+            return { url: request.url, title: title.split(" · ")[0] };
+          });
+        }));
+      });
+    }).then(function (pages) {
+      if (!pages.length) return;
+      list.innerHTML = "";
+      pages.forEach(function (page) {
+        var li = document.createElement("li");
+        li.className = "list__item";
+        var a = document.createElement("a");
+        a.className = "list__link";
+        a.href = page.url;
+        a.textContent = page.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+    });
+  }
+
   initForms(document);
+  listOfflinePages();
   render();
   // App open: say who is signed in, then send whatever waits.
   post({ type: "hello", user: user }).then(function () { flush(true); });

@@ -126,6 +126,9 @@ def test_2_reload_and_navigate_offline_from_the_cache(page, context):
     # A stop's visit form opened with a query works from the cached form, pre-filled.
     page.goto("/field/visits/new?business_name=%E5%B0%8F%E5%BA%97&stop_id=999")
     expect(page.locator("#business_name")).to_have_value("小店")
+    # The outbox page says which pages this phone keeps.
+    page.goto("/sync/outbox")
+    expect(page.locator("[data-offline-pages]")).to_contain_text("新增约见")
     # A page never opened on this phone: the offline page, not the browser's error.
     page.goto("/customers/1")
     expect(page.locator("h1")).to_have_text("离线不可用")
