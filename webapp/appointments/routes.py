@@ -68,11 +68,8 @@ def new():
             branch=current_user.branch.name,
         )
         form.staff_id.data = current_user.id
-        form.customer_id.data = (
-            int(request.args.get("customer_id", 0) or 0)
-            if request.args.get("customer_id", "").isdigit()
-            else 0
-        )
+        chosen = request.args.get("customer_id", "")
+        form.customer_id.data = int(chosen) if chosen.isdigit() else 0
     return render_template(
         "appointments/form.html", form=form, statements=queries.statements(current_user)
     )

@@ -4,6 +4,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -156,18 +157,14 @@ def create_visit():
             current_user, values, client_id=form.client_id.data, payload=request.form
         )
     except ClientIdReused:
-        return render_error(400, _reused_message())
+        return render_error(
+            400, _("This device sent two different forms under the same id. Nothing was saved.")
+        )
     if is_fragment():
         return render_template(
             "field/_visit_saved.html", visit=visit, sme_url=sme_sheet_url(visit)
         ), (201 if created else 200)
     return redirect(url_for("field.visit", visit_id=visit.id), code=303)
-
-
-def _reused_message() -> str:
-    from flask_babel import gettext as _
-
-    return _("This device sent two different forms under the same id. Nothing was saved.")
 
 
 def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None]:
