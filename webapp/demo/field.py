@@ -1,12 +1,13 @@
 """Demo step: weeks of market running by the account managers of the demo branch."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from webapp.customers.models import CustomerKind
 from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
+from webapp.field.queries import local_day
 
 AREAS = (
     ("陆家嘴环路沿街商铺", AreaKind.STREET, (31.2397, 121.4998)),
@@ -35,14 +36,15 @@ SHOWN = (
 def load(ctx) -> None:
     """Two sweeps a week for six weeks per field salesperson, and one planned for today."""
     smes = [c for c in ctx.customers["home"] if c.kind == CustomerKind.SME]
+    today = local_day(ctx.now)
     sweeps = visits = 0
     for username in ("retail1", "credit1", "corporate1"):
         staff = ctx.staff[username]
         for week in range(6, -1, -1):
             for weekday in (1, 3):
-                day = (ctx.now - timedelta(days=week * 7 + weekday)).date()
+                day = today - timedelta(days=week * 7 + weekday)
                 if week == 0 and weekday == 1:
-                    day = ctx.now.date()  # today's sweep, partly done
+                    day = today  # today's sweep, partly done
                 area, kind, (lat, lng) = ctx.rng.choice(AREAS)
                 sweep = Sweep(
                     branch_id=staff.branch_id, staff_id=staff.id, area=area, area_kind=kind, day=day
@@ -66,12 +68,11 @@ def load(ctx) -> None:
                 db.session.add(sweep)
                 db.session.flush()
                 sweeps += 1
-                done = len(sweep.stops) if day < ctx.now.date() else 2
-                start = ctx.now.replace(hour=1, minute=30) - timedelta(
-                    days=(ctx.now.date() - day).days
-                )
+                done = len(sweep.stops) if day < today else 2
+                # 09:30 in Shanghai is 01:30 UTC, as stored.
+                start = datetime.combine(day, time(1, 30))
                 for i, stop in enumerate(sweep.stops[:done]):
-                    if ctx.rng.random() < 0.1 and day < ctx.now.date():
+                    if ctx.rng.random() < 0.1 and day < today:
                         continue  # closed, nobody there
                     located = ctx.rng.random() > 0.12
                     industry, _ = ctx.rng.choice(names.INDUSTRIES)

@@ -13,12 +13,11 @@ def todays_sweep_urls(user) -> list[str]:
     """Today's sweeps of a field salesperson, kept on the phone for offline use."""
     from flask import url_for
 
-    from webapp.auth.models import utcnow
-    from webapp.field.queries import sweeps_on
+    from webapp.field.queries import local_day, sweeps_on
 
     if user.role not in FIELD_ROLES:
         return []
-    return [url_for("field.sweep", sweep_id=s.id) for s in sweeps_on(user, utcnow().date())]
+    return [url_for("field.sweep", sweep_id=s.id) for s in sweeps_on(user, local_day())]
 
 
 def _register_offline_pages() -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
-from webapp.auth.models import utcnow
 from webapp.customers.models import Customer, CustomerKind
 from webapp.errors import render_error
 from webapp.extensions import db
@@ -35,7 +34,7 @@ def sme_sheet_url(visit: Visit) -> str:
 
 
 def _today() -> date:
-    return utcnow().date()
+    return queries.local_day()
 
 
 @bp.route("/")
