@@ -78,6 +78,8 @@ DOMAINS = (
     "coaching",
     "reports",
     "push",
+    "field",
+    "appointments",
 )
 
 

@@ -26,6 +26,7 @@ NAV = (
     NavItem("home.region", _l("Region"), "dashboard"),
     NavItem("home.today", _l("Today"), "today"),
     NavItem("lobby.board", _l("Lobby"), "lobby"),
+    NavItem("field.index", _l("Field"), "field"),
     NavItem("referrals.index", _l("Referrals"), "referral"),
     NavItem("customers.index", _l("Customers"), "customers"),
     NavItem("reports.progress", _l("Progress"), "report"),

@@ -46,8 +46,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app with the demo data on a SQLite file, served on 127.0.0.1 from a thread."""
+def live_app(tmp_path_factory):
+    """The app behind live_server, with the demo data on a SQLite file (tests may query it)."""
     db_path = tmp_path_factory.mktemp("browser") / "branchkit.db"
     app = create_app(
         TestConfig,
@@ -57,6 +57,13 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade()
         demo.load_demo()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The app served on 127.0.0.1 from a thread."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -57,7 +57,7 @@ def test_walk_in_referral_accepted_won_with_both_credit_lines(browser, live_serv
     wealth.select_option("select[name=category]", "wealth_management")
     wealth.fill("input[name=product]", "稳健理财90天")
     wealth.fill("input[name=amount]", "60000")
-    wealth.click("form.outcome button:has-text('成功')")
+    wealth.click("form.outcome button:has-text('已成交')")
     lines = wealth.locator("table.credit-lines tbody tr")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("孙婷婷")

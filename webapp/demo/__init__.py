@@ -23,6 +23,8 @@ STEPS = (
     "coaching",
     "referrals",
     "push",
+    "field",
+    "appointments",
 )
 
 

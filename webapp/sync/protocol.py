@@ -85,3 +85,20 @@ def check_version(row, submitted_version: int | str | None) -> None:
     if submitted != row.version:
         raise StaleVersion(row, submitted)
     row.version = row.version + 1
+
+
+# The service worker marks a request it replays from the outbox. A replayed form that fails
+# validation must not look like success (2xx would delete it from the outbox), so it gets 422.
+REPLAY_HEADER = "X-Outbox-Replay"
+
+
+def is_replay() -> bool:
+    """Whether the current request is a replay sent by the service worker's outbox."""
+    from flask import request
+
+    return request.headers.get(REPLAY_HEADER) == "1"
+
+
+def invalid_form_status() -> int:
+    """The status for a re-rendered invalid form: 200 for a person, 422 for an outbox replay."""
+    return 422 if is_replay() else 200

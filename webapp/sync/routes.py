@@ -1,19 +1,120 @@
-"""The service worker, served from the root so its scope is the whole app."""
+"""The service worker, its precache list, a fresh CSRF token for the outbox, and offline pages."""
 
+import hashlib
+import json
+from functools import cache
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
-from webapp.auth.access import public
-from webapp.sync import bp
+from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
+from webapp.htmx import is_fragment
+from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp
+
+# The app shell: everything under these folders of static/ is precached.
+SHELL_FOLDERS = ("css", "js", "vendor", "img")
+SHELL_FILES = ("manifest.webmanifest",)
+
+
+@cache
+def _shell(static_folder: str) -> tuple[tuple[str, ...], str]:
+    """The static files of the app shell and a hash of their content (the SW's version)."""
+    root = Path(static_folder)
+    files = sorted(
+        p for folder in SHELL_FOLDERS for p in (root / folder).rglob("*") if p.is_file()
+    ) + [root / name for name in SHELL_FILES if (root / name).exists()]
+    digest = hashlib.sha256((root / "sw.js").read_bytes())
+    urls = []
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        if rel.endswith((".md", ".txt")) or path.name == "LICENSE":
+            continue
+        urls.append(f"/static/{rel}")
+        digest.update(rel.encode() + path.read_bytes())
+    return tuple(urls), digest.hexdigest()[:16]
 
 
 @bp.route("/sw.js")
 @public
 def service_worker():
-    """The service worker script; never cached by HTTP so updates are seen at once."""
-    path = Path(current_app.static_folder) / "sw.js"
-    response = send_file(path, mimetype="text/javascript", max_age=0)
+    """The service worker script, stamped with the shell's version; never cached by HTTP."""
+    urls, version = _shell(current_app.static_folder)
+    version += current_app.config.get("SW_VERSION_SUFFIX", "")
+    static = Path(current_app.static_folder)
+    source = (static / "sw.js").read_text(encoding="utf-8")
+    source = source.replace('"__VERSION__"', json.dumps(version)).replace(
+        '["__SHELL__"]', json.dumps(list(urls))
+    )
+    # The outbox store is inlined: one request for the browser's update checks, not two.
+    store = (static / "js" / "outbox-store.js").read_text(encoding="utf-8")
+    source = source.replace('importScripts("/static/js/outbox-store.js");', store)
+    response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/sync/precache")
+@signed_in
+def precache():
+    """The pages this user's phone keeps for offline use (those their role may open)."""
+    pages = []
+    for endpoint in OFFLINE_PAGES:
+        if endpoint not in current_app.view_functions:
+            continue
+        rule = rule_for(endpoint)
+        if rule == SIGNED_IN or (rule and not isinstance(rule, str) and current_user.role in rule):
+            pages.append(url_for(endpoint))
+    for provider in OFFLINE_URL_PROVIDERS:
+        pages.extend(provider(current_user))
+    response = jsonify(pages=pages, fragments=[url_for("sync.saved")])
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/sync/token")
+@signed_in
+def token():
+    """A fresh CSRF token for the outbox, fetched just before each flush, and who is signed in."""
+    response = jsonify(token=generate_csrf(), user=current_user.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sync/saved")
+@signed_in
+def saved():
+    """The answer the service worker gives for a form kept on the device (precached)."""
+    template = "sync/_saved.html" if is_fragment() else "sync/saved.html"
+    return render_template(template)
+
+
+@bp.route("/sync/offline")
+@signed_in
+def offline():
+    """The page shown for an address that was never opened on this device while offline."""
+    return render_template("sync/offline.html")
+
+
+@bp.route("/sync/outbox")
+@signed_in
+def outbox():
+    """What waits on this device to be sent, and what needs attention (filled in by the page)."""
+    return render_template("sync/outbox.html")
+
+
+@bp.route("/sync/outbox/item/<client_id>")
+@signed_in
+def outbox_item(client_id: str):
+    """Reached only without the service worker: the item lives on the phone that saved it."""
+    return render_template("sync/offline.html", missing_item=True)
+
+
+@bp.route("/install")
+@signed_in
+def install():
+    """How to put BranchKit on the Home Screen of an iPhone or an Android phone."""
+    return render_template("sync/install.html")

@@ -1,0 +1,68 @@
+"""Market running and appointments on a phone and a tablet: the screens, and an offline appointment."""
+
+import uuid
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.conftest import PHONE, TABLET, sign_in
+from tests.browser.test_offline import ready, wait_outbox_empty
+from webapp.appointments.models import Appointment
+from webapp.extensions import db
+
+SCREENS = (
+    "/field/",
+    "/field/visits/new",
+    "/appointments/",
+    "/appointments/new",
+    "/sync/outbox",
+    "/install",
+)
+
+
+def test_field_screens_on_phone_and_tablet(page, shots):
+    """Each screen opens with its heading and no horizontal scroll, on both sizes."""
+    sign_in(page, "retail1")
+    expect(page).to_have_title("今日 · BranchKit")
+    expect(page.locator("#today-sweeps-title")).to_have_text("今日跑市场")  # the lazy panel
+    page.goto("/field/")
+    page.click("#sweeps-title ~ ul .list__link >> nth=0")
+    expect(page.locator(".tile").first).to_be_visible()
+    expect(page.locator("#sweep-stops")).to_be_visible()
+    sweep_url = page.url
+    for size_name, size in (("phone", PHONE), ("tablet", TABLET)):
+        page.set_viewport_size(size)
+        for path in (*SCREENS, sweep_url):
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            name = path.rstrip("/").split("/")[-1] or "index"
+            page.screenshot(path=shots / f"{size_name}-field-{name}.png", full_page=True)
+
+
+def test_an_appointment_captured_offline_is_delivered(page, context, live_app):
+    """The four-step form offline: kept on the phone, then confirmed on the server once."""
+    context.grant_permissions([])
+    ready(page, "/appointments/new", username="wealth1")
+    context.set_offline(True)
+    name = f"离线约见-{uuid.uuid4().hex[:6]}"
+    page.fill("#new_name", name)
+    page.check("input[name=reason][value=external_referral]")
+    page.select_option("#statement_id", index=1)
+    expect(page.locator("#value_statement")).not_to_have_value("")
+    page.fill("#option_1", "2026-12-02T10:00")
+    page.fill("#option_2", "2026-12-03T14:00")
+    page.check("input[name=chosen_option][value='1']")
+    page.fill("#place", "陆家嘴支行二楼贵宾室")
+    page.check("#reconfirmed")
+    page.click("#appointment-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        rows = db.session.scalars(
+            select(Appointment)
+            .join(Appointment.customer)
+            .where(Appointment.place == "陆家嘴支行二楼贵宾室")
+        ).all()
+        assert [a.customer.name for a in rows].count(name) == 1

@@ -1,0 +1,114 @@
+"""The four-step appointment form and the state change form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.appointments.models import REASON_LABELS, STATE_LABELS, State
+from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.sync.protocol import is_client_id
+
+TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class AppointmentForm(FlaskForm):
+    """Greeting, value statement, urgency, two time options and the re-confirmation."""
+
+    client_id = HiddenField()
+    customer_id = SelectField(_l("Customer"), coerce=int, validate_choice=True)
+    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
+    new_mobile = StringField(
+        _l("New customer's mobile"),
+        validators=[Optional()],
+        filters=[lambda v: normalise_mobile(v) if v else v],
+        render_kw={"inputmode": "tel"},
+    )
+    reason = RadioField(
+        _l("Reason"),
+        choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
+        validators=[InputRequired(_l("Choose why the appointment is made."))],
+    )
+    greeting = TextAreaField(
+        _l("1. Greeting and introduction"), validators=[DataRequired(), Length(max=1000)]
+    )
+    statement_id = SelectField(_l("Statement for"), coerce=int, validate_choice=False)
+    value_statement = TextAreaField(
+        _l("2. Value statement"),
+        validators=[
+            DataRequired(_l("Say what the meeting does for the customer.")),
+            Length(max=2000),
+        ],
+    )
+    urgency = TextAreaField(_l("3. Why now"), validators=[Optional(), Length(max=1000)])
+    option_1 = DateTimeLocalField(
+        _l("4. First time offered"),
+        format=TIME_FORMATS,
+        validators=[InputRequired(_l("Offer two concrete times."))],
+    )
+    option_2 = DateTimeLocalField(
+        _l("Second time offered"),
+        format=TIME_FORMATS,
+        validators=[InputRequired(_l("Offer two concrete times."))],
+    )
+    chosen_option = RadioField(
+        _l("The customer chose"),
+        choices=[SelectChoice("1", _l("First time")), SelectChoice("2", _l("Second time"))],
+        validators=[InputRequired(_l("Record the time the customer chose."))],
+    )
+    reconfirmed = BooleanField(
+        _l("Time and place confirmed again with the customer before ending the call")
+    )
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Where will you meet?")), Length(max=200)]
+    )
+    staff_id = SelectField(_l("Who will meet"), coerce=int, validate_choice=True)
+
+    def validate_client_id(self, field):
+        if not is_client_id(field.data):
+            raise ValidationError(_l("This form is missing its device id: reload the page."))
+
+    def validate_option_2(self, field):
+        if self.option_1.data and field.data and field.data == self.option_1.data:
+            raise ValidationError(_l("Offer two different times."))
+
+    def validate_reconfirmed(self, field):
+        if not field.data:
+            raise ValidationError(_l("Confirm the time again with the customer before saving."))
+
+    def validate_new_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
+
+    def validate_customer_id(self, field):
+        if field.data == 0 and not (self.new_name.data or "").strip():
+            raise ValidationError(_l("Choose a customer or enter a new one's name."))
+
+
+class StateForm(FlaskForm):
+    """Move an appointment to held, no-show, rescheduled or cancelled."""
+
+    state = RadioField(
+        _l("What happened"),
+        choices=[SelectChoice(s.value, STATE_LABELS[s]) for s in State if s != State.CONFIRMED],
+        validators=[InputRequired(_l("Choose what happened."))],
+    )
+    new_time = DateTimeLocalField(_l("New time"), format=TIME_FORMATS, validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A reschedule needs its new time (the field is optional otherwise)."""
+        valid = super().validate(extra_validators)
+        if self.state.data == State.RESCHEDULED.value and not self.new_time.data:
+            self.new_time.errors = [*self.new_time.errors, _l("Enter the new time.")]
+            valid = False
+        return valid

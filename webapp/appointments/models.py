@@ -1,0 +1,96 @@
+"""Appointments and the value statements kept per product category or customer segment."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.auth.models import Staff, utcnow
+from webapp.customers.models import Customer
+from webapp.extensions import db, enum_column
+from webapp.sync.protocol import OfflineRecordMixin
+
+
+class Reason(enum.StrEnum):
+    """Why the appointment is made (DOMAIN.md, 约见)."""
+
+    INTERNAL_REFERRAL = "internal_referral"
+    COULD_NOT_FINISH = "could_not_finish"
+    EXTERNAL_REFERRAL = "external_referral"
+    CAMPAIGN = "campaign"
+
+    @property
+    def label(self) -> str:
+        return str(REASON_LABELS[self])
+
+
+REASON_LABELS = {
+    Reason.INTERNAL_REFERRAL: _l("Internal referral"),
+    Reason.COULD_NOT_FINISH: _l("Customer could not finish"),
+    Reason.EXTERNAL_REFERRAL: _l("External referral"),
+    Reason.CAMPAIGN: _l("New product or campaign"),
+}
+
+
+class State(enum.StrEnum):
+    """Where the appointment stands."""
+
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    State.CONFIRMED: _l("Confirmed"),
+    State.HELD: _l("Held"),
+    State.NO_SHOW: _l("No-show"),
+    State.RESCHEDULED: _l("Rescheduled"),
+    State.CANCELLED: _l("Cancelled"),
+}
+
+
+class ValueStatement(db.Model):
+    """A value statement for the call's second step, kept per product category or segment."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Appointment(OfflineRecordMixin, db.Model):
+    """A meeting fixed on a call or visit; may be captured offline and synced later."""
+
+    __table_args__ = (Index("ix_appointment_staff_starts", "staff_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))  # who will meet
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    reason: Mapped[Reason] = mapped_column(enum_column(Reason))
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    value_statement: Mapped[str] = mapped_column(Text, default="")
+    urgency: Mapped[str] = mapped_column(Text, default="")
+    option_1: Mapped[datetime]
+    option_2: Mapped[datetime]
+    chosen_option: Mapped[int] = mapped_column(default=1)
+    starts_at: Mapped[datetime]
+    reconfirmed: Mapped[bool] = mapped_column(default=False)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[State] = mapped_column(enum_column(State), default=State.CONFIRMED)
+    state_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    created_by: Mapped[Staff] = relationship(foreign_keys=[created_by_id])
+    customer: Mapped[Customer] = relationship()

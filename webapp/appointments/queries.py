@@ -1,0 +1,51 @@
+"""Read-only queries of appointments."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from webapp.appointments.models import Appointment, ValueStatement
+from webapp.auth.access import scoped
+from webapp.auth.models import SALES_ROLES, Staff
+from webapp.customers.models import Customer
+from webapp.extensions import db
+
+
+def my_appointments(user: Staff, limit: int = 50) -> list[Appointment]:
+    """Appointments the user made or will attend, latest start first."""
+    query = (
+        scoped(Appointment, user)
+        .where(or_(Appointment.staff_id == user.id, Appointment.created_by_id == user.id))
+        .options(joinedload(Appointment.customer), joinedload(Appointment.staff))
+        .order_by(Appointment.starts_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def customer_choices(user: Staff) -> list[tuple[int, str]]:
+    """The user's own customers for the form's list (kept in the page for offline use)."""
+    rows = db.session.execute(
+        select(Customer.id, Customer.name, Customer.mobile)
+        .where(Customer.branch_id == user.branch_id, Customer.owner_id == user.id)
+        .order_by(Customer.name)
+    ).all()
+    return [(row.id, f"{row.name} {(row.mobile or '')[-4:]}".strip()) for row in rows]
+
+
+def meeter_choices(user: Staff) -> list[tuple[int, str]]:
+    """Colleagues of the branch who can meet a customer."""
+    rows = db.session.execute(
+        select(Staff.id, Staff.name, Staff.title)
+        .where(
+            Staff.branch_id == user.branch_id,
+            Staff.active.is_(True),
+            Staff.role.in_(list(SALES_ROLES)),
+        )
+        .order_by(Staff.name)
+    ).all()
+    return [(row.id, f"{row.name} · {row.title}") for row in rows]
+
+
+def statements(user: Staff) -> list[ValueStatement]:
+    """The branch's value statements, by topic."""
+    return list(db.session.scalars(scoped(ValueStatement, user).order_by(ValueStatement.topic)))

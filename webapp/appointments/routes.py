@@ -1,0 +1,149 @@
+"""Appointment capture (offline-capable), the list, one appointment and its state."""
+
+from datetime import UTC, datetime
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from webapp.appointments import bp, queries, services
+from webapp.appointments.forms import AppointmentForm, StateForm
+from webapp.appointments.models import Appointment, Reason, State
+from webapp.auth.access import get_or_404, roles
+from webapp.auth.models import ALL_ROLES, Role
+from webapp.customers.models import Customer
+from webapp.errors import render_error
+from webapp.htmx import is_fragment
+from webapp.sync.protocol import ClientIdReused, invalid_form_status
+
+APPOINTMENT_ROLES = ALL_ROLES - {Role.ADMIN}
+
+
+def to_utc(moment: datetime | None) -> datetime | None:
+    """A local wall-clock time typed in the form as naive UTC, as stored."""
+    if moment is None:
+        return None
+    zone = get_timezone()
+    local = zone.localize(moment) if hasattr(zone, "localize") else moment.replace(tzinfo=zone)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _form() -> AppointmentForm:
+    form = AppointmentForm()
+    form.customer_id.choices = [
+        SelectChoice(0, _("New customer…")),
+        *(SelectChoice(*c) for c in queries.customer_choices(current_user)),
+    ]
+    meeters = queries.meeter_choices(current_user)
+    if current_user.id not in {c[0] for c in meeters}:
+        meeters.insert(0, (current_user.id, current_user.name))
+    form.staff_id.choices = [SelectChoice(*c) for c in meeters]
+    form.statement_id.choices = [SelectChoice(0, _("Write my own"))] + [
+        SelectChoice(s.id, s.topic) for s in queries.statements(current_user)
+    ]
+    return form
+
+
+@bp.route("/")
+@roles(APPOINTMENT_ROLES)
+def index():
+    """Appointments I made or will attend, with their state."""
+    return render_template(
+        "appointments/index.html", appointments=queries.my_appointments(current_user)
+    )
+
+
+@bp.route("/new")
+@roles(APPOINTMENT_ROLES)
+def new():
+    """The guided four-step form; works offline once opened on the phone."""
+    form = _form()
+    if not form.is_submitted():
+        form.greeting.data = _(
+            "Hello, this is %(name)s, %(title)s at %(branch)s.",
+            name=current_user.name,
+            title=current_user.title or current_user.role_label,
+            branch=current_user.branch.name,
+        )
+        form.staff_id.data = current_user.id
+        chosen = request.args.get("customer_id", "")
+        form.customer_id.data = int(chosen) if chosen.isdigit() else 0
+    return render_template(
+        "appointments/form.html", form=form, statements=queries.statements(current_user)
+    )
+
+
+@bp.route("/", methods=["POST"])
+@roles(APPOINTMENT_ROLES)
+def create():
+    """Store the appointment once per client id and put it in the schedule of who will meet."""
+    form = _form()
+    if not form.validate_on_submit():
+        template = "appointments/_form.html" if is_fragment() else "appointments/form.html"
+        return render_template(
+            template, form=form, statements=queries.statements(current_user)
+        ), invalid_form_status()
+    customer = None
+    if form.customer_id.data:
+        customer = get_or_404(Customer, form.customer_id.data)
+    try:
+        appointment, created = services.capture_appointment(
+            current_user,
+            customer=services.customer_for(
+                current_user,
+                customer=customer,
+                new_name=(form.new_name.data or "").strip(),
+                new_mobile=form.new_mobile.data or "",
+            )
+            if customer is None
+            else customer,
+            meeter_id=form.staff_id.data,
+            reason=Reason(form.reason.data),
+            greeting=form.greeting.data,
+            value_statement=form.value_statement.data,
+            urgency=form.urgency.data or "",
+            option_1=to_utc(form.option_1.data),
+            option_2=to_utc(form.option_2.data),
+            chosen_option=int(form.chosen_option.data),
+            place=form.place.data,
+            client_id=form.client_id.data,
+            payload=request.form,
+        )
+    except ClientIdReused:
+        return render_error(
+            400, _("This device sent two different forms under the same id. Nothing was saved.")
+        )
+    if is_fragment():
+        return render_template("appointments/_saved.html", appointment=appointment), (
+            201 if created else 200
+        )
+    return redirect(url_for("appointments.detail", appointment_id=appointment.id), code=303)
+
+
+@bp.route("/<int:appointment_id>")
+@roles(APPOINTMENT_ROLES)
+def detail(appointment_id: int):
+    """One appointment: the call as recorded, when and where, and its state."""
+    appointment = get_or_404(Appointment, appointment_id)
+    return render_template(
+        "appointments/detail.html", appointment=appointment, form=StateForm(formdata=None)
+    )
+
+
+@bp.route("/<int:appointment_id>/state", methods=["POST"])
+@roles(APPOINTMENT_ROLES)
+def move(appointment_id: int):
+    """Record that the appointment was held, missed, rescheduled or cancelled."""
+    appointment = get_or_404(Appointment, appointment_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        return render_template("appointments/detail.html", appointment=appointment, form=form)
+    services.move_appointment(
+        appointment,
+        State(form.state.data),
+        new_time=to_utc(form.new_time.data),
+        note=form.note.data or "",
+    )
+    return redirect(url_for("appointments.detail", appointment_id=appointment.id), code=303)

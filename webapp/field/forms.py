@@ -1,0 +1,133 @@
+"""Forms of market running: planning a sweep, recording and editing a visit."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
+from webapp.sync.protocol import is_client_id
+
+
+def _client_id(form, field):
+    if not is_client_id(field.data):
+        raise ValidationError(_l("This form is missing its device id: reload the page."))
+
+
+def parse_checked_in(value: str | None) -> datetime | None:
+    """The phone's check-in time (ISO 8601, UTC) as naive UTC, or None when absent or bad."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+class SweepForm(FlaskForm):
+    """Plan a sweep: the area, the day, and the target stops."""
+
+    area = StringField(
+        _l("Area"),
+        validators=[
+            DataRequired(_l("Name the street, market, park or community.")),
+            Length(max=120),
+        ],
+    )
+    area_kind = SelectField(
+        _l("Kind of area"), choices=[SelectChoice(k.value, v) for k, v in AREA_LABELS.items()]
+    )
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
+    customers = SelectMultipleField(_l("Customers to visit"), coerce=int, validate_choice=True)
+    new_targets = TextAreaField(
+        _l("New businesses or households"),
+        validators=[Length(max=4000)],
+        description=_l("One per line: name, then a comma and the address."),
+    )
+
+    def validate_new_targets(self, field):
+        if not (field.data or "").strip() and not self.customers.data:
+            raise ValidationError(_l("Add at least one stop: a customer or a new name."))
+
+
+class VisitForm(FlaskForm):
+    """One visit at a stop; made on the phone, possibly offline."""
+
+    client_id = HiddenField(validators=[_client_id])
+    sweep_id = HiddenField()
+    stop_id = HiddenField()
+    business_name = StringField(
+        _l("Business or household"),
+        validators=[
+            DataRequired(_l("Enter the name of the business or household.")),
+            Length(max=120),
+        ],
+    )
+    place = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    industry = StringField(_l("Industry"), validators=[Optional(), Length(max=60)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
+    contact_mobile = StringField(
+        _l("Contact mobile"),
+        validators=[Optional()],
+        filters=[lambda v: normalise_mobile(v) if v else v],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+    shown = TextAreaField(_l("Shown from the sales kit"), validators=[Optional(), Length(max=2000)])
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
+        validators=[InputRequired(_l("Choose how the visit ended."))],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    latitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
+    longitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
+    accuracy_m = FloatField(validators=[Optional()], widget=HiddenField.widget)
+    position_status = HiddenField(default=PositionStatus.UNAVAILABLE.value)
+    checked_in_at = HiddenField()
+
+    def validate_contact_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
+
+    def validate_checked_in_at(self, field):
+        moment = parse_checked_in(field.data)
+        if field.data and moment is None:
+            raise ValidationError(_l("The check-in time from the phone is not readable."))
+        if moment and moment > datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1):
+            raise ValidationError(
+                _l("The check-in time is in the future: check the phone's clock.")
+            )
+
+    def validate_position_status(self, field):
+        if field.data not in {s.value for s in PositionStatus}:
+            field.data = PositionStatus.UNAVAILABLE.value
+
+
+class VisitEditForm(FlaskForm):
+    """Change a visit's outcome and notes; carries the version it started from."""
+
+    client_id = HiddenField(validators=[_client_id])
+    version = IntegerField(validators=[InputRequired()], widget=HiddenField.widget)
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
+        validators=[InputRequired(_l("Choose how the visit ended."))],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])

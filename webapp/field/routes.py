@@ -1,0 +1,228 @@
+"""Market running: sweeps, the visit form (offline-capable), visit edits with conflicts."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.customers.models import Customer, CustomerKind
+from webapp.errors import render_error
+from webapp.extensions import db
+from webapp.field import FIELD_ROLES, bp, queries, services
+from webapp.field.forms import SweepForm, VisitEditForm, VisitForm, parse_checked_in
+from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
+from webapp.htmx import is_fragment
+from webapp.sync.protocol import ClientIdReused, StaleVersion, invalid_form_status
+
+
+def sme_sheet_url(visit: Visit) -> str:
+    """The new SME sheet form, pre-filled with what the visit knew."""
+    query = {
+        "kind": "sme",
+        "name": visit.business_name,
+        "address": visit.place,
+        "industry": visit.industry,
+        "contact_name": visit.contact_name,
+        "contact_mobile": visit.contact_mobile,
+    }
+    return "/customers/new?" + urlencode({k: v for k, v in query.items() if v})
+
+
+def _today() -> date:
+    return queries.local_day()
+
+
+@bp.route("/")
+@roles(FIELD_ROLES)
+def index():
+    """The user's sweeps (today's first) and latest visits."""
+    return render_template(
+        "field/index.html",
+        sweeps=queries.my_sweeps(current_user),
+        visits=queries.recent_visits(current_user, limit=10),
+        today=_today(),
+    )
+
+
+@bp.route("/today-panel")
+@signed_in
+def today_panel():
+    """Today's sweeps as a lazily loaded panel of the Today page (nothing for other roles)."""
+    if not is_fragment():
+        return redirect(
+            url_for("field.index" if current_user.role in FIELD_ROLES else "home.index")
+        )
+    if current_user.role not in FIELD_ROLES:
+        return "", 204
+    sweeps = queries.sweeps_on(current_user, _today())
+    return render_template("field/_today.html", sweeps=sweeps)
+
+
+@bp.route("/sweeps/new", methods=["GET", "POST"])
+@roles(FIELD_ROLES)
+def new_sweep():
+    """Plan a sweep: area, day, target customers and new names."""
+    form = SweepForm(day=_today())
+    smes = db.session.scalars(
+        scoped(Customer).where(Customer.kind == CustomerKind.SME).order_by(Customer.name)
+    ).all()
+    form.customers.choices = [SelectChoice(c.id, c.name) for c in smes]
+    if form.validate_on_submit():
+        chosen = [c for c in smes if c.id in set(form.customers.data or [])]
+        sweep = services.plan_sweep(
+            current_user,
+            area=form.area.data,
+            area_kind=AreaKind(form.area_kind.data),
+            day=form.day.data,
+            customers=chosen,
+            new_targets=services.parse_new_targets(form.new_targets.data),
+        )
+        return redirect(url_for("field.sweep", sweep_id=sweep.id), code=303)
+    return render_template("field/sweep_form.html", form=form)
+
+
+@bp.route("/sweeps/<int:sweep_id>")
+@roles(FIELD_ROLES)
+def sweep(sweep_id: int):
+    """A day's sweep: stops visited and not yet visited, and the count of outcomes."""
+    sweep = get_or_404(Sweep, sweep_id)
+    visits = queries.sweep_visits(sweep)
+    visited = {v.stop_id: v for v in visits if v.stop_id}
+    return render_template(
+        "field/sweep.html",
+        sweep=sweep,
+        visits=visits,
+        visited=visited,
+        counts=queries.outcome_counts(visits),
+    )
+
+
+@bp.route("/visits/new")
+@roles(FIELD_ROLES)
+def new_visit():
+    """The visit form; works offline (the page fills in the client id and position)."""
+    form = VisitForm(formdata=None)
+    stop = None
+    if request.args.get("stop_id", "").isdigit():
+        stop = db.session.scalar(
+            select(Stop)
+            .join(Sweep)
+            .where(
+                Stop.id == int(request.args["stop_id"]), Sweep.branch_id == current_user.branch_id
+            )
+        )
+    if stop is not None:
+        form.sweep_id.data, form.stop_id.data = str(stop.sweep_id), str(stop.id)
+        form.business_name.data, form.place.data = stop.name, stop.address
+    elif request.args.get("sweep_id", "").isdigit():
+        form.sweep_id.data = request.args["sweep_id"]
+    return render_template("field/visit_form.html", form=form)
+
+
+@bp.route("/visits", methods=["POST"])
+@roles(FIELD_ROLES)
+def create_visit():
+    """Store a visit once per client id; the same request again answers the same visit."""
+    form = VisitForm()
+    if not form.validate_on_submit():
+        template = "field/_visit_form.html" if is_fragment() else "field/visit_form.html"
+        return render_template(template, form=form), invalid_form_status()
+    sweep_id, stop_id = _sweep_and_stop(form.sweep_id.data, form.stop_id.data)
+    values = {
+        "sweep_id": sweep_id,
+        "stop_id": stop_id,
+        "business_name": form.business_name.data.strip(),
+        "place": (form.place.data or "").strip(),
+        "industry": (form.industry.data or "").strip(),
+        "contact_name": (form.contact_name.data or "").strip(),
+        "contact_mobile": form.contact_mobile.data or "",
+        "latitude": form.latitude.data,
+        "longitude": form.longitude.data,
+        "accuracy_m": form.accuracy_m.data,
+        "position_status": PositionStatus(form.position_status.data),
+        "checked_in_at": parse_checked_in(form.checked_in_at.data)
+        or parse_checked_in(request.form.get("queued_at")),
+        "shown": (form.shown.data or "").strip(),
+        "outcome": Outcome(form.outcome.data),
+        "notes": (form.notes.data or "").strip(),
+    }
+    try:
+        visit, created = services.record_visit(
+            current_user, values, client_id=form.client_id.data, payload=request.form
+        )
+    except ClientIdReused:
+        return render_error(
+            400, _("This device sent two different forms under the same id. Nothing was saved.")
+        )
+    if is_fragment():
+        return render_template(
+            "field/_visit_saved.html", visit=visit, sme_url=sme_sheet_url(visit)
+        ), (201 if created else 200)
+    return redirect(url_for("field.visit", visit_id=visit.id), code=303)
+
+
+def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None]:
+    """The sweep and stop ids, kept only when they are the user's branch's."""
+    stop = None
+    if (stop_id or "").isdigit():
+        stop = db.session.scalar(
+            select(Stop)
+            .join(Sweep)
+            .where(Stop.id == int(stop_id), Sweep.branch_id == current_user.branch_id)
+        )
+    if stop is not None:
+        return stop.sweep_id, stop.id
+    if (sweep_id or "").isdigit():
+        sweep = db.session.scalar(scoped(Sweep).where(Sweep.id == int(sweep_id)))
+        if sweep is not None:
+            return sweep.id, None
+    return None, None
+
+
+@bp.route("/visits/<int:visit_id>")
+@roles(FIELD_ROLES)
+def visit(visit_id: int):
+    """One visit: where, when, what was shown and how it ended."""
+    visit = get_or_404(Visit, visit_id)
+    return render_template("field/visit.html", visit=visit, sme_url=sme_sheet_url(visit))
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@roles(FIELD_ROLES)
+def edit_visit(visit_id: int):
+    """Change a visit's outcome and notes; a stale edit answers 409 with both versions."""
+    visit = get_or_404(Visit, visit_id)
+    if visit.staff_id != current_user.id:
+        abort(403)
+    if request.method == "GET":
+        form = VisitEditForm(formdata=None, obj=visit)
+        form.outcome.data = visit.outcome.value
+        return render_template("field/visit_edit.html", form=form, visit=visit)
+    form = VisitEditForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "field/visit_edit.html", form=form, visit=visit
+        ), invalid_form_status()
+    try:
+        services.edit_visit(
+            visit,
+            version=form.version.data,
+            edit_id=form.client_id.data,
+            outcome=Outcome(form.outcome.data),
+            notes=(form.notes.data or "").strip(),
+        )
+    except StaleVersion:
+        db.session.rollback()
+        visit = db.session.get(Visit, visit_id)
+        return render_template(
+            "field/visit_conflict.html",
+            visit=visit,
+            form=form,
+            mine_outcome=Outcome(form.outcome.data),
+        ), 409
+    return redirect(url_for("field.visit", visit_id=visit.id), code=303)

@@ -1,0 +1,98 @@
+"""Every state change of market running: planning sweeps, recording and editing visits."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from webapp.auth.models import Staff, utcnow
+from webapp.customers.models import Customer
+from webapp.extensions import db
+from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
+from webapp.sync.protocol import check_version, find_replay, stamp
+
+
+def plan_sweep(
+    staff: Staff,
+    *,
+    area: str,
+    area_kind: AreaKind,
+    day: date,
+    customers: list[Customer],
+    new_targets: list[tuple[str, str]],
+) -> Sweep:
+    """Create a sweep with one stop per chosen customer and per new name, in that order."""
+    sweep = Sweep(
+        branch_id=staff.branch_id,
+        staff_id=staff.id,
+        area=area.strip(),
+        area_kind=area_kind,
+        day=day,
+    )
+    position = 0
+    for customer in customers:
+        sweep.stops.append(Stop(position=position, customer_id=customer.id, name=customer.name))
+        position += 1
+    for name, address in new_targets:
+        sweep.stops.append(Stop(position=position, name=name[:120], address=address[:200]))
+        position += 1
+    db.session.add(sweep)
+    db.session.commit()
+    return sweep
+
+
+def parse_new_targets(text: str) -> list[tuple[str, str]]:
+    """Lines of "name, address" (a Chinese comma works too) as (name, address) pairs."""
+    targets = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, _, address = line.replace("，", ",").partition(",")
+        targets.append((name.strip(), address.strip()))
+    return targets
+
+
+def record_visit(
+    staff: Staff, values: Mapping, *, client_id: str, payload: Mapping
+) -> tuple[Visit, bool]:
+    """Store a visit once per client_id; a replay returns the first row (created=False)."""
+    existing = find_replay(Visit, client_id, payload)
+    if existing is not None:
+        return existing, False
+    visit = Visit(branch_id=staff.branch_id, staff_id=staff.id, **values)
+    if visit.position_status != PositionStatus.OK or visit.latitude is None:
+        visit.position_status = (
+            visit.position_status
+            if visit.position_status != PositionStatus.OK
+            else PositionStatus.UNAVAILABLE
+        )
+        visit.latitude = visit.longitude = visit.accuracy_m = None
+    visit.checked_in_at = visit.checked_in_at or utcnow().replace(tzinfo=None)
+    stamp(visit, client_id, payload)
+    db.session.add(visit)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two copies of the same request raced (a double tap, two tabs): the other one won.
+        db.session.rollback()
+        existing = find_replay(Visit, client_id, payload)
+        if existing is None:
+            raise
+        return existing, False
+    return visit, True
+
+
+def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:
+    """Apply an edit made from `version`; a replay of the last edit is a no-op (False).
+
+    Raises StaleVersion when someone else changed the visit since the edit started.
+    """
+    if visit.last_edit_id == edit_id:
+        return False
+    check_version(visit, version)
+    visit.outcome = outcome
+    visit.notes = notes
+    visit.last_edit_id = edit_id
+    db.session.commit()
+    return True
