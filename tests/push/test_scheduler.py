@@ -12,10 +12,10 @@ from webapp.push import services
 from webapp.push.delivery import deliver_due
 from webapp.push.models import Kind, Notification, Status
 from webapp.push.scheduler import (
-    SOURCES,
+    appointment_reminders,
+    field_visit_mornings,
     nudge_uncommitted,
     remind_appointments,
-    remind_field_days,
     run_scheduled,
 )
 
@@ -141,38 +141,52 @@ def test_commitment_nudge_time_is_configurable(app, db, branch):
 
 
 def test_field_visit_morning_reminder(app, db, branch):
-    """07:30 on a day with planned visits: one notification per person with the count and the first."""
+    """07:30 on a day with a planned sweep: one notification per person with the stop count."""
+    from webapp.field.models import AreaKind, Stop, Sweep
+
     am = make_staff(Role.CORPORATE_AM, branch)
-    visits = [
-        SimpleNamespace(
-            staff_id=am.id,
-            planned_at=local(14),
-            customer=SimpleNamespace(name="上海浦江贸易有限公司"),
-        ),
-        SimpleNamespace(
-            staff_id=am.id,
-            planned_at=local(10),
-            customer=SimpleNamespace(name="张江精密机械有限公司"),
-        ),
-    ]
     with app.app_context():
-        assert remind_field_days(visits, local(7, 29)) == 0
-        assert remind_field_days(visits, local(10, 31)) == 0
-        assert remind_field_days(visits, local(7, 30)) == 1
+        sweep = Sweep(
+            branch_id=branch.id, staff_id=am.id, area="张江高科园区",
+            area_kind=next(iter(AreaKind)), day=local(8).date(),
+        )  # fmt: skip
+        sweep.stops = [Stop(name="上海浦江贸易有限公司"), Stop(name="张江精密机械有限公司")]
+        tomorrow = Sweep(
+            branch_id=branch.id, staff_id=am.id, area="金桥", area_kind=next(iter(AreaKind)),
+            day=local(8, day=25).date(),
+        )  # fmt: skip
+        db.session.add_all([sweep, tomorrow])
         db.session.commit()
-        assert remind_field_days(visits, local(8)) == 0
+        assert field_visit_mornings(local(7, 29)) == 0
+        assert field_visit_mornings(local(10, 31)) == 0
+        assert field_visit_mornings(local(7, 30)) == 1
+        db.session.commit()
+        assert field_visit_mornings(local(8)) == 0
         [n] = notifications(Kind.FIELD_VISIT_MORNING)
         assert n.title == "今天有 2 个外勤拜访"
-        assert n.body == "第一个：10:00 张江精密机械有限公司"
+        assert n.body == "跑市场：张江高科园区"
 
 
-def test_sources_wait_for_their_domains(app, db, branch):
-    """Appointments and field visits are not installed in this branch: those sources write
-    nothing; outside the nudge window the commitment source writes nothing either."""
-    make_staff(Role.TELLER, branch)
+def test_cancelled_appointments_get_no_reminder(app, db, branch):
+    """Only confirmed or rescheduled appointments are reminded of, with the real model."""
+    from tests.factories import make_customer
+    from webapp.appointments.models import Appointment, Reason, State
+
+    am = make_staff(Role.RETAIL_AM, branch)
+    customer = make_customer(branch)
     with app.app_context():
-        assert run_scheduled(local(11)) == {s.__name__: 0 for s in SOURCES}
-        assert notifications() == []
+        for state in (State.CONFIRMED, State.CANCELLED, State.HELD):
+            db.session.add(
+                Appointment(
+                    branch_id=branch.id, created_by_id=am.id, staff_id=am.id,
+                    customer_id=customer.id, reason=next(iter(Reason)), option_1=local(10),
+                    option_2=local(11), starts_at=local(10), state=state,
+                )
+            )  # fmt: skip
+        db.session.commit()
+        assert appointment_reminders(local(9, 35)) == 1
+        db.session.commit()
+        assert len(notifications(Kind.APPOINTMENT_REMINDER)) == 1
 
 
 def test_commitment_nudge_reads_todays_commitments(app, db, branch):

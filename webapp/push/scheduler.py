@@ -22,6 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale, format_time, gettext, ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
@@ -68,23 +69,17 @@ def _setting_time(key: str, default: str) -> time:
 
 
 def appointment_reminders(now: datetime) -> int:
-    """Appointments starting within the longest lead time (the Appointment contract of
-    webapp/signals.py: id, staff_id, customer, starts_at, place; cancelled ones carry a
-    `cancelled_at` or a `status` of "cancelled" and are left out)."""
-    appointment = _model("webapp.appointments.models", "Appointment")
-    if appointment is None:
-        return 0
+    """Confirmed or rescheduled appointments starting within the longest lead time."""
+    from webapp.appointments.models import Appointment, State
+
     rows = db.session.scalars(
-        select(appointment).where(
-            appointment.starts_at > now, appointment.starts_at <= now + MAX_LEAD
+        select(Appointment).where(
+            Appointment.starts_at > now,
+            Appointment.starts_at <= now + MAX_LEAD,
+            Appointment.state.in_([State.CONFIRMED, State.RESCHEDULED]),
         )
     ).all()
-    live = [
-        a
-        for a in rows
-        if getattr(a, "cancelled_at", None) is None and str(getattr(a, "status", "")) != "cancelled"
-    ]
-    return remind_appointments(live, now)
+    return remind_appointments(rows, now)
 
 
 def remind_appointments(appointments, now: datetime) -> int:
@@ -126,28 +121,31 @@ def remind_appointments(appointments, now: datetime) -> int:
 
 
 def field_visit_mornings(now: datetime) -> int:
-    """Today's planned field visits (FieldVisit with staff_id, planned_at naive UTC and a
-    customer), once per person on the morning of the day."""
-    visit = _model("webapp.field.models", "FieldVisit")
-    if visit is None:
-        return 0
-    start, end = _local_day_bounds(now)
+    """Today's market-running sweeps: one reminder per person with the number of stops."""
+    from webapp.field.models import Sweep
+
     rows = db.session.scalars(
-        select(visit).where(visit.planned_at >= start, visit.planned_at < end)
+        select(Sweep)
+        .where(Sweep.day == _local(now).date())
+        .options(selectinload(Sweep.stops))
+        .order_by(Sweep.id)
     ).all()
     return remind_field_days(rows, now)
 
 
-def remind_field_days(visits, now: datetime) -> int:
-    """From PUSH_FIELD_MORNING_AT for three hours, tell each person today's field visits."""
+def remind_field_days(sweeps, now: datetime) -> int:
+    """From PUSH_FIELD_MORNING_AT for three hours, tell each person today's planned stops.
+
+    `sweeps` have staff_id, area and stops (a list).
+    """
     local = _local(now)
     morning = datetime.combine(local.date(), _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
     morning = morning.replace(tzinfo=local.tzinfo)
     if not morning <= local < morning + FIELD_MORNING_WINDOW:
         return 0
     by_staff = defaultdict(list)
-    for item in visits:
-        by_staff[item.staff_id].append(item)
+    for sweep in sweeps:
+        by_staff[sweep.staff_id].append(sweep)
     staff = _staff_by_id(by_staff)
     preferences = preferences_for(staff)
     made = 0
@@ -155,13 +153,11 @@ def remind_field_days(visits, now: datetime) -> int:
         member = staff.get(staff_id)
         if member is None:
             continue
-        items.sort(key=lambda v: v.planned_at)
+        stops = sum(max(len(sweep.stops), 1) for sweep in items)
         with force_locale(member.locale):
-            title = ngettext("%(num)d field visit today", "%(num)d field visits today", len(items))
+            title = ngettext("%(num)d field visit today", "%(num)d field visits today", stops)
             body = gettext(
-                "First: %(time)s %(customer)s",
-                time=format_time(items[0].planned_at, "short"),
-                customer=items[0].customer.name,
+                "Market running: %(areas)s", areas="、".join(sweep.area for sweep in items)
             )
         made += bool(
             enqueue(
