@@ -166,7 +166,7 @@ def test_week_figures_and_eight_week_trend(app, db, branch, client, login_as):
     response = client.get(f"/coaching/one-on-ones/{person.id}?week={WEEK}")
     page = text_of(response)
     figures = page[page.index("The week's figures") : page.index("Use of the four sales tools")]
-    assert "Sales made 1" in figures and "Visits —" in figures
+    assert "Sales made 1" in figures and "Visits 0" in figures
     trend = page[page.index("Last eight weeks") :]
     # Oldest first: ... week of 11/02 has 2,000 yuan credit (40%), week of 11/09 10,000.
     assert "Credit (yuan) 0 0 0 0 0 0 2,000 10,000" in trend

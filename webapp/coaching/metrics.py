@@ -232,7 +232,20 @@ def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
 
 
 # ---- figures from domains not merged into this build ---------------------------------------
-# The lead wires each one after merging; until then they answer NOT_AVAILABLE.
+# Figures from the field, appointments and referrals domains. Imports are local: coaching
+# reads the other domains' tables but they never import coaching.
+
+
+def _count_by(person, moment, staff_ids: Iterable[int], start: date, end: date, *conditions):
+    """{staff_id: rows} for rows whose `person` column is one of the people and whose
+    `moment` (naive UTC) falls in the branch-local period [start, end)."""
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(person, func.count())
+        .where(person.in_(list(staff_ids)), moment >= lo, moment < hi, *conditions)
+        .group_by(person)
+    ).all()
+    return {staff_id: n for staff_id, n in rows}
 
 
 def calls_made(staff_ids: Iterable[int], start: date, end: date):
@@ -241,38 +254,61 @@ def calls_made(staff_ids: Iterable[int], start: date, end: date):
 
 
 def visits_made(staff_ids: Iterable[int], start: date, end: date):
-    """Field visits per person (field domain: market-running visits)."""
-    return NOT_AVAILABLE
+    """Market-running visits per person, by check-in time."""
+    from webapp.field.models import Visit
+
+    return _count_by(Visit.staff_id, Visit.checked_in_at, staff_ids, start, end)
 
 
 def visit_outcomes(staff_ids: Iterable[int], start: date, end: date):
-    """Field visits with a positive outcome per person (field domain)."""
-    return NOT_AVAILABLE
+    """Visits that got somewhere (anything but "not interested") per person."""
+    from webapp.field.models import Outcome, Visit
+
+    return _count_by(
+        Visit.staff_id, Visit.checked_in_at, staff_ids, start, end,
+        Visit.outcome != Outcome.NOT_INTERESTED,
+    )  # fmt: skip
 
 
 def appointments_set(staff_ids: Iterable[int], start: date, end: date):
-    """Appointments fixed per person in the period (appointments domain)."""
-    return NOT_AVAILABLE
+    """Appointments captured per person (who made the call), by when they were made."""
+    from webapp.appointments.models import Appointment
+
+    return _count_by(Appointment.created_by_id, Appointment.created_at, staff_ids, start, end)
 
 
 def appointments_held(staff_ids: Iterable[int], start: date, end: date):
-    """Appointments held per person in the period (appointments domain)."""
-    return NOT_AVAILABLE
+    """Appointments held per person who met the customer, by their start time."""
+    from webapp.appointments.models import Appointment, State
+
+    return _count_by(
+        Appointment.staff_id, Appointment.starts_at, staff_ids, start, end,
+        Appointment.state == State.HELD,
+    )  # fmt: skip
 
 
 def referrals_given(staff_ids: Iterable[int], start: date, end: date):
-    """Referrals each person sent (referrals domain)."""
-    return NOT_AVAILABLE
+    """Referrals made per referrer, by when they were made."""
+    from webapp.referrals.models import Referral
+
+    return _count_by(Referral.referrer_id, Referral.created_at, staff_ids, start, end)
 
 
 def referrals_received(staff_ids: Iterable[int], start: date, end: date):
-    """Referrals each person received (referrals domain)."""
-    return NOT_AVAILABLE
+    """Referrals received per receiver, by when they were made."""
+    from webapp.referrals.models import Referral
+
+    return _count_by(Referral.receiver_id, Referral.created_at, staff_ids, start, end)
 
 
 def referrals_won(staff_ids: Iterable[int], start: date, end: date):
-    """Referrals that ended in a sale, per person who gave them (referrals domain)."""
-    return NOT_AVAILABLE
+    """Referrals given that were won, per referrer, by when they were closed."""
+    from webapp.referrals.models import Referral, State
+
+    return _count_by(
+        Referral.referrer_id, Referral.closed_at, staff_ids, start, end,
+        Referral.state == State.WON,
+    )  # fmt: skip
 
 
 def prospects_moved_forward(staff_ids: Iterable[int], start: date, end: date):

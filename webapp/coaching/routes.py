@@ -41,6 +41,7 @@ from webapp.coaching.periods import (
 )
 from webapp.customers.models import Customer
 from webapp.extensions import db
+from webapp.referrals import queries as referral_queries
 from webapp.reports.charts import line_chart
 
 MANAGER = Role.BRANCH_MANAGER
@@ -146,6 +147,8 @@ def huddle(kind: str):
     else:
         context["all_checks"] = queries.check_commitments(people, commitments, day)
         context["successes"] = queries.successes(branch_id, day)
+        context["rows"] = referral_queries.ledger(branch_id, day, day)
+        context["totals"] = referral_queries.ledger_totals(branch_id, day, day, context["rows"])
     return render_template("coaching/huddle.html", **context)
 
 
