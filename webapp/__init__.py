@@ -74,6 +74,9 @@ DOMAINS = (
     "sales",
     "lobby",
     "sync",
+    "schedule",
+    "prospects",
+    "kits",
 )
 
 

@@ -27,6 +27,9 @@ NAV = (
     NavItem("home.today", _l("Today"), "today"),
     NavItem("lobby.board", _l("Lobby"), "lobby"),
     NavItem("customers.index", _l("Customers"), "customers"),
+    NavItem("prospects.index", _l("Prospects"), "prospects"),
+    NavItem("schedule.day", _l("Schedule"), "schedule"),
+    NavItem("kits.index", _l("Kit"), "kit"),
     NavItem("home.me", _l("Me"), "me"),
 )
 

@@ -20,6 +20,10 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo sign-in, created
 STEPS = (
     "org",
     "customers",
+    "sheets",
+    "kits",
+    "prospects",
+    "schedule",
 )
 
 

@@ -1,0 +1,167 @@
+"""The prospect list, adding a prospect, one-tap stage moves, and the Today panel."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.auth.access import get_or_404, roles, scoped
+from webapp.auth.models import SALES_ROLES, Role
+from webapp.customers.models import Customer
+from webapp.extensions import db
+from webapp.htmx import is_fragment
+from webapp.prospects import bp, queries, services
+from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, yuan_to_fen
+from webapp.prospects.models import Prospect, Stage
+from webapp.sales.models import ProductCategory
+from webapp.schedule.queries import local_today
+
+VIEWERS = SALES_ROLES | {Role.BRANCH_MANAGER, Role.ADMIN}
+EDITORS = SALES_ROLES | {Role.BRANCH_MANAGER}
+
+
+@bp.route("/")
+@roles(VIEWERS)
+def index():
+    """The open prospects, overdue follow-ups flagged at the top, each saying why it is listed."""
+    today = local_today()
+    return render_template(
+        "prospects/index.html",
+        prospects=queries.open_prospects(current_user, today),
+        closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
+        counts=queries.stage_counts(current_user),
+        today=today,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(EDITORS)
+def new():
+    """Put one of one's customers on the prospect list."""
+    form = ProspectForm()
+    query = scoped(Customer).order_by(Customer.name)
+    if current_user.role != Role.BRANCH_MANAGER:
+        query = query.where(Customer.owner_id == current_user.id)
+    customers = db.session.execute(query.with_only_columns(Customer.id, Customer.name)).all()
+    form.customer_id.choices = [(c.id, c.name) for c in customers]
+    if request.method == "GET" and request.args.get("customer_id", "").isdigit():
+        form.customer_id.data = int(request.args["customer_id"])
+    if form.validate_on_submit():
+        customer = db.session.scalar(scoped(Customer).where(Customer.id == form.customer_id.data))
+        prospect = services.create_prospect(
+            customer=customer,
+            owner=current_user,
+            data={
+                "category": ProductCategory(form.category.data),
+                "product_name": form.product_name.data.strip(),
+                "expected_amount_fen": yuan_to_fen(form.expected_amount.data),
+                "next_follow_up": form.next_follow_up.data,
+                "potential": form.potential.data.strip(),
+            },
+        )
+        return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
+    return render_template("prospects/new.html", form=form)
+
+
+@bp.route("/<int:prospect_id>")
+@roles(VIEWERS)
+def detail(prospect_id: int):
+    """One prospect: stage, next follow-up, history of every stage change."""
+    prospect = _visible(prospect_id)
+    return render_template(
+        "prospects/detail.html",
+        prospect=prospect,
+        can_edit=_can_edit(prospect),
+        follow_up_form=FollowUpForm(next_follow_up=prospect.next_follow_up),
+        lost_form=LostForm(),
+        today=local_today(),
+    )
+
+
+@bp.route("/<int:prospect_id>/stage", methods=["POST"])
+@roles(EDITORS)
+def stage(prospect_id: int):
+    """Move the prospect one stage (one tap); won records the sale for the owner."""
+    prospect = _editable(prospect_id)
+    try:
+        to = Stage(request.form.get("stage", ""))
+    except ValueError:
+        abort(400)
+    if to == Stage.LOST:
+        return redirect(url_for("prospects.detail", prospect_id=prospect.id, _anchor="lost"), 303)
+    try:
+        services.move_stage(prospect, to, current_user)
+    except services.StageError:
+        abort(409)
+    if is_fragment() and request.form.get("from") == "list":
+        return render_template("prospects/_row.html", prospect=prospect, today=local_today())
+    if to == Stage.WON:
+        flash(
+            _("Won: the sale is recorded and credited to %(name)s.", name=prospect.owner.name), "ok"
+        )
+    return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
+
+
+@bp.route("/<int:prospect_id>/lost", methods=["POST"])
+@roles(EDITORS)
+def lost(prospect_id: int):
+    """Close the prospect as lost, with the reason."""
+    prospect = _editable(prospect_id)
+    form = LostForm()
+    if form.validate_on_submit():
+        try:
+            services.move_stage(prospect, Stage.LOST, current_user, reason=form.reason.data)
+        except services.StageError:
+            abort(409)
+        return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
+    return render_template(
+        "prospects/detail.html",
+        prospect=prospect,
+        can_edit=True,
+        follow_up_form=FollowUpForm(next_follow_up=prospect.next_follow_up),
+        lost_form=form,
+        today=local_today(),
+    )
+
+
+@bp.route("/<int:prospect_id>/follow-up", methods=["POST"])
+@roles(EDITORS)
+def follow_up(prospect_id: int):
+    """Set the next follow-up date (it appears in the schedule by itself)."""
+    prospect = _editable(prospect_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        services.set_follow_up(prospect, form.next_follow_up.data)
+        flash(_("Follow-up saved; it is in your schedule."), "ok")
+    return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
+
+
+@bp.route("/today-panel")
+@roles(VIEWERS)
+def today_panel():
+    """Fragment for the Today page: overdue and due follow-ups."""
+    today = local_today()
+    return render_template(
+        "prospects/_today_panel.html",
+        prospects=queries.follow_ups_due(current_user, today),
+        today=today,
+    )
+
+
+def _can_edit(prospect: Prospect) -> bool:
+    if current_user.role == Role.BRANCH_MANAGER:
+        return True
+    return current_user.role in SALES_ROLES and prospect.owner_id == current_user.id
+
+
+def _visible(prospect_id: int) -> Prospect:
+    prospect = get_or_404(Prospect, prospect_id)
+    if current_user.role not in queries.MANAGERS and prospect.owner_id != current_user.id:
+        abort(403)
+    return prospect
+
+
+def _editable(prospect_id: int) -> Prospect:
+    prospect = _visible(prospect_id)
+    if not _can_edit(prospect):
+        abort(403)
+    return prospect
