@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -21,6 +22,11 @@ from webapp.customers.validators import (
     is_resident_id,
     normalise_mobile,
 )
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value):
@@ -87,13 +93,13 @@ class IndividualSheetForm(FlaskForm):
     )
     occupation = StringField(_l("Occupation"), validators=[Length(max=60)], filters=[_strip])
     employer = StringField(_l("Employer"), validators=[Length(max=120)], filters=[_strip])
-    age_band = SelectField(_l("Age"), choices=sheets.AGE_BANDS)
+    age_band = SelectField(_l("Age"), choices=choices(sheets.AGE_BANDS), default="")
     family = StringField(_l("Family situation"), validators=[Length(max=200)], filters=[_strip])
-    assets_here = SelectField(_l("Assets with us"), choices=sheets.ASSET_BANDS)
-    assets_elsewhere = SelectField(_l("Assets elsewhere"), choices=sheets.ASSET_BANDS)
+    assets_here = SelectField(_l("Assets with us"), choices=choices(sheets.ASSET_BANDS), default="")
+    assets_elsewhere = SelectField(_l("Assets elsewhere"), choices=choices(sheets.ASSET_BANDS), default="")
     products_held = StringField(_l("Products held"), validators=[Length(max=300)], filters=[_strip])
-    needs = MultiCheckboxField(_l("Needs"), choices=sheets.NEEDS, filters=[_split])
-    risk_appetite = SelectField(_l("Risk appetite"), choices=sheets.RISK_LEVELS)
+    needs = MultiCheckboxField(_l("Needs"), choices=choices(sheets.NEEDS), filters=[_split])
+    risk_appetite = SelectField(_l("Risk appetite"), choices=choices(sheets.RISK_LEVELS), default="")
     contact_time = StringField(
         _l("Preferred contact time"), validators=[Length(max=60)], filters=[_strip]
     )
@@ -129,7 +135,7 @@ class SmeSheetForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"},
     )
-    turnover_band = SelectField(_l("Annual turnover"), choices=sheets.TURNOVER_BANDS)
+    turnover_band = SelectField(_l("Annual turnover"), choices=choices(sheets.TURNOVER_BANDS), default="")
     main_banks = StringField(_l("Main banks"), validators=[Length(max=120)], filters=[_strip])
     settlement = StringField(_l("Settlement needs"), validators=[Length(max=200)], filters=[_strip])
     payroll = StringField(_l("Payroll"), validators=[Length(max=200)], filters=[_strip])

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -52,7 +53,8 @@ class ProductForm(FlaskForm):
     """One product of the sales kit."""
 
     category = SelectField(
-        _l("Category"), choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()]
+        _l("Category"),
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
     )
     name = StringField(
         _l("Product name"), validators=[DataRequired(_l("Enter the name.")), Length(max=120)]
@@ -65,7 +67,7 @@ class ProductForm(FlaskForm):
     point_3 = StringField(_l("Selling point 3"), validators=[Length(max=120)])
     suits = StringField(_l("Who it suits"), validators=[Length(max=200)])
     risk_level = SelectField(
-        _l("Risk level"), choices=[(r.value, label) for r, label in RISK_LABELS.items()]
+        _l("Risk level"), choices=[SelectChoice(r.value, label) for r, label in RISK_LABELS.items()]
     )
     key_terms = TextAreaField(_l("Key terms"), validators=[Length(max=4000)])
     image = FileField(_l("Image (PNG, JPEG or WebP, at most 200 KB)"), validators=[check_image])

@@ -2,6 +2,7 @@
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from webapp.auth.access import roles, signed_in
 from webapp.auth.models import Role
@@ -105,10 +106,10 @@ def edit_portfolio(portfolio_id: int | None = None):
     """Add or change a portfolio."""
     existing = _portfolio(portfolio_id) if portfolio_id else None
     form = PortfolioForm()
-    form.products.choices = [(p.id, p.name) for p in queries.all_products()]
+    form.products.choices = [SelectChoice(p.id, p.name) for p in queries.all_products()]
     if existing is not None and request.method == "GET":
         form.process(obj=existing)
-        form.products.choices = [(p.id, p.name) for p in queries.all_products()]
+        form.products.choices = [SelectChoice(p.id, p.name) for p in queries.all_products()]
         form.products.data = [item.product_id for item in existing.items]
     if form.validate_on_submit():
         saved = services.save_portfolio(existing, form.data)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webapp.sales.models import CATEGORY_LABELS
@@ -20,7 +20,8 @@ class ProspectForm(FlaskForm):
 
     customer_id = SelectField(_l("Customer"), coerce=int, validate_choice=True)
     category = SelectField(
-        _l("Product interest"), choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()]
+        _l("Product interest"),
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
     )
     product_name = StringField(_l("Product"), validators=[Length(max=120)])
     expected_amount = DecimalField(

@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import SALES_ROLES, Role
@@ -42,7 +43,7 @@ def new():
     if current_user.role != Role.BRANCH_MANAGER:
         query = query.where(Customer.owner_id == current_user.id)
     customers = db.session.execute(query.with_only_columns(Customer.id, Customer.name)).all()
-    form.customer_id.choices = [(c.id, c.name) for c in customers]
+    form.customer_id.choices = [SelectChoice(c.id, c.name) for c in customers]
     if request.method == "GET" and request.args.get("customer_id", "").isdigit():
         form.customer_id.data = int(request.args["customer_id"])
     if form.validate_on_submit():
@@ -138,7 +139,9 @@ def follow_up(prospect_id: int):
 @bp.route("/today-panel")
 @roles(VIEWERS)
 def today_panel():
-    """Fragment for the Today page: overdue and due follow-ups."""
+    """Fragment for the Today page: overdue and due follow-ups (a plain visit gets the list)."""
+    if not is_fragment():
+        return redirect(url_for("prospects.index"))
     today = local_today()
     return render_template(
         "prospects/_today_panel.html",

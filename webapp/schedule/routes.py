@@ -99,7 +99,9 @@ def done(entry_id: int):
 @bp.route("/today-panel")
 @roles(STAFF)
 def today_panel():
-    """Fragment for the Today page: today's schedule."""
+    """Fragment for the Today page: today's schedule (a plain visit gets the day page)."""
+    if not is_fragment():
+        return redirect(url_for("schedule.day"))
     today = queries.local_today()
     return render_template(
         "schedule/_today_panel.html", entries=queries.day_entries(current_user.id, today)
