@@ -87,9 +87,9 @@ def test_credit_code_with_wrong_check_character_is_refused(app, client, login_as
     login_as(Role.CORPORATE_AM)
     response = client.post_form("/customers/new/sme", _sme(credit_code="91350100M000100Y44"))
     assert response.status_code == 200
-    assert "统一社会信用代码" in text_of(response) and 'id="credit_code-error"' in response.get_data(
-        as_text=True
-    )
+    assert "统一社会信用代码" in text_of(
+        response
+    ) and 'id="credit_code-error"' in response.get_data(as_text=True)
     assert _count(app) == 0
 
 
@@ -171,8 +171,13 @@ def test_stale_edit_gets_409_with_both_versions_and_choices_are_saved(app, clien
     base = _sme(client_id="")
     base.pop("client_id")
     # Someone else (here: the same user on another device) saves v1 -> v2 first.
-    assert client.post_form(edit_url, {**base, "version": "1", "address": "世纪大道8号"}).status_code == 303
-    stale = client.post_form(edit_url, {**base, "version": "1", "address": "东方路99号", "notes": "老板姓李"})
+    assert (
+        client.post_form(edit_url, {**base, "version": "1", "address": "世纪大道8号"}).status_code
+        == 303
+    )
+    stale = client.post_form(
+        edit_url, {**base, "version": "1", "address": "东方路99号", "notes": "老板姓李"}
+    )
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
     assert "世纪大道8号" in html and "东方路99号" in html
@@ -180,7 +185,9 @@ def test_stale_edit_gets_409_with_both_versions_and_choices_are_saved(app, clien
     assert 'name="version" value="2"' in html
     # The user keeps the saved address and their own notes.
     choice = {**base, "version": "2", "address": "世纪大道8号", "notes": "老板姓李"}
-    assert client.post_form(edit_url, choice, page=f"/customers/{customer.id}/edit").status_code == 303
+    assert (
+        client.post_form(edit_url, choice, page=f"/customers/{customer.id}/edit").status_code == 303
+    )
     saved = _one(app, id=customer.id)
     assert saved.version == 3 and saved.sme_sheet.address == "世纪大道8号"
     assert saved.sme_sheet.notes == "老板姓李" and saved.owner_id == me.id
@@ -223,7 +230,9 @@ def test_other_salespeoples_customers_show_only_the_basic_card(app, client, logi
 def test_teller_creates_customers_and_sees_basic_cards(app, client, login_as, branch):
     """A teller may create (unowned) and sees the basic card, not the full sheet."""
     login_as(Role.TELLER)
-    response = client.post_form("/customers/new/individual", {"name": "赵敏", "mobile": "13600001234"})
+    response = client.post_form(
+        "/customers/new/individual", {"name": "赵敏", "mobile": "13600001234"}
+    )
     assert response.status_code == 303
     customer = _one(app, mobile="13600001234")
     assert customer.owner_id is None
@@ -277,7 +286,9 @@ def test_completeness_rolls_up_per_salesperson(app, db, branch):
 
 def test_search_still_finds_by_company_and_phone_tail(app, client, login_as, branch):
     """Active search keeps working with sheets: company name and mobile tail, masked."""
-    make_customer(branch, kind=CustomerKind.SME, name="浦东鑫源餐饮管理有限公司", mobile="13855556666")
+    make_customer(
+        branch, kind=CustomerKind.SME, name="浦东鑫源餐饮管理有限公司", mobile="13855556666"
+    )
     login_as(Role.TELLER)
     rows = client.get("/customers/?q=6666", headers={"HX-Request": "true"})
     assert "鑫源餐饮" in text_of(rows) and "138****6666" in text_of(rows)

@@ -11,13 +11,17 @@ from webapp.customers.validators import (
 )
 
 
-@pytest.mark.parametrize("value", ["13812345678", "199 0000 1234", "+86 186-1234-5678", "008615012345678"])
+@pytest.mark.parametrize(
+    "value", ["13812345678", "199 0000 1234", "+86 186-1234-5678", "008615012345678"]
+)
 def test_mainland_mobiles_pass(value):
     """11 digits from 13x to 19x, with spaces, dashes or +86 tolerated."""
     assert is_mobile(value)
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "021-58881234", "", "1381234567a"])
+@pytest.mark.parametrize(
+    "value", ["12812345678", "1381234567", "138123456789", "021-58881234", "", "1381234567a"]
+)
 def test_other_numbers_fail(value):
     """Landlines, 12x, wrong lengths and letters are not mobiles."""
     assert not is_mobile(value)
@@ -57,7 +61,9 @@ def test_bad_credit_codes_fail(code):
     assert not is_credit_code(code)
 
 
-@pytest.mark.parametrize("value", ["11010519491231002X", "440524188001010014", "11010519491231002x"])
+@pytest.mark.parametrize(
+    "value", ["11010519491231002X", "440524188001010014", "11010519491231002x"]
+)
 def test_real_resident_ids_pass(value):
     """The GB 11643 example and another real-format number."""
     assert is_resident_id(value)

@@ -96,10 +96,14 @@ class IndividualSheetForm(FlaskForm):
     age_band = SelectField(_l("Age"), choices=choices(sheets.AGE_BANDS), default="")
     family = StringField(_l("Family situation"), validators=[Length(max=200)], filters=[_strip])
     assets_here = SelectField(_l("Assets with us"), choices=choices(sheets.ASSET_BANDS), default="")
-    assets_elsewhere = SelectField(_l("Assets elsewhere"), choices=choices(sheets.ASSET_BANDS), default="")
+    assets_elsewhere = SelectField(
+        _l("Assets elsewhere"), choices=choices(sheets.ASSET_BANDS), default=""
+    )
     products_held = StringField(_l("Products held"), validators=[Length(max=300)], filters=[_strip])
     needs = MultiCheckboxField(_l("Needs"), choices=choices(sheets.NEEDS), filters=[_split])
-    risk_appetite = SelectField(_l("Risk appetite"), choices=choices(sheets.RISK_LEVELS), default="")
+    risk_appetite = SelectField(
+        _l("Risk appetite"), choices=choices(sheets.RISK_LEVELS), default=""
+    )
     contact_time = StringField(
         _l("Preferred contact time"), validators=[Length(max=60)], filters=[_strip]
     )
@@ -135,7 +139,9 @@ class SmeSheetForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"},
     )
-    turnover_band = SelectField(_l("Annual turnover"), choices=choices(sheets.TURNOVER_BANDS), default="")
+    turnover_band = SelectField(
+        _l("Annual turnover"), choices=choices(sheets.TURNOVER_BANDS), default=""
+    )
     main_banks = StringField(_l("Main banks"), validators=[Length(max=120)], filters=[_strip])
     settlement = StringField(_l("Settlement needs"), validators=[Length(max=200)], filters=[_strip])
     payroll = StringField(_l("Payroll"), validators=[Length(max=200)], filters=[_strip])

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.customers.models import Customer
+from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.prospects import bp, queries, services
@@ -92,7 +93,7 @@ def stage(prospect_id: int):
     try:
         services.move_stage(prospect, to, current_user)
     except services.StageError:
-        abort(409)
+        return render_error(409, _("This prospect is closed; it does not move again."))
     if is_fragment() and request.form.get("from") == "list":
         return render_template("prospects/_row.html", prospect=prospect, today=local_today())
     if to == Stage.WON:
@@ -112,7 +113,7 @@ def lost(prospect_id: int):
         try:
             services.move_stage(prospect, Stage.LOST, current_user, reason=form.reason.data)
         except services.StageError:
-            abort(409)
+            return render_error(409, _("This prospect is closed; it does not move again."))
         return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
     return render_template(
         "prospects/detail.html",
