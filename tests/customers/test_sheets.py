@@ -151,7 +151,7 @@ def test_reused_client_id_with_different_payload_is_a_clear_error(app, client, l
         "/customers/new/sme", {**data, "name": "另一家公司", "credit_code": "91110000802100433B"}
     )
     assert other.status_code == 422
-    assert "内容不同" in text_of(other)
+    assert "不同内容" in text_of(other)
     assert _count(app) == 1
 
 
