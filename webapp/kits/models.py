@@ -67,7 +67,7 @@ class PortfolioItem(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
-    product: Mapped[Product] = relationship()
+    product: Mapped[Product] = relationship(lazy="joined")
 
 
 class Portfolio(db.Model):
@@ -80,5 +80,5 @@ class Portfolio(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     items: Mapped[list[PortfolioItem]] = relationship(
-        cascade="all, delete-orphan", order_by=PortfolioItem.position
+        cascade="all, delete-orphan", order_by=PortfolioItem.position, lazy="selectin"
     )

@@ -75,7 +75,9 @@ class Prospect(db.Model):
     customer: Mapped[Customer] = relationship()
     owner: Mapped[Staff] = relationship()
     history: Mapped[list["StageChange"]] = relationship(
-        back_populates="prospect", cascade="all, delete-orphan", order_by="StageChange.changed_at"
+        back_populates="prospect",
+        cascade="all, delete-orphan",
+        order_by="StageChange.changed_at",
     )
 
     def is_overdue(self, today: date) -> bool:
@@ -97,4 +99,4 @@ class StageChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     prospect: Mapped[Prospect] = relationship(back_populates="history")
-    staff: Mapped[Staff] = relationship()
+    staff: Mapped[Staff] = relationship(lazy="selectin")

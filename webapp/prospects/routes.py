@@ -31,6 +31,7 @@ def index():
         prospects=queries.open_prospects(current_user, today),
         closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
         counts=queries.stage_counts(current_user),
+        stages=list(Stage),
         today=today,
     )
 
