@@ -292,3 +292,29 @@ def test_search_still_finds_by_company_and_phone_tail(app, client, login_as, bra
     login_as(Role.TELLER)
     rows = client.get("/customers/?q=6666", headers={"HX-Request": "true"})
     assert "鑫源餐饮" in text_of(rows) and "138****6666" in text_of(rows)
+
+
+def test_branch_manager_assigns_an_owner(app, client, login_as, branch):
+    """A teller's unowned customer is given to a salesperson, who may then edit it."""
+    customer = make_customer(branch, owner_id=None)
+    seller = make_staff(Role.RETAIL_AM, branch)
+    teller = make_staff(Role.TELLER, branch)
+    login_as(Role.BRANCH_MANAGER)
+    page = f"/customers/{customer.id}"
+    refused = client.post_form(
+        f"/customers/{customer.id}/owner", {"owner_id": str(teller.id)}, page=page
+    )
+    assert refused.status_code == 400
+    response = client.post_form(
+        f"/customers/{customer.id}/owner", {"owner_id": str(seller.id)}, page=page
+    )
+    assert response.status_code == 303 and _one(app, id=customer.id).owner_id == seller.id
+    login_as(seller)
+    assert client.get(f"/customers/{customer.id}/edit").status_code == 200
+    login_as(Role.RETAIL_AM)
+    assert (
+        client.post_form(
+            f"/customers/{customer.id}/owner", {"owner_id": ""}, page="/customers/"
+        ).status_code
+        == 403
+    )

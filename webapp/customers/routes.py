@@ -1,10 +1,12 @@
 """Customer list with active search, the information sheets (create, audited view, edit)."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
-from webapp.auth.access import get_or_404, roles, signed_in
+from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
 from webapp.customers.models import Acquisition, Customer, CustomerKind
@@ -49,6 +51,7 @@ def detail(customer_id: int):
         customer=customer,
         can_edit=permissions.can_edit(current_user, customer),
         missing=missing_fields(customer),
+        salespeople=_salespeople() if current_user.role == Role.BRANCH_MANAGER else [],
     )
 
 
@@ -119,6 +122,13 @@ def new_sme():
             )
         except services.DuplicateCustomer as dup:
             return _form_page(form, CustomerKind.SME, duplicate=dup.existing, status=409)
+        except IntegrityError:
+            # Two sends of the same form raced: the other one won; answer as it did.
+            db.session.rollback()
+            first = find_replay(Customer, client_id, request.form) if client_id else None
+            if first is None:
+                raise
+            customer = first
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
     return _form_page(form, CustomerKind.SME)
 
@@ -148,6 +158,14 @@ def edit(customer_id: int):
             return _conflict_page(customer, form), 409
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
     return _form_page(form, customer.kind, customer=customer)
+
+
+def _salespeople():
+    return db.session.scalars(
+        scoped(Staff)
+        .where(Staff.role.in_(SALES_ROLES), Staff.active.is_(True))
+        .order_by(Staff.name)
+    ).all()
 
 
 def _acquisition() -> Acquisition:
@@ -183,3 +201,23 @@ def _as_text(value) -> str:
     if isinstance(value, list):
         return ",".join(value)
     return str(value)
+
+
+@bp.route("/<int:customer_id>/owner", methods=["POST"])
+@roles(Role.BRANCH_MANAGER)
+def assign_owner(customer_id: int):
+    """The branch manager gives a customer to one of the branch's salespeople."""
+    customer = get_or_404(Customer, customer_id)
+    value = request.form.get("owner_id", "")
+    owner = None
+    if value:
+        owner = (
+            db.session.scalar(scoped(Staff).where(Staff.id == int(value)))
+            if value.isdigit()
+            else None
+        )
+        if owner is None or owner.role not in SALES_ROLES:
+            return render_error(400, _("Choose a salesperson of this branch."))
+    services.assign_owner(customer, owner)
+    flash(_("Owner saved."), "ok")
+    return redirect(url_for("customers.detail", customer_id=customer.id), 303)

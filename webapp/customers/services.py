@@ -162,3 +162,10 @@ def sheet_data(customer: Customer) -> dict:
     for name in names:
         data[name] = getattr(sheet, name) if sheet is not None else None
     return data
+
+
+def assign_owner(customer: Customer, owner: Staff | None) -> Customer:
+    """Give the customer to a salesperson of its branch (or to nobody), and save it."""
+    customer.owner_id = owner.id if owner is not None else None
+    db.session.commit()
+    return customer
