@@ -1,5 +1,7 @@
 """Demo step: the region's product catalogue and portfolios for the sales kit."""
 
+import struct
+import zlib
 from datetime import timedelta
 
 from webapp.extensions import db
@@ -144,6 +146,8 @@ def load(ctx) -> None:
             valid_from=(ctx.now - timedelta(days=90)).date(),
             valid_to=(ctx.now + timedelta(days=180 if i else 365)).date(),
         )
+        if featured:
+            product.image, product.image_type = banner(i), "image/png"
         db.session.add(product)
         by_name[name] = product
     db.session.flush()
@@ -161,3 +165,26 @@ def load(ctx) -> None:
         )
     ctx.products = by_name
     ctx.made["products"] = len(PRODUCTS)
+
+
+def banner(seed: int, width: int = 320, height: int = 120) -> bytes:
+    """A small PNG banner (a diagonal gradient in the brand's reds), well under 200 KB."""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            t = (x + y + seed * 37) % 255
+            row += bytes((159 + t * 96 // 255, 28 + t // 3, 36 + t // 4))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
