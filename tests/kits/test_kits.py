@@ -143,3 +143,34 @@ def test_offline_urls_cover_every_kit_page(app, client, login_as):
     assert listing["urls"] == urls
     for url in urls:
         assert client.get(url).status_code == 200
+
+
+def test_editing_keeps_the_image_and_shows_the_choices(app, client, login_as):
+    """Editing a product without a new image keeps the old one; the edit pages show current values."""
+    login_as(Role.ADMIN)
+    client.post_form(
+        "/kit/admin/products/new",
+        _product_form(image=(io.BytesIO(_png()), "a.png")),
+        content_type="multipart/form-data",
+    )
+    with app.app_context():
+        product_id = _db.session.scalars(select(Product.id)).one()
+    form = client.get(f"/kit/admin/products/{product_id}/edit").get_data(as_text=True)
+    assert 'value="大额存单"' in form and '<option selected value="deposit">' in form
+    response = client.post_form(
+        f"/kit/admin/products/{product_id}/edit",
+        _product_form(name="大额存单 5 年期", category="deposit"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        product = _db.session.get(Product, product_id)
+        assert product.name == "大额存单 5 年期" and product.image == _png()
+    client.post_form(
+        "/kit/admin/portfolios/new",
+        {"name": "组合", "segment": "个人", "pitch": "", "products": [str(product_id)]},
+    )
+    with app.app_context():
+        portfolio_id = _db.session.scalars(select(Portfolio.id)).one()
+    page = client.get(f"/kit/admin/portfolios/{portfolio_id}/edit").get_data(as_text=True)
+    assert f'<input checked id="products-0" name="products" type="checkbox" value="{product_id}">' in page

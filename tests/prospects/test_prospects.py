@@ -198,3 +198,18 @@ def test_cannot_add_a_prospect_for_someone_elses_customer(app, client, login_as,
     )
     with app.app_context():
         assert _db.session.scalars(select(StageChange)).first() is None
+
+
+def test_customer_sheet_lists_its_prospects(app, client, login_as, branch):
+    """The sheet loads the customer's prospects as a fragment; each opens in one tap."""
+    me = login_as(Role.WEALTH_MANAGER)
+    customer = make_customer(branch, owner_id=me.id, name="孙丽")
+    _add(client, customer)
+    prospect = _prospect(app, customer_id=customer.id)
+    assert f'hx-get="/prospects/for-customer/{customer.id}"' in client.get(
+        f"/customers/{customer.id}"
+    ).get_data(as_text=True)
+    panel = client.get(f"/prospects/for-customer/{customer.id}", headers={"HX-Request": "true"})
+    assert f"/prospects/{prospect.id}" in panel.get_data(
+        as_text=True
+    ) and "稳享 90 天理财" in text_of(panel)

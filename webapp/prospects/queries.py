@@ -63,3 +63,10 @@ def stage_counts(user: Staff) -> dict[Stage, int]:
         .group_by(Prospect.stage)
     ).all()
     return dict(rows)
+
+
+def for_customer(user: Staff, customer_id: int):
+    """The prospects of one customer that the user may see, newest first."""
+    return db.session.scalars(
+        _visible(user).where(Prospect.customer_id == customer_id).order_by(Prospect.id.desc())
+    ).all()

@@ -170,3 +170,18 @@ def _editable(prospect_id: int) -> Prospect:
     if not _can_edit(prospect):
         abort(403)
     return prospect
+
+
+@bp.route("/for-customer/<int:customer_id>")
+@roles(VIEWERS)
+def customer_panel(customer_id: int):
+    """Fragment for a customer's sheet: the customer's prospects the user may see."""
+    customer = get_or_404(Customer, customer_id)
+    if not is_fragment():
+        return redirect(url_for("customers.detail", customer_id=customer.id))
+    return render_template(
+        "prospects/_customer_panel.html",
+        customer=customer,
+        prospects=queries.for_customer(current_user, customer.id),
+        today=local_today(),
+    )
