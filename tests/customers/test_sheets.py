@@ -318,3 +318,53 @@ def test_branch_manager_assigns_an_owner(app, client, login_as, branch):
         ).status_code
         == 403
     )
+
+
+def test_resident_id_is_checked_kept_and_never_shown_in_full(app, client, login_as):
+    """A bad ID is refused; a good one is stored, shown masked, absent from the edit form, kept on save."""
+    login_as(Role.WEALTH_MANAGER)
+    bad = client.post_form(
+        "/customers/new/individual",
+        {"name": "李静", "mobile": "13500001111", "resident_id": "110105194912310021"},
+    )
+    assert bad.status_code == 200 and 'id="resident_id-error"' in bad.get_data(as_text=True)
+    client.post_form(
+        "/customers/new/individual",
+        {"name": "李静", "mobile": "13500001111", "resident_id": "11010519491231002x"},
+    )
+    customer = _one(app, mobile="13500001111")
+    assert customer.individual_sheet.resident_id == "11010519491231002X"
+    for url in (f"/customers/{customer.id}", f"/customers/{customer.id}/edit"):
+        html = client.get(url).get_data(as_text=True)
+        assert "11010519491231002X" not in html and "110***********002X" in html
+    client.post_form(
+        f"/customers/{customer.id}/edit",
+        {"name": "李静", "mobile": "13500001111", "version": "1", "resident_id": ""},
+    )
+    assert _one(app, id=customer.id).individual_sheet.resident_id == "11010519491231002X"
+
+
+def test_individual_conflict_keeps_needs_and_hides_the_id(app, client, login_as):
+    """An individual's stale edit: needs offered as a choice; the stored ID number never printed."""
+    login_as(Role.WEALTH_MANAGER)
+    client.post_form(
+        "/customers/new/individual",
+        {
+            "name": "吴刚",
+            "mobile": "13500002222",
+            "resident_id": "11010519491231002X",
+            "needs": ["saving"],
+        },
+    )
+    customer = _one(app, mobile="13500002222")
+    url = f"/customers/{customer.id}/edit"
+    base = {"name": "吴刚", "mobile": "13500002222"}
+    client.post_form(url, {**base, "version": "1", "needs": ["loan"]})
+    stale = client.post_form(url, {**base, "version": "1", "needs": ["fund", "pension"]})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and 'value="fund,pension"' in html and 'value="loan"' in html
+    assert "11010519491231002X" not in html
+    client.post_form(url, {**base, "version": "2", "needs": "fund,pension"}, page=url)
+    saved = _one(app, id=customer.id)
+    assert saved.individual_sheet.need_list == ["fund", "pension"]
+    assert saved.individual_sheet.resident_id == "11010519491231002X"

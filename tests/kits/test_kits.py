@@ -173,4 +173,7 @@ def test_editing_keeps_the_image_and_shows_the_choices(app, client, login_as):
     with app.app_context():
         portfolio_id = _db.session.scalars(select(Portfolio.id)).one()
     page = client.get(f"/kit/admin/portfolios/{portfolio_id}/edit").get_data(as_text=True)
-    assert f'<input checked id="products-0" name="products" type="checkbox" value="{product_id}">' in page
+    assert (
+        f'<input checked id="products-0" name="products" type="checkbox" value="{product_id}">'
+        in page
+    )

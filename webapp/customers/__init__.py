@@ -44,3 +44,11 @@ def sheet_facts(customer) -> list[tuple[str, str]]:
             value = sheets.label_of(choices[name], value) if value else ""
         facts.append((field_label(name, customer.kind), "" if value is None else str(value)))
     return facts
+
+
+@bp.app_template_filter("masked_id")
+def masked_id(value: str | None) -> str:
+    """A resident ID number with all but the first three and last four characters hidden."""
+    from webapp.customers.validators import mask_resident_id
+
+    return mask_resident_id(value or "")

@@ -184,15 +184,22 @@ def _conflict_page(customer, form):
     """Both versions side by side, one radio per differing field."""
     stored = services.sheet_data(customer)
     names = ["name", "credit_code", "mobile", *SME_SHEET_FIELDS] if customer.kind == "sme" else None
-    rows = []
+    rows, hidden = [], []
     for f in form:
         if f.type in ("HiddenField", "CSRFTokenField"):
             continue
         if names is not None and f.name not in names:
             continue
+        if f.name == "resident_id":
+            hidden.append(
+                (f.name, f.data or "")
+            )  # the user's own input; the stored one stays hidden
+            continue
         mine, theirs = _as_text(f.data), _as_text(stored.get(f.name))
         rows.append({"name": f.name, "label": f.label.text, "mine": mine, "theirs": theirs})
-    return render_template("customers/conflict.html", customer=customer, rows=rows, form=form)
+    return render_template(
+        "customers/conflict.html", customer=customer, rows=rows, hidden=hidden, form=form
+    )
 
 
 def _as_text(value) -> str:

@@ -95,7 +95,11 @@ def _apply_sheet(customer: Customer, data: dict) -> None:
         sheet.needs = ",".join(data.get("needs") or [])
     for name in names:
         value = data.get(name)
-        if name == "employees" or name == "resident_id":
+        if name == "resident_id":
+            # Never sent back to the browser, so an empty field keeps the number on file.
+            if value:
+                sheet.resident_id = value
+        elif name == "employees":
             setattr(sheet, name, value if value not in ("", None) else None)
         else:
             setattr(sheet, name, value if value is not None else "")
@@ -161,6 +165,7 @@ def sheet_data(customer: Customer) -> dict:
         data["needs"] = sheet.need_list if sheet else []
     for name in names:
         data[name] = getattr(sheet, name) if sheet is not None else None
+    data.pop("resident_id", None)  # never shown in full, not even in the edit form
     return data
 
 
