@@ -368,3 +368,24 @@ def test_individual_conflict_keeps_needs_and_hides_the_id(app, client, login_as)
     saved = _one(app, id=customer.id)
     assert saved.individual_sheet.need_list == ["fund", "pension"]
     assert saved.individual_sheet.resident_id == "11010519491231002X"
+
+
+def test_manager_sees_completeness_per_salesperson(app, client, login_as, branch):
+    """The branch manager's page lists each owner's average; salespeople may not open it."""
+    a = make_staff(Role.RETAIL_AM, branch, name="低分甲")
+    make_customer(branch, owner_id=a.id, completeness=25)
+    login_as(Role.BRANCH_MANAGER)
+    page = text_of(client.get("/customers/completeness"))
+    assert "低分甲" in page and "25%" in page
+    login_as(Role.RETAIL_AM)
+    assert client.get("/customers/completeness").status_code == 403
+
+
+def test_search_by_credit_code_prefix(app, client, login_as, branch):
+    """Typing the start of a credit code finds the company."""
+    make_customer(
+        branch, kind=CustomerKind.SME, name="代码查找公司", mobile=None, credit_code=GOOD_CODE
+    )
+    login_as(Role.TELLER)
+    rows = client.get("/customers/?q=91350100m0", headers={"HX-Request": "true"})
+    assert "代码查找公司" in text_of(rows)

@@ -19,6 +19,8 @@ def search_customers(term: str, limit: int = PAGE_SIZE):
         conditions = [Customer.name.ilike(like)]
         if term.isdigit():
             conditions.append(Customer.mobile.like(f"%{term}"))
+        if len(term) >= 6 and term.isalnum() and term.isascii():
+            conditions.append(Customer.credit_code.like(f"{term.upper()}%"))
         query = query.where(or_(*conditions))
     return query.order_by(Customer.name, Customer.id).limit(limit)
 

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_branch_ids
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
 from webapp.customers.models import Acquisition, Customer, CustomerKind
-from webapp.customers.queries import search_customers
+from webapp.customers.queries import completeness_by_staff, search_customers
 from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
 from webapp.errors import render_error
 from webapp.extensions import db
@@ -228,3 +228,11 @@ def assign_owner(customer_id: int):
     services.assign_owner(customer, owner)
     flash(_("Owner saved."), "ok")
     return redirect(url_for("customers.detail", customer_id=customer.id), 303)
+
+
+@bp.route("/completeness")
+@roles(Role.BRANCH_MANAGER, Role.ADMIN)
+def completeness():
+    """Sheet completeness per salesperson, thinnest first: what the manager coaches on."""
+    rows = completeness_by_staff(visible_branch_ids(current_user))
+    return render_template("customers/completeness.html", rows=rows)
