@@ -213,3 +213,17 @@ def test_customer_sheet_lists_its_prospects(app, client, login_as, branch):
     assert f"/prospects/{prospect.id}" in panel.get_data(
         as_text=True
     ) and "稳享 90 天理财" in text_of(panel)
+
+
+def test_manager_filters_the_list_by_owner(app, client, login_as, branch):
+    """The branch manager sees each owner's name and can narrow the list to one person."""
+    a = make_staff(Role.RETAIL_AM, branch, name="甲经理")
+    b = make_staff(Role.WEALTH_MANAGER, branch, name="乙经理")
+    for owner, name in ((a, "甲的客户"), (b, "乙的客户")):
+        login_as(owner)
+        _add(client, make_customer(branch, owner_id=owner.id, name=name))
+    login_as(Role.BRANCH_MANAGER)
+    everyone = text_of(client.get("/prospects/"))
+    assert "甲的客户" in everyone and "乙的客户" in everyone and "管户人 甲经理" in everyone
+    only_a = text_of(client.get(f"/prospects/?owner={a.id}"))
+    assert "甲的客户" in only_a and "乙的客户" not in only_a

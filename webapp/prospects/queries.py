@@ -20,14 +20,27 @@ def _visible(user: Staff):
     return query if user.role in MANAGERS else query.where(Prospect.owner_id == user.id)
 
 
-def open_prospects(user: Staff, today: date):
-    """The user's open prospects (the manager: the branch's), overdue first, then by follow-up date."""
+def open_prospects(user: Staff, today: date, owner_id: int | None = None):
+    """The user's open prospects (the manager: the branch's, or one owner's), overdue first."""
     overdue = case((Prospect.next_follow_up < today, 0), else_=1)
     no_date = case((Prospect.next_follow_up.is_(None), 1), else_=0)
+    query = _visible(user).where(Prospect.stage.in_(OPEN_STAGES))
+    if owner_id is not None:
+        query = query.where(Prospect.owner_id == owner_id)
     return db.session.scalars(
+        query.order_by(overdue, no_date, Prospect.next_follow_up, Prospect.id)
+    ).all()
+
+
+def owners(user: Staff):
+    """(id, name, open prospects) of everyone with open prospects the user may see."""
+    return db.session.execute(
         _visible(user)
+        .with_only_columns(Staff.id, Staff.name, func.count(Prospect.id))
+        .join(Staff, Staff.id == Prospect.owner_id)
         .where(Prospect.stage.in_(OPEN_STAGES))
-        .order_by(overdue, no_date, Prospect.next_follow_up, Prospect.id)
+        .group_by(Staff.id, Staff.name)
+        .order_by(Staff.name)
     ).all()
 
 

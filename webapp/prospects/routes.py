@@ -26,9 +26,14 @@ EDITORS = SALES_ROLES | {Role.BRANCH_MANAGER}
 def index():
     """The open prospects, overdue follow-ups flagged at the top, each saying why it is listed."""
     today = local_today()
+    owner = request.args.get("owner", "")
+    owner_id = int(owner) if owner.isdigit() else None
+    is_manager = current_user.role in queries.MANAGERS
     return render_template(
         "prospects/index.html",
-        prospects=queries.open_prospects(current_user, today),
+        prospects=queries.open_prospects(current_user, today, owner_id if is_manager else None),
+        owners=queries.owners(current_user) if is_manager else [],
+        owner_id=owner_id,
         closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
         counts=queries.stage_counts(current_user),
         stages=list(Stage),
