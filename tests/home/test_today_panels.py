@@ -61,3 +61,12 @@ def test_a_plain_visit_to_a_panel_gets_the_full_page(app, client, login_as):
     login_as(Role.RETAIL_AM)
     assert client.get("/schedule/today-panel").headers["Location"] == "/schedule/"
     assert client.get("/prospects/today-panel").headers["Location"] == "/prospects/"
+
+
+def test_roles_without_a_prospect_list_get_no_panel_and_no_error(app, client, login_as):
+    """A teller's Today loads the follow-up panel as an empty 200, never a 403 in the flash area."""
+    login_as(Role.TELLER)
+    response = client.get("/prospects/today-panel", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.get_data(as_text=True) == ""
+    schedule = client.get("/schedule/today-panel", headers={"HX-Request": "true"})
+    assert schedule.status_code == 200 and "今日日程" in text_of(schedule)

@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from webapp.auth.access import get_or_404, roles, scoped
-from webapp.auth.models import SALES_ROLES, Role
+from webapp.auth.models import ALL_ROLES, SALES_ROLES, Role
 from webapp.customers.models import Customer
 from webapp.errors import render_error
 from webapp.extensions import db
@@ -144,9 +144,15 @@ def follow_up(prospect_id: int):
 
 
 @bp.route("/today-panel")
-@roles(VIEWERS)
+@roles(ALL_ROLES - {Role.ADMIN})
 def today_panel():
-    """Fragment for the Today page: overdue and due follow-ups (a plain visit gets the list)."""
+    """Fragment for the Today page: overdue and due follow-ups (a plain visit gets the list).
+
+    Today is every role's page; people without a prospect list get an empty answer, which
+    removes the panel's placeholder instead of showing an error.
+    """
+    if current_user.role not in EDITORS:
+        return ""
     if not is_fragment():
         return redirect(url_for("prospects.index"))
     today = local_today()
