@@ -1,5 +1,6 @@
 """The prospect list over HTTP: adding, one-tap stage moves, won as a sale, history, access."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -227,3 +228,31 @@ def test_manager_filters_the_list_by_owner(app, client, login_as, branch):
     assert "甲的客户" in everyone and "乙的客户" in everyone and "管户人 甲经理" in everyone
     only_a = text_of(client.get(f"/prospects/?owner={a.id}"))
     assert "甲的客户" in only_a and "乙的客户" not in only_a
+
+
+def test_won_with_the_amount_actually_sold(app, client, login_as, branch):
+    """The detail page's won form records the real product and amount; bad amounts are refused."""
+    me = login_as(Role.WEALTH_MANAGER)
+    _add(client, make_customer(branch, owner_id=me.id))
+    prospect = _prospect(app, owner_id=me.id)
+    page = f"/prospects/{prospect.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="200000.00"' in html, re.findall(r"<input[^>]*amount[^>]*>", html)
+    bad = client.post_form(
+        f"/prospects/{prospect.id}/won", {"product_name": "", "amount": "0"}, page=page
+    )
+    assert bad.status_code == 200 and 'id="amount-error"' in bad.get_data(as_text=True)
+    assert _prospect(app, id=prospect.id).stage == Stage.NEW
+    client.post_form(
+        f"/prospects/{prospect.id}/won",
+        {"product_name": "稳享 180 天理财", "amount": "150000"},
+        page=page,
+    )
+    with app.app_context():
+        sale = _db.session.scalars(select(Sale)).one()
+        assert (sale.amount_fen, sale.product_name, sale.seller_id) == (
+            15_000_000,
+            "稳享 180 天理财",
+            me.id,
+        )
+    assert _prospect(app, id=prospect.id).stage == Stage.WON

@@ -56,3 +56,18 @@ class LostForm(FlaskForm):
             Length(max=200),
         ],
     )
+
+
+class WonForm(FlaskForm):
+    """The product and amount actually sold (defaults: the prospect's)."""
+
+    product_name = StringField(_l("Product"), validators=[Length(max=120)])
+    amount = DecimalField(
+        _l("Amount sold (yuan)"),
+        places=2,
+        validators=[
+            DataRequired(_l("Enter the amount sold.")),
+            NumberRange(min=0.01, max=10**11, message=_l("Enter an amount above 0.")),
+        ],
+        render_kw={"inputmode": "decimal"},
+    )

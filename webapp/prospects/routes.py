@@ -1,5 +1,7 @@
 """The prospect list, adding a prospect, one-tap stage moves, and the Today panel."""
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +14,7 @@ from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.prospects import bp, queries, services
-from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, yuan_to_fen
+from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, WonForm, yuan_to_fen
 from webapp.prospects.models import Prospect, Stage
 from webapp.sales.models import ProductCategory
 from webapp.schedule.queries import local_today
@@ -74,15 +76,7 @@ def new():
 @roles(VIEWERS)
 def detail(prospect_id: int):
     """One prospect: stage, next follow-up, history of every stage change."""
-    prospect = _visible(prospect_id)
-    return render_template(
-        "prospects/detail.html",
-        prospect=prospect,
-        can_edit=_can_edit(prospect),
-        follow_up_form=FollowUpForm(next_follow_up=prospect.next_follow_up),
-        lost_form=LostForm(),
-        today=local_today(),
-    )
+    return _detail_page(_visible(prospect_id))
 
 
 @bp.route("/<int:prospect_id>/stage", methods=["POST"])
@@ -109,6 +103,30 @@ def stage(prospect_id: int):
     return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
 
 
+@bp.route("/<int:prospect_id>/won", methods=["POST"])
+@roles(EDITORS)
+def won(prospect_id: int):
+    """Close as won with the product and amount actually sold, recorded as the owner's sale."""
+    prospect = _editable(prospect_id)
+    form = WonForm()
+    if form.validate_on_submit():
+        try:
+            services.move_stage(
+                prospect,
+                Stage.WON,
+                current_user,
+                amount_fen=yuan_to_fen(form.amount.data),
+                product_name=form.product_name.data or "",
+            )
+        except services.StageError:
+            return render_error(409, _("This prospect is closed; it does not move again."))
+        flash(
+            _("Won: the sale is recorded and credited to %(name)s.", name=prospect.owner.name), "ok"
+        )
+        return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
+    return _detail_page(prospect, won_form=form)
+
+
 @bp.route("/<int:prospect_id>/lost", methods=["POST"])
 @roles(EDITORS)
 def lost(prospect_id: int):
@@ -121,14 +139,7 @@ def lost(prospect_id: int):
         except services.StageError:
             return render_error(409, _("This prospect is closed; it does not move again."))
         return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
-    return render_template(
-        "prospects/detail.html",
-        prospect=prospect,
-        can_edit=True,
-        follow_up_form=FollowUpForm(next_follow_up=prospect.next_follow_up),
-        lost_form=form,
-        today=local_today(),
-    )
+    return _detail_page(prospect, lost_form=form)
 
 
 @bp.route("/<int:prospect_id>/follow-up", methods=["POST"])
@@ -160,6 +171,25 @@ def today_panel():
         "prospects/_today_panel.html",
         prospects=queries.follow_ups_due(current_user, today),
         today=today,
+    )
+
+
+def _detail_page(prospect: Prospect, lost_form=None, won_form=None):
+    if won_form is None:
+        won_form = WonForm(
+            product_name=prospect.product_name,
+            amount=Decimal(prospect.expected_amount_fen) / 100
+            if prospect.expected_amount_fen
+            else None,
+        )
+    return render_template(
+        "prospects/detail.html",
+        prospect=prospect,
+        can_edit=_can_edit(prospect),
+        follow_up_form=FollowUpForm(next_follow_up=prospect.next_follow_up),
+        lost_form=lost_form or LostForm(),
+        won_form=won_form,
+        today=local_today(),
     )
 
 

@@ -71,11 +71,13 @@ def move_stage(
     *,
     reason: str = "",
     amount_fen=None,
+    product_name: str = "",
     commit=True,
     at=None,
 ) -> Prospect:
     """Move a prospect to a stage (one tap); won records the sale credited to the owner.
 
+    Won sells the expected amount and product unless amount_fen / product_name say otherwise.
     Lost needs a reason. A closed prospect does not move again.
     """
     if not prospect.stage.is_open:
@@ -98,6 +100,8 @@ def move_stage(
     if to == Stage.LOST:
         prospect.lost_reason = reason.strip()[:200]
     if to == Stage.WON:
+        if product_name:
+            prospect.product_name = product_name.strip()[:120]
         amount = prospect.expected_amount_fen if amount_fen is None else amount_fen
         sale = record_sale(
             branch_id=prospect.branch_id,
