@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.conftest import text_of
 from tests.factories import make_branch, make_customer, make_staff
 from webapp.auth.models import Role
-from webapp.customers.models import Customer, CustomerKind, CustomerView, SmeSheet
+from webapp.customers.models import Acquisition, Customer, CustomerKind, CustomerView, SmeSheet
 from webapp.customers.queries import completeness_by_staff
 from webapp.extensions import db as _db
 
@@ -389,3 +389,14 @@ def test_search_by_credit_code_prefix(app, client, login_as, branch):
     login_as(Role.TELLER)
     rows = client.get("/customers/?q=91350100m0", headers={"HX-Request": "true"})
     assert "代码查找公司" in text_of(rows)
+
+
+def test_sheet_started_from_market_running_records_the_channel(app, client, login_as):
+    """?via=market_running is carried by the form and stored as the customer's channel."""
+    login_as(Role.CREDIT_AM)
+    html = client.get("/customers/new/sme?via=market_running&name=街边小店").get_data(as_text=True)
+    assert 'name="via" value="market_running"' in html
+    client.post_form(
+        "/customers/new/sme", {**_sme(), "via": "market_running"}, page="/customers/new/sme"
+    )
+    assert _one(app, credit_code=GOOD_CODE).acquired_via == Acquisition.MARKET_RUNNING

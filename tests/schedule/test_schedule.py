@@ -166,3 +166,23 @@ def test_admin_has_no_schedule(app, client, login_as):
     """The administrator has no personal schedule."""
     login_as(Role.ADMIN)
     assert client.get("/schedule/").status_code == 403
+
+
+def test_branch_manager_reviews_a_colleagues_week(app, client, login_as, branch):
+    """The manager picks a person and sees their week read-only; others cannot look."""
+    seller = make_staff(Role.RETAIL_AM, branch, name="被查看者")
+    with app.app_context():
+        services.create_entry(
+            staff_id=seller.id,
+            branch_id=branch.id,
+            kind=EntryKind.FIELD_VISIT,
+            title="拜访鑫源",
+            starts_at=queries.local_to_utc(datetime(2026, 12, 2, 10, 0)),
+        )
+    login_as(Role.BRANCH_MANAGER)
+    html = client.get(f"/schedule/week?start=2026-12-02&staff={seller.id}").get_data(as_text=True)
+    assert "拜访鑫源" in html and "被查看者" in html and "/done" not in html
+    login_as(Role.RETAIL_AM)
+    assert "拜访鑫源" not in text_of(
+        client.get(f"/schedule/week?start=2026-12-02&staff={seller.id}")
+    )

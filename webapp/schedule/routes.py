@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.auth.access import get_or_404, roles, scoped
-from webapp.auth.models import ALL_ROLES, Role
+from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.htmx import is_fragment
@@ -42,10 +42,14 @@ def day():
 @bp.route("/week")
 @roles(STAFF)
 def week():
-    """The week: each day's entries, and days planned against activities done."""
+    """The week: each day's entries, and days planned against activities done.
+
+    The branch manager may look at a colleague's week (?staff=ID), as in the one-on-one.
+    """
+    person = _person()
     start = queries.monday_of(_day_arg("start"))
     start_utc, _ = queries.day_bounds(start)
-    entries = queries.entries_between(current_user.id, start_utc, start_utc + timedelta(days=7))
+    entries = queries.entries_between(person.id, start_utc, start_utc + timedelta(days=7))
     by_day: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
     for entry in entries:
         by_day.setdefault(queries.utc_to_local(entry.starts_at).date(), []).append(entry)
@@ -53,7 +57,9 @@ def week():
         "schedule/week.html",
         start=start,
         by_day=by_day,
-        summary=queries.week_summary(current_user.id, start),
+        summary=queries.week_summary(person.id, start),
+        person=person,
+        people=_people() if current_user.role == Role.BRANCH_MANAGER else [],
         prev_week=start - timedelta(days=7),
         next_week=start + timedelta(days=7),
         today=queries.local_today(),
@@ -106,6 +112,26 @@ def today_panel():
     return render_template(
         "schedule/_today_panel.html", entries=queries.day_entries(current_user.id, today)
     )
+
+
+def _person() -> Staff:
+    """Whose schedule to show: one's own, or for the branch manager a colleague's."""
+    wanted = request.args.get("staff", "")
+    if current_user.role != Role.BRANCH_MANAGER or not wanted.isdigit():
+        return current_user
+    person = db.session.scalar(scoped(Staff).where(Staff.id == int(wanted)))
+    if person is None:
+        abort(404)
+    return person
+
+
+def _people():
+    return db.session.execute(
+        scoped(Staff)
+        .with_only_columns(Staff.id, Staff.name)
+        .where(Staff.active.is_(True), Staff.role != Role.ADMIN)
+        .order_by(Staff.name)
+    ).all()
 
 
 def _own_entry(entry_id: int) -> ScheduleEntry:
