@@ -1,4 +1,4 @@
-"""sheets prospects schedule kits
+"""Customer information sheets, offline ids and completeness; prospects; schedule; sales kit
 
 Revision ID: 06bc0102a7dd
 Revises: e2733a501426
