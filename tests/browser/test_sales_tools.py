@@ -80,3 +80,26 @@ def test_today_schedule_and_kit_screens(page, context, shots, browser, live_serv
     other.goto("/customers/new/sme")
     other.screenshot(path=shots / "sme-form-tablet.png", full_page=True)
     tablet.close()
+
+
+def test_conflicting_edits_choose_field_by_field(page, context, shots):
+    """Two tabs edit one SME sheet: the second save shows both versions and keeps the choices."""
+    sign_in(page, "manager")  # the branch manager may edit every sheet of the branch
+    page.goto("/customers/?q=有限公司")
+    page.locator("#customer-rows .list__link").first.click()
+    page.click("text=编辑信息表")
+    other = context.new_page()
+    other.goto(page.url)
+    other.fill("input[name=address]", "世纪大道 8 号")
+    other.click("button[type=submit]")
+    expect(other.locator(".facts")).to_contain_text("世纪大道 8 号")
+    page.fill("input[name=address]", "东方路 99 号")
+    page.fill("input[name=next_step]", "周五约见老板")
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("这张表已被他人先行修改")
+    expect(page.locator(".conflict")).to_contain_text("世纪大道 8 号")
+    page.screenshot(path=shots / "sheet-conflict-phone.png", full_page=True)
+    page.locator("input[name=address]").nth(1).check()  # keep the saved address
+    page.click("button[type=submit]")
+    expect(page.locator(".facts")).to_contain_text("世纪大道 8 号")
+    expect(page.locator(".facts")).to_contain_text("周五约见老板")

@@ -1,6 +1,6 @@
 """The sales kit: browse products and portfolios, present them to a customer, and admin."""
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -40,8 +40,7 @@ def image(product_id: int):
     ).first()
     if row is None or not row.image:
         abort(404)
-    response = current_response(row.image, row.image_type)
-    return response
+    return _image_response(row.image, row.image_type)
 
 
 @bp.route("/portfolios/<int:portfolio_id>")
@@ -117,10 +116,8 @@ def edit_portfolio(portfolio_id: int | None = None):
     return render_template("kits/edit_portfolio.html", form=form, portfolio=existing)
 
 
-def current_response(data: bytes, mime: str):
+def _image_response(data: bytes, mime: str):
     """An image response the browser may keep for a day."""
-    from flask import current_app
-
     response = current_app.response_class(data, mimetype=mime)
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
