@@ -162,10 +162,11 @@ def today_panel():
     Today is every role's page; people without a prospect list get an empty answer, which
     removes the panel's placeholder instead of showing an error.
     """
+    if not is_fragment():
+        has_list = current_user.role in EDITORS
+        return redirect(url_for("prospects.index" if has_list else "home.today"))
     if current_user.role not in EDITORS:
         return ""
-    if not is_fragment():
-        return redirect(url_for("prospects.index"))
     today = local_today()
     return render_template(
         "prospects/_today_panel.html",
