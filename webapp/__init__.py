@@ -80,6 +80,9 @@ DOMAINS = (
     "push",
     "field",
     "appointments",
+    "schedule",
+    "prospects",
+    "kits",
 )
 
 

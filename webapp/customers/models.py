@@ -4,11 +4,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Branch, Staff, utcnow
 from webapp.extensions import db, enum_column
+from webapp.sync.protocol import OfflineRecordMixin
 
 
 class CustomerKind(enum.StrEnum):
@@ -45,7 +46,7 @@ ACQUISITION_LABELS = {
 }
 
 
-class Customer(db.Model):
+class Customer(OfflineRecordMixin, db.Model):
     """A customer of one branch, optionally owned by one member of staff."""
 
     __table_args__ = (
@@ -71,9 +72,17 @@ class Customer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Offline edits carry the version they started from; a stale one is a conflict.
     version: Mapped[int] = mapped_column(default=1)
+    # Percentage of the sheet's fields that matter which are filled (sheets.completeness).
+    completeness: Mapped[int] = mapped_column(default=0)
 
     branch: Mapped[Branch] = relationship()
     owner: Mapped[Staff | None] = relationship()
+    individual_sheet: Mapped["IndividualSheet | None"] = relationship(
+        back_populates="customer", uselist=False, cascade="all, delete-orphan"
+    )
+    sme_sheet: Mapped["SmeSheet | None"] = relationship(
+        back_populates="customer", uselist=False, cascade="all, delete-orphan"
+    )
 
     @property
     def masked_mobile(self) -> str:
@@ -101,3 +110,56 @@ class CustomerView(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45), default="")
 
     staff: Mapped[Staff] = relationship()
+
+
+class IndividualSheet(db.Model):
+    """The individual customer information sheet (个人客户信息表), one per customer."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), unique=True)
+    occupation: Mapped[str] = mapped_column(String(60), default="")
+    employer: Mapped[str] = mapped_column(String(120), default="")
+    age_band: Mapped[str] = mapped_column(String(10), default="")
+    family: Mapped[str] = mapped_column(String(200), default="")
+    assets_here: Mapped[str] = mapped_column(String(10), default="")
+    assets_elsewhere: Mapped[str] = mapped_column(String(10), default="")
+    products_held: Mapped[str] = mapped_column(String(300), default="")
+    needs: Mapped[str] = mapped_column(String(200), default="")  # comma-separated NEEDS keys
+    risk_appetite: Mapped[str] = mapped_column(String(10), default="")
+    contact_time: Mapped[str] = mapped_column(String(60), default="")
+    # Kept only when captured; never shown in full (mask_resident_id).
+    resident_id: Mapped[str | None] = mapped_column(String(18))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="individual_sheet")
+
+    @property
+    def need_list(self) -> list[str]:
+        """The needs as a list of keys."""
+        return [n for n in self.needs.split(",") if n]
+
+
+class SmeSheet(db.Model):
+    """The SME customer information sheet (中小企业客户信息表); the mobile is the contact's."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), unique=True)
+    industry: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    employees: Mapped[int | None] = mapped_column()
+    turnover_band: Mapped[str] = mapped_column(String(10), default="")
+    main_banks: Mapped[str] = mapped_column(String(120), default="")
+    settlement: Mapped[str] = mapped_column(String(200), default="")
+    payroll: Mapped[str] = mapped_column(String(200), default="")
+    credit_needs: Mapped[str] = mapped_column(String(200), default="")
+    cash_management: Mapped[str] = mapped_column(String(200), default="")
+    decision_maker: Mapped[str] = mapped_column(String(60), default="")
+    contact_name: Mapped[str] = mapped_column(String(60), default="")
+    visit_history: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="sme_sheet")

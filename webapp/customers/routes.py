@@ -1,14 +1,29 @@
-"""Customer list with active search, and the audited full record."""
+"""Customer list with active search, the information sheets (create, audited view, edit)."""
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
-from webapp.auth.access import get_or_404, signed_in
-from webapp.customers import bp, services
-from webapp.customers.models import Customer
-from webapp.customers.queries import search_customers
+from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_branch_ids
+from webapp.auth.models import SALES_ROLES, Role, Staff
+from webapp.customers import bp, permissions, services
+from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.queries import completeness_by_staff, search_customers
+from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
+from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.sync.protocol import (
+    ClientIdReused,
+    StaleVersion,
+    find_replay,
+    is_client_id,
+    new_client_id,
+)
+
+PREFILL = ("name", "address", "industry", "contact_name", "contact_mobile")
 
 
 @bp.route("/")
@@ -18,13 +33,206 @@ def index():
     term = request.args.get("q", "")
     customers = db.session.execute(search_customers(term)).scalars().all()
     template = "customers/_rows.html" if is_fragment() else "customers/index.html"
-    return render_template(template, customers=customers, term=term)
+    return render_template(
+        template, customers=customers, term=term, can_create=permissions.can_create(current_user)
+    )
 
 
 @bp.route("/<int:customer_id>")
 @signed_in
 def detail(customer_id: int):
-    """Show a customer's full record; every such view is written to the audit log."""
+    """The full sheet (audited) for who may see it; everyone else in the branch gets the basic card."""
     customer = get_or_404(Customer, customer_id)
+    if not permissions.can_view_full(current_user, customer):
+        return render_template("customers/card.html", customer=customer)
     services.record_full_view(customer, current_user)
-    return render_template("customers/detail.html", customer=customer)
+    return render_template(
+        "customers/detail.html",
+        customer=customer,
+        can_edit=permissions.can_edit(current_user, customer),
+        missing=missing_fields(customer),
+        salespeople=_salespeople() if current_user.role == Role.BRANCH_MANAGER else [],
+    )
+
+
+@bp.route("/new")
+@roles(permissions.CREATORS)
+def new():
+    """Choose which sheet to start: individual or SME."""
+    return render_template("customers/new.html")
+
+
+def _owner_id() -> int | None:
+    return current_user.id if permissions.can_edit_own(current_user) else None
+
+
+@bp.route("/new/individual", methods=["GET", "POST"])
+@roles(permissions.CREATORS)
+def new_individual():
+    """Create an individual customer with its sheet; a duplicate shows the existing record."""
+    form = IndividualSheetForm()
+    if form.validate_on_submit():
+        try:
+            customer = services.create_with_sheet(
+                branch_id=current_user.branch_id,
+                kind=CustomerKind.INDIVIDUAL,
+                data=form.data,
+                owner_id=_owner_id(),
+            )
+        except services.DuplicateCustomer as dup:
+            return _form_page(form, CustomerKind.INDIVIDUAL, duplicate=dup.existing, status=409)
+        return redirect(url_for("customers.detail", customer_id=customer.id), 303)
+    return _form_page(form, CustomerKind.INDIVIDUAL)
+
+
+@bp.route("/new/sme", methods=["GET", "POST"])
+@roles(permissions.CREATORS)
+def new_sme():
+    """Create an SME with its sheet; offline-safe: a replayed client_id returns the first result."""
+    if request.method == "GET":
+        data = {k: request.args.get(k, "").strip()[:200] for k in PREFILL if request.args.get(k)}
+        if "contact_mobile" in data:
+            data["mobile"] = data.pop("contact_mobile")
+        form = SmeSheetForm(data=data)
+        form.client_id.data = new_client_id()
+        return _form_page(form, CustomerKind.SME)
+    form = SmeSheetForm()
+    client_id = request.form.get("client_id", "")
+    if client_id and not is_client_id(client_id):
+        return render_error(400, _("The form's offline id is malformed. Reload the form."))
+    if client_id:
+        try:
+            first = find_replay(Customer, client_id, request.form)
+        except ClientIdReused:
+            return render_error(
+                422, _("This form was already sent with different contents; nothing was saved.")
+            )
+        if first is not None:
+            return redirect(url_for("customers.detail", customer_id=first.id), 303)
+    if form.validate_on_submit():
+        try:
+            customer = services.create_with_sheet(
+                branch_id=current_user.branch_id,
+                kind=CustomerKind.SME,
+                data=form.data,
+                owner_id=_owner_id(),
+                acquired_via=_acquisition(),
+                client_id=client_id or None,
+                payload=request.form,
+            )
+        except services.DuplicateCustomer as dup:
+            return _form_page(form, CustomerKind.SME, duplicate=dup.existing, status=409)
+        except IntegrityError:
+            # Two sends of the same form raced: the other one won; answer as it did.
+            db.session.rollback()
+            first = find_replay(Customer, client_id, request.form) if client_id else None
+            if first is None:
+                raise
+            customer = first
+        return redirect(url_for("customers.detail", customer_id=customer.id), 303)
+    return _form_page(form, CustomerKind.SME)
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(customer_id: int):
+    """Edit a sheet; an edit based on an older version answers 409 with both versions."""
+    customer = get_or_404(Customer, customer_id)
+    if not permissions.can_edit(current_user, customer):
+        abort(403)
+    form_class = SmeSheetForm if customer.kind == CustomerKind.SME else IndividualSheetForm
+    if request.method == "GET":
+        form = form_class(data=services.sheet_data(customer))
+        form.version.data = str(customer.version)
+        return _form_page(form, customer.kind, customer=customer)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            services.update_sheet(customer, form.data, form.version.data)
+        except services.DuplicateCustomer as dup:
+            return _form_page(
+                form, customer.kind, customer=customer, duplicate=dup.existing, status=409
+            )
+        except StaleVersion:
+            db.session.rollback()
+            return _conflict_page(customer, form), 409
+        return redirect(url_for("customers.detail", customer_id=customer.id), 303)
+    return _form_page(form, customer.kind, customer=customer)
+
+
+def _salespeople():
+    return db.session.scalars(
+        scoped(Staff)
+        .where(Staff.role.in_(SALES_ROLES), Staff.active.is_(True))
+        .order_by(Staff.name)
+    ).all()
+
+
+def _acquisition() -> Acquisition:
+    """Market running when the sheet was started from a field visit (?via=market_running)."""
+    via = request.args.get("via") or request.form.get("via")
+    return Acquisition.MARKET_RUNNING if via == "market_running" else Acquisition.LOBBY
+
+
+def _form_page(form, kind, customer=None, duplicate=None, status=200):
+    return render_template(
+        "customers/form.html", form=form, kind=kind, customer=customer, duplicate=duplicate
+    ), status
+
+
+def _conflict_page(customer, form):
+    """Both versions side by side, one radio per differing field."""
+    stored = services.sheet_data(customer)
+    names = ["name", "credit_code", "mobile", *SME_SHEET_FIELDS] if customer.kind == "sme" else None
+    rows, hidden = [], []
+    for f in form:
+        if f.type in ("HiddenField", "CSRFTokenField"):
+            continue
+        if names is not None and f.name not in names:
+            continue
+        if f.name == "resident_id":
+            hidden.append(
+                (f.name, f.data or "")
+            )  # the user's own input; the stored one stays hidden
+            continue
+        mine, theirs = _as_text(f.data), _as_text(stored.get(f.name))
+        rows.append({"name": f.name, "label": f.label.text, "mine": mine, "theirs": theirs})
+    return render_template(
+        "customers/conflict.html", customer=customer, rows=rows, hidden=hidden, form=form
+    )
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(value)
+    return str(value)
+
+
+@bp.route("/<int:customer_id>/owner", methods=["POST"])
+@roles(Role.BRANCH_MANAGER)
+def assign_owner(customer_id: int):
+    """The branch manager gives a customer to one of the branch's salespeople."""
+    customer = get_or_404(Customer, customer_id)
+    value = request.form.get("owner_id", "")
+    owner = None
+    if value:
+        owner = (
+            db.session.scalar(scoped(Staff).where(Staff.id == int(value)))
+            if value.isdigit()
+            else None
+        )
+        if owner is None or owner.role not in SALES_ROLES:
+            return render_error(400, _("Choose a salesperson of this branch."))
+    services.assign_owner(customer, owner)
+    flash(_("Owner saved."), "ok")
+    return redirect(url_for("customers.detail", customer_id=customer.id), 303)
+
+
+@bp.route("/completeness")
+@roles(Role.BRANCH_MANAGER, Role.ADMIN)
+def completeness():
+    """Sheet completeness per salesperson, thinnest first: what the manager coaches on."""
+    rows = completeness_by_staff(visible_branch_ids(current_user))
+    return render_template("customers/completeness.html", rows=rows)

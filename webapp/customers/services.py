@@ -4,8 +4,17 @@ from flask import request
 from sqlalchemy import or_, select
 
 from webapp.auth.models import Staff
-from webapp.customers.models import Acquisition, Customer, CustomerKind, CustomerView
+from webapp.customers.models import (
+    Acquisition,
+    Customer,
+    CustomerKind,
+    CustomerView,
+    IndividualSheet,
+    SmeSheet,
+)
+from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
 from webapp.extensions import db
+from webapp.sync.protocol import check_version, stamp
 
 
 def record_full_view(customer: Customer, staff: Staff) -> CustomerView:
@@ -70,4 +79,98 @@ def create_customer(
     db.session.add(customer)
     if commit:
         db.session.commit()
+    return customer
+
+
+def _apply_sheet(customer: Customer, data: dict) -> None:
+    """Copy the sheet's fields from validated form data onto the customer and its sheet."""
+    if customer.kind == CustomerKind.SME:
+        sheet = customer.sme_sheet or SmeSheet()
+        customer.sme_sheet = sheet
+        names = SME_SHEET_FIELDS
+    else:
+        sheet = customer.individual_sheet or IndividualSheet()
+        customer.individual_sheet = sheet
+        names = INDIVIDUAL_SHEET_FIELDS
+        sheet.needs = ",".join(data.get("needs") or [])
+    for name in names:
+        value = data.get(name)
+        if name == "resident_id":
+            # Never sent back to the browser, so an empty field keeps the number on file.
+            if value:
+                sheet.resident_id = value
+        elif name == "employees":
+            setattr(sheet, name, value if value not in ("", None) else None)
+        else:
+            setattr(sheet, name, value if value is not None else "")
+    customer.completeness = completeness(customer)
+
+
+def create_with_sheet(
+    *,
+    branch_id: int,
+    kind: CustomerKind,
+    data: dict,
+    owner_id: int | None,
+    acquired_via: Acquisition = Acquisition.LOBBY,
+    client_id: str | None = None,
+    payload=None,
+) -> Customer:
+    """Create a customer and its information sheet in one commit (DuplicateCustomer on a clash).
+
+    With a client_id (an offline-capable form) the row is stamped so a replay finds it.
+    """
+    customer = create_customer(
+        branch_id=branch_id,
+        kind=kind,
+        name=data["name"],
+        mobile=data.get("mobile") or None,
+        credit_code=data.get("credit_code") or None,
+        owner_id=owner_id,
+        acquired_via=acquired_via,
+        commit=False,
+    )
+    _apply_sheet(customer, data)
+    if client_id:
+        stamp(customer, client_id, payload if payload is not None else data)
+    db.session.commit()
+    return customer
+
+
+def update_sheet(customer: Customer, data: dict, version) -> Customer:
+    """Save an edited sheet; StaleVersion when it was based on an older version, DuplicateCustomer on a clash."""
+    mobile = data.get("mobile") or None
+    credit_code = (data.get("credit_code") or "").upper() or None
+    existing = find_duplicate(customer.branch_id, mobile, credit_code)
+    if existing is not None and existing.id != customer.id:
+        raise DuplicateCustomer(existing)
+    check_version(customer, version)
+    customer.name = data["name"].strip()
+    customer.mobile = mobile
+    if customer.kind == CustomerKind.SME:
+        customer.credit_code = credit_code
+    _apply_sheet(customer, data)
+    db.session.commit()
+    return customer
+
+
+def sheet_data(customer: Customer) -> dict:
+    """The customer and its sheet as form data (for the edit form and the conflict page)."""
+    data = {"name": customer.name, "mobile": customer.mobile or ""}
+    if customer.kind == CustomerKind.SME:
+        data["credit_code"] = customer.credit_code or ""
+        sheet, names = customer.sme_sheet, SME_SHEET_FIELDS
+    else:
+        sheet, names = customer.individual_sheet, INDIVIDUAL_SHEET_FIELDS
+        data["needs"] = sheet.need_list if sheet else []
+    for name in names:
+        data[name] = getattr(sheet, name) if sheet is not None else None
+    data.pop("resident_id", None)  # never shown in full, not even in the edit form
+    return data
+
+
+def assign_owner(customer: Customer, owner: Staff | None) -> Customer:
+    """Give the customer to a salesperson of its branch (or to nobody), and save it."""
+    customer.owner_id = owner.id if owner is not None else None
+    db.session.commit()
     return customer

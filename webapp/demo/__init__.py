@@ -25,6 +25,10 @@ STEPS = (
     "push",
     "field",
     "appointments",
+    "sheets",
+    "kits",
+    "prospects",
+    "schedule",
 )
 
 

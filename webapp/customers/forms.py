@@ -1,0 +1,168 @@
+"""Customer information sheet forms, with real checks of mobiles, credit codes and ID numbers."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from webapp.customers import sheets
+from webapp.customers.validators import (
+    is_credit_code,
+    is_mobile,
+    is_resident_id,
+    normalise_mobile,
+)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _mobile(value):
+    return normalise_mobile(value) if value else value
+
+
+def _split(values):
+    """Accept "saving,loan" as well as repeated values (the conflict page sends the former)."""
+    return [part for value in values or [] for part in value.split(",") if part]
+
+
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def check_mobile(form, field) -> None:
+    """A mainland mobile: 11 digits starting 13-19."""
+    if field.data and not is_mobile(field.data):
+        raise ValidationError(_l("Enter an 11-digit mainland mobile number, e.g. 13812345678."))
+
+
+def check_credit_code(form, field) -> None:
+    """A Unified Social Credit Code whose length, characters and check character are right."""
+    if not field.data:
+        return
+    if len(field.data) != 18:
+        raise ValidationError(_l("A Unified Social Credit Code has 18 characters."))
+    if not is_credit_code(field.data):
+        raise ValidationError(
+            _l("This is not a valid Unified Social Credit Code: check each character.")
+        )
+
+
+def check_resident_id(form, field) -> None:
+    """An 18-character resident ID number whose check character is right."""
+    if field.data and not is_resident_id(field.data):
+        raise ValidationError(_l("This is not a valid resident ID number."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (thumb-friendly on a phone)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class IndividualSheetForm(FlaskForm):
+    """The individual customer information sheet."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the customer's name.")), Length(max=120)],
+        filters=[_strip],
+    )
+    mobile = StringField(
+        _l("Mobile"),
+        validators=[DataRequired(_l("Enter the mobile number.")), check_mobile],
+        filters=[_mobile],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+    occupation = StringField(_l("Occupation"), validators=[Length(max=60)], filters=[_strip])
+    employer = StringField(_l("Employer"), validators=[Length(max=120)], filters=[_strip])
+    age_band = SelectField(_l("Age"), choices=choices(sheets.AGE_BANDS), default="")
+    family = StringField(_l("Family situation"), validators=[Length(max=200)], filters=[_strip])
+    assets_here = SelectField(_l("Assets with us"), choices=choices(sheets.ASSET_BANDS), default="")
+    assets_elsewhere = SelectField(
+        _l("Assets elsewhere"), choices=choices(sheets.ASSET_BANDS), default=""
+    )
+    products_held = StringField(_l("Products held"), validators=[Length(max=300)], filters=[_strip])
+    needs = MultiCheckboxField(_l("Needs"), choices=choices(sheets.NEEDS), filters=[_split])
+    risk_appetite = SelectField(
+        _l("Risk appetite"), choices=choices(sheets.RISK_LEVELS), default=""
+    )
+    contact_time = StringField(
+        _l("Preferred contact time"), validators=[Length(max=60)], filters=[_strip]
+    )
+    resident_id = StringField(
+        _l("Resident ID number (optional)"),
+        validators=[Optional(), check_resident_id],
+        filters=[_upper],
+        render_kw={"autocomplete": "off"},
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], filters=[_strip])
+    next_step = StringField(_l("Next step"), validators=[Length(max=200)], filters=[_strip])
+    version = HiddenField()
+
+
+class SmeSheetForm(FlaskForm):
+    """The SME customer information sheet (offline-capable: client_id on create, version on edit)."""
+
+    name = StringField(
+        _l("Company name"),
+        validators=[DataRequired(_l("Enter the company name.")), Length(max=120)],
+        filters=[_strip],
+    )
+    credit_code = StringField(
+        _l("Unified Social Credit Code"),
+        validators=[check_credit_code],
+        filters=[_upper],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 18},
+    )
+    industry = StringField(_l("Industry"), validators=[Length(max=60)], filters=[_strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
+    employees = IntegerField(
+        _l("Employees"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+        render_kw={"inputmode": "numeric"},
+    )
+    turnover_band = SelectField(
+        _l("Annual turnover"), choices=choices(sheets.TURNOVER_BANDS), default=""
+    )
+    main_banks = StringField(_l("Main banks"), validators=[Length(max=120)], filters=[_strip])
+    settlement = StringField(_l("Settlement needs"), validators=[Length(max=200)], filters=[_strip])
+    payroll = StringField(_l("Payroll"), validators=[Length(max=200)], filters=[_strip])
+    credit_needs = StringField(_l("Credit needs"), validators=[Length(max=200)], filters=[_strip])
+    cash_management = StringField(
+        _l("Cash management needs"), validators=[Length(max=200)], filters=[_strip]
+    )
+    decision_maker = StringField(
+        _l("Decision maker"), validators=[Length(max=60)], filters=[_strip]
+    )
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=60)], filters=[_strip])
+    mobile = StringField(
+        _l("Contact's mobile"),
+        validators=[check_mobile],
+        filters=[_mobile],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+    visit_history = TextAreaField(
+        _l("Visit history"), validators=[Length(max=4000)], filters=[_strip]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], filters=[_strip])
+    next_step = StringField(_l("Next step"), validators=[Length(max=200)], filters=[_strip])
+    client_id = HiddenField()
+    version = HiddenField()

@@ -1,0 +1,102 @@
+"""A prospect (a customer with a product interest moving through stages) and its history."""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.auth.models import Staff, utcnow
+from webapp.customers.models import Customer
+from webapp.extensions import db, enum_column
+from webapp.sales.models import ProductCategory
+
+
+class Stage(enum.StrEnum):
+    """Where the prospect is in the sale; won and lost close it."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    APPOINTMENT_SET = "appointment_set"
+    MET = "met"
+    PROPOSAL = "proposal"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        return str(STAGE_LABELS[self])
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Stage.WON, Stage.LOST)
+
+    @property
+    def next(self) -> "Stage | None":
+        """The stage one tap moves to (won after proposal); None once closed."""
+        order = [*OPEN_STAGES, Stage.WON]
+        return order[order.index(self) + 1] if self in OPEN_STAGES else None
+
+
+STAGE_LABELS = {
+    Stage.NEW: _l("New"),
+    Stage.CONTACTED: _l("Contacted"),
+    Stage.APPOINTMENT_SET: _l("Appointment set"),
+    Stage.MET: _l("Met"),
+    Stage.PROPOSAL: _l("Proposal"),
+    Stage.WON: _l("Won"),
+    Stage.LOST: _l("Lost"),
+}
+OPEN_STAGES = (Stage.NEW, Stage.CONTACTED, Stage.APPOINTMENT_SET, Stage.MET, Stage.PROPOSAL)
+
+
+class Prospect(db.Model):
+    """A customer plus a product interest, owned by one salesperson; amounts in fen."""
+
+    __table_args__ = (Index("ix_prospect_owner_stage", "owner_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    category: Mapped[ProductCategory] = mapped_column(enum_column(ProductCategory, 30))
+    product_name: Mapped[str] = mapped_column(String(120), default="")
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.NEW)
+    lost_reason: Mapped[str] = mapped_column(String(200), default="")
+    expected_amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    next_follow_up: Mapped[date | None] = mapped_column()
+    # Why this prospect is worth the list (the "effective prospect" test of the seed).
+    potential: Mapped[str] = mapped_column(String(200), default="")
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sale.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[Staff] = relationship()
+    history: Mapped[list["StageChange"]] = relationship(
+        back_populates="prospect",
+        cascade="all, delete-orphan",
+        order_by="StageChange.changed_at",
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        """Whether the follow-up date has passed while the prospect is still open."""
+        return (
+            self.stage.is_open and self.next_follow_up is not None and self.next_follow_up < today
+        )
+
+
+class StageChange(db.Model):
+    """One timestamped move of a prospect from one stage to another."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospect.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage))
+    to_stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prospect: Mapped[Prospect] = relationship(back_populates="history")
+    staff: Mapped[Staff] = relationship(lazy="selectin")

@@ -1,0 +1,85 @@
+"""Prospect list reads: overdue first, branch-scoped, no N+1."""
+
+from datetime import date
+
+from sqlalchemy import case, func
+from sqlalchemy.orm import joinedload
+
+from webapp.auth.access import scoped
+from webapp.auth.models import Role, Staff
+from webapp.extensions import db
+from webapp.prospects.models import OPEN_STAGES, Prospect, Stage
+
+MANAGERS = frozenset({Role.BRANCH_MANAGER, Role.ADMIN})
+
+
+def _visible(user: Staff):
+    query = scoped(Prospect, user).options(
+        joinedload(Prospect.customer), joinedload(Prospect.owner)
+    )
+    return query if user.role in MANAGERS else query.where(Prospect.owner_id == user.id)
+
+
+def open_prospects(user: Staff, today: date, owner_id: int | None = None):
+    """The user's open prospects (the manager: the branch's, or one owner's), overdue first."""
+    overdue = case((Prospect.next_follow_up < today, 0), else_=1)
+    no_date = case((Prospect.next_follow_up.is_(None), 1), else_=0)
+    query = _visible(user).where(Prospect.stage.in_(OPEN_STAGES))
+    if owner_id is not None:
+        query = query.where(Prospect.owner_id == owner_id)
+    return db.session.scalars(
+        query.order_by(overdue, no_date, Prospect.next_follow_up, Prospect.id)
+    ).all()
+
+
+def owners(user: Staff):
+    """(id, name, open prospects) of everyone with open prospects the user may see."""
+    return db.session.execute(
+        _visible(user)
+        .with_only_columns(Staff.id, Staff.name, func.count(Prospect.id))
+        .join(Staff, Staff.id == Prospect.owner_id)
+        .where(Prospect.stage.in_(OPEN_STAGES))
+        .group_by(Staff.id, Staff.name)
+        .order_by(Staff.name)
+    ).all()
+
+
+def closed_prospects(user: Staff, limit: int = 30):
+    """The user's most recently closed prospects (won or lost)."""
+    return db.session.scalars(
+        _visible(user)
+        .where(Prospect.stage.in_((Stage.WON, Stage.LOST)))
+        .order_by(Prospect.updated_at.desc(), Prospect.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def follow_ups_due(user: Staff, today: date):
+    """The user's own open prospects whose follow-up is today or overdue, oldest first."""
+    return db.session.scalars(
+        scoped(Prospect, user)
+        .options(joinedload(Prospect.customer))
+        .where(
+            Prospect.owner_id == user.id,
+            Prospect.stage.in_(OPEN_STAGES),
+            Prospect.next_follow_up <= today,
+        )
+        .order_by(Prospect.next_follow_up, Prospect.id)
+    ).all()
+
+
+def stage_counts(user: Staff) -> dict[Stage, int]:
+    """How many of the user's prospects are at each stage."""
+    rows = db.session.execute(
+        _visible(user)
+        .with_only_columns(Prospect.stage, func.count(Prospect.id))
+        .group_by(Prospect.stage)
+    ).all()
+    return dict(rows)
+
+
+def for_customer(user: Staff, customer_id: int):
+    """The prospects of one customer that the user may see, newest first."""
+    return db.session.scalars(
+        _visible(user).where(Prospect.customer_id == customer_id).order_by(Prospect.id.desc())
+    ).all()
