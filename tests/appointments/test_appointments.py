@@ -165,3 +165,43 @@ def test_access_rules_of_appointments(client, login_as, app):
     login_as(Role.TELLER)
     assert client.get(f"/appointments/{appointment_id}").status_code == 404
     assert client.get(FORM).status_code == 200
+
+
+def test_appointment_lands_in_the_meeters_schedule_and_follows_its_state(
+    client, login_as, branch, app
+):
+    """Confirmed: one entry at the chosen time for the person who meets; moved: it moves;
+    held: done; another appointment cancelled: it leaves the schedule."""
+    from webapp.schedule.models import EntryKind, ScheduleEntry
+
+    me = login_as(Role.RETAIL_AM)
+    wealth = make_staff(Role.WEALTH_MANAGER, branch)
+    client.post_form("/appointments/", appointment_data(wealth.id), page=FORM)
+    with app.app_context():
+        appointment_id = db.session.scalar(select(Appointment.id))
+        [entry] = db.session.scalars(select(ScheduleEntry)).all()
+        assert (entry.staff_id, entry.kind, entry.source_id) == (
+            wealth.id,
+            EntryKind.APPOINTMENT,
+            appointment_id,
+        )
+        assert (
+            entry.starts_at == datetime(2026, 11, 26, 7, 30) and entry.done_at is None
+        )  # 15:30 Shanghai
+    url, page = f"/appointments/{appointment_id}/state", f"/appointments/{appointment_id}"
+    client.post_form(url, {"state": "rescheduled", "new_time": "2026-12-01T09:00"}, page=page)
+    client.post_form(url, {"state": "held"}, page=page)
+    with app.app_context():
+        [entry] = db.session.scalars(select(ScheduleEntry)).all()
+        assert entry.starts_at == datetime(2026, 12, 1, 1, 0) and entry.done_at is not None
+    client.post_form(
+        "/appointments/", appointment_data(wealth.id, new_mobile="13800002222"), page=FORM
+    )
+    with app.app_context():
+        second = db.session.scalar(select(Appointment.id).where(Appointment.id != appointment_id))
+    client.post_form(
+        f"/appointments/{second}/state", {"state": "cancelled"}, page=f"/appointments/{second}"
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ScheduleEntry.id))) == 1
+    assert me.id != wealth.id

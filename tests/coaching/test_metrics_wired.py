@@ -78,3 +78,43 @@ def test_evening_huddle_shows_todays_referral_ledger(app, client, login_as, db, 
     page = text_of(client.get("/coaching/huddles/evening"))
     assert "今日转介台账" in page
     assert "柜员甲" in page
+
+
+def test_prospects_schedule_and_sheet_figures(app, db, branch):
+    """Stage moves, overdue follow-ups, planned local days and sheet completeness, hand-counted."""
+    from webapp.prospects.models import Prospect, Stage, StageChange
+    from webapp.sales.models import ProductCategory
+    from webapp.schedule.models import EntryKind, ScheduleEntry
+
+    am = make_staff(Role.RETAIL_AM, branch)
+    customer = make_customer(branch, owner_id=am.id, completeness=40)
+    make_customer(branch, owner_id=am.id, completeness=81)
+    with app.app_context():
+        overdue = Prospect(
+            branch_id=branch.id, customer_id=customer.id, owner_id=am.id,
+            category=ProductCategory.FUND, stage=Stage.CONTACTED, next_follow_up=date(2026, 11, 20),
+        )  # fmt: skip
+        later = Prospect(
+            branch_id=branch.id, customer_id=customer.id, owner_id=am.id,
+            category=ProductCategory.FUND, stage=Stage.NEW, next_follow_up=date(2026, 12, 20),
+        )  # fmt: skip
+        db.session.add_all([overdue, later])
+        db.session.flush()
+        db.session.add_all([
+            StageChange(prospect_id=overdue.id, staff_id=am.id, from_stage=None, to_stage=Stage.NEW, changed_at=INSIDE),
+            StageChange(prospect_id=overdue.id, staff_id=am.id, from_stage=Stage.NEW, to_stage=Stage.CONTACTED, changed_at=INSIDE),
+        ])  # fmt: skip
+        for when in (INSIDE, datetime(2026, 11, 24, 3, 0), BEFORE, datetime(2026, 11, 24, 17, 0)):
+            db.session.add(
+                ScheduleEntry(staff_id=am.id, branch_id=branch.id, kind=EntryKind.OTHER, title="x", starts_at=when)
+            )  # fmt: skip
+        db.session.commit()
+        assert metrics.prospects_moved_forward([am.id], DAY, NEXT) == {am.id: 1}
+        assert metrics.stale_follow_ups([am.id], DAY, NEXT) == {am.id: 1}
+        # Local days: 23:00 on the 23rd, 01:00 and 11:00 on the 24th, 01:00 on the 25th: three days.
+        assert metrics.schedule_days_planned([am.id], date(2026, 11, 23), date(2026, 11, 26)) == {
+            am.id: 3
+        }
+        assert metrics.schedule_days_planned([am.id], DAY, NEXT) == {am.id: 1}
+        # (40 + 81) / 2, rounded half up
+        assert metrics.sheet_completeness([am.id], DAY, NEXT) == {am.id: 61}

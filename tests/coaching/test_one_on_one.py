@@ -84,6 +84,14 @@ def test_manager_marks_items_and_plans_next_week(app, db, branch, client, login_
             date(2026, 11, 18),
             meeting.id,
         )
+        from webapp.schedule.models import ScheduleEntry
+
+        entry = _db.session.scalar(select(ScheduleEntry).where(ScheduleEntry.source_id == new.id))
+        assert (entry.staff_id, entry.title, entry.source_type) == (
+            person.id,
+            "电话约见王总",
+            "plan_item",
+        )
 
 
 def test_bad_plan_item_is_refused_beside_the_field(app, db, branch, client, login_as):

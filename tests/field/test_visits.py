@@ -1,6 +1,7 @@
 """Market running over HTTP: visits stored once per client id, sweeps, edits and conflicts."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -140,6 +141,15 @@ def test_plan_a_sweep_then_see_visited_and_not_visited_stops(client, login_as, b
         assert [s.name for s in stops] == ["陆家嘴测试贸易有限公司", "王记水果", "老张修车"]
         assert stops[1].address == "摊位 12" and stops[0].customer_id == sme.id
         stop_id, sweep_id = stops[1].id, sweep.id
+        from webapp.schedule.models import EntryKind, ScheduleEntry
+
+        [entry] = db.session.scalars(select(ScheduleEntry)).all()  # the sweep is in the schedule
+        assert (entry.kind, entry.title, entry.source_id) == (
+            EntryKind.FIELD_VISIT,
+            "东昌路菜市场",
+            sweep.id,
+        )
+        assert entry.starts_at == datetime(2026, 11, 23, 1, 30)  # 09:30 in Shanghai
     form = client.get(f"/field/visits/new?stop_id={stop_id}")
     assert 'value="王记水果"' in form.get_data(as_text=True)
     client.post_form(

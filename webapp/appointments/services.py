@@ -1,15 +1,18 @@
 """Every state change of appointments: capturing one (offline-capable), moving its state."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.appointments.models import Appointment, Reason, State
-from webapp.auth.models import Staff
+from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
+from webapp.schedule import services as schedule_services
+from webapp.schedule.models import EntryKind, ScheduleEntry
 from webapp.signals import appointment_confirmed
 from webapp.sync.protocol import find_replay, stamp
 
@@ -74,6 +77,7 @@ def capture_appointment(
     stamp(appointment, client_id, payload)
     db.session.add(appointment)
     db.session.flush()
+    schedule_appointment(appointment)
     appointment_confirmed.send(appointment)
     try:
         db.session.commit()
@@ -97,4 +101,38 @@ def move_appointment(
         appointment.starts_at = new_time
         db.session.flush()
         appointment_confirmed.send(appointment)
+    schedule_appointment(appointment)
     db.session.commit()
+
+
+def schedule_appointment(appointment: Appointment) -> None:
+    """Keep the appointment's one entry in the schedule of the person who will meet.
+
+    Confirmed or moved: the entry sits at the meeting time; held or missed: it is done;
+    cancelled: it leaves the schedule. The caller commits.
+    """
+    entry = db.session.scalar(
+        select(ScheduleEntry).where(
+            ScheduleEntry.source_type == "appointment", ScheduleEntry.source_id == appointment.id
+        )
+    )
+    if appointment.state == State.CANCELLED:
+        if entry is not None:
+            db.session.delete(entry)
+        return
+    if entry is None:
+        entry = schedule_services.add_entry(
+            staff_id=appointment.staff_id,
+            branch_id=appointment.branch_id,
+            kind=EntryKind.APPOINTMENT,
+            title=appointment.customer.name,  # the entry's kind already says "appointment"
+            starts_at=appointment.starts_at,
+            ends_at=appointment.starts_at + timedelta(minutes=45),
+            customer_id=appointment.customer_id,
+            source_type="appointment",
+            source_id=appointment.id,
+        )
+    entry.starts_at = appointment.starts_at
+    entry.ends_at = appointment.starts_at + timedelta(minutes=45)
+    if appointment.state in (State.HELD, State.NO_SHOW):
+        entry.done_at = entry.done_at or utcnow().replace(tzinfo=None)

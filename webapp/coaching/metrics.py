@@ -11,7 +11,7 @@ achievement is the sum of its sales (each sale once).
 """
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, select
 
@@ -312,20 +312,56 @@ def referrals_won(staff_ids: Iterable[int], start: date, end: date):
 
 
 def prospects_moved_forward(staff_ids: Iterable[int], start: date, end: date):
-    """Prospects whose stage advanced in the period, per owner (prospects domain)."""
-    return NOT_AVAILABLE
+    """Stage changes made per person in the period (prospects moved along the list)."""
+    from webapp.prospects.models import StageChange
+
+    return _count_by(
+        StageChange.staff_id, StageChange.changed_at, staff_ids, start, end,
+        StageChange.from_stage.is_not(None),
+    )  # fmt: skip
 
 
 def stale_follow_ups(staff_ids: Iterable[int], start: date, end: date):
-    """Prospects with a follow-up date passed and no activity, per owner (prospects domain)."""
-    return NOT_AVAILABLE
+    """Open prospects whose follow-up date is before `end` (the period's end): overdue, per owner."""
+    from webapp.prospects.models import Prospect, Stage
+
+    rows = db.session.execute(
+        select(Prospect.owner_id, func.count())
+        .where(
+            Prospect.owner_id.in_(list(staff_ids)),
+            Prospect.stage.not_in([Stage.WON, Stage.LOST]),
+            Prospect.next_follow_up < end,
+        )
+        .group_by(Prospect.owner_id)
+    ).all()
+    return {staff_id: n for staff_id, n in rows}
 
 
 def schedule_days_planned(staff_ids: Iterable[int], start: date, end: date):
-    """Working days with a planned schedule, per person (schedule domain)."""
-    return NOT_AVAILABLE
+    """Local days in the period with at least one schedule entry, per person."""
+    from webapp.schedule.models import ScheduleEntry
+
+    lo, hi = bounds(start, end)
+    offset = datetime.combine(start, time()) - lo  # the branch's UTC offset
+    rows = db.session.execute(
+        select(ScheduleEntry.staff_id, ScheduleEntry.starts_at).where(
+            ScheduleEntry.staff_id.in_(list(staff_ids)),
+            ScheduleEntry.starts_at >= lo,
+            ScheduleEntry.starts_at < hi,
+        )
+    ).all()
+    # Distinct local days counted here: portable across SQLite and PostgreSQL date arithmetic.
+    days: dict[int, set] = {}
+    for staff_id, starts_at in rows:
+        days.setdefault(staff_id, set()).add((starts_at + offset).date())
+    return {staff_id: len(seen) for staff_id, seen in days.items()}
 
 
 def sheet_completeness(staff_ids: Iterable[int], start: date, end: date):
-    """Average completeness (0-100) of the person's customer information sheets (sheets domain)."""
-    return NOT_AVAILABLE
+    """Average completeness (0-100) of the customer sheets each person owns, now."""
+    rows = db.session.execute(
+        select(Customer.owner_id, func.round(func.avg(Customer.completeness)))
+        .where(Customer.owner_id.in_(list(staff_ids)))
+        .group_by(Customer.owner_id)
+    ).all()
+    return {staff_id: int(avg or 0) for staff_id, avg in rows}

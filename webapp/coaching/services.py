@@ -17,6 +17,8 @@ from webapp.coaching.models import (
     Target,
 )
 from webapp.extensions import db
+from webapp.schedule import services as schedule_services
+from webapp.schedule.models import EntryKind
 
 
 def set_targets(
@@ -130,6 +132,8 @@ def save_one_on_one(
         )
         for item in items:
             item.done = item.id in (done_item_ids or set())
+            if item.done:
+                schedule_services.complete_source_entry("plan_item", item.id)
 
 
 def add_plan_item(
@@ -146,6 +150,18 @@ def add_plan_item(
         due_on=due_on,
     )
     db.session.add(item)
+    db.session.flush()
+    # The agreed item shows in the person's schedule on its day (the meeting's plan, 周计划).
+    schedule_services.sync_source_entry(
+        source_type="plan_item",
+        source_id=item.id,
+        on=due_on,
+        staff_id=meeting.staff_id,
+        branch_id=meeting.branch_id,
+        kind=EntryKind.FOLLOW_UP,
+        title=item.action,
+        customer_id=customer_id,
+    )
     return item
 
 

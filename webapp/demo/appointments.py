@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from webapp.appointments.models import Appointment, Reason, State, ValueStatement
+from webapp.appointments.services import schedule_appointment
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.extensions import db
 
@@ -68,27 +69,27 @@ def load(ctx) -> None:
                 [8, 2, 2, 1, 1],
             )[0]
         topic, text = ctx.rng.choice(STATEMENTS)
-        db.session.add(
-            Appointment(
-                branch_id=branch.id,
-                created_by_id=caller.id,
-                staff_id=meeter.id,
-                customer_id=ctx.rng.choice(customers).id,
-                reason=ctx.rng.choice(list(Reason)),
-                greeting=f"您好，我是{branch.name}的{caller.title}{caller.name}。",
-                value_statement=text,
-                urgency=ctx.rng.choice(URGENCY),
-                option_1=first,
-                option_2=second,
-                chosen_option=chosen,
-                starts_at=starts
-                + (timedelta(days=3) if state == State.RESCHEDULED else timedelta()),
-                reconfirmed=True,
-                place=ctx.rng.choice(PLACES),
-                state=state,
-                state_note="客户临时出差，改到下周" if state == State.RESCHEDULED else "",
-                created_at=created,
-            )
+        appointment = Appointment(
+            branch_id=branch.id,
+            created_by_id=caller.id,
+            staff_id=meeter.id,
+            customer_id=ctx.rng.choice(customers).id,
+            reason=ctx.rng.choice(list(Reason)),
+            greeting=f"您好，我是{branch.name}的{caller.title}{caller.name}。",
+            value_statement=text,
+            urgency=ctx.rng.choice(URGENCY),
+            option_1=first,
+            option_2=second,
+            chosen_option=chosen,
+            starts_at=starts + (timedelta(days=3) if state == State.RESCHEDULED else timedelta()),
+            reconfirmed=True,
+            place=ctx.rng.choice(PLACES),
+            state=state,
+            state_note="客户临时出差，改到下周" if state == State.RESCHEDULED else "",
+            created_at=created,
         )
+        db.session.add(appointment)
+        db.session.flush()
+        schedule_appointment(appointment)  # in the meeter's schedule, as a real capture does
         made += 1
     ctx.made["appointments"] = made

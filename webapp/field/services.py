@@ -9,6 +9,8 @@ from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
+from webapp.schedule import services as schedule_services
+from webapp.schedule.models import EntryKind
 from webapp.sync.protocol import check_version, find_replay, stamp
 
 
@@ -37,6 +39,17 @@ def plan_sweep(
         sweep.stops.append(Stop(position=position, name=name[:120], address=address[:200]))
         position += 1
     db.session.add(sweep)
+    db.session.flush()
+    # The sweep takes the morning of its day in the salesperson's schedule.
+    schedule_services.sync_source_entry(
+        source_type="sweep",
+        source_id=sweep.id,
+        on=day,
+        staff_id=staff.id,
+        branch_id=staff.branch_id,
+        kind=EntryKind.FIELD_VISIT,
+        title=sweep.area,
+    )
     db.session.commit()
     return sweep
 
