@@ -34,3 +34,23 @@ def test_overdue_referral_notifies_the_manager_once(app, db, team):
             select(Notification).where(Notification.kind == Kind.REFERRAL_OVERDUE)
         ).all()
         assert [n.staff_id for n in overdue] == [team.manager]
+
+
+def test_the_push_workers_scheduler_flags_overdue_referrals(app, db, team):
+    """The worker's pass (no request) flags a late referral and writes the manager's notification."""
+    from webapp.push.models import naive_utcnow
+    from webapp.push.scheduler import run_scheduled
+
+    with app.test_request_context():
+        referral = refer(team)
+        referral.created_at -= timedelta(minutes=30)
+        db.session.commit()
+        referral_id = referral.id
+    with app.app_context():
+        made = run_scheduled(naive_utcnow())
+        assert made["overdue_referrals"] == 1
+        overdue = db.session.scalars(
+            select(Notification).where(Notification.kind == Kind.REFERRAL_OVERDUE)
+        ).all()
+        assert [n.staff_id for n in overdue] == [team.manager]
+        assert overdue[0].url == f"/referrals/{referral_id}"

@@ -252,4 +252,14 @@ def _local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
     )
 
 
-SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges)
+def overdue_referrals(now: datetime) -> int:
+    """Flag referrals left unaccepted past each branch's limit; the referrals domain's
+    `referral_overdue` signal then writes the managers' notifications (once per referral)."""
+    from webapp.auth.models import Branch
+    from webapp.referrals.services import flag_overdue
+
+    branch_ids = db.session.scalars(select(Branch.id)).all()
+    return sum(len(flag_overdue(branch_id)) for branch_id in branch_ids)
+
+
+SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges, overdue_referrals)
