@@ -82,7 +82,9 @@ def test_precache_keeps_the_sme_form_recent_sheets_and_the_kit(app, client, logi
     pages = client.get("/sync/precache").get_json()["pages"]
     assert "/customers/new" in pages and "/customers/new/sme" in pages
     assert f"/customers/{opened.id}/edit" in pages and f"/customers/{opened.id}" in pages
-    assert f"/customers/{never.id}/edit" not in pages and f"/customers/{person.id}/edit" not in pages
+    assert (
+        f"/customers/{never.id}/edit" not in pages and f"/customers/{person.id}/edit" not in pages
+    )
     assert "/kit/" in pages
     index = text_of(client.get("/customers/"))
     assert "本机可离线修改" in index and "恒信商贸" in index.split("本机可离线修改")[1]
