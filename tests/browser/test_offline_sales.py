@@ -58,6 +58,7 @@ def test_10_sme_sheet_edited_offline_and_on_the_server_conflict_choice_saved(
     ready(page, "/customers/", username="corporate1")
     wait_until(page, _cached(edit_url))
     expect(page.locator(".offline-sheets")).to_contain_text("离线表")  # the UI says which
+    page.screenshot(path=shots / "customers-offline-sheets-phone.png", full_page=True)
     context.set_offline(True)
     page.goto(edit_url)
     page.fill("input[name=address]", "东方路 99 号")
