@@ -55,7 +55,7 @@ def masked_id(value: str | None) -> str:
 
 
 def offline_sheet_urls(user) -> list[str]:
-    """The recently opened SME sheets and their edit forms, kept on the phone for offline use."""
+    """The edit forms of the recently opened SME sheets, kept on the phone for offline use."""
     from webapp.customers.queries import offline_sheet_urls as urls
 
     return urls(user)

@@ -73,11 +73,14 @@ def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list
 
 
 def offline_sheet_urls(user: Staff) -> list[str]:
-    """Pages kept on the phone for the recently opened SME sheets: the sheet and its edit form."""
+    """The edit forms of the recently opened SME sheets, kept on the phone for offline use.
+
+    Not the sheets themselves: fetching one would write a full-view audit row nobody made
+    (the sheet a person opened is kept anyway, as every page opened online is).
+    """
     from flask import url_for
 
-    urls = []
-    for customer in recent_editable_sme_sheets(user):
-        urls.append(url_for("customers.detail", customer_id=customer.id))
-        urls.append(url_for("customers.edit", customer_id=customer.id))
-    return urls
+    return [
+        url_for("customers.edit", customer_id=customer.id)
+        for customer in recent_editable_sme_sheets(user)
+    ]
