@@ -106,7 +106,9 @@ function isFragmentRequest(request) {
 
 function cacheable(response) {
   const type = response.headers.get("Content-Type") || "";
-  return response.status === 200 && response.type === "basic" && !response.redirected && type.startsWith("text/html");
+  // Pages, and the images they show (the sales kit's product pictures).
+  return response.status === 200 && response.type === "basic" && !response.redirected &&
+    (type.startsWith("text/html") || type.startsWith("image/"));
 }
 
 function withTimeout(promise, ms) {

@@ -99,7 +99,7 @@
   // What kind of form an item is, in the user's language, from its address.
   function kindName(box, path) {
     var kinds = JSON.parse(box.dataset.kinds || "{}");
-    if (/\/edit$/.test(path) && kinds.edit) return kinds.edit;
+    if (/^\/field\/.*\/edit$/.test(path) && kinds.edit) return kinds.edit;
     var best = "";
     Object.keys(kinds).forEach(function (prefix) {
       if (path.indexOf(prefix) === 0 && prefix.length > best.length) best = prefix;
@@ -254,6 +254,7 @@
         }));
       });
     }).then(function (pages) {
+      pages = pages.filter(function (page) { return page.title; }); // images have no title
       if (!pages.length) return;
       list.innerHTML = "";
       pages.forEach(function (page) {

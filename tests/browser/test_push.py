@@ -75,7 +75,7 @@ def test_subscribe_receive_a_referral_and_tap_it(browser, push_app, push_service
     try:
         sign_in(page, "wealth1")
         page.goto("/push/")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         expect(page.locator("[data-push-status]")).to_have_text("本设备尚未开启通知。")
         page.screenshot(path=shots / "push-settings-phone.png", full_page=True)
 

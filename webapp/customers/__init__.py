@@ -52,3 +52,20 @@ def masked_id(value: str | None) -> str:
     from webapp.customers.validators import mask_resident_id
 
     return mask_resident_id(value or "")
+
+
+def offline_sheet_urls(user) -> list[str]:
+    """The edit forms of the recently opened SME sheets, kept on the phone for offline use."""
+    from webapp.customers.queries import offline_sheet_urls as urls
+
+    return urls(user)
+
+
+def _register_offline_pages() -> None:
+    from webapp.sync import OFFLINE_URL_PROVIDERS
+
+    if offline_sheet_urls not in OFFLINE_URL_PROVIDERS:
+        OFFLINE_URL_PROVIDERS.append(offline_sheet_urls)
+
+
+_register_offline_pages()

@@ -72,6 +72,8 @@ class Customer(OfflineRecordMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Offline edits carry the version they started from; a stale one is a conflict.
     version: Mapped[int] = mapped_column(default=1)
+    # The id of the last edit applied, so an edit replayed by the outbox is not a conflict.
+    last_edit_id: Mapped[str | None] = mapped_column(String(36))
     # Percentage of the sheet's fields that matter which are filled (sheets.completeness).
     completeness: Mapped[int] = mapped_column(default=0)
 

@@ -44,3 +44,43 @@ def completeness_by_staff(branch_ids: list[int]):
         .group_by(Staff.id, Staff.name)
         .order_by(func.avg(Customer.completeness), Staff.name)
     ).all()
+
+
+OFFLINE_SHEETS = 10
+
+
+def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list[Customer]:
+    """The SME sheets the user opened most recently and may edit: those editable offline."""
+    from webapp.auth.models import SALES_ROLES, Role
+    from webapp.customers.models import CustomerKind, CustomerView
+
+    if user.role == Role.BRANCH_MANAGER:
+        mine = Customer.branch_id == user.branch_id
+    elif user.role in SALES_ROLES:
+        mine = Customer.owner_id == user.id
+    else:
+        return []
+    last_view = func.max(CustomerView.viewed_at)
+    query = (
+        scoped(Customer)
+        .join(CustomerView, CustomerView.customer_id == Customer.id)
+        .where(CustomerView.staff_id == user.id, Customer.kind == CustomerKind.SME, mine)
+        .group_by(Customer.id)
+        .order_by(last_view.desc(), Customer.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def offline_sheet_urls(user: Staff) -> list[str]:
+    """The edit forms of the recently opened SME sheets, kept on the phone for offline use.
+
+    Not the sheets themselves: fetching one would write a full-view audit row nobody made
+    (the sheet a person opened is kept anyway, as every page opened online is).
+    """
+    from flask import url_for
+
+    return [
+        url_for("customers.edit", customer_id=customer.id)
+        for customer in recent_editable_sme_sheets(user)
+    ]

@@ -10,7 +10,11 @@ from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
 from webapp.customers.models import Acquisition, Customer, CustomerKind
-from webapp.customers.queries import completeness_by_staff, search_customers
+from webapp.customers.queries import (
+    completeness_by_staff,
+    recent_editable_sme_sheets,
+    search_customers,
+)
 from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
 from webapp.errors import render_error
 from webapp.extensions import db
@@ -19,6 +23,7 @@ from webapp.sync.protocol import (
     ClientIdReused,
     StaleVersion,
     find_replay,
+    invalid_form_status,
     is_client_id,
     new_client_id,
 )
@@ -32,9 +37,14 @@ def index():
     """List the branch's customers, masked, filtered as the user types."""
     term = request.args.get("q", "")
     customers = db.session.execute(search_customers(term)).scalars().all()
-    template = "customers/_rows.html" if is_fragment() else "customers/index.html"
+    if is_fragment():
+        return render_template("customers/_rows.html", customers=customers, term=term)
     return render_template(
-        template, customers=customers, term=term, can_create=permissions.can_create(current_user)
+        "customers/index.html",
+        customers=customers,
+        term=term,
+        can_create=permissions.can_create(current_user),
+        offline_sheets=recent_editable_sme_sheets(current_user),
     )
 
 
@@ -130,7 +140,7 @@ def new_sme():
                 raise
             customer = first
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
-    return _form_page(form, CustomerKind.SME)
+    return _form_page(form, CustomerKind.SME, status=invalid_form_status())
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
@@ -146,9 +156,12 @@ def edit(customer_id: int):
         form.version.data = str(customer.version)
         return _form_page(form, customer.kind, customer=customer)
     form = form_class()
+    edit_id = request.form.get("client_id", "")
+    if edit_id and not is_client_id(edit_id):
+        return render_error(400, _("The form's offline id is malformed. Reload the form."))
     if form.validate_on_submit():
         try:
-            services.update_sheet(customer, form.data, form.version.data)
+            services.update_sheet(customer, form.data, form.version.data, edit_id or None)
         except services.DuplicateCustomer as dup:
             return _form_page(
                 form, customer.kind, customer=customer, duplicate=dup.existing, status=409
@@ -157,7 +170,7 @@ def edit(customer_id: int):
             db.session.rollback()
             return _conflict_page(customer, form), 409
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
-    return _form_page(form, customer.kind, customer=customer)
+    return _form_page(form, customer.kind, customer=customer, status=invalid_form_status())
 
 
 def _salespeople():
@@ -198,7 +211,12 @@ def _conflict_page(customer, form):
         mine, theirs = _as_text(f.data), _as_text(stored.get(f.name))
         rows.append({"name": f.name, "label": f.label.text, "mine": mine, "theirs": theirs})
     return render_template(
-        "customers/conflict.html", customer=customer, rows=rows, hidden=hidden, form=form
+        "customers/conflict.html",
+        customer=customer,
+        rows=rows,
+        hidden=hidden,
+        form=form,
+        edit_id=request.form.get("client_id", ""),
     )
 
 

@@ -137,8 +137,13 @@ def create_with_sheet(
     return customer
 
 
-def update_sheet(customer: Customer, data: dict, version) -> Customer:
-    """Save an edited sheet; StaleVersion when it was based on an older version, DuplicateCustomer on a clash."""
+def update_sheet(customer: Customer, data: dict, version, edit_id: str | None = None) -> bool:
+    """Save an edited sheet; StaleVersion when it was based on an older version, DuplicateCustomer on a clash.
+
+    An edit_id (offline-capable form) already applied is a replay: nothing changes (False).
+    """
+    if edit_id and customer.last_edit_id == edit_id:
+        return False
     mobile = data.get("mobile") or None
     credit_code = (data.get("credit_code") or "").upper() or None
     existing = find_duplicate(customer.branch_id, mobile, credit_code)
@@ -150,8 +155,9 @@ def update_sheet(customer: Customer, data: dict, version) -> Customer:
     if customer.kind == CustomerKind.SME:
         customer.credit_code = credit_code
     _apply_sheet(customer, data)
+    customer.last_edit_id = edit_id or None
     db.session.commit()
-    return customer
+    return True
 
 
 def sheet_data(customer: Customer) -> dict:

@@ -16,6 +16,8 @@ OFFLINE_PAGES = [
     "field.new_visit",
     "appointments.index",
     "appointments.new",
+    "customers.new",
+    "customers.new_sme",
     "sync.outbox",
     "sync.offline",
     "sync.saved",
