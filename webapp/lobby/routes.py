@@ -52,7 +52,11 @@ def _new_form() -> CheckInForm:
 @roles(LOBBY_ROLES)
 def board():
     """The lobby manager's home: check a walk-in in with a few taps; today's board beside it."""
-    db.session.commit()  # criteria defaults created on first use
+    # Create and keep the criteria defaults on first use before the board is loaded: the old
+    # commit ran before they were created, so they were re-inserted and rolled back each visit,
+    # and committing after loading would expire the rows and reload each one (N+1).
+    referral_criteria.criteria_for(current_user.branch_id)
+    db.session.commit()
     return render_template("lobby/board.html", **_panel(_new_form()), **_board_context())
 
 
