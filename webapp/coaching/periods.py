@@ -1,33 +1,20 @@
 """Days, weeks and months as the branch lives them: in the branch's time zone
 (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai), converted to naive UTC to query the records."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
+from webapp import timeutil
 
-from webapp.auth.models import utcnow
-
-
-def branch_zone() -> ZoneInfo:
-    """The time zone the branch works in."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+# The branch's day itself is defined once, in webapp/timeutil.py; these names are kept for
+# the coaching and reports code that reads them.
+branch_zone = timeutil.branch_zone
+local_midnight_utc = timeutil.day_start_utc
+monday = timeutil.week_start
 
 
 def today() -> date:
     """Today's date at the branch."""
-    return utcnow().astimezone(branch_zone()).date()
-
-
-def local_midnight_utc(day: date) -> datetime:
-    """The branch's midnight starting `day`, as the naive UTC datetime the records store."""
-    local = datetime.combine(day, time(), tzinfo=branch_zone())
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def monday(day: date) -> date:
-    """The Monday of the week holding `day`."""
-    return day - timedelta(days=day.weekday())
+    return timeutil.local_today()
 
 
 def month_start(day: date) -> date:
