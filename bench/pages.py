@@ -1,0 +1,312 @@
+"""Throughput of the main pages (not a test): `.venv/bin/python bench/pages.py [--scale small|large]`.
+
+Starts a throwaway PostgreSQL 15 cluster (or uses --database-url), loads the demo data at the
+chosen scale, serves the app with gunicorn (2 sync workers, as in production) and drives each
+main page with wrk on loopback, signed in as the demo member of staff who uses it. For each page
+it prints requests per second, p50 and p99 latency and the ratio of its throughput to /healthz,
+a trivial endpoint of the same app measured in the same run (before and after the pages; the
+mean is the reference). Last it drives the workers to 10,000 requests and reads their resident
+memory.
+
+Writes bench/results/pages-<scale>.md and .json; when both scales have results it also prints
+the large/small latency ratios. Needs Debian's wrk (`apt-get install -y wrk`).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+from serve import ROOT, Cluster, gunicorn, rss_mb, worker_pids
+
+RESULTS = ROOT / "bench" / "results"
+FLASK = str(Path(sys.executable).with_name("flask"))
+
+# (label, user, path, kind): "list" pages aim at >= 30% of /healthz and p99 < 50 ms, "report"
+# pages at >= 10% and p99 < 150 ms (issue 8). "{me}" is the signed-in user's own id.
+PAGES = (
+    ("Today", "retail1", "/today", "list"),
+    ("Prospect list, active search", "retail1", "/prospects/?q=王", "list"),
+    ("Lobby board", "lobby1", "/lobby/", "list"),
+    ("Referral ledger", "manager", "/referrals/ledger", "list"),
+    ("Weekly one-on-one", "manager", "/coaching/one-on-ones/{retail1}", "report"),
+    ("Sales progress table", "manager", "/reports/progress", "report"),
+    ("Monthly report", "manager", "/reports/monthly", "report"),
+)
+GOALS = {"list": (0.30, 50.0), "report": (0.10, 150.0)}
+TRIVIAL = "/healthz"
+PASSWORD = "demo-password"
+
+
+@dataclass
+class Result:
+    """One wrk run: what was asked and what came back."""
+
+    label: str
+    path: str
+    kind: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    ratio: float = 0.0
+
+
+def run(command: list[str], **env) -> str:
+    """Run a command with the app's environment; fail loudly with its output."""
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env={**_env, **env}, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+_env: dict[str, str] = {}
+
+
+def prepare(database_url: str, instance: Path, scale: str) -> float:
+    """Create the schema and load the demo data; return the seconds the load took."""
+    _env.update(os.environ, DATABASE_URL=database_url, BRANCHKIT_INSTANCE=str(instance))
+    _env["FLASK_APP"] = "webapp"
+    run([FLASK, "db", "upgrade"])
+    start = time.monotonic()
+    run([FLASK, "demo-data", "--if-empty", "--scale", scale])
+    return time.monotonic() - start
+
+
+def sign_in(base: str, username: str) -> tuple[str, int]:
+    """Sign in through the real form; return the Cookie header value and the user's id."""
+    session = requests.Session()
+    page = session.get(f"{base}/login", timeout=10).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = session.post(
+        f"{base}/login",
+        data={"csrf_token": token, "username": username, "password": PASSWORD},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302:
+        raise SystemExit(f"sign-in as {username} failed: {answer.status_code}")
+    me = session.get(f"{base}/sync/token", timeout=10).json()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    return cookie, int(me["user"])
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> tuple:
+    """Drive one URL; return (req/s, p50 ms, p99 ms, requests, non-2xx/3xx + socket errors)."""
+    url = quote(url, safe=":/?=&%")  # wrk wants the search term percent-encoded
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return rps, p50, p99, total, errors
+
+
+def measure(base: str, seconds: int, connections: int):
+    """/healthz, every page, /healthz again; return pages, trivial runs, requests, targets."""
+    cookies, ids = {}, {}
+    for _label, user, path, _kind in PAGES:
+        if user not in cookies:
+            cookies[user], ids[user] = sign_in(base, user)
+        for name in re.findall(r"\{(\w+)\}", path):
+            if name not in ids:
+                cookies[name], ids[name] = sign_in(base, name)
+    served = 0
+
+    def one(label, path, cookie, kind):
+        nonlocal served
+        wrk(base + path, cookie, 2, connections)  # warm-up: caches, connections, imports
+        rps, p50, p99, total, errors = wrk(base + path, cookie, seconds, connections)
+        served += total
+        result = Result(label, path, kind, rps, p50, p99, total, errors)
+        print(
+            f"  {label:32} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}"
+        )
+        return result
+
+    trivial = [one("/healthz (before)", TRIVIAL, None, "trivial")]
+    pages = [
+        one(label, path.format(**ids), cookies[user], kind) for label, user, path, kind in PAGES
+    ]
+    trivial.append(one("/healthz (after)", TRIVIAL, None, "trivial"))
+    reference = sum(t.rps for t in trivial) / len(trivial)
+    for page in pages:
+        page.ratio = page.rps / reference
+    targets = [(base + path.format(**ids), cookies[user]) for _l, user, path, _k in PAGES]
+    return pages, trivial, served, targets
+
+
+def memory(master: int, served: int, targets, connections: int) -> list[float]:
+    """Serve the pages until 10,000 requests or more in all; return each worker's RSS in MiB."""
+    while served < 10_000:
+        for url, cookie in targets:
+            *_, total, _errors = wrk(url, cookie, 3, connections)
+            served += total
+    return [rss_mb(pid) for pid in worker_pids(master)]
+
+
+def machine() -> str:
+    """A line naming the machine the figures come from."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
+    """The markdown table of one run."""
+    reference = sum(t.rps for t in trivial) / len(trivial)
+    lines = [
+        f"Scale **{scale}** ({counts}); gunicorn 2 sync workers, PostgreSQL 15, wrk -t2 -c{connections} "
+        f"on loopback; {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "| page | req/s | ratio to /healthz | p50 ms | p99 ms | goal (ratio, p99) | met |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for t in trivial:
+        lines.append(f"| {t.label} | {t.rps:.0f} | — | {t.p50_ms:.1f} | {t.p99_ms:.1f} | — | — |")
+    for p in pages:
+        ratio, p99 = GOALS[p.kind]
+        met = p.ratio >= ratio and p.p99_ms < p99 and not p.errors
+        lines.append(
+            f"| {p.label} | {p.rps:.0f} | {p.ratio:.0%} | {p.p50_ms:.1f} | {p.p99_ms:.1f} "
+            f"| ≥ {ratio:.0%}, < {p99:.0f} ms | {'yes' if met else 'NO'} |"
+        )
+    lines += [
+        "",
+        f"Reference /healthz: {reference:.0f} req/s (mean of the runs before and after the pages).",
+        "Worker memory after 10,000+ requests: "
+        + ", ".join(f"{mb:.0f} MiB" for mb in rss)
+        + " resident (goal < 150 MB each).",
+    ]
+    if load_s:
+        lines.append(f"Data load (`demo-data --scale {scale}`): {load_s:.0f} s.")
+    return "\n".join(lines) + "\n"
+
+
+def compare() -> str | None:
+    """Large against small, page by page, when both have results."""
+    try:
+        small, large = (
+            {p["label"]: p for p in json.loads((RESULTS / f"pages-{s}.json").read_text())["pages"]}
+            for s in ("small", "large")
+        )
+    except FileNotFoundError:
+        return None
+    lines = [
+        "| page | p50 small → large ms | ratio | req/s small → large | goal |",
+        "|---|---|---:|---|---|",
+    ]
+    for label, s in small.items():
+        if label not in large:
+            continue
+        g = large[label]
+        ratio = g["p50_ms"] / s["p50_ms"]
+        lines.append(
+            f"| {label} | {s['p50_ms']:.1f} → {g['p50_ms']:.1f} | {ratio:.2f}× "
+            f"| {s['rps']:.0f} → {g['rps']:.0f} | ≤ 1.5× {'yes' if ratio <= 1.5 else 'NO'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def row_counts(database_url: str) -> str:
+    """How big the data set is, in a few words."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        counts = {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("branch", "staff", "customer", "prospect")
+        }
+    engine.dispose()
+    return ", ".join(f"{n:,} {t}" for t, n in counts.items())
+
+
+def main() -> None:
+    """Parse the options, set up, measure, write the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("small", "large"), default="small")
+    parser.add_argument("--database-url", help="an existing database (loaded if empty)")
+    parser.add_argument("--seconds", type=int, default=10, help="per page (default 10)")
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    instance = Path(tempfile.mkdtemp(prefix="branchkit-bench-"))
+    cluster = None
+    if args.database_url:
+        url = args.database_url
+    else:
+        cluster = Cluster().start()
+        url = cluster.create_database("branchkit_bench")
+    try:
+        load_s = prepare(url, instance, args.scale)
+        counts = row_counts(url)
+        print(f"Data: {counts} (load {load_s:.0f} s)")
+        process, base = gunicorn(url, instance)
+        try:
+            pages, trivial, served, targets = measure(base, args.seconds, args.connections)
+            rss = memory(process.pid, served, targets, args.connections)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    finally:
+        if cluster:
+            cluster.stop()
+        shutil.rmtree(instance, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    markdown = table(args.scale, pages, trivial, rss, load_s, counts, args.connections)
+    (RESULTS / f"pages-{args.scale}.md").write_text(markdown)
+    (RESULTS / f"pages-{args.scale}.json").write_text(
+        json.dumps(
+            {
+                "pages": [asdict(p) for p in pages],
+                "trivial": [asdict(t) for t in trivial],
+                "rss_mb": rss,
+            },
+            indent=1,
+        )
+    )
+    print("\n" + markdown)
+    comparison = compare()
+    if comparison:
+        (RESULTS / "pages-compare.md").write_text(comparison)
+        print(comparison)
+
+
+if __name__ == "__main__":
+    main()
