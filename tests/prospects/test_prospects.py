@@ -256,3 +256,51 @@ def test_won_with_the_amount_actually_sold(app, client, login_as, branch):
             me.id,
         )
     assert _prospect(app, id=prospect.id).stage == Stage.WON
+
+
+def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login_as, branch):
+    """The list finds by customer name, product or mobile tail; long lists come a page at a time."""
+    from tests.factories import _save
+    from webapp.prospects.queries import PAGE_SIZE
+    from webapp.sales.models import ProductCategory
+
+    me = login_as(Role.RETAIL_AM)
+    today = _today(app)
+
+    def prospect(name, mobile, **fields):
+        customer = make_customer(branch, owner_id=me.id, name=name, mobile=mobile)
+        fields.setdefault("category", ProductCategory.WEALTH_MANAGEMENT)
+        return _save(
+            Prospect(branch_id=branch.id, customer_id=customer.id, owner_id=me.id, **fields)
+        )
+
+    for i in range(PAGE_SIZE + 5):
+        prospect(
+            f"客户{i:03d}",
+            f"1380000{i:04d}",
+            product_name="稳盈理财" if i == 7 else "",
+            next_follow_up=today + timedelta(days=i % 9) if i % 4 else None,
+        )
+    prospect("逾期客户", "13900001111", next_follow_up=today - timedelta(days=3))
+
+    first = client.get("/prospects/")
+    html = first.get_data(as_text=True)
+    assert html.count('class="list__item prospect') == PAGE_SIZE
+    assert html.index("逾期客户") < html.index("客户001")  # overdue first
+    assert "1 个跟进已逾期" in text_of(first)
+    cursor = re.search(r'after=([^"&]+)"', html).group(1)
+
+    rest = client.get(f"/prospects/?after={cursor}", headers={"HX-Request": "true"})
+    rest_html = rest.get_data(as_text=True)
+    shown = re.findall(r'id="prospect-(\d+)"', html) + re.findall(r'id="prospect-(\d+)"', rest_html)
+    assert len(shown) == len(set(shown)) == PAGE_SIZE + 6  # every open prospect, once
+    assert "<html" not in rest_html and "list__more" not in rest_html
+
+    def search(term):
+        return text_of(client.get(f"/prospects/?q={term}", headers={"HX-Request": "true"}))
+
+    assert "客户007" in search("客户007") and "客户008" not in search("客户007")
+    assert "客户007" in search("稳盈") and "客户008" not in search("稳盈")
+    assert "逾期客户" in search("1111") and "客户001" not in search("1111")
+    assert "没有与“无此人”相符的跟进中意向客户。" in text_of(client.get("/prospects/?q=无此人"))
+    assert client.get("/prospects/?after=junk").status_code == 200

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import joinedload
 
 from webapp.auth.access import scoped
 from webapp.auth.models import Role, Staff
+from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.prospects.models import OPEN_STAGES, Prospect, Stage
 
@@ -20,16 +21,63 @@ def _visible(user: Staff):
     return query if user.role in MANAGERS else query.where(Prospect.owner_id == user.id)
 
 
-def open_prospects(user: Staff, today: date, owner_id: int | None = None):
-    """The user's open prospects (the manager: the branch's, or one owner's), overdue first."""
-    overdue = case((Prospect.next_follow_up < today, 0), else_=1)
-    no_date = case((Prospect.next_follow_up.is_(None), 1), else_=0)
+PAGE_SIZE = 50
+
+
+def _open(user: Staff, owner_id: int | None, term: str):
     query = _visible(user).where(Prospect.stage.in_(OPEN_STAGES))
     if owner_id is not None:
         query = query.where(Prospect.owner_id == owner_id)
+    term = term.strip()
+    if term:
+        like = f"%{term}%"
+        matches = [Customer.name.ilike(like), Prospect.product_name.ilike(like)]
+        if term.isdigit():
+            matches.append(Customer.mobile.like(f"%{term}"))
+        query = query.join(Customer, Customer.id == Prospect.customer_id).where(or_(*matches))
+    return query
+
+
+def open_prospects(
+    user: Staff,
+    today: date,
+    owner_id: int | None = None,
+    term: str = "",
+    after: tuple[date | None, int] | None = None,
+    limit: int = PAGE_SIZE,
+):
+    """One page of the user's open prospects (the manager: the branch's or one owner's).
+
+    Ordered by follow-up date, undated last: overdue ones come first because their dates are the
+    earliest. Keyset pages: `after` is the (follow-up, id) of the last row shown, so a page costs
+    the same however deep the list goes.
+    """
+    query = _open(user, owner_id, term)
+    if after is not None:
+        last_date, last_id = after
+        if last_date is None:
+            query = query.where(Prospect.next_follow_up.is_(None), Prospect.id > last_id)
+        else:
+            query = query.where(
+                or_(
+                    Prospect.next_follow_up > last_date,
+                    and_(Prospect.next_follow_up == last_date, Prospect.id > last_id),
+                    Prospect.next_follow_up.is_(None),
+                )
+            )
     return db.session.scalars(
-        query.order_by(overdue, no_date, Prospect.next_follow_up, Prospect.id)
+        query.order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id).limit(limit)
     ).all()
+
+
+def overdue_count(user: Staff, today: date, owner_id: int | None = None, term: str = "") -> int:
+    """How many of the listed open prospects have a follow-up date before today."""
+    return db.session.scalar(
+        _open(user, owner_id, term)
+        .with_only_columns(func.count(Prospect.id))
+        .where(Prospect.next_follow_up < today)
+        .order_by(None)
+    )
 
 
 def owners(user: Staff):

@@ -1,5 +1,6 @@
 """The prospect list, adding a prospect, one-tap stage moves, and the Today panel."""
 
+from datetime import date
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -26,21 +27,59 @@ EDITORS = SALES_ROLES | {Role.BRANCH_MANAGER}
 @bp.route("/")
 @roles(VIEWERS)
 def index():
-    """The open prospects, overdue follow-ups flagged at the top, each saying why it is listed."""
+    """The open prospects, overdue first, searchable as the user types, a page at a time."""
     today = local_today()
     owner = request.args.get("owner", "")
-    owner_id = int(owner) if owner.isdigit() else None
     is_manager = current_user.role in queries.MANAGERS
+    owner_id = int(owner) if owner.isdigit() and is_manager else None
+    term = request.args.get("q", "")[:60]
+    after = _cursor(request.args.get("after", ""))
+    prospects = queries.open_prospects(current_user, today, owner_id, term, after)
+    more = _next_cursor(prospects)
+    if is_fragment():
+        return render_template(
+            "prospects/_rows.html",
+            prospects=prospects,
+            more=more,
+            today=today,
+            term=term,
+            owner_id=owner_id,
+            first_page=after is None,
+        )
     return render_template(
         "prospects/index.html",
-        prospects=queries.open_prospects(current_user, today, owner_id if is_manager else None),
+        prospects=prospects,
+        more=more,
+        term=term,
+        overdue=queries.overdue_count(current_user, today, owner_id, term),
         owners=queries.owners(current_user) if is_manager else [],
         owner_id=owner_id,
         closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
         counts=queries.stage_counts(current_user),
         stages=list(Stage),
         today=today,
+        first_page=True,
     )
+
+
+def _cursor(value: str) -> tuple[date | None, int] | None:
+    """Parse "2026-11-24.123" or "-.123" (no follow-up date) into (date, id); junk means none."""
+    day, _, ident = value.partition(".")
+    if not ident.isdigit():
+        return None
+    try:
+        return (None if day == "-" else date.fromisoformat(day)), int(ident)
+    except ValueError:
+        return None
+
+
+def _next_cursor(prospects) -> str | None:
+    """The cursor of the page after this one, or None when this page is the last."""
+    if len(prospects) < queries.PAGE_SIZE:
+        return None
+    last = prospects[-1]
+    day = last.next_follow_up.isoformat() if last.next_follow_up else "-"
+    return f"{day}.{last.id}"
 
 
 @bp.route("/new", methods=["GET", "POST"])
