@@ -1,6 +1,7 @@
 """Template helpers: navigation per role, filters for masked and local formats."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -61,22 +62,34 @@ def nav_items(tab: bool = False, rest: bool = False) -> list[dict]:
 
 
 def _allowed_items() -> list[dict]:
+    path = request.path
+    return [
+        {
+            **item,
+            "current": path == item["url"]
+            or (len(item["url"]) > 1 and path.startswith(item["url"])),
+        }
+        for item in _items_for(current_user.role, current_language())
+    ]
+
+
+@lru_cache(maxsize=64)
+def _items_for(role: str, language: str) -> tuple[dict, ...]:
+    """The entries a role may open, labelled in one language: the same for every request, so
+    worked out once per process (rules and routes are fixed when the app starts)."""
     items = []
     for item in NAV:
         rule = rule_for(item.endpoint)
-        if rule == SIGNED_IN or (rule and current_user.role in rule):
-            url = url_for(item.endpoint)
+        if rule == SIGNED_IN or (rule and role in rule):
             items.append(
                 {
                     "endpoint": item.endpoint,
-                    "url": url,
+                    "url": url_for(item.endpoint),
                     "label": str(item.label),
                     "icon": item.icon,
-                    "current": request.path == url
-                    or (url != "/" and request.path.startswith(url) and len(url) > 1),
                 }
             )
-    return items
+    return tuple(items)
 
 
 def current_language() -> str:

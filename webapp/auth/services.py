@@ -5,6 +5,7 @@ import secrets
 from flask import session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
@@ -72,7 +73,8 @@ def load_user(user_id: str) -> Staff | None:
     staff_id, _, token = user_id.partition(":")
     if not staff_id.isdigit():
         return None
-    user = db.session.get(Staff, int(staff_id))
+    # The branch comes in the same statement: every page's top bar names it.
+    user = db.session.get(Staff, int(staff_id), options=[joinedload(Staff.branch)])
     if user is None or not user.active or user.session_token != token:
         return None
     return user
