@@ -28,8 +28,10 @@ def _board_context() -> dict:
     }
 
 
-def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
-    criteria = referral_criteria.criteria_for(current_user.branch_id)
+def _panel(
+    form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None, criteria=None
+):
+    criteria = criteria or referral_criteria.criteria_for(current_user.branch_id)
     return {
         "form": form,
         "result": result,
@@ -52,12 +54,14 @@ def _new_form() -> CheckInForm:
 @roles(LOBBY_ROLES)
 def board():
     """The lobby manager's home: check a walk-in in with a few taps; today's board beside it."""
-    # Create and keep the criteria defaults on first use before the board is loaded: the old
-    # commit ran before they were created, so they were re-inserted and rolled back each visit,
-    # and committing after loading would expire the rows and reload each one (N+1).
-    referral_criteria.criteria_for(current_user.branch_id)
-    db.session.commit()
-    return render_template("lobby/board.html", **_panel(_new_form()), **_board_context())
+    # Create and keep the criteria defaults on first use before the board is loaded (committing
+    # after loading would expire the rows and reload each one: N+1); later visits only read.
+    criteria, created = referral_criteria.ensure_criteria(current_user.branch_id)
+    if created:
+        db.session.commit()
+    return render_template(
+        "lobby/board.html", **_panel(_new_form(), criteria=criteria), **_board_context()
+    )
 
 
 @bp.route("/rows")

@@ -23,10 +23,16 @@ class PolicyError(Exception):
 
 def criteria_for(branch_id: int) -> ReferralCriteria:
     """The branch's criteria, created with the defaults of seed 004 on first use."""
+    return ensure_criteria(branch_id)[0]
+
+
+def ensure_criteria(branch_id: int) -> tuple[ReferralCriteria, bool]:
+    """The branch's criteria and whether they were created just now (flushed, not committed)."""
     criteria = db.session.scalar(
         select(ReferralCriteria).where(ReferralCriteria.branch_id == branch_id)
     )
-    if criteria is None:
+    created = criteria is None
+    if created:
         criteria = ReferralCriteria(
             branch_id=branch_id,
             large_transaction_on=True,
@@ -41,7 +47,7 @@ def criteria_for(branch_id: int) -> ReferralCriteria:
         from webapp.lobby.clock import local_date
 
         ensure_policy(branch_id, local_date())  # the programme starts with the criteria
-    return criteria
+    return criteria, created
 
 
 def update_criteria(criteria: ReferralCriteria, staff: Staff, **values) -> ReferralCriteria:
