@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp import numbers
 from webapp.auth.access import SIGNED_IN, rule_for
 from webapp.auth.models import utcnow
 from webapp.customers.models import mask_mobile
@@ -113,4 +114,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["masked"] = mask_mobile
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["number"] = format_decimal
+    # Money is stored in fen: "fen" and "yuan" write it with the currency, "yuan0" as whole
+    # yuan for dense tables; "figure" is a count or "—" when its records are not available.
+    app.jinja_env.filters["fen"] = numbers.fen_as_yuan
+    app.jinja_env.filters["yuan"] = numbers.fen_as_yuan
+    app.jinja_env.filters["yuan0"] = numbers.whole_yuan
+    app.jinja_env.filters["figure"] = numbers.count
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)

@@ -112,6 +112,7 @@ def remind_appointments(appointments, now: datetime) -> int:
                 expires_at=item.starts_at,
                 dedupe_key=f"appointment:{item.id}:{item.starts_at:%Y%m%d%H%M}",
                 preference=preference,
+                now=now,
             )
         )
     return made
@@ -169,6 +170,7 @@ def remind_field_days(sweeps, now: datetime) -> int:
                 expires_at=now + FIELD_MORNING_WINDOW,
                 dedupe_key=f"field-morning:{staff_id}:{local.date().isoformat()}",
                 preference=preferences[staff_id],
+                now=now,
             )
         )
     return made
@@ -220,6 +222,7 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
                 expires_at=huddle.astimezone(UTC).replace(tzinfo=None),
                 dedupe_key=f"commitment:{member.id}:{local.date().isoformat()}",
                 preference=preferences[member.id],
+                now=now,
             )
         )
     return made

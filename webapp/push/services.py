@@ -83,9 +83,11 @@ def enqueue(
     dedupe_key: str | None = None,
     created_by: Staff | None = None,
     preference: Preference | None = None,
+    now: datetime | None = None,
 ) -> Notification | None:
     """Add a notification to the outbox in the caller's transaction (no commit); None when the
-    person is inactive, has turned this kind off, or it was already written (dedupe_key)."""
+    person is inactive, has turned this kind off, or it was already written (dedupe_key).
+    `now` is the scheduler's clock when it has one, so a pass and its notifications agree."""
     if not staff.active:
         return None
     preference = preference or preferences_for([staff.id])[staff.id]
@@ -96,7 +98,7 @@ def enqueue(
     ):
         return None
     ttl, urgency = DELIVERY[kind]
-    now = naive_utcnow()
+    now = now or naive_utcnow()
     notification = Notification(
         staff_id=staff.id,
         branch_id=staff.branch_id,

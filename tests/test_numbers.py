@@ -1,0 +1,28 @@
+"""Money and counts written by webapp.numbers read exactly as Babel would write them."""
+
+import pytest
+from babel.numbers import format_currency, format_decimal
+from flask_babel import force_locale
+
+from webapp import numbers
+
+AMOUNTS_FEN = [0, 1, 99, 100, 12_345, 6_000_000, 123_456_789_01, -250, 5_000_000_000_00]
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_money_and_counts_match_babel(app, locale):
+    """¥ amounts with two decimals, whole yuan and counts, in both interface languages."""
+    with app.test_request_context(), force_locale(locale):
+        for fen in AMOUNTS_FEN:
+            assert numbers.fen_as_yuan(fen) == format_currency(fen / 100, "CNY", locale=locale)
+            assert numbers.whole_yuan(fen) == format_decimal(round(fen / 100), locale=locale)
+            assert numbers.count(fen) == format_decimal(fen, locale=locale)
+        assert numbers.count(2.5) == format_decimal(2.5, locale=locale)
+
+
+def test_unknown_values_show_a_dash(app):
+    """A figure whose records are not available is "—", never a fake 0."""
+    with app.test_request_context():
+        assert numbers.fen_as_yuan(None) == numbers.whole_yuan(None) == "—"
+        assert numbers.count(None) == numbers.count("—") == "—"
+        assert numbers.fen_as_yuan(60_000_00) == "¥60,000.00"

@@ -1,0 +1,64 @@
+"""Money and counts as text in the user's language, fast enough for tables of hundreds of cells.
+
+Babel's format_currency/format_decimal cost tens of microseconds a call, which a progress table
+or a ledger pays hundreds of times per page. Here Babel formats one sample per locale, the
+result gives the currency's prefix/suffix and the group and decimal symbols, and each value is
+then written with integer arithmetic (exact: amounts are stored in fen, never floats). Locales
+whose grouping is not by threes (none of BranchKit's two) fall back to Babel itself.
+"""
+
+from functools import lru_cache
+
+from babel.numbers import format_currency as babel_currency
+from babel.numbers import format_decimal as babel_decimal
+from flask_babel import get_locale
+
+NOT_AVAILABLE = "—"
+
+
+@lru_cache(maxsize=16)
+def _shape(locale: str) -> tuple[str, str, str, str] | None:
+    """(prefix, suffix, group symbol, decimal symbol) of CNY amounts in a locale, or None."""
+    sample = babel_currency(1234567.89, "CNY", locale=locale)
+    plain = babel_decimal(1234567.89, locale=locale)
+    if len(plain) != len("1,234,567.89") or plain[1] != plain[5]:
+        return None  # not grouped by threes: leave it to Babel
+    group, decimal = plain[1], plain[9]
+    prefix, found, suffix = sample.partition(plain)
+    return (prefix, suffix, group, decimal) if found else None
+
+
+def _grouped(n: int, group: str) -> str:
+    text = f"{n:,}"
+    return text if group == "," else text.replace(",", group)
+
+
+def fen_as_yuan(value: int | None) -> str:
+    """An amount in fen as yuan in the user's locale (¥60,000.00); "—" when unknown."""
+    if value is None or str(value) == NOT_AVAILABLE:
+        return NOT_AVAILABLE
+    locale = str(get_locale())
+    shape = _shape(locale)
+    if shape is None or value < 0:
+        return babel_currency(value / 100, "CNY", locale=locale)
+    prefix, suffix, group, decimal = shape
+    yuan, fen = divmod(int(value), 100)
+    return f"{prefix}{_grouped(yuan, group)}{decimal}{fen:02d}{suffix}"
+
+
+def whole_yuan(value: int | None) -> str:
+    """An amount in fen as whole yuan, grouped (60,000), for dense tables; "—" when unknown."""
+    if value is None or str(value) == NOT_AVAILABLE:
+        return NOT_AVAILABLE
+    return count(round(value / 100))
+
+
+def count(value) -> str:
+    """A count grouped in the user's locale (1,234); "—" for a figure that is not available."""
+    if value is None or str(value) == NOT_AVAILABLE:
+        return NOT_AVAILABLE
+    locale = str(get_locale())
+    shape = _shape(locale)
+    if shape is None or not isinstance(value, int):
+        return babel_decimal(value, locale=locale)
+    return _grouped(value, shape[2])
