@@ -236,27 +236,37 @@ def one_on_one_history(staff_id: int, before: date, limit: int = 8) -> list[OneO
     )
 
 
-def week_figures(person: Staff, week: date) -> list[tuple[str, object]]:
-    """The week's figures for a one-on-one; NOT_AVAILABLE where the records are not merged."""
+def week_figures(person: Staff, week: date) -> tuple[list, list]:
+    """A one-on-one's week: (the week's figures, use of the four sales tools 销售四宝), as
+    (label, value) pairs; every count comes from one statement."""
     from flask_babel import gettext as _
 
     ids, end = [person.id], week + timedelta(days=7)
+    figures = (
+        (_("Visits"), metrics.visits_made),
+        (_("Visits with an outcome"), metrics.visit_outcomes),
+        (_("Appointments set"), metrics.appointments_set),
+        (_("Appointments held"), metrics.appointments_held),
+        (_("Referrals given"), metrics.referrals_given),
+        (_("Referrals received"), metrics.referrals_received),
+        (_("Referrals won"), metrics.referrals_won),
+        (_("Prospects moved forward"), metrics.prospects_moved_forward),
+        (_("Sales made"), metrics.sales_count),
+        (_("New customers"), metrics.new_customers),
+    )
+    tools = (
+        (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
+        (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
+    )
+    values = metrics.together(
+        **{fig.__name__: fig.query(ids, week, end) for _label, fig in figures + tools}
+    )
 
-    def one(value):
-        return value if value is NOT_AVAILABLE else value.get(person.id, 0)
+    def read(pairs):
+        return [(label, values[fig.__name__].get(person.id, 0)) for label, fig in pairs]
 
-    return [
-        (_("Visits"), one(metrics.visits_made(ids, week, end))),
-        (_("Visits with an outcome"), one(metrics.visit_outcomes(ids, week, end))),
-        (_("Appointments set"), one(metrics.appointments_set(ids, week, end))),
-        (_("Appointments held"), one(metrics.appointments_held(ids, week, end))),
-        (_("Referrals given"), one(metrics.referrals_given(ids, week, end))),
-        (_("Referrals received"), one(metrics.referrals_received(ids, week, end))),
-        (_("Referrals won"), one(metrics.referrals_won(ids, week, end))),
-        (_("Prospects moved forward"), one(metrics.prospects_moved_forward(ids, week, end))),
-        (_("Sales made"), one(metrics.sales_count(ids, week, end))),
-        (_("New customers"), one(metrics.new_customers(ids, week, end))),
-    ]
+    planned = metrics.schedule_days_planned(ids, week, end).get(person.id, 0)
+    return read(figures), [(_("Days with a planned schedule"), planned), *read(tools)]
 
 
 def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
@@ -267,22 +277,6 @@ def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
     return [
         {"week": first + timedelta(weeks=i), "credit_fen": credit[i], "sales": sales[i]}
         for i in range(weeks)
-    ]
-
-
-def tool_use(person: Staff, week: date) -> list[tuple[str, object]]:
-    """The four sales tools' use for a week (销售四宝); NOT_AVAILABLE until merged."""
-    from flask_babel import gettext as _
-
-    ids, end = [person.id], week + timedelta(days=7)
-
-    def one(value):
-        return value if value is NOT_AVAILABLE else value.get(person.id, 0)
-
-    return [
-        (_("Days with a planned schedule"), one(metrics.schedule_days_planned(ids, week, end))),
-        (_("Stale follow-ups on the prospect list"), one(metrics.stale_follow_ups(ids, week, end))),
-        (_("Customer sheet completeness (%)"), one(metrics.sheet_completeness(ids, week, end))),
     ]
 
 

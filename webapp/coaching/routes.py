@@ -223,6 +223,7 @@ def one_on_one(staff_id: int):
             return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
     credit, target = queries.month_credit_vs_target(person, week)
     trend = queries.trend(person, week)
+    figures, tools = queries.week_figures(person, week)
     return render_template(
         "coaching/one_on_one.html",
         person=person,
@@ -233,8 +234,8 @@ def one_on_one(staff_id: int):
         is_manager=is_manager,
         last_items=last_items,
         next_items=queries.plan_items(person.id, week + timedelta(days=7)),
-        figures=queries.week_figures(person, week),
-        tools=queries.tool_use(person, week),
+        figures=figures,
+        tools=tools,
         credit=credit,
         target=target,
         history=queries.one_on_one_history(person.id, week),
