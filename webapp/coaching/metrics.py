@@ -12,9 +12,9 @@ achievement is the sum of its sales (each sale once).
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from functools import wraps
+from functools import cache, wraps
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, literal, select, union_all
 
 from webapp.coaching.periods import bounds
 from webapp.customers.models import Acquisition, Customer
@@ -43,34 +43,52 @@ def available(value) -> bool:
     return value is not NOT_AVAILABLE
 
 
-def per_person(query) -> dict[int, int]:
-    """Run one figure's (staff_id, n) query: {staff_id: n}."""
-    return {staff_id: int(n) for staff_id, n in db.session.execute(query).all()}
+# Figures counted per person are statements with bound parameters (the people, the period's
+# UTC bounds and its last day), built once per process: building SQLAlchemy statements costs
+# more than running them on a small branch.
+STAFF_IDS = bindparam("staff_ids", expanding=True)
+LO, HI, END_DAY = bindparam("lo"), bindparam("hi"), bindparam("end_day")
+
+
+def _period(staff_ids: Iterable[int], start: date, end: date) -> dict:
+    lo, hi = bounds(start, end)
+    return {"staff_ids": list(staff_ids), "lo": lo, "hi": hi, "end_day": end}
 
 
 def figure(build):
-    """Make a figure from the function building its (staff_id, n) query: calling the figure
-    runs the query ({staff_id: n}); `figure.query(...)` gives the query, for together()."""
+    """Make a figure from the function building its (staff_id, n) statement: calling the figure
+    with (staff_ids, start, end) runs it ({staff_id: n}); together() runs several at once."""
+    statement = cache(build)
 
     @wraps(build)
     def run(staff_ids: Iterable[int], start: date, end: date) -> dict[int, int]:
-        return per_person(build(staff_ids, start, end))
+        rows = db.session.execute(statement(), _period(staff_ids, start, end)).all()
+        return {staff_id: int(n or 0) for staff_id, n in rows}
 
-    run.query = build
+    run.statement = statement
     return run
 
 
-def together(**queries) -> dict[str, dict[int, int]]:
-    """Run several figures' (staff_id, n) queries as ONE statement (UNION ALL), by name.
+@cache
+def _union(figures: tuple) -> object:
+    parts = []
+    for fig in figures:
+        sub = fig.statement().subquery()
+        parts.append(select(literal(fig.__name__).label("figure"), sub.c.staff_id, sub.c.n))
+    return union_all(*parts)
+
+
+def together(figures, staff_ids: Iterable[int], start: date, end: date) -> dict:
+    """Run several figures as ONE statement (UNION ALL): {figure: {staff_id: n}}.
 
     A one-on-one shows a dozen figures: one round trip instead of a dozen."""
-    parts = []
-    for name, query in queries.items():
-        sub = query.subquery()
-        parts.append(select(literal(name).label("figure"), sub.c.staff_id, sub.c.n))
-    result: dict[str, dict[int, int]] = {name: {} for name in queries}
-    for name, staff_id, n in db.session.execute(union_all(*parts)).all():
-        result[name][staff_id] = int(n or 0)
+    figures = tuple(figures)
+    result: dict = {fig: {} for fig in figures}
+    by_name = {fig.__name__: fig for fig in figures}
+    for name, staff_id, n in db.session.execute(
+        _union(figures), _period(staff_ids, start, end)
+    ).all():
+        result[by_name[name]][staff_id] = int(n or 0)
     return result
 
 
@@ -109,16 +127,16 @@ def credit_earned(
 
 
 @figure
-def sales_count(staff_ids: Iterable[int], start: date, end: date):
+def sales_count():
     """Number of sales each person made as the seller."""
-    return _count_by(Sale.seller_id, Sale.sold_at, staff_ids, start, end)
+    return _count_by(Sale.seller_id, Sale.sold_at)
 
 
 @figure
-def new_customers(staff_ids: Iterable[int], start: date, end: date):
+def new_customers():
     """New customers each person owns, created in the period (existing ones not counted)."""
     return _count_by(
-        Customer.owner_id, Customer.created_at, staff_ids, start, end,
+        Customer.owner_id, Customer.created_at,
         Customer.acquired_via != Acquisition.EXISTING,
     )  # fmt: skip
 
@@ -256,13 +274,12 @@ def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
 # reads the other domains' tables but they never import coaching.
 
 
-def _count_by(person, moment, staff_ids: Iterable[int], start: date, end: date, *conditions):
-    """The query of (staff_id, rows) for rows whose `person` column is one of the people and
-    whose `moment` (naive UTC) falls in the branch-local period [start, end)."""
-    lo, hi = bounds(start, end)
+def _count_by(person, moment, *conditions):
+    """The statement counting (staff_id, n) rows whose `person` column is one of the people and
+    whose `moment` (naive UTC) falls in the period (bound parameters, see figure())."""
     return (
         select(person.label("staff_id"), func.count().label("n"))
-        .where(person.in_(list(staff_ids)), moment >= lo, moment < hi, *conditions)
+        .where(person.in_(STAFF_IDS), moment >= LO, moment < HI, *conditions)
         .group_by(person)
     )
 
@@ -273,92 +290,92 @@ def calls_made(staff_ids: Iterable[int], start: date, end: date):
 
 
 @figure
-def visits_made(staff_ids: Iterable[int], start: date, end: date):
+def visits_made():
     """Market-running visits per person, by check-in time."""
     from webapp.field.models import Visit
 
-    return _count_by(Visit.staff_id, Visit.checked_in_at, staff_ids, start, end)
+    return _count_by(Visit.staff_id, Visit.checked_in_at)
 
 
 @figure
-def visit_outcomes(staff_ids: Iterable[int], start: date, end: date):
+def visit_outcomes():
     """Visits that got somewhere (anything but "not interested") per person."""
     from webapp.field.models import Outcome, Visit
 
     return _count_by(
-        Visit.staff_id, Visit.checked_in_at, staff_ids, start, end,
+        Visit.staff_id, Visit.checked_in_at,
         Visit.outcome != Outcome.NOT_INTERESTED,
     )  # fmt: skip
 
 
 @figure
-def appointments_set(staff_ids: Iterable[int], start: date, end: date):
+def appointments_set():
     """Appointments captured per person (who made the call), by when they were made."""
     from webapp.appointments.models import Appointment
 
-    return _count_by(Appointment.created_by_id, Appointment.created_at, staff_ids, start, end)
+    return _count_by(Appointment.created_by_id, Appointment.created_at)
 
 
 @figure
-def appointments_held(staff_ids: Iterable[int], start: date, end: date):
+def appointments_held():
     """Appointments held per person who met the customer, by their start time."""
     from webapp.appointments.models import Appointment, State
 
     return _count_by(
-        Appointment.staff_id, Appointment.starts_at, staff_ids, start, end,
+        Appointment.staff_id, Appointment.starts_at,
         Appointment.state == State.HELD,
     )  # fmt: skip
 
 
 @figure
-def referrals_given(staff_ids: Iterable[int], start: date, end: date):
+def referrals_given():
     """Referrals made per referrer, by when they were made."""
     from webapp.referrals.models import Referral
 
-    return _count_by(Referral.referrer_id, Referral.created_at, staff_ids, start, end)
+    return _count_by(Referral.referrer_id, Referral.created_at)
 
 
 @figure
-def referrals_received(staff_ids: Iterable[int], start: date, end: date):
+def referrals_received():
     """Referrals received per receiver, by when they were made."""
     from webapp.referrals.models import Referral
 
-    return _count_by(Referral.receiver_id, Referral.created_at, staff_ids, start, end)
+    return _count_by(Referral.receiver_id, Referral.created_at)
 
 
 @figure
-def referrals_won(staff_ids: Iterable[int], start: date, end: date):
+def referrals_won():
     """Referrals given that were won, per referrer, by when they were closed."""
     from webapp.referrals.models import Referral, State
 
     return _count_by(
-        Referral.referrer_id, Referral.closed_at, staff_ids, start, end,
+        Referral.referrer_id, Referral.closed_at,
         Referral.state == State.WON,
     )  # fmt: skip
 
 
 @figure
-def prospects_moved_forward(staff_ids: Iterable[int], start: date, end: date):
+def prospects_moved_forward():
     """Stage changes made per person in the period (prospects moved along the list)."""
     from webapp.prospects.models import StageChange
 
     return _count_by(
-        StageChange.staff_id, StageChange.changed_at, staff_ids, start, end,
+        StageChange.staff_id, StageChange.changed_at,
         StageChange.from_stage.is_not(None),
     )  # fmt: skip
 
 
 @figure
-def stale_follow_ups(staff_ids: Iterable[int], start: date, end: date):
+def stale_follow_ups():
     """Open prospects whose follow-up date is before `end` (the period's end): overdue, per owner."""
     from webapp.prospects.models import Prospect, Stage
 
     return (
         select(Prospect.owner_id.label("staff_id"), func.count().label("n"))
         .where(
-            Prospect.owner_id.in_(list(staff_ids)),
+            Prospect.owner_id.in_(STAFF_IDS),
             Prospect.stage.not_in([Stage.WON, Stage.LOST]),
-            Prospect.next_follow_up < end,
+            Prospect.next_follow_up < END_DAY,
         )
         .group_by(Prospect.owner_id)
     )
@@ -385,13 +402,13 @@ def schedule_days_planned(staff_ids: Iterable[int], start: date, end: date):
 
 
 @figure
-def sheet_completeness(staff_ids: Iterable[int], start: date, end: date):
+def sheet_completeness():
     """Average completeness (0-100) of the customer sheets each person owns, now."""
     return (
         select(
             Customer.owner_id.label("staff_id"),
             cast(func.round(func.avg(Customer.completeness)), Integer).label("n"),
         )
-        .where(Customer.owner_id.in_(list(staff_ids)))
+        .where(Customer.owner_id.in_(STAFF_IDS))
         .group_by(Customer.owner_id)
     )

@@ -258,12 +258,10 @@ def week_figures(person: Staff, week: date) -> tuple[list, list]:
         (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
         (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
     )
-    values = metrics.together(
-        **{fig.__name__: fig.query(ids, week, end) for _label, fig in figures + tools}
-    )
+    values = metrics.together([fig for _label, fig in figures + tools], ids, week, end)
 
     def read(pairs):
-        return [(label, values[fig.__name__].get(person.id, 0)) for label, fig in pairs]
+        return [(label, values[fig].get(person.id, 0)) for label, fig in pairs]
 
     planned = metrics.schedule_days_planned(ids, week, end).get(person.id, 0)
     return read(figures), [(_("Days with a planned schedule"), planned), *read(tools)]
