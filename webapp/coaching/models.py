@@ -27,6 +27,11 @@ def metric_label(metric: str) -> str:
     return ProductCategory(metric).label
 
 
+def metric_labels() -> dict[str, str]:
+    """Every target metric's name in the user's language, translated once for a whole table."""
+    return {metric: metric_label(metric) for metric in TARGET_METRICS}
+
+
 class Target(db.Model):
     """A monthly target for a branch (staff_id empty) or one person, for one metric."""
 

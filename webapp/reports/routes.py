@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from webapp.auth.access import roles
 from webapp.auth.models import Role
-from webapp.coaching.models import COUNT_METRICS, metric_label
+from webapp.coaching.models import COUNT_METRICS, metric_labels
 from webapp.coaching.periods import (
     monday,
     next_month,
@@ -33,7 +33,7 @@ def progress():
         previous=previous_month(month),
         following=next_month(month),
         table=progress_table(current_user.branch_id, month),
-        label=metric_label,
+        label=metric_labels().get,
         counts=COUNT_METRICS,
     )
 
@@ -59,8 +59,9 @@ def monthly():
     """The monthly operating report (经营月报) with charts and their tables."""
     month = parse_month(request.args.get("month"))
     report = queries.monthly(current_user.branch_id, month)
+    labels = metric_labels()
     money = [
-        (metric_label(m), [c["target"] or 0, c["achieved"]])
+        (labels[m], [c["target"] or 0, c["achieved"]])
         for m, c in report["progress"]["branch"].items()
         if m not in COUNT_METRICS
     ]
@@ -80,7 +81,7 @@ def monthly():
         previous=previous_month(month),
         following=next_month(month),
         report=report,
-        label=metric_label,
+        label=labels.get,
         counts=COUNT_METRICS,
         category_chart=category_chart,
         behaviour_chart=behaviour_chart,
