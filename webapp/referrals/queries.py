@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, distinct, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, distinct, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from webapp.auth.access import scoped
@@ -117,6 +118,17 @@ def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
     """Per person of the branch, local days start..end: referrals given, received, accepted,
     won (as referrer or seller), value of those won, and credit earned from referral sales."""
     since, until = clock.day_bounds(start, end)
+    rows = db.session.execute(
+        _ledger_statement(), {"branch_id": branch_id, "since": since, "until": until}
+    ).all()
+    return [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(row))) for row in rows]
+
+
+@cache
+def _ledger_statement():
+    """The ledger's one statement, with bound parameters: built once per process (building it
+    cost more than running it on a branch's month)."""
+    branch_id, since, until = bindparam("branch_id"), bindparam("since"), bindparam("until")
     in_period = and_(Referral.created_at >= since, Referral.created_at < until)
     branch = Referral.branch_id == branch_id
 
@@ -168,7 +180,7 @@ def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
         .subquery()
     )
     zero = 0
-    rows = db.session.execute(
+    return (
         select(
             Staff.id, Staff.name, Staff.role,
             func.coalesce(given.c.n, zero), func.coalesce(received.c.n, zero),
@@ -182,8 +194,7 @@ def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
         .outerjoin(credit, credit.c.staff_id == Staff.id)
         .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
         .order_by(func.coalesce(credit.c.v, zero).desc(), Staff.name)
-    ).all()  # fmt: skip
-    return [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(row))) for row in rows]
+    )  # fmt: skip
 
 
 def ledger_totals(branch_id: int, start: date, end: date, rows: list[LedgerRow]) -> dict[str, int]:
