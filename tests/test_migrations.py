@@ -24,3 +24,41 @@ def test_downgrade_to_empty_and_upgrade_again(app, db):
         assert {"branch", "staff", "customer", "customer_view"} <= set(
             inspect(db.engine).get_table_names()
         )
+
+
+def test_credit_lines_recorded_before_the_index_migration_take_their_sales_date(app, db):
+    """Migration 1470df440f03 copies each sale's date and category onto its credit lines."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from tests.factories import make_branch, make_customer, make_staff
+    from webapp.auth.models import Role
+
+    branch = make_branch()
+    seller = make_staff(Role.RETAIL_AM, branch)
+    customer = make_customer(branch)
+    with app.app_context():
+        downgrade(revision="1a3cce245244")
+        sold = datetime(2026, 3, 4, 5, 6)
+        db.session.execute(
+            text(
+                "INSERT INTO sale (id, branch_id, customer_id, seller_id, category, product_name,"
+                " amount_fen, sold_at, source, created_at) VALUES (900, :b, :c, :s, 'fund',"
+                " '沪深 300', 1000, :t, 'other', :t)"
+            ),
+            {"b": branch.id, "c": customer.id, "s": seller.id, "t": sold},
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO credit_line (id, sale_id, staff_id, role, share_bp, amount_fen,"
+                " reason, created_at) VALUES (901, 900, :s, 'seller', 10000, 1000, '', :t)"
+            ),
+            {"s": seller.id, "t": sold},
+        )
+        db.session.commit()
+        upgrade()
+        row = db.session.execute(
+            text("SELECT sold_at, category FROM credit_line WHERE id = 901")
+        ).one()
+        assert (str(row[0])[:16], row[1]) == ("2026-03-04 05:06", "fund")

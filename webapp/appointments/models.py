@@ -69,7 +69,12 @@ class ValueStatement(db.Model):
 class Appointment(OfflineRecordMixin, db.Model):
     """A meeting fixed on a call or visit; may be captured offline and synced later."""
 
-    __table_args__ = (Index("ix_appointment_staff_starts", "staff_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointment_staff_starts", "staff_id", "starts_at"),
+        # Appointments a person set in a period (one-on-one, evening huddle): without it a
+        # seq scan of every branch's appointments.
+        Index("ix_appointment_created_by_created", "created_by_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)

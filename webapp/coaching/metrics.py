@@ -99,10 +99,13 @@ def credit_by_category(staff_ids: Iterable[int], start: date, end: date) -> dict
     """Credit earned per person per product category, in fen: {staff_id: {category: fen}}."""
     lo, hi = bounds(start, end)
     rows = db.session.execute(
-        select(CreditLine.staff_id, Sale.category, func.sum(CreditLine.amount_fen))
-        .join(Sale, Sale.id == CreditLine.sale_id)
-        .where(CreditLine.staff_id.in_(list(staff_ids)), Sale.sold_at >= lo, Sale.sold_at < hi)
-        .group_by(CreditLine.staff_id, Sale.category)
+        select(CreditLine.staff_id, CreditLine.category, func.sum(CreditLine.amount_fen))
+        .where(
+            CreditLine.staff_id.in_(list(staff_ids)),
+            CreditLine.sold_at >= lo,
+            CreditLine.sold_at < hi,
+        )
+        .group_by(CreditLine.staff_id, CreditLine.category)
     ).all()
     result: dict[int, dict] = {}
     for staff_id, category, total in rows:
@@ -117,8 +120,11 @@ def credit_earned(
     lo, hi = bounds(start, end)
     query = (
         select(CreditLine.staff_id, func.sum(CreditLine.amount_fen))
-        .join(Sale, Sale.id == CreditLine.sale_id)
-        .where(CreditLine.staff_id.in_(list(staff_ids)), Sale.sold_at >= lo, Sale.sold_at < hi)
+        .where(
+            CreditLine.staff_id.in_(list(staff_ids)),
+            CreditLine.sold_at >= lo,
+            CreditLine.sold_at < hi,
+        )
         .group_by(CreditLine.staff_id)
     )
     if role is not None:
@@ -148,7 +154,7 @@ def credit_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> 
         func.sum(
             case(
                 (
-                    and_(Sale.sold_at >= edges[i], Sale.sold_at < edges[i + 1]),
+                    and_(CreditLine.sold_at >= edges[i], CreditLine.sold_at < edges[i + 1]),
                     CreditLine.amount_fen,
                 ),
                 else_=0,
@@ -158,11 +164,10 @@ def credit_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> 
     ]
     rows = db.session.execute(
         select(CreditLine.staff_id, *columns)
-        .join(Sale, Sale.id == CreditLine.sale_id)
         .where(
             CreditLine.staff_id.in_(list(staff_ids)),
-            Sale.sold_at >= edges[0],
-            Sale.sold_at < edges[-1],
+            CreditLine.sold_at >= edges[0],
+            CreditLine.sold_at < edges[-1],
         )
         .group_by(CreditLine.staff_id)
     ).all()

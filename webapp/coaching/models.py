@@ -38,6 +38,8 @@ class Target(db.Model):
     __table_args__ = (
         UniqueConstraint("branch_id", "staff_id", "month", "metric", name="uq_target_cell"),
         Index("ix_target_branch_month", "branch_id", "month"),
+        # A person's targets for a month (one-on-one), whose key does not lead with branch.
+        Index("ix_target_staff_month", "staff_id", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -95,6 +95,7 @@ REASONS = ("internal_referral", "could_not_finish", "external_referral", "campai
 RECEIVER_FOR_NEED = {"wealth": Role.WEALTH_MANAGER, "loan": Role.CREDIT_AM}
 STAGES = ("new", "contacted", "appointment_set", "met", "proposal", "won", "lost")
 STAGE_WEIGHTS = (25, 20, 12, 10, 8, 15, 10)
+CREDIT_LINE_COLUMNS = ("id", "sale_id", "staff_id", "role", "share_bp", "amount_fen", "sold_at", "category", "created_at")  # fmt: skip
 # The default credit split phases (seed 004): referrer's share in basis points by period.
 PHASES = (("推广期", 8_000), ("巩固期", 6_000), ("常态期", 5_000))
 
@@ -486,7 +487,9 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
                     (referrer, receiver), ("referrer", "seller"), (share, 10_000 - share),
                     split_amount(amount, [share, 10_000 - share]), strict=True,
                 ):  # fmt: skip
-                    lines.append((line_id, sale_id, staff, role, bp, part, closed))
+                    lines.append(
+                        (line_id, sale_id, staff, role, bp, part, closed, category, closed)
+                    )
                     line_id += 1
                 sale_id += 1
             events.append((event_id, referral_id, created, referrer, "referred", "", "referred"))
@@ -503,7 +506,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
     step("sale", writer.write("sale", ("id", "branch_id", "customer_id", "seller_id", "category", "product_name", "amount_fen", "sold_at", "source", "source_id", "created_at"), sales))  # fmt: skip
     columns = ("id", "branch_id", "referrer_id", "receiver_id", "customer_id", "check_in_id", "need", "state", "referred_on", "created_at", "accepted_at", "closed_at", "credit_state", "phase_id", "sale_id", "won_category", "won_product", "won_amount_fen")  # fmt: skip
     step("referral", writer.write("referral", columns, referral_batch))
-    step("credit_line", writer.write("credit_line", ("id", "sale_id", "staff_id", "role", "share_bp", "amount_fen", "created_at"), lines))  # fmt: skip
+    step("credit_line", writer.write("credit_line", CREDIT_LINE_COLUMNS, lines))  # fmt: skip
     step("referral_event", writer.write("referral_event", ("id", "referral_id", "at", "by_id", "action", "from_state", "to_state"), events))  # fmt: skip
 
     # -- direct sales (not referred): a seller's own, credited to them ------------------------
@@ -518,13 +521,13 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             at = moment()
             amount = rng.randrange(1, 100) * 10_000_00
             category = rng.choice(CATEGORIES)
-            direct.append((line_id, sale_id, seller, "seller", 10_000, amount, at))
+            direct.append((line_id, sale_id, seller, "seller", 10_000, amount, at, category, at))
             line_id += 1
             yield (sale_id, branch.id, customer_of(branch), seller, category, PRODUCTS[category], amount, at, "other", None, at)  # fmt: skip
             sale_id += 1
 
     step("sale", writer.write("sale", ("id", "branch_id", "customer_id", "seller_id", "category", "product_name", "amount_fen", "sold_at", "source", "source_id", "created_at"), direct_sale_rows()))  # fmt: skip
-    step("credit_line", writer.write("credit_line", ("id", "sale_id", "staff_id", "role", "share_bp", "amount_fen", "created_at"), direct))  # fmt: skip
+    step("credit_line", writer.write("credit_line", CREDIT_LINE_COLUMNS, direct))  # fmt: skip
 
     # -- two years of targets, commitments, huddle notes and one-on-ones ----------------------
     months = sorted({(today - timedelta(days=d)).replace(day=1) for d in range(0, counts.days, 28)})

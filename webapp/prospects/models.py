@@ -90,6 +90,9 @@ class Prospect(db.Model):
 class StageChange(db.Model):
     """One timestamped move of a prospect from one stage to another."""
 
+    # The prospects a person moved forward in a period (one-on-one).
+    __table_args__ = (Index("ix_stage_change_staff_changed", "staff_id", "changed_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     prospect_id: Mapped[int] = mapped_column(ForeignKey("prospect.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))

@@ -136,12 +136,15 @@ class Referral(db.Model):
     __table_args__ = (
         Index("ix_referral_branch_created", "branch_id", "created_at"),
         Index("ix_referral_receiver_state", "receiver_id", "state"),
+        # A person's referrals given and won in a period (one-on-one, progress, huddles).
+        Index("ix_referral_referrer_created", "referrer_id", "created_at"),
+        Index("ix_referral_referrer_closed", "referrer_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     kind: Mapped[Kind] = mapped_column(enum_column(Kind), default=Kind.INTERNAL)
-    referrer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     second_referrer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     receiver_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

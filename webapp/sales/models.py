@@ -62,12 +62,16 @@ class CreditRole(enum.StrEnum):
 class Sale(db.Model):
     """One product sold to one customer; amounts in fen (1/100 yuan), never floats."""
 
-    __table_args__ = (Index("ix_sale_branch_sold_at", "branch_id", "sold_at"),)
+    __table_args__ = (
+        Index("ix_sale_branch_sold_at", "branch_id", "sold_at"),
+        # A person's sales in a period (one-on-one, evening huddle): their own rows only.
+        Index("ix_sale_seller_sold_at", "seller_id", "sold_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    seller_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     category: Mapped[ProductCategory] = mapped_column(enum_column(ProductCategory, 30))
     product_name: Mapped[str] = mapped_column(String(120))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
@@ -84,11 +88,15 @@ class Sale(db.Model):
 
 
 class CreditLine(db.Model):
-    """One person's share of a sale, in basis points (10000 = 100%) and in fen."""
+    """One person's share of a sale, in basis points (10000 = 100%) and in fen.
+
+    The sale's date and category are copied onto each line when the sale is recorded (neither
+    changes afterwards): a person's credit for a period is then read from their own lines by
+    (staff_id, sold_at), instead of joining every sale of the period in every branch."""
 
     __table_args__ = (
         CheckConstraint("share_bp >= 0 AND share_bp <= 10000", name="share_range"),
-        Index("ix_credit_line_staff_sale", "staff_id", "sale_id"),
+        Index("ix_credit_line_staff_sold_at", "staff_id", "sold_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +105,10 @@ class CreditLine(db.Model):
     role: Mapped[CreditRole] = mapped_column(enum_column(CreditRole))
     share_bp: Mapped[int] = mapped_column()
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    sold_at: Mapped[datetime] = mapped_column()  # the sale's
+    category: Mapped[ProductCategory] = mapped_column(
+        enum_column(ProductCategory, 30)
+    )  # the sale's
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

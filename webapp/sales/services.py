@@ -1,5 +1,6 @@
 """Every state change of sales: recording a sale and splitting its credit exactly."""
 
+from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
 
@@ -44,14 +45,20 @@ def record_sale(
         amount_fen=amount_fen,
         source=source,
         source_id=source_id,
+        sold_at=sold_at if sold_at is not None else utcnow(),
     )
-    if sold_at is not None:
-        sale.sold_at = sold_at
     credit = credit or [(seller_id, CreditRole.SELLER, 10_000)]
     amounts = split_amount(amount_fen, [share for _, _, share in credit])
     for (staff_id, role, share), amount in zip(credit, amounts, strict=True):
         sale.credit_lines.append(
-            CreditLine(staff_id=staff_id, role=role, share_bp=share, amount_fen=amount)
+            CreditLine(
+                staff_id=staff_id,
+                role=role,
+                share_bp=share,
+                amount_fen=amount,
+                sold_at=sale.sold_at,
+                category=category,
+            )
         )
     db.session.add(sale)
     return sale
