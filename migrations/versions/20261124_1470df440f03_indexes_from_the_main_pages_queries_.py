@@ -9,6 +9,8 @@ Chosen with bench/explain.py on the large data set (200 branches, 3M activity re
   branch's progress table); now it reads only that person's lines of the month.
 - sale (seller_id, sold_at), referral (referrer_id, created_at) and (referrer_id, closed_at),
   target (staff_id, month): a person's figures for a period read their own rows in the period.
+- referral (branch_id, accepted_at) and (branch_id, closed_at): the referral ledger's accepted
+  and won in a period read the period's rows, not the branch's two years (7 ms to under 1).
   The single-column indexes they start with are dropped (the new ones serve those lookups).
 
 Revision ID: 1470df440f03
@@ -51,6 +53,8 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_referral_referrer_id'))
         batch_op.create_index('ix_referral_referrer_closed', ['referrer_id', 'closed_at'], unique=False)
         batch_op.create_index('ix_referral_referrer_created', ['referrer_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_referral_branch_accepted', ['branch_id', 'accepted_at'], unique=False)
+        batch_op.create_index('ix_referral_branch_closed', ['branch_id', 'closed_at'], unique=False)
 
     with op.batch_alter_table('sale', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sale_seller_id'))
@@ -78,6 +82,8 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_sale_seller_id'), ['seller_id'], unique=False)
 
     with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_index('ix_referral_branch_closed')
+        batch_op.drop_index('ix_referral_branch_accepted')
         batch_op.drop_index('ix_referral_referrer_created')
         batch_op.drop_index('ix_referral_referrer_closed')
         batch_op.create_index(batch_op.f('ix_referral_referrer_id'), ['referrer_id'], unique=False)

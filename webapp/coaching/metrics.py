@@ -228,7 +228,9 @@ def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
             func.min(Sale.sold_at).label("first_at"),
             func.sum(Sale.amount_fen).label("value"),
         )
-        .where(Sale.branch_id == branch_id, Sale.sold_at < hi)
+        # Customers created in the period bought nothing before it: the period's sales are
+        # enough, and the branch's history is not read.
+        .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
         .group_by(Sale.customer_id)
         .subquery()
     )

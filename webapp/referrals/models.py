@@ -139,6 +139,9 @@ class Referral(db.Model):
         # A person's referrals given and won in a period (one-on-one, progress, huddles).
         Index("ix_referral_referrer_created", "referrer_id", "created_at"),
         Index("ix_referral_referrer_closed", "referrer_id", "closed_at"),
+        # The ledger's accepted and won in a period, per branch: not the branch's whole history.
+        Index("ix_referral_branch_accepted", "branch_id", "accepted_at"),
+        Index("ix_referral_branch_closed", "branch_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
