@@ -130,15 +130,13 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> tuple:
     return rps, p50, p99, total, errors
 
 
-def measure(base: str, seconds: int, connections: int):
+def measure(base: str, seconds: int, connections: int, stand_in: dict[str, str]):
     """/healthz, every page, /healthz again; return pages, trivial runs, requests, targets."""
     cookies, ids = {}, {}
     for _label, user, path, _kind in PAGES:
-        if user not in cookies:
-            cookies[user], ids[user] = sign_in(base, user)
-        for name in re.findall(r"\{(\w+)\}", path):
-            if name not in ids:
-                cookies[name], ids[name] = sign_in(base, name)
+        for name in (user, *re.findall(r"\{(\w+)\}", path)):
+            if name not in cookies:
+                cookies[name], ids[name] = sign_in(base, stand_in.get(name, name))
     served = 0
 
     def one(label, path, cookie, kind):
@@ -263,7 +261,16 @@ def main() -> None:
     parser.add_argument("--database-url", help="an existing database (loaded if empty)")
     parser.add_argument("--seconds", type=int, default=10, help="per page (default 10)")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--as",
+        dest="users",
+        nargs="*",
+        default=[],
+        help="demo-user=other-user pairs, e.g. manager=b001_branch_manager01 (a generated branch)",
+    )
+    parser.add_argument("--label", default="", help="suffix of the result files")
     args = parser.parse_args()
+    stand_in = dict(pair.split("=") for pair in args.users)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     instance = Path(tempfile.mkdtemp(prefix="branchkit-bench-"))
@@ -279,7 +286,9 @@ def main() -> None:
         print(f"Data: {counts} (load {load_s:.0f} s)")
         process, base = gunicorn(url, instance)
         try:
-            pages, trivial, served, targets = measure(base, args.seconds, args.connections)
+            pages, trivial, served, targets = measure(
+                base, args.seconds, args.connections, stand_in
+            )
             rss = memory(process.pid, served, targets, args.connections)
         finally:
             process.terminate()
@@ -290,8 +299,13 @@ def main() -> None:
         shutil.rmtree(instance, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
     markdown = table(args.scale, pages, trivial, rss, load_s, counts, args.connections)
-    (RESULTS / f"pages-{args.scale}.md").write_text(markdown)
-    (RESULTS / f"pages-{args.scale}.json").write_text(
+    if stand_in:
+        markdown += (
+            "Signed in as " + ", ".join(f"{v} (for {k})" for k, v in stand_in.items()) + ".\n"
+        )
+    name = f"pages-{args.scale}{'-' + args.label if args.label else ''}"
+    (RESULTS / f"{name}.md").write_text(markdown)
+    (RESULTS / f"{name}.json").write_text(
         json.dumps(
             {
                 "pages": [asdict(p) for p in pages],
