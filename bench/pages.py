@@ -77,14 +77,15 @@ def run(command: list[str], **env) -> str:
 _env: dict[str, str] = {}
 
 
-def prepare(database_url: str, instance: Path, scale: str) -> float:
-    """Create the schema and load the demo data; return the seconds the load took."""
+def prepare(database_url: str, instance: Path, scale: str) -> float | None:
+    """Create the schema and load the demo data; return the seconds the load took (None when
+    the database already held it)."""
     _env.update(os.environ, DATABASE_URL=database_url, BRANCHKIT_INSTANCE=str(instance))
     _env["FLASK_APP"] = "webapp"
     run([FLASK, "db", "upgrade"])
     start = time.monotonic()
-    run([FLASK, "demo-data", "--if-empty", "--scale", scale])
-    return time.monotonic() - start
+    output = run([FLASK, "demo-data", "--if-empty", "--scale", scale])
+    return None if "nothing loaded" in output else time.monotonic() - start
 
 
 def sign_in(base: str, username: str) -> tuple[str, int]:
@@ -283,7 +284,7 @@ def main() -> None:
     try:
         load_s = prepare(url, instance, args.scale)
         counts = row_counts(url)
-        print(f"Data: {counts} (load {load_s:.0f} s)")
+        print(f"Data: {counts}" + (f" (loaded in {load_s:.0f} s)" if load_s else ""))
         process, base = gunicorn(url, instance)
         try:
             pages, trivial, served, targets = measure(
