@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
 from webapp.htmx import is_fragment
 from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp
+from webapp.sync.batch import BadBatch, replay_items
 
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
@@ -80,6 +81,21 @@ def precache():
 def token():
     """A fresh CSRF token for the outbox, fetched just before each flush, and who is signed in."""
     response = jsonify(token=generate_csrf(), user=current_user.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sync/batch", methods=["POST"])
+@signed_in
+def batch():
+    """Up to 25 queued forms from the outbox in one request, each replayed through its own
+    endpoint in order; the answer lists each one's status."""
+    payload = request.get_json(silent=True)
+    try:
+        results = replay_items(payload.get("items") if isinstance(payload, dict) else None)
+    except BadBatch as error:
+        return jsonify(error=str(error)), 400
+    response = jsonify(results=results)
     response.headers["Cache-Control"] = "no-store"
     return response
 
