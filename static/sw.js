@@ -14,6 +14,7 @@ const PAGES_CACHE = "pages-v1";
 const FRAGMENTS_CACHE = "fragments-v1";
 const PAGE_TIMEOUT_MS = 3000;
 const POST_TIMEOUT_MS = 10000;
+const BATCH_SIZE = 25; // as webapp/sync/batch.py
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
 const MAX_CACHED_PAGES = 200;
 const REPLAY_HEADER = "X-Outbox-Replay";
@@ -219,7 +220,10 @@ function isSuccess(status) {
 
 function retryAfterMs(response) {
   const value = response.headers.get("Retry-After");
-  if (!value) return null;
+  return value ? parseRetryAfter(value) : null;
+}
+
+function parseRetryAfter(value) {
   const seconds = Number(value);
   if (!Number.isNaN(seconds)) return seconds * 1000;
   const date = Date.parse(value);
@@ -379,6 +383,132 @@ function backoff(attempts) {
   return base / 2 + Math.random() * (base / 2);
 }
 
+// Why the flush stops, after an answer: keep going, or stop until later.
+const NEXT = "next";
+const STOP = "stop";
+
+// Apply one item's answer exactly as the server meant it: 2xx/3xx delivered (deleted);
+// 401/403 pause until sign-in; 408/429/5xx kept with backoff (Retry-After honoured); any
+// other 4xx kept as "needs attention" (409: a conflict), openable and fixable.
+async function settle(item, status, waitMs, bodyText) {
+  item.attempts += 1;
+  item.lastStatus = status;
+  if (isSuccess(status)) {
+    await OutboxStore.remove(item.client_id);
+    return NEXT;
+  }
+  if (status === 401 || status === 403) {
+    item.status = "auth";
+    await OutboxStore.put(item);
+    await OutboxStore.setMeta("paused", true);
+    return STOP;
+  }
+  if (status === 408 || status === 429 || status >= 500) {
+    item.status = "waiting";
+    item.retryAfterUntil = waitMs !== null ? Date.now() + waitMs : 0;
+    item.notBefore = Date.now() + (waitMs !== null ? waitMs : backoff(item.attempts));
+    await OutboxStore.put(item);
+    return STOP;
+  }
+  item.status = status === 409 ? "conflict" : "attention";
+  item.response = { status, body: bodyText };
+  await OutboxStore.put(item);
+  await notifyClients({ type: "outbox-changed" });
+  return NEXT;
+}
+
+// The path (and query) of a queued form's URL: the batch names URLs of this site only.
+function sitePath(url) {
+  const parsed = new URL(url, self.location.origin);
+  return parsed.pathname + parsed.search;
+}
+
+function replayBody(item) {
+  const params = new URLSearchParams(item.body);
+  params.set("queued_at", new Date(item.queuedAt).toISOString());
+  return params.toString();
+}
+
+// One item alone, to its own URL: the way before /sync/batch, kept for a server that has no
+// batch endpoint yet (a deployment in progress).
+async function sendOne(item, token) {
+  let response;
+  try {
+    response = await fetchWithTimeout(
+      new Request(item.url, {
+        method: "POST", body: replayBody(item), credentials: "same-origin", redirect: "manual",
+        headers: { "Content-Type": item.contentType, "X-CSRFToken": token.token, [REPLAY_HEADER]: "1" },
+      }),
+      POST_TIMEOUT_MS,
+    );
+  } catch (error) {
+    item.attempts += 1;
+    item.lastStatus = null;
+    await OutboxStore.put(item);
+    return STOP; // the network is gone again: keep the order, try later
+  }
+  const status = statusOf(response);
+  const text = isSuccess(status) ? "" : await response.text();
+  return settle(item, status, retryAfterMs(response), text);
+}
+
+// Up to BATCH_SIZE items in one request; the server replays each through its own URL, in
+// order, and answers each one's status. Returns how many were delivered and whether to stop.
+async function sendBatch(batch, token) {
+  let response;
+  try {
+    response = await fetchWithTimeout(
+      new Request("/sync/batch", {
+        method: "POST", credentials: "same-origin", redirect: "manual",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token.token },
+        body: JSON.stringify({
+          items: batch.map((item) => ({
+            client_id: item.client_id, url: sitePath(item.url), body: replayBody(item), content_type: item.contentType,
+          })),
+        }),
+      }),
+      POST_TIMEOUT_MS + batch.length * 1000,
+    );
+  } catch (error) {
+    batch[0].attempts += 1;
+    batch[0].lastStatus = null;
+    await OutboxStore.put(batch[0]);
+    return { sent: 0, next: STOP };
+  }
+  if (response.status === 404 || response.status === 405) {
+    // No batch endpoint on this server: one by one.
+    let sent = 0;
+    for (const item of batch) {
+      const next = await sendOne(item, token);
+      if (isSuccess(item.lastStatus)) sent += 1;
+      if (next === STOP) return { sent, next };
+    }
+    return { sent, next: NEXT };
+  }
+  const status = response.type === "opaqueredirect" ? 401 : response.status;
+  if (status !== 200) {
+    // The batch as a whole did not run (signed out, server down, too busy): its first item
+    // takes the answer, as it would have alone; the others wait their turn.
+    // Anything else that refuses the whole batch (a token gone stale, say) is retried later
+    // like a busy server: no item is blamed for it.
+    const kept = [401, 403, 408, 429].includes(status) || status >= 500 ? status : 503;
+    await settle(batch[0], kept, retryAfterMs(response), await response.text());
+    return { sent: 0, next: STOP };
+  }
+  const { results } = await response.json();
+  let sent = 0;
+  for (let k = 0; k < results.length; k += 1) {
+    const result = results[k];
+    const item = batch[k];
+    const wait = result.retry_after ? parseRetryAfter(result.retry_after) : null;
+    const next = await settle(item, result.status, wait, result.body || "");
+    if (isSuccess(result.status)) sent += 1;
+    if (next === STOP) return { sent, next };
+  }
+  // The server stops early only with an answer that says stop; anything short is untried.
+  return { sent, next: results.length < batch.length ? STOP : NEXT };
+}
+
 async function runFlush({ force }) {
   const all = await OutboxStore.all();
   const due = all.filter((i) => OutboxStore.WAITING.includes(i.status));
@@ -392,65 +522,25 @@ async function runFlush({ force }) {
   if (!token.token) return { offline: true };
   await OutboxStore.setMeta("paused", false);
   await OutboxStore.setMeta("user", token.user);
-  let sent = 0;
-  let lastNotice = Date.now();
+  // In queue order, this user's items up to the first that must wait (Retry-After, backoff).
+  const ready = [];
   for (const item of due) {
     if (item.user && item.user !== token.user) continue; // another person's: waits for them
     const now = Date.now();
     if (item.retryAfterUntil && item.retryAfterUntil > now) break; // the server asked to wait
     if (!force && item.notBefore && item.notBefore > now) break;
-    const params = new URLSearchParams(item.body);
-    params.set("queued_at", new Date(item.queuedAt).toISOString());
-    let response;
-    try {
-      response = await fetchWithTimeout(
-        new Request(item.url, {
-          method: "POST", body: params.toString(), credentials: "same-origin", redirect: "manual",
-          headers: { "Content-Type": item.contentType, "X-CSRFToken": token.token, [REPLAY_HEADER]: "1" },
-        }),
-        POST_TIMEOUT_MS,
-      );
-    } catch (error) {
-      item.attempts += 1;
-      item.lastStatus = null;
-      await OutboxStore.put(item);
-      break; // the network is gone again: keep the order, try later
-    }
-    const status = statusOf(response);
-    item.attempts += 1;
-    item.lastStatus = status;
-    if (isSuccess(status)) {
-      await OutboxStore.remove(item.client_id);
-      sent += 1;
-      // Tell the pages now and then, not after every item: a long queue stays fast.
-      if (Date.now() - lastNotice > 500) {
-        lastNotice = Date.now();
-        await OutboxStore.setMeta("lastSync", lastNotice);
-        await notifyClients({ type: "outbox-changed" });
-      }
-      continue;
-    }
-    if (status === 401 || status === 403) {
-      item.status = "auth";
-      await OutboxStore.put(item);
-      await OutboxStore.setMeta("paused", true);
-      break;
-    }
-    if (status === 408 || status === 429 || status >= 500) {
-      const wait = retryAfterMs(response);
-      item.status = "waiting";
-      item.retryAfterUntil = wait !== null ? Date.now() + wait : 0;
-      item.notBefore = Date.now() + (wait !== null ? wait : backoff(item.attempts));
-      await OutboxStore.put(item);
-      break;
-    }
-    // Any other 4xx: the server refused this item. Keep it, show it, let the user fix it.
-    item.status = status === 409 ? "conflict" : "attention";
-    item.response = { status, body: await response.text() };
-    await OutboxStore.put(item);
-    await notifyClients({ type: "outbox-changed" });
+    ready.push(item);
   }
-  if (sent) await OutboxStore.setMeta("lastSync", Date.now());
+  let sent = 0;
+  for (let start = 0; start < ready.length; start += BATCH_SIZE) {
+    const outcome = await sendBatch(ready.slice(start, start + BATCH_SIZE), token);
+    sent += outcome.sent;
+    if (outcome.sent) {
+      await OutboxStore.setMeta("lastSync", Date.now());
+      await notifyClients({ type: "outbox-changed" });
+    }
+    if (outcome.next === STOP) break;
+  }
   await notifyClients({ type: "outbox-changed" });
   return { sent };
 }

@@ -58,7 +58,11 @@ def test_items_are_stored_in_order_once_and_refusals_come_back_per_item(app, cli
 def test_a_refused_item_stops_the_batch_and_the_rest_wait(app, client, login_as):
     """An item the user may not send (403) ends the batch there; the items after it are untried."""
     login_as(Role.RETAIL_AM)
-    lobby = {"client_id": str(uuid.uuid4()), "url": "/lobby/check-ins", "body": "first_need=deposit"}
+    lobby = {
+        "client_id": str(uuid.uuid4()),
+        "url": "/lobby/check-ins",
+        "body": "first_need=deposit",
+    }
     results = _send(client, [_visit("停-1"), lobby, _visit("停-3")]).get_json()["results"]
     assert [r["status"] for r in results] == [303, 403]
     assert _visits(app, "停-") == ["停-1"]

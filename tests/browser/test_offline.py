@@ -4,6 +4,7 @@ Each test gets a fresh browser profile: a new service worker, an empty outbox. T
 rows are read straight from the live app's database.
 """
 
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -19,6 +20,9 @@ from webapp.extensions import db
 from webapp.field.models import Outcome, Visit
 
 VISIT_FORM = "/field/visits/new"
+# A visit reaches the server by its own URL when sent online, and inside /sync/batch when the
+# outbox replays it: a test that fails or loses the sending fails or loses both.
+SENDS = re.compile(r".*/(field/visits|sync/batch)$")
 
 
 def ready(page, path: str = VISIT_FORM, username: str = "retail1") -> None:
@@ -164,12 +168,12 @@ def test_4_lost_response_is_replayed_without_a_second_row(page, context, live_ap
         else:
             route.continue_()
 
-    context.route("**/field/visits", lose_answer)
+    context.route(SENDS, lose_answer)
     name = unique()
     submit_visit(page, name)
     expect(page.locator("[data-outbox-saved]")).to_be_visible()
     assert len(visits(live_app, name)) == 1
-    context.unroute("**/field/visits")
+    context.unroute(SENDS)
     # Background Sync (Chromium) or the page's retry timer sends it again.
     wait_outbox_empty(page)
     expect(page.locator("#sync-bar")).to_be_hidden()
@@ -234,7 +238,7 @@ def test_6_server_error_then_success_and_retry_after(page, context, live_app):
             return route.fulfill(status=429, headers={"Retry-After": "3"}, body="slow down")
         return route.continue_()
 
-    context.route("**/field/visits", fail_first)
+    context.route(SENDS, fail_first)
     name = unique()
     submit_visit(page, name)
     expect(page.locator("[data-outbox-saved]")).to_be_visible()  # the 500 was kept
@@ -278,6 +282,25 @@ def test_7_validation_error_on_replay_needs_attention_then_is_fixed(page, contex
     wait_outbox_empty(page)
     rows = visits(live_app, name)
     assert len(rows) == 1 and rows[0].contact_mobile == "13912345678"
+
+
+def test_a_refused_item_in_a_batch_waits_while_the_others_are_delivered(page, context, live_app):
+    """Good, refused, good queued together go in one batch: two rows, one item needs attention."""
+    ready(page)
+    context.set_offline(True)
+    names = [unique("批-一"), unique("批-二"), unique("批-三")]
+    for name, mobile in zip(names, ("", "12345", ""), strict=True):
+        page.goto(VISIT_FORM)
+        submit_visit(page, name, mobile=mobile)
+    expect(page.locator("#outbox-count")).to_have_text("3")
+    batches = []
+    context.on("request", lambda r: batches.append(r) if r.url.endswith("/sync/batch") else None)
+    context.set_offline(False)
+    expect(page.locator("#sync-bar [data-sync-attention]")).to_have_text("1 条需要处理")
+    assert [len(visits(live_app, n)) for n in names] == [1, 0, 1]
+    items = outbox(page)
+    assert [i["status"] for i in items] == ["attention"] and items[0]["lastStatus"] == 422
+    assert len(batches) == 1  # all three went in one request
 
 
 def test_8_expired_session_pauses_the_queue_until_sign_in(page, context, live_app):
@@ -368,7 +391,7 @@ def test_11_new_service_worker_version_prompts_and_keeps_the_outbox(page, contex
     """A new worker deployed while items wait: the reload prompt appears; the outbox survives."""
     ready(page)
     context.route(
-        "**/field/visits",
+        SENDS,
         lambda route: (
             route.fulfill(status=503, body="down")
             if route.request.method == "POST"
@@ -400,7 +423,7 @@ def test_11_new_service_worker_version_prompts_and_keeps_the_outbox(page, contex
         assert len(outbox(page)) == 1
     finally:
         live_app.config.pop("SW_VERSION_SUFFIX", None)
-    context.unroute("**/field/visits")
+    context.unroute(SENDS)
     sync_now(page)
     wait_outbox_empty(page)
     assert len(visits(live_app, name)) == 1
@@ -494,7 +517,7 @@ def test_signing_out_with_items_waiting_warns_first(page, context):
     """Sign-out asks first while items wait; declining keeps the session and the items."""
     ready(page)
     context.route(
-        "**/field/visits",
+        SENDS,
         lambda route: (
             route.fulfill(status=503, body="down")
             if route.request.method == "POST"
