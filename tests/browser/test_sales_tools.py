@@ -46,6 +46,16 @@ def test_create_sme_sheet_find_it_and_win_a_prospect(page, shots):
     expect(page.locator(".page-head .stage")).to_have_text("新意向")
 
     page.goto("/prospects/")
+    # Active search: typing narrows the list in place (htmx), the address follows the search.
+    tail = name[6:10]  # the random part of the company name
+    page.fill("#prospect-search", tail)
+    expect(page.locator("#prospect-rows .prospect")).to_have_count(1)
+    expect(page.locator("#prospect-rows")).to_contain_text(name)
+    expect(page).to_have_url(re.compile(f"q={tail}"))
+    page.screenshot(path=shots / "prospects-search-phone.png", full_page=True)
+    page.fill("#prospect-search", "没有这个客户")
+    expect(page.locator("#prospect-rows .empty")).to_contain_text("没有与“没有这个客户”相符")
+    page.fill("#prospect-search", "")
     row = page.locator(".prospect", has_text=name)
     for label in ("已联系", "已约见", "已面谈", "已提方案", "已成交"):
         row.locator("button[name=stage]").click()
