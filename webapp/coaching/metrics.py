@@ -10,6 +10,7 @@ referred sale counts for the referrer and the seller by their shares; a branch's
 achievement is the sum of its sales (each sale once).
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
@@ -174,23 +175,39 @@ def credit_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> 
     return {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
 
 
-def sales_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> dict[int, list]:
-    """Number of sales per person (as seller) per week for `weeks` weeks from `first_monday`."""
+@cache
+def _own_sales_and_credit():
+    # A person's credit lines and own sales in a period, row by row: both read through their
+    # (staff, date) indexes, so only the person's rows of those weeks.
+    staff_id = bindparam("staff_id")
+    credit = select(
+        literal("credit").label("kind"),
+        CreditLine.sold_at.label("at"),
+        CreditLine.amount_fen.label("value"),
+    ).where(CreditLine.staff_id == staff_id, CreditLine.sold_at >= LO, CreditLine.sold_at < HI)
+    sales = select(literal("sale"), Sale.sold_at, literal(1)).where(
+        Sale.seller_id == staff_id, Sale.sold_at >= LO, Sale.sold_at < HI
+    )
+    return union_all(credit, sales)
+
+
+def credit_and_sales_by_week(
+    staff_id: int, first_monday: date, weeks: int
+) -> tuple[list[int], list[int]]:
+    """One person's credit (fen) and number of sales made, per week for `weeks` weeks from
+    `first_monday`: one statement, bucketed here by the branch-local week edges."""
     edges = [bounds(first_monday + timedelta(weeks=i), first_monday)[0] for i in range(weeks + 1)]
-    columns = [
-        func.count(case((and_(Sale.sold_at >= edges[i], Sale.sold_at < edges[i + 1]), Sale.id)))
-        for i in range(weeks)
-    ]
+    credit, sales = [0] * weeks, [0] * weeks
     rows = db.session.execute(
-        select(Sale.seller_id, *columns)
-        .where(
-            Sale.seller_id.in_(list(staff_ids)),
-            Sale.sold_at >= edges[0],
-            Sale.sold_at < edges[-1],
-        )
-        .group_by(Sale.seller_id)
-    ).all()
-    return {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
+        _own_sales_and_credit(), {"staff_id": staff_id, "lo": edges[0], "hi": edges[-1]}
+    )
+    for kind, at, value in rows:
+        week = bisect_right(edges, at) - 1
+        if kind == "credit":
+            credit[week] += int(value)
+        else:
+            sales[week] += 1
+    return credit, sales
 
 
 def branch_sales_by_category(branch_id: int, start: date, end: date) -> dict[str, int]:

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.coaching import metrics
@@ -212,16 +212,15 @@ def huddle_notes(branch_id: int, day: date, kind: HuddleKind) -> dict[int, str]:
     )
 
 
-def plan_items(staff_id: int, week: date) -> list[PlanItem]:
-    """A person's follow-up plan items for a week, by due date."""
-    return list(
-        db.session.scalars(
-            select(PlanItem)
-            .options(selectinload(PlanItem.customer))
-            .where(PlanItem.staff_id == staff_id, PlanItem.week == week)
-            .order_by(PlanItem.due_on, PlanItem.id)
-        )
-    )
+def plan_items(staff_id: int, *weeks: date) -> list[list[PlanItem]]:
+    """A person's follow-up plan items for each of the weeks, by due date (one statement)."""
+    items = db.session.scalars(
+        select(PlanItem)
+        .options(joinedload(PlanItem.customer))
+        .where(PlanItem.staff_id == staff_id, PlanItem.week.in_(weeks))
+        .order_by(PlanItem.due_on, PlanItem.id)
+    ).all()
+    return [[item for item in items if item.week == week] for week in weeks]
 
 
 def one_on_one_history(staff_id: int, before: date, limit: int = 8) -> list[OneOnOne]:
@@ -270,8 +269,7 @@ def week_figures(person: Staff, week: date) -> tuple[list, list]:
 def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
     """The person's key figures for the `weeks` weeks ending with `week`, oldest first."""
     first = week - timedelta(weeks=weeks - 1)
-    credit = metrics.credit_by_week([person.id], first, weeks).get(person.id, [0] * weeks)
-    sales = metrics.sales_by_week([person.id], first, weeks).get(person.id, [0] * weeks)
+    credit, sales = metrics.credit_and_sales_by_week(person.id, first, weeks)
     return [
         {"week": first + timedelta(weeks=i), "credit_fen": credit[i], "sales": sales[i]}
         for i in range(weeks)

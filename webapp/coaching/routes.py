@@ -193,7 +193,7 @@ def one_on_one(staff_id: int):
     item_form.customer_id.choices = [(0, _("(no particular customer)"))] + [
         (cid, name) for cid, name in customers
     ]
-    last_items = queries.plan_items(person.id, week)
+    last_items, next_items = queries.plan_items(person.id, week, week + timedelta(days=7))
     if request.method == "POST" and current_user.role != Role.ADMIN:
         action = request.form.get("do", "save")
         if action == "add-item" and is_manager:
@@ -233,7 +233,7 @@ def one_on_one(staff_id: int):
         item_form=item_form,
         is_manager=is_manager,
         last_items=last_items,
-        next_items=queries.plan_items(person.id, week + timedelta(days=7)),
+        next_items=next_items,
         figures=figures,
         tools=tools,
         credit=credit,
