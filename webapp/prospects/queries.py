@@ -70,16 +70,6 @@ def open_prospects(
     ).all()
 
 
-def overdue_count(user: Staff, today: date, owner_id: int | None = None, term: str = "") -> int:
-    """How many of the listed open prospects have a follow-up date before today."""
-    return db.session.scalar(
-        _open(user, owner_id, term)
-        .with_only_columns(func.count(Prospect.id))
-        .where(Prospect.next_follow_up < today)
-        .order_by(None)
-    )
-
-
 def owners(user: Staff):
     """(id, name, open prospects) of everyone with open prospects the user may see."""
     return db.session.execute(
@@ -116,14 +106,18 @@ def follow_ups_due(user: Staff, today: date):
     ).all()
 
 
-def stage_counts(user: Staff) -> dict[Stage, int]:
-    """How many of the user's prospects are at each stage."""
+def stage_counts(user: Staff, today: date) -> tuple[dict[Stage, int], int]:
+    """How many of the user's prospects are at each stage, and how many open ones are overdue
+    (follow-up date before today): one statement for the list's header."""
+    late = and_(Prospect.stage.in_(OPEN_STAGES), Prospect.next_follow_up < today)
     rows = db.session.execute(
         _visible(user)
-        .with_only_columns(Prospect.stage, func.count(Prospect.id))
+        .with_only_columns(
+            Prospect.stage, func.count(Prospect.id), func.count(Prospect.id).filter(late)
+        )
         .group_by(Prospect.stage)
     ).all()
-    return dict(rows)
+    return {stage: n for stage, n, _late in rows}, sum(n_late for *_s, n_late in rows)
 
 
 def for_customer(user: Staff, customer_id: int):

@@ -46,16 +46,17 @@ def index():
             owner_id=owner_id,
             first_page=after is None,
         )
+    counts, overdue = queries.stage_counts(current_user, today)
     return render_template(
         "prospects/index.html",
         prospects=prospects,
         more=more,
         term=term,
-        overdue=queries.overdue_count(current_user, today, owner_id, term),
         owners=queries.owners(current_user) if is_manager else [],
         owner_id=owner_id,
         closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
-        counts=queries.stage_counts(current_user),
+        counts=counts,
+        overdue=overdue,
         stages=list(Stage),
         today=today,
         first_page=True,
