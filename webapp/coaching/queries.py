@@ -223,16 +223,19 @@ def plan_items(staff_id: int, *weeks: date) -> list[list[PlanItem]]:
     return [[item for item in items if item.week == week] for week in weeks]
 
 
-def one_on_one_history(staff_id: int, before: date, limit: int = 8) -> list[OneOnOne]:
-    """The person's earlier one-on-ones, latest first."""
-    return list(
-        db.session.scalars(
-            select(OneOnOne)
-            .where(OneOnOne.staff_id == staff_id, OneOnOne.week < before)
-            .order_by(OneOnOne.week.desc())
-            .limit(limit)
-        )
-    )
+def one_on_ones_until(
+    staff_id: int, week: date, limit: int = 8
+) -> tuple[OneOnOne | None, list[OneOnOne]]:
+    """The person's one-on-one of `week` (None if not held yet) and up to `limit` earlier ones,
+    latest first: one statement."""
+    rows = db.session.scalars(
+        select(OneOnOne)
+        .where(OneOnOne.staff_id == staff_id, OneOnOne.week <= week)
+        .order_by(OneOnOne.week.desc())
+        .limit(limit + 1)
+    ).all()
+    meeting = rows[0] if rows and rows[0].week == week else None
+    return meeting, [row for row in rows if row.week != week][:limit]
 
 
 def week_figures(person: Staff, week: date) -> tuple[list, list]:

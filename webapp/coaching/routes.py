@@ -27,7 +27,6 @@ from webapp.coaching.models import (
     TARGET_METRICS,
     ActionPlan,
     HuddleKind,
-    OneOnOne,
     PlanStatus,
     metric_label,
 )
@@ -180,9 +179,7 @@ def one_on_one(staff_id: int):
         abort(404)
     week = monday(parse_day(request.values.get("week")))
     is_manager = current_user.role == MANAGER
-    meeting = db.session.scalar(
-        select(OneOnOne).where(OneOnOne.staff_id == person.id, OneOnOne.week == week)
-    )
+    meeting, history = queries.one_on_ones_until(person.id, week)
     form = (OneOnOneForm if is_manager else OwnNotesForm)(obj=meeting)
     item_form = PlanItemForm(prefix="item")
     customers = db.session.execute(
@@ -238,7 +235,7 @@ def one_on_one(staff_id: int):
         tools=tools,
         credit=credit,
         target=target,
-        history=queries.one_on_one_history(person.id, week),
+        history=history,
         trend=trend,
         trend_chart=line_chart(
             _("Credit per week, last eight weeks (yuan)"),
