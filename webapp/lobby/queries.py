@@ -1,7 +1,7 @@
 """Today's lobby board, in SQL, for the signed-in member of staff's branch."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.access import scoped
 from webapp.extensions import db
@@ -26,7 +26,8 @@ def todays_board(user) -> list[CheckIn]:
             CheckIn.created_at >= start,
             CheckIn.created_at < end,
         )
-        .options(selectinload(CheckIn.customer), selectinload(CheckIn.served_by))
+        # Many-to-one: joined into the same statement rather than one more each.
+        .options(joinedload(CheckIn.customer), joinedload(CheckIn.served_by))
         .order_by(CheckIn.created_at)
     ).all()
     return sorted(rows, key=lambda c: (BOARD_ORDER[c.state], c.created_at))
