@@ -10,10 +10,6 @@ The app runs with the demo data on a SQLite file, served by werkzeug from a thre
 """
 
 import gzip
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -21,6 +17,7 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from serve import gunicorn
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -70,41 +67,6 @@ def serve(folder: Path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, hits, server, f"http://127.0.0.1:{server.server_port}"
-
-
-def gunicorn(folder: Path):
-    """The same app and database under gunicorn (2 sync workers), as in production."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "BRANCHKIT_INSTANCE": str(folder),
-        "SECRET_KEY": "bench-secret",
-    }
-    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen(
-        [
-            gunicorn_bin,
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "webapp:create_app()",
-        ],
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    return process, f"http://127.0.0.1:{port}"
 
 
 def sync_500(browser, base, app, label: str) -> None:
@@ -221,7 +183,7 @@ def main() -> None:
 
         context.close()
         sync_500(browser, base, app, "werkzeug")
-        process, gunicorn_base = gunicorn(folder)
+        process, gunicorn_base = gunicorn(f"sqlite:///{folder / 'bench.db'}", folder)
         try:
             sync_500(browser, gunicorn_base, app, "gunicorn")
         finally:
