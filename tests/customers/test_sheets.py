@@ -400,3 +400,22 @@ def test_sheet_started_from_market_running_records_the_channel(app, client, logi
         "/customers/new/sme", {**_sme(), "via": "market_running"}, page="/customers/new/sme"
     )
     assert _one(app, credit_code=GOOD_CODE).acquired_via == Acquisition.MARKET_RUNNING
+
+
+def test_the_customer_list_comes_a_page_at_a_time(client, login_as, branch):
+    """Thirty by name, then "show more" continues after the last one shown, none twice."""
+    from webapp.customers.queries import PAGE_SIZE
+
+    login_as(Role.RETAIL_AM)
+    for i in range(PAGE_SIZE + 5):
+        make_customer(branch, name=f"分页客户{i:02d}")
+    first = client.get("/customers/").get_data(as_text=True)
+    ids = re.findall(r'href="/customers/(\d+)"', first)
+    assert len(ids) == PAGE_SIZE
+    more = re.search(r'hx-get="(/customers/\?after=[^"]+)"', first).group(1).replace("&amp;", "&")
+    rest = client.get(more, headers={"HX-Request": "true"}).get_data(as_text=True)
+    rest_ids = re.findall(r'href="/customers/(\d+)"', rest)
+    assert len(rest_ids) == 5 and not set(ids) & set(rest_ids)
+    assert "list__more" not in rest and "<html" not in rest
+    assert "分页客户34" in text_of(client.get(more))  # without htmx: a plain page
+    assert client.get("/customers/?after=junk").status_code == 200

@@ -1,6 +1,6 @@
 """Read-only queries over customers, always branch-scoped."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from webapp.auth.access import scoped
 from webapp.auth.models import Staff
@@ -10,9 +10,17 @@ from webapp.extensions import db
 PAGE_SIZE = 30
 
 
-def search_customers(term: str, limit: int = PAGE_SIZE):
-    """Customers the user may see whose name, company or mobile tail matches the term."""
+def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] | None = None):
+    """Customers the user may see whose name, company or mobile tail matches the term, by name.
+
+    Keyset pages: `after` is the (name, id) of the last row shown, so the hundredth page of a
+    branch's 5,000 customers costs what the first does."""
     query = scoped(Customer)
+    if after is not None:
+        name, ident = after
+        query = query.where(
+            or_(Customer.name > name, and_(Customer.name == name, Customer.id > ident))
+        )
     term = term.strip()
     if term:
         like = f"%{term}%"

@@ -11,6 +11,9 @@ from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.queries import (
+    PAGE_SIZE as CUSTOMER_PAGE,
+)
+from webapp.customers.queries import (
     completeness_by_staff,
     recent_editable_sme_sheets,
     search_customers,
@@ -35,17 +38,33 @@ PREFILL = ("name", "address", "industry", "contact_name", "contact_mobile")
 @signed_in
 def index():
     """List the branch's customers, masked, filtered as the user types."""
-    term = request.args.get("q", "")
-    customers = db.session.execute(search_customers(term)).scalars().all()
+    term = request.args.get("q", "")[:60]
+    after = _cursor(request.args.get("after", ""))
+    customers = db.session.execute(search_customers(term, after=after)).scalars().all()
+    more = f"{customers[-1].id}.{customers[-1].name}" if len(customers) == CUSTOMER_PAGE else None
     if is_fragment():
-        return render_template("customers/_rows.html", customers=customers, term=term)
+        return render_template(
+            "customers/_rows.html",
+            customers=customers,
+            term=term,
+            more=more,
+            first_page=after is None,
+        )
     return render_template(
         "customers/index.html",
         customers=customers,
         term=term,
+        more=more,
+        first_page=True,
         can_create=permissions.can_create(current_user),
         offline_sheets=recent_editable_sme_sheets(current_user),
     )
+
+
+def _cursor(value: str) -> tuple[str, int] | None:
+    """Parse "123.王芳" (the last row's id and name) into (name, id); junk means the first page."""
+    ident, _, name = value.partition(".")
+    return (name, int(ident)) if ident.isdigit() and name else None
 
 
 @bp.route("/<int:customer_id>")
