@@ -93,6 +93,13 @@ def _items_for(role: str, language: str) -> tuple[dict, ...]:
     return tuple(items)
 
 
+@lru_cache(maxsize=256)
+def static_url(filename: str) -> str:
+    """url_for('static', ...) worked out once per file: the layout asks for the same few URLs
+    (icons, styles, scripts) a score of times on every page."""
+    return url_for("static", filename=filename)
+
+
 def current_language() -> str:
     """The interface language as the app names it: "zh_CN" or "en"."""
     return "en" if get_locale().language == "en" else "zh_CN"
@@ -107,6 +114,7 @@ def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        static_url=static_url,
         now_local=utcnow,
         current_language=current_language,
         html_lang=html_lang,
