@@ -108,6 +108,9 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
         "branch": row(None),
         "people": [(person, row(person.id)) for person in people],
         "days_left": left,
+        # What the table was built from, for reports that show more of it (monthly report).
+        "targets": targets,
+        "credit_by_category": credit,
     }
 
 

@@ -9,7 +9,7 @@ from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
 from webapp.coaching import metrics
 from webapp.coaching.models import COUNT_METRICS, TARGET_METRICS, Target
 from webapp.coaching.periods import bounds, next_month
-from webapp.coaching.queries import progress, target_grid, team
+from webapp.coaching.queries import progress, team
 from webapp.extensions import db
 from webapp.sales.models import CreditRole, Sale
 
@@ -69,8 +69,8 @@ def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
     table = progress(branch_id, month, on)
     people = [p for p, _ in table["people"]]
     ids = [p.id for p in people]
-    grid = target_grid(branch_id, month)
-    credit = metrics.credit_earned(ids, month, end)
+    grid = table["targets"]
+    credit = {staff_id: sum(fen.values()) for staff_id, fen in table["credit_by_category"].items()}
     referral_credit = metrics.credit_earned(ids, month, end, role=CreditRole.REFERRER)
     money = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
     by_person = [
