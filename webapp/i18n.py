@@ -4,6 +4,7 @@ from functools import cache
 
 from babel import Locale
 from flask import current_app, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -22,3 +23,26 @@ def select_locale() -> Locale:
     if session.get("locale") in supported:
         return _locale(session["locale"])
     return _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def current_language() -> str:
+    """The interface language as the app names it: "zh_CN" or "en"."""
+    return "en" if get_locale().language == "en" else "zh_CN"
+
+
+class Labels(dict):
+    """Lazy labels by key (form fields defined at import take them as they are) that also give
+    plain text in the current language, translated once per language and process: enum labels
+    are read once per row, and a lazy string is translated again on every read."""
+
+    def __init__(self, labels: dict) -> None:
+        super().__init__(labels)
+        self._texts: dict[str, dict] = {}
+
+    def text(self, key) -> str:
+        """The label of `key` in the user's language."""
+        language = current_language()
+        texts = self._texts.get(language)
+        if texts is None:
+            texts = self._texts[language] = {k: str(v) for k, v in self.items()}
+        return texts[key]

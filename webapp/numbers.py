@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from babel.numbers import format_currency as babel_currency
 from babel.numbers import format_decimal as babel_decimal
+from flask import g
 from flask_babel import get_locale
 
 NOT_AVAILABLE = "—"
@@ -28,6 +29,16 @@ def _shape(locale: str) -> tuple[str, str, str, str] | None:
     return (prefix, suffix, group, decimal) if found else None
 
 
+def _current() -> tuple[str, tuple | None]:
+    """(locale, its shape) for this request, looked up once: a table formats hundreds of cells."""
+    try:
+        return g.number_shape
+    except AttributeError:
+        locale = str(get_locale())
+        g.number_shape = (locale, _shape(locale))
+        return g.number_shape
+
+
 def _grouped(n: int, group: str) -> str:
     text = f"{n:,}"
     return text if group == "," else text.replace(",", group)
@@ -37,8 +48,7 @@ def fen_as_yuan(value: int | None) -> str:
     """An amount in fen as yuan in the user's locale (¥60,000.00); "—" when unknown."""
     if value is None or str(value) == NOT_AVAILABLE:
         return NOT_AVAILABLE
-    locale = str(get_locale())
-    shape = _shape(locale)
+    locale, shape = _current()
     if shape is None or value < 0:
         return babel_currency(value / 100, "CNY", locale=locale)
     prefix, suffix, group, decimal = shape
@@ -57,8 +67,7 @@ def count(value) -> str:
     """A count grouped in the user's locale (1,234); "—" for a figure that is not available."""
     if value is None or str(value) == NOT_AVAILABLE:
         return NOT_AVAILABLE
-    locale = str(get_locale())
-    shape = _shape(locale)
+    locale, shape = _current()
     if shape is None or not isinstance(value, int):
         return babel_decimal(value, locale=locale)
     return _grouped(value, shape[2])

@@ -3,15 +3,18 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import Flask, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp import numbers
 from webapp.auth.access import SIGNED_IN, rule_for
 from webapp.auth.models import utcnow
 from webapp.customers.models import mask_mobile
+from webapp.fragments import language_fragment
+from webapp.i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,19 @@ def _allowed_items() -> list[dict]:
     ]
 
 
+def nav(tab: bool = False) -> Markup:
+    """The navigation list (side or bottom bar) as HTML, rendered once per role, language and
+    current entry: the same markup for every request that shares those."""
+    items = nav_items(tab=tab)
+    current = tuple(item["url"] for item in items if item["current"])
+    return _nav_html(current_user.role, current_language(), tab, current)
+
+
+@lru_cache(maxsize=512)
+def _nav_html(role: str, language: str, tab: bool, current: tuple[str, ...]) -> Markup:
+    return Markup(render_template("components/_nav.html", items=nav_items(tab=tab)))  # noqa: S704 - autoescaped template output
+
+
 @lru_cache(maxsize=64)
 def _items_for(role: str, language: str) -> tuple[dict, ...]:
     """The entries a role may open, labelled in one language: the same for every request, so
@@ -100,11 +116,6 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename)
 
 
-def current_language() -> str:
-    """The interface language as the app names it: "zh_CN" or "en"."""
-    return "en" if get_locale().language == "en" else "zh_CN"
-
-
 def html_lang() -> str:
     """The language tag for <html lang>."""
     return "en" if current_language() == "en" else "zh-CN"
@@ -114,6 +125,8 @@ def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        nav=nav,
+        language_fragment=language_fragment,
         static_url=static_url,
         now_local=utcnow,
         current_language=current_language,

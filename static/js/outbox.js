@@ -5,7 +5,7 @@
   var bar = document.getElementById("sync-bar");
   if (!bar || !("serviceWorker" in navigator) || !window.OutboxStore) return;
   var sw = navigator.serviceWorker;
-  var user = parseInt(bar.dataset.user, 10) || null;
+  var user = parseInt(document.body.dataset.user, 10) || null;
   var lang = document.documentElement.lang || "zh-CN";
   var last = { waiting: 0, attention: 0, paused: false };
   var timer = null;

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tests.conftest import text_of
-from tests.factories import make_branch, make_customer, make_sale, make_staff
+from tests.factories import _save, make_branch, make_customer, make_sale, make_staff
 from webapp.auth.models import Role
-from webapp.coaching.models import OneOnOne, PlanItem
+from webapp.coaching.models import NEW_CUSTOMERS, OneOnOne, PlanItem, Target
 from webapp.extensions import db as _db
 
 WEEK = date(2026, 11, 9)  # a Monday
@@ -171,14 +171,23 @@ def test_week_figures_and_eight_week_trend(app, db, branch, client, login_as):
         branch, person, customer, 5_000_00, sold_at=datetime(2026, 11, 3, 2),
         credit=[(teller.id, CreditRole.REFERRER, 6000), (person.id, CreditRole.SELLER, 4000)],
     )  # fmt: skip
+    make_sale(branch, person, customer, 7_000_00, sold_at=datetime(2026, 10, 31, 2))  # October
+    november = date(2026, 11, 1)
+    for metric, value in (("wealth", 20_000_00), ("deposit", 10_000_00), (NEW_CUSTOMERS, 5)):
+        _save(
+            Target(branch_id=branch.id, staff_id=person.id, month=november, metric=metric,
+                   value=value, set_by_id=teller.id)
+        )  # fmt: skip
     response = client.get(f"/coaching/one-on-ones/{person.id}?week={WEEK}")
     page = text_of(response)
+    # November's credit (10,000 + 2,000) against the categories' targets (the count left out).
+    assert "Credit this month (yuan) 12,000 / 30,000 (40%)" in page
     figures = page[page.index("The week's figures") : page.index("Use of the four sales tools")]
     assert "Sales made 1" in figures and "Visits 0" in figures
     trend = page[page.index("Last eight weeks") :]
-    # Oldest first: ... week of 11/02 has 2,000 yuan credit (40%), week of 11/09 10,000.
-    assert "Credit (yuan) 0 0 0 0 0 0 2,000 10,000" in trend
-    assert "Sales made 0 0 0 0 0 0 1 1" in trend
+    # Oldest first: ... 10/26 has October's 7,000, 11/02 2,000 (40% of 5,000), 11/09 10,000.
+    assert "Credit (yuan) 0 0 0 0 0 7,000 2,000 10,000" in trend
+    assert "Sales made 0 0 0 0 0 1 1 1" in trend
     assert "<svg" in response.get_data(as_text=True) and "<title>" in response.get_data(
         as_text=True
     )

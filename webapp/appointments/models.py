@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
 
 
@@ -23,15 +24,17 @@ class Reason(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(REASON_LABELS[self])
+        return REASON_LABELS.text(self)
 
 
-REASON_LABELS = {
-    Reason.INTERNAL_REFERRAL: _l("Internal referral"),
-    Reason.COULD_NOT_FINISH: _l("Customer could not finish"),
-    Reason.EXTERNAL_REFERRAL: _l("External referral"),
-    Reason.CAMPAIGN: _l("New product or campaign"),
-}
+REASON_LABELS = Labels(
+    {
+        Reason.INTERNAL_REFERRAL: _l("Internal referral"),
+        Reason.COULD_NOT_FINISH: _l("Customer could not finish"),
+        Reason.EXTERNAL_REFERRAL: _l("External referral"),
+        Reason.CAMPAIGN: _l("New product or campaign"),
+    }
+)
 
 
 class State(enum.StrEnum):
@@ -45,16 +48,18 @@ class State(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATE_LABELS[self])
+        return STATE_LABELS.text(self)
 
 
-STATE_LABELS = {
-    State.CONFIRMED: _l("Confirmed"),
-    State.HELD: _l("Held"),
-    State.NO_SHOW: _l("No-show"),
-    State.RESCHEDULED: _l("Rescheduled"),
-    State.CANCELLED: _l("Cancelled"),
-}
+STATE_LABELS = Labels(
+    {
+        State.CONFIRMED: _l("Confirmed"),
+        State.HELD: _l("Held"),
+        State.NO_SHOW: _l("No-show"),
+        State.RESCHEDULED: _l("Rescheduled"),
+        State.CANCELLED: _l("Cancelled"),
+    }
+)
 
 
 class ValueStatement(db.Model):

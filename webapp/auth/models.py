@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 
 
 def utcnow() -> datetime:
@@ -32,19 +33,21 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         """The role's name in the user's language (the bank's own term in Chinese)."""
-        return str(ROLE_LABELS[self])
+        return ROLE_LABELS.text(self)
 
 
-ROLE_LABELS = {
-    Role.BRANCH_MANAGER: _l("Branch manager"),
-    Role.WEALTH_MANAGER: _l("Wealth manager"),
-    Role.RETAIL_AM: _l("Retail account manager"),
-    Role.CREDIT_AM: _l("Credit account manager"),
-    Role.CORPORATE_AM: _l("Corporate account manager"),
-    Role.LOBBY_MANAGER: _l("Lobby manager"),
-    Role.TELLER: _l("Teller"),
-    Role.ADMIN: _l("Administrator"),
-}
+ROLE_LABELS = Labels(
+    {
+        Role.BRANCH_MANAGER: _l("Branch manager"),
+        Role.WEALTH_MANAGER: _l("Wealth manager"),
+        Role.RETAIL_AM: _l("Retail account manager"),
+        Role.CREDIT_AM: _l("Credit account manager"),
+        Role.CORPORATE_AM: _l("Corporate account manager"),
+        Role.LOBBY_MANAGER: _l("Lobby manager"),
+        Role.TELLER: _l("Teller"),
+        Role.ADMIN: _l("Administrator"),
+    }
+)
 
 ACCOUNT_MANAGERS = frozenset({Role.RETAIL_AM, Role.CREDIT_AM, Role.CORPORATE_AM})
 SALES_ROLES = ACCOUNT_MANAGERS | {Role.WEALTH_MANAGER}

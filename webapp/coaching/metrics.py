@@ -15,7 +15,21 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
 
-from sqlalchemy import Integer, and_, bindparam, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from webapp.coaching.periods import bounds
 from webapp.customers.models import Acquisition, Customer
@@ -49,11 +63,19 @@ def available(value) -> bool:
 # more than running them on a small branch.
 STAFF_IDS = bindparam("staff_ids", expanding=True)
 LO, HI, END_DAY = bindparam("lo"), bindparam("hi"), bindparam("end_day")
+OFFSET_MINUTES = bindparam("offset_minutes")  # the branch's UTC offset, for local days
 
 
 def _period(staff_ids: Iterable[int], start: date, end: date) -> dict:
     lo, hi = bounds(start, end)
-    return {"staff_ids": list(staff_ids), "lo": lo, "hi": hi, "end_day": end}
+    offset = (datetime.combine(start, time()) - lo) // timedelta(minutes=1)
+    return {
+        "staff_ids": list(staff_ids),
+        "lo": lo,
+        "hi": hi,
+        "end_day": end,
+        "offset_minutes": offset,
+    }
 
 
 def figure(build):
@@ -79,16 +101,22 @@ def _union(figures: tuple) -> object:
     return union_all(*parts)
 
 
-def together(figures, staff_ids: Iterable[int], start: date, end: date) -> dict:
+def together(
+    figures, staff_ids: Iterable[int], start: date, end: date, month: date | None = None
+) -> dict:
     """Run several figures as ONE statement (UNION ALL): {figure: {staff_id: n}}.
 
-    A one-on-one shows a dozen figures: one round trip instead of a dozen."""
+    A one-on-one shows a dozen figures: one round trip instead of a dozen. `month` (its first
+    day) is the period of the month figures (month_credit, month_sales_target) among them."""
     figures = tuple(figures)
     result: dict = {fig: {} for fig in figures}
     by_name = {fig.__name__: fig for fig in figures}
-    for name, staff_id, n in db.session.execute(
-        _union(figures), _period(staff_ids, start, end)
-    ).all():
+    params = _period(staff_ids, start, end)
+    if month is not None:
+        following = (month + timedelta(days=32)).replace(day=1)
+        params["month_lo"], params["month_hi"] = bounds(month, following)
+        params["month"] = month
+    for name, staff_id, n in db.session.execute(_union(figures), params).all():
         result[by_name[name]][staff_id] = int(n or 0)
     return result
 
@@ -131,6 +159,42 @@ def credit_earned(
     if role is not None:
         query = query.where(CreditLine.role == role)
     return {staff_id: int(total) for staff_id, total in db.session.execute(query).all()}
+
+
+# The month around a period (a one-on-one's week shows its month's credit against target):
+# bound to the month's UTC bounds and first day, given to together() as `month`.
+MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
+
+
+@figure
+def month_credit():
+    """Credit earned per person in fen in the month given to together()."""
+    return (
+        select(CreditLine.staff_id.label("staff_id"), func.sum(CreditLine.amount_fen).label("n"))
+        .where(
+            CreditLine.staff_id.in_(STAFF_IDS),
+            CreditLine.sold_at >= MONTH_LO,
+            CreditLine.sold_at < MONTH_HI,
+        )
+        .group_by(CreditLine.staff_id)
+    )
+
+
+@figure
+def month_sales_target():
+    """Each person's sales target in fen for the month given to together(): the product
+    categories summed (the count targets left out). People without one are missing."""
+    from webapp.coaching.models import COUNT_METRICS, Target
+
+    return (
+        select(Target.staff_id.label("staff_id"), func.sum(Target.value).label("n"))
+        .where(
+            Target.staff_id.in_(STAFF_IDS),
+            Target.month == MONTH,
+            Target.metric.not_in(COUNT_METRICS),
+        )
+        .group_by(Target.staff_id)
+    )
 
 
 @figure
@@ -405,24 +469,36 @@ def stale_follow_ups():
     )
 
 
-def schedule_days_planned(staff_ids: Iterable[int], start: date, end: date):
+class LocalDay(FunctionElement):
+    """The local date of a naive-UTC column shifted by a bound number of minutes (the branch's
+    UTC offset), in each database's own date arithmetic."""
+
+    type = Date()
+    inherit_cache = True
+    name = "local_day"
+
+
+@compiles(LocalDay, "postgresql")
+def _local_day_postgresql(element, compiler, **kw):
+    column, minutes = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST({column} + make_interval(mins => CAST({minutes} AS INTEGER)) AS DATE)"
+
+
+@compiles(LocalDay, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    column, minutes = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"date({column}, printf('%+d minutes', {minutes}))"
+
+
+@figure
+def schedule_days_planned():
     """Local days in the period with at least one schedule entry, per person."""
     from webapp.schedule.models import ScheduleEntry
 
-    lo, hi = bounds(start, end)
-    offset = datetime.combine(start, time()) - lo  # the branch's UTC offset
-    rows = db.session.execute(
-        select(ScheduleEntry.staff_id, ScheduleEntry.starts_at).where(
-            ScheduleEntry.staff_id.in_(list(staff_ids)),
-            ScheduleEntry.starts_at >= lo,
-            ScheduleEntry.starts_at < hi,
-        )
-    ).all()
-    # Distinct local days counted here: portable across SQLite and PostgreSQL date arithmetic.
-    days: dict[int, set] = {}
-    for staff_id, starts_at in rows:
-        days.setdefault(staff_id, set()).add((starts_at + offset).date())
-    return {staff_id: len(seen) for staff_id, seen in days.items()}
+    day = LocalDay(ScheduleEntry.starts_at, OFFSET_MINUTES)
+    return _count_by(ScheduleEntry.staff_id, ScheduleEntry.starts_at).with_only_columns(
+        ScheduleEntry.staff_id.label("staff_id"), func.count(distinct(day)).label("n")
+    )
 
 
 @figure

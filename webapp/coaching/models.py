@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
 
 # Target metrics: every product category (value in fen) plus two counts.
@@ -17,13 +18,13 @@ NEW_CUSTOMERS = "new_customers"
 REFERRALS = "referrals"
 COUNT_METRICS = (NEW_CUSTOMERS, REFERRALS)
 TARGET_METRICS = tuple(c.value for c in ProductCategory) + COUNT_METRICS
-COUNT_METRIC_LABELS = {NEW_CUSTOMERS: _l("New customers"), REFERRALS: _l("Referrals")}
+COUNT_METRIC_LABELS = Labels({NEW_CUSTOMERS: _l("New customers"), REFERRALS: _l("Referrals")})
 
 
 def metric_label(metric: str) -> str:
     """The name of a target metric in the user's language."""
     if metric in COUNT_METRIC_LABELS:
-        return str(COUNT_METRIC_LABELS[metric])
+        return COUNT_METRIC_LABELS.text(metric)
     return ProductCategory(metric).label
 
 
@@ -91,7 +92,12 @@ class HuddleKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str({self.MORNING: _l("Morning huddle"), self.EVENING: _l("Evening huddle")}[self])
+        return HUDDLE_LABELS.text(self)
+
+
+HUDDLE_LABELS = Labels(
+    {HuddleKind.MORNING: _l("Morning huddle"), HuddleKind.EVENING: _l("Evening huddle")}
+)
 
 
 class HuddleNote(db.Model):
@@ -157,13 +163,16 @@ class PlanStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                self.OPEN: _l("Open"),
-                self.IN_PROGRESS: _l("In progress"),
-                self.CLOSED: _l("Closed"),
-            }[self]
-        )
+        return PLAN_STATUS_LABELS.text(self)
+
+
+PLAN_STATUS_LABELS = Labels(
+    {
+        PlanStatus.OPEN: _l("Open"),
+        PlanStatus.IN_PROGRESS: _l("In progress"),
+        PlanStatus.CLOSED: _l("Closed"),
+    }
+)
 
 
 class ActionPlan(db.Model):

@@ -241,12 +241,12 @@ def one_on_ones_until(
     return meeting, [row for row in rows if row.week != week][:limit]
 
 
-def week_figures(person: Staff, week: date) -> tuple[list, list]:
-    """A one-on-one's week: (the week's figures, use of the four sales tools 销售四宝), as
-    (label, value) pairs; every count comes from one statement."""
+def week_figures(person: Staff, week: date) -> dict:
+    """A one-on-one's figures from one statement: the week's figures and use of the four sales tools 销售四宝 as (label, value) pairs, and the
+    month's credit (fen) against the sales target (None when none is set)."""
     from flask_babel import gettext as _
 
-    ids, end = [person.id], week + timedelta(days=7)
+    ids, end, month = [person.id], week + timedelta(days=7), week.replace(day=1)
     figures = (
         (_("Visits"), metrics.visits_made),
         (_("Visits with an outcome"), metrics.visit_outcomes),
@@ -260,16 +260,24 @@ def week_figures(person: Staff, week: date) -> tuple[list, list]:
         (_("New customers"), metrics.new_customers),
     )
     tools = (
+        (_("Days with a planned schedule"), metrics.schedule_days_planned),
         (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
         (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
     )
-    values = metrics.together([fig for _label, fig in figures + tools], ids, week, end)
+    month_figures = (metrics.month_credit, metrics.month_sales_target)
+    values = metrics.together(
+        [fig for _label, fig in figures + tools] + list(month_figures), ids, week, end, month
+    )
 
     def read(pairs):
         return [(label, values[fig].get(person.id, 0)) for label, fig in pairs]
 
-    planned = metrics.schedule_days_planned(ids, week, end).get(person.id, 0)
-    return read(figures), [(_("Days with a planned schedule"), planned), *read(tools)]
+    return {
+        "figures": read(figures),
+        "tools": read(tools),
+        "credit": values[metrics.month_credit].get(person.id, 0),
+        "target": values[metrics.month_sales_target].get(person.id),
+    }
 
 
 def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
@@ -280,20 +288,6 @@ def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
         {"week": first + timedelta(weeks=i), "credit_fen": credit[i], "sales": sales[i]}
         for i in range(weeks)
     ]
-
-
-def month_credit_vs_target(person: Staff, on: date) -> tuple[int, int | None]:
-    """The person's credit this month (fen) and their sales target summed over categories."""
-    month = on.replace(day=1)
-    credit = metrics.credit_earned([person.id], month, next_month(month)).get(person.id, 0)
-    target = db.session.scalar(
-        select(func.sum(Target.value)).where(
-            Target.staff_id == person.id,
-            Target.month == month,
-            Target.metric.not_in([NEW_CUSTOMERS, REFERRALS]),
-        )
-    )
-    return credit, target
 
 
 def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None]]:

@@ -218,9 +218,8 @@ def one_on_one(staff_id: int):
             db.session.commit()
             flash(_("One-on-one saved."), "ok")
             return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
-    credit, target = queries.month_credit_vs_target(person, week)
     trend = queries.trend(person, week)
-    figures, tools = queries.week_figures(person, week)
+    week_figures = queries.week_figures(person, week)
     return render_template(
         "coaching/one_on_one.html",
         person=person,
@@ -231,10 +230,6 @@ def one_on_one(staff_id: int):
         is_manager=is_manager,
         last_items=last_items,
         next_items=next_items,
-        figures=figures,
-        tools=tools,
-        credit=credit,
-        target=target,
         history=history,
         trend=trend,
         trend_chart=line_chart(
@@ -243,6 +238,7 @@ def one_on_one(staff_id: int):
             [t["credit_fen"] / 100 for t in trend],
         ),
         delta7=timedelta(days=7),
+        **week_figures,
     )
 
 

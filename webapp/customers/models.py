@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Branch, Staff, utcnow
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
 
 
@@ -20,7 +21,10 @@ class CustomerKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str({self.INDIVIDUAL: _l("Individual"), self.SME: _l("SME")}[self])
+        return KIND_LABELS.text(self)
+
+
+KIND_LABELS = Labels({CustomerKind.INDIVIDUAL: _l("Individual"), CustomerKind.SME: _l("SME")})
 
 
 class Acquisition(enum.StrEnum):
@@ -34,16 +38,18 @@ class Acquisition(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ACQUISITION_LABELS[self])
+        return ACQUISITION_LABELS.text(self)
 
 
-ACQUISITION_LABELS = {
-    Acquisition.LOBBY: _l("Lobby greeting"),
-    Acquisition.REFERRAL: _l("Referral"),
-    Acquisition.APPOINTMENT: _l("Appointment"),
-    Acquisition.MARKET_RUNNING: _l("Market running"),
-    Acquisition.EXISTING: _l("Existing customer"),
-}
+ACQUISITION_LABELS = Labels(
+    {
+        Acquisition.LOBBY: _l("Lobby greeting"),
+        Acquisition.REFERRAL: _l("Referral"),
+        Acquisition.APPOINTMENT: _l("Appointment"),
+        Acquisition.MARKET_RUNNING: _l("Market running"),
+        Acquisition.EXISTING: _l("Existing customer"),
+    }
+)
 
 
 class Customer(OfflineRecordMixin, db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
 
 
@@ -23,15 +24,17 @@ class AreaKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(AREA_LABELS[self])
+        return AREA_LABELS.text(self)
 
 
-AREA_LABELS = {
-    AreaKind.STREET: _l("Street"),
-    AreaKind.MARKET: _l("Market"),
-    AreaKind.INDUSTRIAL_PARK: _l("Industrial park"),
-    AreaKind.COMMUNITY: _l("Community"),
-}
+AREA_LABELS = Labels(
+    {
+        AreaKind.STREET: _l("Street"),
+        AreaKind.MARKET: _l("Market"),
+        AreaKind.INDUSTRIAL_PARK: _l("Industrial park"),
+        AreaKind.COMMUNITY: _l("Community"),
+    }
+)
 
 
 class Outcome(enum.StrEnum):
@@ -45,16 +48,18 @@ class Outcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(OUTCOME_LABELS[self])
+        return OUTCOME_LABELS.text(self)
 
 
-OUTCOME_LABELS = {
-    Outcome.NOT_INTERESTED: _l("Not interested"),
-    Outcome.INFO_COLLECTED: _l("Information collected"),
-    Outcome.SME_SHEET: _l("SME sheet started"),
-    Outcome.APPOINTMENT: _l("Appointment set"),
-    Outcome.LEAD: _l("Lead for a colleague"),
-}
+OUTCOME_LABELS = Labels(
+    {
+        Outcome.NOT_INTERESTED: _l("Not interested"),
+        Outcome.INFO_COLLECTED: _l("Information collected"),
+        Outcome.SME_SHEET: _l("SME sheet started"),
+        Outcome.APPOINTMENT: _l("Appointment set"),
+        Outcome.LEAD: _l("Lead for a colleague"),
+    }
+)
 
 
 class PositionStatus(enum.StrEnum):

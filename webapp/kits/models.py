@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import utcnow
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
 
 
@@ -23,16 +24,18 @@ class RiskLevel(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(RISK_LABELS[self])
+        return RISK_LABELS.text(self)
 
 
-RISK_LABELS = {
-    RiskLevel.R1: _l("R1 low"),
-    RiskLevel.R2: _l("R2 medium-low"),
-    RiskLevel.R3: _l("R3 medium"),
-    RiskLevel.R4: _l("R4 medium-high"),
-    RiskLevel.R5: _l("R5 high"),
-}
+RISK_LABELS = Labels(
+    {
+        RiskLevel.R1: _l("R1 low"),
+        RiskLevel.R2: _l("R2 medium-low"),
+        RiskLevel.R3: _l("R3 medium"),
+        RiskLevel.R4: _l("R4 medium-high"),
+        RiskLevel.R5: _l("R5 high"),
+    }
+)
 
 
 class Product(db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 
 
 class Need(enum.StrEnum):
@@ -28,21 +29,23 @@ class Need(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(NEED_LABELS[self])
+        return NEED_LABELS.text(self)
 
 
-NEED_LABELS = {
-    Need.DEPOSIT: _l("Deposit / withdrawal"),
-    Need.TRANSFER: _l("Transfer / remittance"),
-    Need.ACCOUNT_OPENING: _l("Account opening"),
-    Need.CARD: _l("Card"),
-    Need.E_BANKING: _l("E-banking"),
-    Need.WEALTH: _l("Wealth management"),
-    Need.LOAN: _l("Loan"),
-    Need.FEATURED: _l("Featured product"),
-    Need.ENQUIRY: _l("Enquiry"),
-    Need.OTHER: _l("Other"),
-}
+NEED_LABELS = Labels(
+    {
+        Need.DEPOSIT: _l("Deposit / withdrawal"),
+        Need.TRANSFER: _l("Transfer / remittance"),
+        Need.ACCOUNT_OPENING: _l("Account opening"),
+        Need.CARD: _l("Card"),
+        Need.E_BANKING: _l("E-banking"),
+        Need.WEALTH: _l("Wealth management"),
+        Need.LOAN: _l("Loan"),
+        Need.FEATURED: _l("Featured product"),
+        Need.ENQUIRY: _l("Enquiry"),
+        Need.OTHER: _l("Other"),
+    }
+)
 # Needs where an amount means "a single transaction" for the referral criteria.
 TRANSACTION_NEEDS = frozenset({Need.DEPOSIT, Need.TRANSFER})
 
@@ -57,7 +60,7 @@ class AmountBand(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(BAND_LABELS[self])
+        return BAND_LABELS.text(self)
 
     @property
     def floor_fen(self) -> int:
@@ -65,12 +68,14 @@ class AmountBand(enum.StrEnum):
         return BAND_FLOORS[self]
 
 
-BAND_LABELS = {
-    AmountBand.UNDER_50K: _l("Under 50,000"),
-    AmountBand.FROM_50K: _l("50,000–100,000"),
-    AmountBand.FROM_100K: _l("100,000–500,000"),
-    AmountBand.FROM_500K: _l("500,000 or more"),
-}
+BAND_LABELS = Labels(
+    {
+        AmountBand.UNDER_50K: _l("Under 50,000"),
+        AmountBand.FROM_50K: _l("50,000–100,000"),
+        AmountBand.FROM_100K: _l("100,000–500,000"),
+        AmountBand.FROM_500K: _l("500,000 or more"),
+    }
+)
 BAND_FLOORS = {
     AmountBand.UNDER_50K: 0,
     AmountBand.FROM_50K: 50_000_00,
@@ -89,15 +94,17 @@ class VisitState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATE_LABELS[self])
+        return STATE_LABELS.text(self)
 
 
-STATE_LABELS = {
-    VisitState.WAITING: _l("Waiting"),
-    VisitState.SERVING: _l("Being served"),
-    VisitState.REFERRED: _l("Referred"),
-    VisitState.DONE: _l("Done"),
-}
+STATE_LABELS = Labels(
+    {
+        VisitState.WAITING: _l("Waiting"),
+        VisitState.SERVING: _l("Being served"),
+        VisitState.REFERRED: _l("Referred"),
+        VisitState.DONE: _l("Done"),
+    }
+)
 
 
 class Desk(enum.StrEnum):

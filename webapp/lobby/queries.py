@@ -1,6 +1,6 @@
 """Today's lobby board, in SQL, for the signed-in member of staff's branch."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.auth.access import scoped
@@ -16,11 +16,23 @@ BOARD_ORDER = {
 }
 
 
-def todays_board(user) -> list[CheckIn]:
-    """Today's check-ins of the user's branch: waiting first, then referred, serving, done."""
+def todays_board(user) -> tuple[list[CheckIn], dict[int, tuple[int, bool]]]:
+    """Today's check-ins of the user's branch (waiting first, then referred, serving, done), and
+    for those referred: their latest referral's id and whether it is overdue."""
+    from webapp.referrals.models import Referral, State
+
     start, end = clock.day_bounds(clock.local_date())
-    rows = db.session.scalars(
+    latest = (
+        select(func.max(Referral.id))
+        .where(Referral.check_in_id == CheckIn.id)
+        .correlate(CheckIn)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
         scoped(CheckIn, user)
+        .add_columns(Referral.id, Referral.overdue_flagged_at, Referral.state)
+        # The latest referral in the same statement (one row per check-in at most).
+        .outerjoin(Referral, Referral.id == latest)
         .where(
             CheckIn.branch_id == user.branch_id,
             CheckIn.created_at >= start,
@@ -30,7 +42,13 @@ def todays_board(user) -> list[CheckIn]:
         .options(joinedload(CheckIn.customer), joinedload(CheckIn.served_by))
         .order_by(CheckIn.created_at)
     ).all()
-    return sorted(rows, key=lambda c: (BOARD_ORDER[c.state], c.created_at))
+    visits = sorted((row[0] for row in rows), key=lambda c: (BOARD_ORDER[c.state], c.created_at))
+    referrals = {
+        visit.id: (referral_id, flagged is not None and state == State.REFERRED)
+        for visit, referral_id, flagged, state in rows
+        if referral_id is not None
+    }
+    return visits, referrals
 
 
 def minutes_waited(visit: CheckIn) -> int:
@@ -39,20 +57,3 @@ def minutes_waited(visit: CheckIn) -> int:
     if visit.state is VisitState.WAITING:
         end = clock.now_naive()
     return max(0, int((end - visit.created_at).total_seconds() // 60))
-
-
-def open_referral_ids(check_in_ids: list[int]) -> dict[int, tuple[int, bool]]:
-    """For check-ins that were referred: the latest referral id and whether it is overdue."""
-    from webapp.referrals.models import Referral, State
-
-    if not check_in_ids:
-        return {}
-    rows = db.session.execute(
-        select(Referral.check_in_id, Referral.id, Referral.overdue_flagged_at, Referral.state)
-        .where(Referral.check_in_id.in_(check_in_ids))
-        .order_by(Referral.id)
-    ).all()
-    return {
-        cid: (rid, flagged is not None and state == State.REFERRED)
-        for cid, rid, flagged, state in rows
-    }

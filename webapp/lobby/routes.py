@@ -9,6 +9,7 @@ from webapp.auth.models import Role
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
+from webapp.fragments import form_once, slot_csrf
 from webapp.htmx import is_fragment
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
@@ -20,10 +21,10 @@ LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
 
 def _board_context() -> dict:
-    visits = queries.todays_board(current_user)
+    visits, referrals = queries.todays_board(current_user)
     return {
         "visits": visits,
-        "referrals": queries.open_referral_ids([v.id for v in visits]),
+        "referrals": referrals,
         "minutes_waited": queries.minutes_waited,
     }
 
@@ -44,9 +45,13 @@ def _panel(
     }
 
 
+def _desk() -> str:
+    return Desk.COUNTER.value if current_user.role is Role.TELLER else Desk.LOBBY.value
+
+
 def _new_form() -> CheckInForm:
     form = CheckInForm(formdata=None)
-    form.desk.data = Desk.COUNTER.value if current_user.role is Role.TELLER else Desk.LOBBY.value
+    form.desk.data = _desk()
     return form
 
 
@@ -59,8 +64,17 @@ def board():
     criteria, created = referral_criteria.ensure_criteria(current_user.branch_id)
     if created:
         db.session.commit()
-    return render_template(
-        "lobby/board.html", **_panel(_new_form(), criteria=criteria), **_board_context()
+    return render_template("lobby/board.html", panel=_empty_panel(criteria), **_board_context())
+
+
+def _empty_panel(criteria) -> str:
+    """The check-in panel before anything is typed: the same markup for every lobby tablet in
+    a language and desk (no branch data in it), so it is rendered once (fragments.form_once)."""
+    return form_once(
+        ("lobby-check-in", _desk()),
+        lambda: render_template(
+            "lobby/_check_in.html", **_panel(slot_csrf(_new_form()), criteria=criteria)
+        ),
     )
 
 

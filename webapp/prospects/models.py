@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
 
 
@@ -26,7 +27,7 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STAGE_LABELS[self])
+        return STAGE_LABELS.text(self)
 
     @property
     def is_open(self) -> bool:
@@ -39,15 +40,17 @@ class Stage(enum.StrEnum):
         return order[order.index(self) + 1] if self in OPEN_STAGES else None
 
 
-STAGE_LABELS = {
-    Stage.NEW: _l("New"),
-    Stage.CONTACTED: _l("Contacted"),
-    Stage.APPOINTMENT_SET: _l("Appointment set"),
-    Stage.MET: _l("Met"),
-    Stage.PROPOSAL: _l("Proposal"),
-    Stage.WON: _l("Won"),
-    Stage.LOST: _l("Lost"),
-}
+STAGE_LABELS = Labels(
+    {
+        Stage.NEW: _l("New"),
+        Stage.CONTACTED: _l("Contacted"),
+        Stage.APPOINTMENT_SET: _l("Appointment set"),
+        Stage.MET: _l("Met"),
+        Stage.PROPOSAL: _l("Proposal"),
+        Stage.WON: _l("Won"),
+        Stage.LOST: _l("Lost"),
+    }
+)
 OPEN_STAGES = (Stage.NEW, Stage.CONTACTED, Stage.APPOINTMENT_SET, Stage.MET, Stage.PROPOSAL)
 
 

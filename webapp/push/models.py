@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Staff, utcnow
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 
 
 def naive_utcnow() -> datetime:
@@ -29,18 +30,20 @@ class Kind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self])
+        return KIND_LABELS.text(self)
 
 
-KIND_LABELS = {
-    Kind.REFERRAL_RECEIVED: _l("A referral is sent to me"),
-    Kind.REFERRAL_OVERDUE: _l("A referral waits too long (managers)"),
-    Kind.APPOINTMENT_REMINDER: _l("Before each appointment"),
-    Kind.FIELD_VISIT_MORNING: _l("Morning of a day with field visits"),
-    Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
-    Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
-    Kind.TEST: _l("Test notification"),
-}
+KIND_LABELS = Labels(
+    {
+        Kind.REFERRAL_RECEIVED: _l("A referral is sent to me"),
+        Kind.REFERRAL_OVERDUE: _l("A referral waits too long (managers)"),
+        Kind.APPOINTMENT_REMINDER: _l("Before each appointment"),
+        Kind.FIELD_VISIT_MORNING: _l("Morning of a day with field visits"),
+        Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
+        Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
+        Kind.TEST: _l("Test notification"),
+    }
+)
 
 
 class Status(enum.StrEnum):
@@ -55,17 +58,19 @@ class Status(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return STATUS_LABELS.text(self)
 
 
-STATUS_LABELS = {
-    Status.PENDING: _l("Waiting to send"),
-    Status.SENDING: _l("Sending"),
-    Status.SENT: _l("Delivered"),
-    Status.NO_DEVICE: _l("No device"),
-    Status.FAILED: _l("Failed"),
-    Status.EXPIRED: _l("Expired"),
-}
+STATUS_LABELS = Labels(
+    {
+        Status.PENDING: _l("Waiting to send"),
+        Status.SENDING: _l("Sending"),
+        Status.SENT: _l("Delivered"),
+        Status.NO_DEVICE: _l("No device"),
+        Status.FAILED: _l("Failed"),
+        Status.EXPIRED: _l("Expired"),
+    }
+)
 
 
 class DeliveryStatus(enum.StrEnum):

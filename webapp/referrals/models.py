@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import SALES_ROLES, Role, Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 from webapp.lobby.models import Need
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
@@ -43,17 +44,19 @@ class Rule(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(RULE_LABELS[self])
+        return RULE_LABELS.text(self)
 
 
-RULE_LABELS = {
-    Rule.LARGE_TRANSACTION: _l(
-        "Single deposit, withdrawal, transfer or remittance at the threshold"
-    ),
-    Rule.FEATURED_INTEREST: _l("Interest in a featured product"),
-    Rule.ACCOUNT_FLOW: _l("Six-month account flow at the threshold"),
-    Rule.CLEAR_INTENT: _l("Clear intent after a one-line pitch"),
-}
+RULE_LABELS = Labels(
+    {
+        Rule.LARGE_TRANSACTION: _l(
+            "Single deposit, withdrawal, transfer or remittance at the threshold"
+        ),
+        Rule.FEATURED_INTEREST: _l("Interest in a featured product"),
+        Rule.ACCOUNT_FLOW: _l("Six-month account flow at the threshold"),
+        Rule.CLEAR_INTENT: _l("Clear intent after a one-line pitch"),
+    }
+)
 
 
 class SplitPhase(db.Model):
@@ -88,7 +91,10 @@ class Kind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(_l("Internal") if self is Kind.INTERNAL else _l("External"))
+        return KIND_LABELS.text(self)
+
+
+KIND_LABELS = Labels({Kind.INTERNAL: _l("Internal"), Kind.EXTERNAL: _l("External")})
 
 
 class State(enum.StrEnum):
@@ -104,22 +110,24 @@ class State(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(REFERRAL_STATE_LABELS[self])
+        return REFERRAL_STATE_LABELS.text(self)
 
     @property
     def is_open(self) -> bool:
         return self not in (State.WON, State.LOST, State.DECLINED)
 
 
-REFERRAL_STATE_LABELS = {
-    State.REFERRED: _l("Referred"),
-    State.ACCEPTED: _l("Accepted"),
-    State.CONTACTED: _l("Contacted"),
-    State.MET: _l("Met"),
-    State.WON: _l("Won"),
-    State.LOST: _l("Lost"),
-    State.DECLINED: _l("Declined"),
-}
+REFERRAL_STATE_LABELS = Labels(
+    {
+        State.REFERRED: _l("Referred"),
+        State.ACCEPTED: _l("Accepted"),
+        State.CONTACTED: _l("Contacted"),
+        State.MET: _l("Met"),
+        State.WON: _l("Won"),
+        State.LOST: _l("Lost"),
+        State.DECLINED: _l("Declined"),
+    }
+)
 
 
 class CreditState(enum.StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 
 
 class ProductCategory(enum.StrEnum):
@@ -27,20 +28,22 @@ class ProductCategory(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
+        return CATEGORY_LABELS.text(self)
 
 
-CATEGORY_LABELS = {
-    ProductCategory.DEPOSIT: _l("Deposits"),
-    ProductCategory.WEALTH_MANAGEMENT: _l("Wealth management"),
-    ProductCategory.INSURANCE: _l("Insurance"),
-    ProductCategory.FUND: _l("Funds"),
-    ProductCategory.LOAN: _l("Loans"),
-    ProductCategory.CORPORATE_SETTLEMENT: _l("Corporate settlement"),
-    ProductCategory.E_BANKING: _l("E-banking"),
-    ProductCategory.CARD: _l("Cards"),
-    ProductCategory.OTHER: _l("Other"),
-}
+CATEGORY_LABELS = Labels(
+    {
+        ProductCategory.DEPOSIT: _l("Deposits"),
+        ProductCategory.WEALTH_MANAGEMENT: _l("Wealth management"),
+        ProductCategory.INSURANCE: _l("Insurance"),
+        ProductCategory.FUND: _l("Funds"),
+        ProductCategory.LOAN: _l("Loans"),
+        ProductCategory.CORPORATE_SETTLEMENT: _l("Corporate settlement"),
+        ProductCategory.E_BANKING: _l("E-banking"),
+        ProductCategory.CARD: _l("Cards"),
+        ProductCategory.OTHER: _l("Other"),
+    }
+)
 
 
 class SaleSource(enum.StrEnum):

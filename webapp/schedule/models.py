@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
+from webapp.i18n import Labels
 
 
 class EntryKind(enum.StrEnum):
@@ -24,17 +25,19 @@ class EntryKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self])
+        return KIND_LABELS.text(self)
 
 
-KIND_LABELS = {
-    EntryKind.FIELD_VISIT: _l("Field visit"),
-    EntryKind.APPOINTMENT: _l("Appointment"),
-    EntryKind.FOLLOW_UP: _l("Follow-up"),
-    EntryKind.LOBBY_DUTY: _l("Lobby duty"),
-    EntryKind.MEETING: _l("Meeting"),
-    EntryKind.OTHER: _l("Other"),
-}
+KIND_LABELS = Labels(
+    {
+        EntryKind.FIELD_VISIT: _l("Field visit"),
+        EntryKind.APPOINTMENT: _l("Appointment"),
+        EntryKind.FOLLOW_UP: _l("Follow-up"),
+        EntryKind.LOBBY_DUTY: _l("Lobby duty"),
+        EntryKind.MEETING: _l("Meeting"),
+        EntryKind.OTHER: _l("Other"),
+    }
+)
 
 
 class ScheduleEntry(db.Model):
