@@ -1,4 +1,4 @@
-"""Money and counts written by webapp.numbers read exactly as Babel would write them."""
+"""Money, counts and dates written by webapp.numbers read exactly as Babel would write them."""
 
 import pytest
 from babel.numbers import format_currency, format_decimal
@@ -26,3 +26,35 @@ def test_unknown_values_show_a_dash(app):
         assert numbers.fen_as_yuan(None) == numbers.whole_yuan(None) == "—"
         assert numbers.count(None) == numbers.count("—") == "—"
         assert numbers.fen_as_yuan(60_000_00) == "¥60,000.00"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_dates_match_flask_babel(app, locale):
+    """The date filter writes what Flask-Babel writes, in both languages and every format."""
+    from datetime import date, datetime
+
+    from flask_babel import format_date
+
+    with app.test_request_context(), force_locale(locale):
+        for value in (date(2026, 11, 3), date(2027, 1, 31), datetime(2026, 11, 3, 20, 30)):
+            for fmt in ("short", "medium", "long", "yyyy-MM", "M/d"):
+                assert numbers.day(value, fmt) == format_date(value, fmt)
+
+
+def test_formats_follow_a_forced_locale_inside_a_request(app):
+    """A push message forced into another language mid-request gets that language's words,
+    numbers and dates, and the request's own language comes back after."""
+    from datetime import date
+
+    with app.test_request_context():
+        render = app.jinja_env.from_string(
+            "{{ _('Overdue') }} {{ 1234567|figure }} {{ d|date('long') }}"
+        )
+        with force_locale("zh_CN"):
+            chinese = render.render(d=date(2026, 11, 3))
+        with force_locale("en"):
+            english = render.render(d=date(2026, 11, 3))
+        with force_locale("zh_CN"):
+            assert render.render(d=date(2026, 11, 3)) == chinese
+    assert chinese == "已逾期 1,234,567 2026年11月3日"
+    assert english == "Overdue 1,234,567 November 3, 2026"

@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(ROOT / "webapp" / "translations"),
     )
+    i18n.install_template_gettext(app)  # after Babel's own, which it replaces
     ext.login_manager.init_app(app)
     ext.login_manager.user_loader(load_user)
     ext.login_manager.login_view = "auth.login"

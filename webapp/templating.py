@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -133,7 +133,7 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
     )
     app.jinja_env.filters["masked"] = mask_mobile
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["date"] = numbers.day
     app.jinja_env.filters["number"] = format_decimal
     # Money is stored in fen: "fen" and "yuan" write it with the currency, "yuan0" as whole
     # yuan for dense tables; "figure" is a count or "—" when its records are not available.
