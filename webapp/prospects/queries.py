@@ -65,8 +65,14 @@ def open_prospects(
                     Prospect.next_follow_up.is_(None),
                 )
             )
+    # A row shows the customer's and owner's names only: the rest of those records stays unread.
     return db.session.scalars(
-        query.order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id).limit(limit)
+        query.options(
+            joinedload(Prospect.customer).load_only(Customer.name),
+            joinedload(Prospect.owner).load_only(Staff.name),
+        )
+        .order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id)
+        .limit(limit)
     ).all()
 
 
