@@ -78,7 +78,7 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
     people = team(branch_id, SALES_ROLES | {Role.LOBBY_MANAGER, Role.TELLER})
     ids = [p.id for p in people]
     targets = target_grid(branch_id, month)
-    credit = metrics.credit_by_category(ids, month, end)
+    credit, referral_credit = metrics.credit_by_category(ids, month, end)
     counted = metrics.together([metrics.new_customers, metrics.referrals_won], ids, month, end)
     new, referrals = counted[metrics.new_customers], counted[metrics.referrals_won]
     branch_sales = metrics.branch_sales_by_category(branch_id, month, end)
@@ -111,6 +111,7 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
         # What the table was built from, for reports that show more of it (monthly report).
         "targets": targets,
         "credit_by_category": credit,
+        "referral_credit": referral_credit,
     }
 
 

@@ -11,7 +11,7 @@ from webapp.coaching.models import COUNT_METRICS, TARGET_METRICS, Target
 from webapp.coaching.periods import bounds, next_month
 from webapp.coaching.queries import progress, team
 from webapp.extensions import db
-from webapp.sales.models import CreditRole, Sale
+from webapp.sales.models import Sale
 
 WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a one-on-one
 
@@ -68,10 +68,9 @@ def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
     end = next_month(month)
     table = progress(branch_id, month, on)
     people = [p for p, _ in table["people"]]
-    ids = [p.id for p in people]
     grid = table["targets"]
     credit = {staff_id: sum(fen.values()) for staff_id, fen in table["credit_by_category"].items()}
-    referral_credit = metrics.credit_earned(ids, month, end, role=CreditRole.REFERRER)
+    referral_credit = table["referral_credit"]
     money = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
     by_person = [
         {
