@@ -30,7 +30,12 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
         other = refer(team, receiver="wealth2", referrer="teller")
         services.accept(other, team.get("wealth2"))
         refer(team)
-        rows = {r.name: r for r in queries.ledger(won.branch_id, today, today)}
+        ledger, totals = queries.ledger(won.branch_id, today, today)
+        rows = {r.name: r for r in ledger}
+        # The branch line: the won referral once, though referrer and seller both took part.
+        assert totals == {
+            "given": 3, "accepted": 2, "won": 1, "value_fen": 100_000_00, "credit_fen": 100_000_00
+        }  # fmt: skip
         assert (rows["孙婷婷"].given, rows["孙婷婷"].won, rows["孙婷婷"].credit_fen) == (
             2,
             1,
@@ -43,12 +48,19 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
             1,
             0,
         )
-        assert (
-            queries.ledger(won.branch_id, today - timedelta(days=3), today - timedelta(days=1))[
-                0
-            ].given
-            == 0
+        earlier, totals = queries.ledger(
+            won.branch_id, today - timedelta(days=3), today - timedelta(days=1)
         )
+        assert earlier[0].given == 0 and totals["won"] == totals["value_fen"] == 0
+        # A branch whose staff have all left still shows the referrals it won.
+        from webapp.auth.models import Staff
+        from webapp.extensions import db as _db
+
+        _db.session.execute(
+            Staff.__table__.update().where(Staff.branch_id == won.branch_id).values(active=False)
+        )
+        ledger, totals = queries.ledger(won.branch_id, today, today)
+        assert ledger == [] and (totals["won"], totals["value_fen"]) == (1, 100_000_00)
 
 
 def test_period_bounds_day_week_month():

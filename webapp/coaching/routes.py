@@ -146,8 +146,7 @@ def huddle(kind: str):
     else:
         context["all_checks"] = queries.check_commitments(people, commitments, day)
         context["successes"] = queries.successes(branch_id, day)
-        context["rows"] = referral_queries.ledger(branch_id, day, day)
-        context["totals"] = referral_queries.ledger_totals(branch_id, day, day, context["rows"])
+        context["rows"], context["totals"] = referral_queries.ledger(branch_id, day, day)
     return render_template("coaching/huddle.html", **context)
 
 

@@ -114,14 +114,40 @@ def period_bounds(period: str, day: date) -> tuple[date, date]:
     return day, day
 
 
-def ledger(branch_id: int, start: date, end: date) -> list[LedgerRow]:
+def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dict[str, int]]:
     """Per person of the branch, local days start..end: referrals given, received, accepted,
-    won (as referrer or seller), value of those won, and credit earned from referral sales."""
+    won (as referrer or seller), value of those won, and credit earned from referral sales; and
+    the branch line (each referral counted once, however many people took part). One statement."""
     since, until = clock.day_bounds(start, end)
-    rows = db.session.execute(
-        _ledger_statement(), {"branch_id": branch_id, "since": since, "until": until}
-    ).all()
-    return [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(row))) for row in rows]
+    params = {"branch_id": branch_id, "since": since, "until": until}
+    result = db.session.execute(_ledger_statement(), params).all()
+    rows = [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(r[:9]))) for r in result]
+    # Every row carries the branch's won referrals and their value; a branch without active
+    # staff has no rows, and asks for them alone.
+    won, value = result[0][9:] if result else db.session.execute(_won_statement(), params).one()
+    totals = {
+        "given": sum(r.given for r in rows),
+        "accepted": sum(r.accepted for r in rows),
+        "won": int(won),
+        "value_fen": int(value),
+        "credit_fen": sum(r.credit_fen for r in rows),
+    }
+    return rows, totals
+
+
+@cache
+def _won_statement():
+    """The branch's referrals won in the period and their value (bound parameters)."""
+    won = and_(
+        Referral.branch_id == bindparam("branch_id"),
+        Referral.state == State.WON,
+        Referral.closed_at >= bindparam("since"),
+        Referral.closed_at < bindparam("until"),
+    )
+    return select(
+        select(func.count(Referral.id)).where(won).scalar_subquery(),
+        select(func.coalesce(func.sum(Referral.won_amount_fen), 0)).where(won).scalar_subquery(),
+    )
 
 
 @cache
@@ -192,27 +218,7 @@ def _ledger_statement():
         .outerjoin(accepted, accepted.c.staff_id == Staff.id)
         .outerjoin(won, won.c.staff_id == Staff.id)
         .outerjoin(credit, credit.c.staff_id == Staff.id)
+        .add_columns(*_won_statement().selected_columns)
         .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
         .order_by(func.coalesce(credit.c.v, zero).desc(), Staff.name)
     )  # fmt: skip
-
-
-def ledger_totals(branch_id: int, start: date, end: date, rows: list[LedgerRow]) -> dict[str, int]:
-    """The branch line of the ledger: referrals given, accepted, won and their value (each
-    referral counted once, however many people took part), and the credit earned."""
-    since, until = clock.day_bounds(start, end)
-    won, value = db.session.execute(
-        select(func.count(Referral.id), func.coalesce(func.sum(Referral.won_amount_fen), 0)).where(
-            Referral.branch_id == branch_id,
-            Referral.state == State.WON,
-            Referral.closed_at >= since,
-            Referral.closed_at < until,
-        )
-    ).one()
-    return {
-        "given": sum(r.given for r in rows),
-        "accepted": sum(r.accepted for r in rows),
-        "won": int(won),
-        "value_fen": int(value),
-        "credit_fen": sum(r.credit_fen for r in rows),
-    }

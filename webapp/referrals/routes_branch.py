@@ -53,10 +53,10 @@ def ledger():
     except ValueError:
         day = clock.local_date()
     start, end = queries.period_bounds(period, day)
-    rows = queries.ledger(current_user.branch_id, start, end)
+    rows, totals = queries.ledger(current_user.branch_id, start, end)
     return render_template(
-        "referrals/ledger.html", rows=rows, period=period, day=day, start=start, end=end,
-        totals=queries.ledger_totals(current_user.branch_id, start, end, rows),
+        "referrals/ledger.html", rows=rows, totals=totals, period=period, day=day, start=start,
+        end=end,
     )  # fmt: skip
 
 
