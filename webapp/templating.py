@@ -7,7 +7,7 @@ from flask import Flask, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp import numbers
 from webapp.auth.access import SIGNED_IN, rule_for
@@ -109,6 +109,24 @@ def _items_for(role: str, language: str) -> tuple[dict, ...]:
     return tuple(items)
 
 
+def select_options(field) -> Markup:
+    """A select field's <option>s (the markup of WTForms' widget) written in one pass: a
+    person's customer list holds hundreds, and a template loop costs microseconds an option."""
+    choices = field.choices or []
+    if choices and not isinstance(choices[0], (list, tuple)):
+        choices = [(choice, choice) for choice in choices]
+    parts = []
+    for value, label, *_render_kw in choices:
+        try:
+            selected = field.coerce(value) == field.data
+        except (TypeError, ValueError):
+            selected = False
+        parts.append(
+            f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'
+        )
+    return Markup("".join(parts))  # noqa: S704 - every value and label above is escaped
+
+
 @lru_cache(maxsize=256)
 def static_url(filename: str) -> str:
     """url_for('static', ...) worked out once per file: the layout asks for the same few URLs
@@ -126,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=nav_items,
         nav=nav,
+        select_options=select_options,
         language_fragment=language_fragment,
         static_url=static_url,
         now_local=utcnow,

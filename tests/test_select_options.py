@@ -1,0 +1,40 @@
+"""templating.select_options writes the options WTForms' own select widget would."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from webapp.templating import select_options
+
+OPTION = re.compile(r"<option([^>]*)>([^<]*)</option>")
+
+
+def _parsed(html: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of each option, whatever the order of the attributes."""
+    return [
+        (re.search(r'value="([^"]*)"', attrs).group(1), label, " selected" in f" {attrs}")
+        for attrs, label in OPTION.findall(str(html))
+    ]
+
+
+def test_options_match_the_wtforms_widget(app):
+    """Integer choices with one selected, text choices, bare values, and markup in labels."""
+
+    class Form(FlaskForm):
+        customer = SelectField(coerce=int)
+        kind = SelectField()
+        plain = SelectField()
+
+    with app.test_request_context():
+        form = Form(meta={"csrf": False}, data={"customer": 7, "kind": "b"})
+        form.customer.choices = [(0, "(none)"), (7, '王 <b>"&"</b>'), (9, "李")]
+        form.kind.choices = [("a", "A"), ("b", "B & C")]
+        form.plain.choices = ["x", "y"]
+        for field in (form.customer, form.kind, form.plain):
+            ours = _parsed(select_options(field))
+            theirs = _parsed(field())
+            assert ours == theirs and ours
+        assert ("7", "王 &lt;b&gt;&#34;&amp;&#34;&lt;/b&gt;", True) in _parsed(
+            select_options(form.customer)
+        )
