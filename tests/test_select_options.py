@@ -3,7 +3,7 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
 from webapp.templating import select_options
 
@@ -19,19 +19,22 @@ def _parsed(html: str) -> list[tuple[str, str, bool]]:
 
 
 def test_options_match_the_wtforms_widget(app):
-    """Integer choices with one selected, text choices, bare values, and markup in labels."""
+    """Integer choices with one selected, text choices, bare values, declared SelectChoices, and
+    markup in labels."""
 
     class Form(FlaskForm):
         customer = SelectField(coerce=int)
         kind = SelectField()
         plain = SelectField()
+        declared = SelectField(coerce=int)
 
     with app.test_request_context():
-        form = Form(meta={"csrf": False}, data={"customer": 7, "kind": "b"})
+        form = Form(meta={"csrf": False}, data={"customer": 7, "kind": "b", "declared": 15})
         form.customer.choices = [(0, "(none)"), (7, '王 <b>"&"</b>'), (9, "李")]
         form.kind.choices = [("a", "A"), ("b", "B & C")]
         form.plain.choices = ["x", "y"]
-        for field in (form.customer, form.kind, form.plain):
+        form.declared.choices = [SelectChoice(5, "5 分钟"), SelectChoice(15, "15 分钟")]
+        for field in (form.customer, form.kind, form.plain, form.declared):
             ours = _parsed(select_options(field))
             theirs = _parsed(field())
             assert ours == theirs and ours

@@ -14,7 +14,9 @@ from functools import lru_cache
 from babel.dates import format_date as babel_date
 from babel.numbers import format_currency as babel_currency
 from babel.numbers import format_decimal as babel_decimal
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
+
+from webapp.i18n import current_locale
 
 NOT_AVAILABLE = "—"
 
@@ -34,7 +36,7 @@ def _shape(locale: str) -> tuple[str, str, str, str] | None:
 def _current() -> tuple[str, tuple | None]:
     """(locale, its shape) for the current locale (force_locale included), without formatting
     the locale's name on every cell: a table formats hundreds of them."""
-    locale = get_locale()
+    locale = current_locale()
     key = (locale.language, locale.territory, locale.script)
     found = _by_locale.get(key)
     if found is None:

@@ -8,6 +8,7 @@ from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
+from wtforms.fields.choices import SelectChoice
 
 from webapp import numbers
 from webapp.auth.access import SIGNED_IN, rule_for
@@ -112,15 +113,15 @@ def _items_for(role: str, language: str) -> tuple[dict, ...]:
 def select_options(field) -> Markup:
     """A select field's <option>s (the markup of WTForms' widget) written in one pass: a
     person's customer list holds hundreds, and a template loop costs microseconds an option."""
-    choices = field.choices or []
-    if choices and not isinstance(choices[0], (list, tuple)):
-        choices = [(choice, choice) for choice in choices]
-    parts = []
-    for value, label, *_render_kw in choices:
-        try:
-            selected = field.coerce(value) == field.data
-        except (TypeError, ValueError):
-            selected = False
+    parts, data, coerce = [], field.data, field.coerce
+    for choice in field.choices or ():
+        # (value, label) pairs as they are; any other shape as WTForms reads it.
+        if type(choice) is tuple and len(choice) == 2:
+            value, label = choice
+        else:
+            option = SelectChoice.from_input(choice)
+            value, label = option.value, option.label
+        selected = coerce(value) == data
         parts.append(
             f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'
         )
