@@ -18,6 +18,7 @@ from functools import cache, wraps
 from sqlalchemy import (
     Date,
     Integer,
+    String,
     and_,
     bindparam,
     case,
@@ -287,28 +288,27 @@ def credit_and_sales_by_week(
     return credit, sales
 
 
-def branch_sales_by_category(branch_id: int, start: date, end: date) -> dict[str, int]:
-    """The branch's sales per product category in fen (each sale counted once)."""
+def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int], int]:
+    """The branch's sales per product category in fen (each sale counted once), and its new
+    customers created in the period (existing ones not counted): one statement."""
     lo, hi = bounds(start, end)
-    rows = db.session.execute(
-        select(Sale.category, func.sum(Sale.amount_fen))
+    sales = (
+        select(cast(Sale.category, String).label("key"), func.sum(Sale.amount_fen).label("n"))
         .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
         .group_by(Sale.category)
-    ).all()
-    return {ProductCategory(category).value: int(total) for category, total in rows}
-
-
-def branch_new_customers(branch_id: int, start: date, end: date) -> int:
-    """The branch's new customers created in the period (existing ones not counted)."""
-    lo, hi = bounds(start, end)
-    return db.session.scalar(
-        select(func.count(Customer.id)).where(
-            Customer.branch_id == branch_id,
-            Customer.created_at >= lo,
-            Customer.created_at < hi,
-            Customer.acquired_via != Acquisition.EXISTING,
-        )
     )
+    new_customers = select(literal(_NEW_CUSTOMERS), func.count(Customer.id)).where(
+        Customer.branch_id == branch_id,
+        Customer.created_at >= lo,
+        Customer.created_at < hi,
+        Customer.acquired_via != Acquisition.EXISTING,
+    )
+    by_key = {key: int(n or 0) for key, n in db.session.execute(union_all(sales, new_customers))}
+    new = by_key.pop(_NEW_CUSTOMERS)
+    return {ProductCategory(key).value: n for key, n in by_key.items()}, new
+
+
+_NEW_CUSTOMERS = "(new customers)"  # not a product category: the count's row in branch_totals
 
 
 def behaviours(branch_id: int, start: date, end: date) -> list[dict]:

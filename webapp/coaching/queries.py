@@ -81,8 +81,7 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
     credit, referral_credit = metrics.credit_by_category(ids, month, end)
     counted = metrics.together([metrics.new_customers, metrics.referrals_won], ids, month, end)
     new, referrals = counted[metrics.new_customers], counted[metrics.referrals_won]
-    branch_sales = metrics.branch_sales_by_category(branch_id, month, end)
-    branch_new = metrics.branch_new_customers(branch_id, month, end)
+    branch_sales, branch_new = metrics.branch_totals(branch_id, month, end)
     left = days_left_in(month, on)
 
     def achieved(staff_id, metric):
@@ -328,7 +327,7 @@ def dashboard_tiles(branch_id: int) -> dict:
     day = today()
     month = day.replace(day=1)
     end = next_month(month)
-    sales = sum(metrics.branch_sales_by_category(branch_id, month, end).values())
+    sales = sum(metrics.branch_totals(branch_id, month, end)[0].values())
     target = db.session.scalar(
         select(func.sum(Target.value)).where(
             Target.branch_id == branch_id,

@@ -27,7 +27,7 @@ def branch_week(branch_id: int, week: date) -> dict:
     return {
         "sales": count,
         "value_fen": int(value),
-        "new_customers": metrics.branch_new_customers(branch_id, week, week + timedelta(days=7)),
+        "new_customers": metrics.branch_totals(branch_id, week, week + timedelta(days=7))[1],
     }
 
 
