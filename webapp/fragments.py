@@ -34,8 +34,10 @@ def _language_fragment(name: str, language: str) -> Markup:
 
 
 def slot_csrf(form: FlaskForm) -> FlaskForm:
-    """Make the form render the CSRF slot instead of this session's token (for form_once)."""
-    form.csrf_token.current_token = CSRF_SLOT
+    """Make the form render the CSRF slot instead of this session's token (for form_once);
+    a form without CSRF protection (switched off in a tool's configuration) is left as it is."""
+    if "csrf_token" in form:
+        form.csrf_token.current_token = CSRF_SLOT
     return form
 
 

@@ -1,11 +1,13 @@
-"""templating.select_options writes the options WTForms' own select widget would."""
+"""Template helpers that stand in for slower ones write exactly what those would: select
+options as WTForms' widget, row URLs as url_for."""
 
 import re
 
+from flask import url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
-from webapp.templating import select_options
+from webapp.templating import id_url, select_options
 
 OPTION = re.compile(r"<option([^>]*)>([^<]*)</option>")
 
@@ -40,4 +42,23 @@ def test_options_match_the_wtforms_widget(app):
             assert ours == theirs and ours
         assert ("7", "王 &lt;b&gt;&#34;&amp;&#34;&lt;/b&gt;", True) in _parsed(
             select_options(form.customer)
+        )
+
+
+def test_row_urls_are_those_of_url_for(app):
+    """Path ids, query-string ids and fixed values (escaped as url_for does), ids of any length."""
+    with app.test_request_context():
+        for ident in (1, 42, 1234567):
+            assert id_url("lobby.change", "check_in_id", ident, action="serve") == url_for(
+                "lobby.change", check_in_id=ident, action="serve"
+            )
+            assert id_url("referrals.new", "check_in", ident) == url_for(
+                "referrals.new", check_in=ident
+            )
+            assert id_url("prospects.detail", "prospect_id", ident) == url_for(
+                "prospects.detail", prospect_id=ident
+            )
+        assert id_url("lobby.change", "check_in_id", 7, action="done").endswith("/7/done")
+        assert id_url("prospects.index", "owner", 5, q="王") == url_for(
+            "prospects.index", owner=5, q="王"
         )
