@@ -4,6 +4,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.auth.access import scoped
+from webapp.auth.models import Staff
+from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, VisitState
@@ -38,8 +40,12 @@ def todays_board(user) -> tuple[list[CheckIn], dict[int, tuple[int, bool]]]:
             CheckIn.created_at >= start,
             CheckIn.created_at < end,
         )
-        # Many-to-one: joined into the same statement rather than one more each.
-        .options(joinedload(CheckIn.customer), joinedload(CheckIn.served_by))
+        # Many-to-one, joined into the same statement rather than one more each; a row shows
+        # only the customer's name and mobile and the server's name.
+        .options(
+            joinedload(CheckIn.customer).load_only(Customer.name, Customer.mobile),
+            joinedload(CheckIn.served_by).load_only(Staff.name),
+        )
         .order_by(CheckIn.created_at)
     ).all()
     visits = sorted((row[0] for row in rows), key=lambda c: (BOARD_ORDER[c.state], c.created_at))

@@ -29,10 +29,13 @@ def _board_context() -> dict:
     }
 
 
-def _panel(
-    form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None, criteria=None
-):
-    criteria = criteria or referral_criteria.criteria_for(current_user.branch_id)
+def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
+    # The simple products are named only beside a check-in that met no criterion.
+    simple = (
+        referral_criteria.simple_products(referral_criteria.criteria_for(current_user.branch_id))
+        if result is not None and not rules
+        else []
+    )
     return {
         "form": form,
         "result": result,
@@ -41,7 +44,7 @@ def _panel(
         "chosen": db.session.get(Customer, form.customer_id.data)
         if form.customer_id.data
         else None,
-        "simple_products": referral_criteria.simple_products(criteria),
+        "simple_products": simple,
     }
 
 
@@ -59,22 +62,17 @@ def _new_form() -> CheckInForm:
 @roles(LOBBY_ROLES)
 def board():
     """The lobby manager's home: check a walk-in in with a few taps; today's board beside it."""
-    # Create and keep the criteria defaults on first use before the board is loaded (committing
-    # after loading would expire the rows and reload each one: N+1); later visits only read.
-    criteria, created = referral_criteria.ensure_criteria(current_user.branch_id)
-    if created:
-        db.session.commit()
-    return render_template("lobby/board.html", panel=_empty_panel(criteria), **_board_context())
+    # The branch's referral criteria are read (and made on first use) when a walk-in is
+    # checked in, not to show the empty form.
+    return render_template("lobby/board.html", panel=_empty_panel(), **_board_context())
 
 
-def _empty_panel(criteria) -> str:
+def _empty_panel() -> str:
     """The check-in panel before anything is typed: the same markup for every lobby tablet in
     a language and desk (no branch data in it), so it is rendered once (fragments.form_once)."""
     return form_once(
         ("lobby-check-in", _desk()),
-        lambda: render_template(
-            "lobby/_check_in.html", **_panel(slot_csrf(_new_form()), criteria=criteria)
-        ),
+        lambda: render_template("lobby/_check_in.html", **_panel(slot_csrf(_new_form()))),
     )
 
 
