@@ -46,3 +46,22 @@ def test_pages_are_in_chinese_by_default_and_english_on_request(client, login_as
     english = client.get("/today")
     assert '<html lang="en">' in english.get_data(as_text=True)
     assert "My customers" in text_of(english) and "今日" not in text_of(english)
+
+
+def test_template_words_escape_their_values_and_follow_the_language(app):
+    """_() and ngettext() in templates: translated in the request's language, values escaped
+    (a customer's name typed with markup stays text), plurals chosen by the number."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string(
+        "{{ _('No customer matches “%(term)s”.', term=term) }}|"
+        "{{ ngettext('%(num)s follow-up is overdue.', '%(num)s follow-ups are overdue.', n) }}"
+    )
+    with app.test_request_context():
+        with force_locale("en"):
+            english = template.render(term="<b>王</b>", n=2)
+        with force_locale("zh_CN"):
+            chinese = template.render(term="<b>王</b>", n=1)
+    assert english == ("No customer matches “&lt;b&gt;王&lt;/b&gt;”.|2 follow-ups are overdue.")
+    assert "&lt;b&gt;王&lt;/b&gt;" in chinese and "<b>" not in chinese
+    assert chinese.split("|")[1].startswith("1")
