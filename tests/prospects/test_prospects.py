@@ -295,6 +295,15 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
     shown = re.findall(r'id="prospect-(\d+)"', html) + re.findall(r'id="prospect-(\d+)"', rest_html)
     assert len(shown) == len(set(shown)) == PAGE_SIZE + 6  # every open prospect, once
     assert "<html" not in rest_html and "list__more" not in rest_html
+    # From any row, dated or not, the next page goes on in the same order.
+    order = re.findall(r'id="prospect-(\d+)"', html)
+    for position in (10, PAGE_SIZE - 1):
+        with app.app_context():
+            row = _db.session.get(Prospect, int(order[position]))
+            day = row.next_follow_up.isoformat() if row.next_follow_up else "-"
+        page = client.get(f"/prospects/?after={day}.{row.id}", headers={"HX-Request": "true"})
+        following = re.findall(r'id="prospect-(\d+)"', page.get_data(as_text=True))
+        assert following[: len(order) - position - 1] == order[position + 1 :]
 
     def search(term):
         return text_of(client.get(f"/prospects/?q={term}", headers={"HX-Request": "true"}))

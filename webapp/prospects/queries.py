@@ -1,11 +1,12 @@
 """Prospect list reads: overdue first, branch-scoped, no N+1."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy.orm import joinedload
 
-from webapp.auth.access import scoped
+from webapp.auth.access import scope_params, scoped, scoped_template
 from webapp.auth.models import Role, Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
@@ -24,20 +25,6 @@ def _visible(user: Staff):
 PAGE_SIZE = 50
 
 
-def _open(user: Staff, owner_id: int | None, term: str):
-    query = _visible(user).where(Prospect.stage.in_(OPEN_STAGES))
-    if owner_id is not None:
-        query = query.where(Prospect.owner_id == owner_id)
-    term = term.strip()
-    if term:
-        like = f"%{term}%"
-        matches = [Customer.name.ilike(like), Prospect.product_name.ilike(like)]
-        if term.isdigit():
-            matches.append(Customer.mobile.like(f"%{term}"))
-        query = query.join(Customer, Customer.id == Prospect.customer_id).where(or_(*matches))
-    return query
-
-
 def open_prospects(
     user: Staff,
     today: date,
@@ -52,28 +39,60 @@ def open_prospects(
     earliest. Keyset pages: `after` is the (follow-up, id) of the last row shown, so a page costs
     the same however deep the list goes.
     """
-    query = _open(user, owner_id, term)
-    if after is not None:
-        last_date, last_id = after
-        if last_date is None:
-            query = query.where(Prospect.next_follow_up.is_(None), Prospect.id > last_id)
-        else:
-            query = query.where(
-                or_(
-                    Prospect.next_follow_up > last_date,
-                    and_(Prospect.next_follow_up == last_date, Prospect.id > last_id),
-                    Prospect.next_follow_up.is_(None),
-                )
+    term = term.strip()
+    search = ("digits" if term.isdigit() else "text") if term else None
+    last_date, last_id = after if after is not None else (None, None)
+    page = None if after is None else ("undated" if last_date is None else "dated")
+    statement = _open_statement(user.role in MANAGERS, owner_id is not None, search, page, limit)
+    params = scope_params(user) | {
+        "user_id": user.id,
+        "owner_id": owner_id,
+        "like": f"%{term}%",
+        "tail": f"%{term}",
+        "last_date": last_date,
+        "last_id": last_id,
+    }
+    return db.session.scalars(statement, params).all()
+
+
+@cache
+def _open_statement(
+    manager: bool, by_owner: bool, search: str | None, page: str | None, limit: int
+):
+    """The open-prospects statement for one shape of request (who asks, a chosen owner, a text
+    or digits search, which page), built once per process with bound parameters: building it
+    cost more than running it."""
+    query = scoped_template(Prospect).where(Prospect.stage.in_(OPEN_STAGES))
+    if not manager:
+        query = query.where(Prospect.owner_id == bindparam("user_id"))
+    if by_owner:
+        query = query.where(Prospect.owner_id == bindparam("owner_id"))
+    if search:
+        like = bindparam("like")
+        matches = [Customer.name.ilike(like), Prospect.product_name.ilike(like)]
+        if search == "digits":
+            matches.append(Customer.mobile.like(bindparam("tail")))
+        query = query.join(Customer, Customer.id == Prospect.customer_id).where(or_(*matches))
+    last_date, last_id = bindparam("last_date"), bindparam("last_id")
+    if page == "undated":
+        query = query.where(Prospect.next_follow_up.is_(None), Prospect.id > last_id)
+    elif page == "dated":
+        query = query.where(
+            or_(
+                Prospect.next_follow_up > last_date,
+                and_(Prospect.next_follow_up == last_date, Prospect.id > last_id),
+                Prospect.next_follow_up.is_(None),
             )
+        )
     # A row shows the customer's and owner's names only: the rest of those records stays unread.
-    return db.session.scalars(
+    return (
         query.options(
             joinedload(Prospect.customer).load_only(Customer.name),
             joinedload(Prospect.owner).load_only(Staff.name),
         )
         .order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id)
         .limit(limit)
-    ).all()
+    )
 
 
 def owners(user: Staff):
@@ -115,15 +134,21 @@ def follow_ups_due(user: Staff, today: date):
 def stage_counts(user: Staff, today: date) -> tuple[dict[Stage, int], int]:
     """How many of the user's prospects are at each stage, and how many open ones are overdue
     (follow-up date before today): one statement for the list's header."""
-    late = and_(Prospect.stage.in_(OPEN_STAGES), Prospect.next_follow_up < today)
-    rows = db.session.execute(
-        _visible(user)
-        .with_only_columns(
-            Prospect.stage, func.count(Prospect.id), func.count(Prospect.id).filter(late)
-        )
-        .group_by(Prospect.stage)
-    ).all()
+    params = scope_params(user) | {"user_id": user.id, "today": today}
+    rows = db.session.execute(_counts_statement(user.role in MANAGERS), params).all()
     return {stage: n for stage, n, _late in rows}, sum(n_late for *_s, n_late in rows)
+
+
+@cache
+def _counts_statement(manager: bool):
+    """stage_counts' statement, built once per process (bound parameters)."""
+    late = and_(Prospect.stage.in_(OPEN_STAGES), Prospect.next_follow_up < bindparam("today"))
+    query = scoped_template(Prospect)
+    if not manager:
+        query = query.where(Prospect.owner_id == bindparam("user_id"))
+    return query.with_only_columns(
+        Prospect.stage, func.count(Prospect.id), func.count(Prospect.id).filter(late)
+    ).group_by(Prospect.stage)
 
 
 def for_customer(user: Staff, customer_id: int):
