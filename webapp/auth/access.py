@@ -7,6 +7,7 @@ never filtered by hand in a view.
 """
 
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -123,7 +124,14 @@ def scope_params(user: Staff) -> dict:
 
 def get_or_404(model, ident: int, user: Staff | None = None):
     """Load one branch-scoped row by id, answering 404 when it is another branch's."""
-    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
+    params = scope_params(user or current_user) | {"ident": ident}
+    row = db.session.execute(_by_id(model), params).scalar_one_or_none()
     if row is None:
         abort(404)
     return row
+
+
+@cache
+def _by_id(model) -> Select:
+    # Built once per model: most pages open a record by id.
+    return scoped_template(model).where(model.id == bindparam("ident"))

@@ -130,21 +130,7 @@ def credit_by_category(
 ) -> tuple[dict[int, dict], dict[int, int]]:
     """Credit earned per person per product category in fen ({staff_id: {category: fen}}), and
     the part of it earned as referrer ({staff_id: fen}): one statement for both."""
-    lo, hi = bounds(start, end)
-    rows = db.session.execute(
-        select(
-            CreditLine.staff_id,
-            CreditLine.category,
-            CreditLine.role,
-            func.sum(CreditLine.amount_fen),
-        )
-        .where(
-            CreditLine.staff_id.in_(list(staff_ids)),
-            CreditLine.sold_at >= lo,
-            CreditLine.sold_at < hi,
-        )
-        .group_by(CreditLine.staff_id, CreditLine.category, CreditLine.role)
-    ).all()
+    rows = db.session.execute(_credit_by_category(), _period(staff_ids, start, end)).all()
     by_category: dict[int, dict] = {}
     as_referrer: dict[int, int] = {}
     for staff_id, category, role, total in rows:
@@ -154,6 +140,22 @@ def credit_by_category(
         if role == CreditRole.REFERRER:
             as_referrer[staff_id] = as_referrer.get(staff_id, 0) + int(total)
     return by_category, as_referrer
+
+
+@cache
+def _credit_by_category():
+    return (
+        select(
+            CreditLine.staff_id,
+            CreditLine.category,
+            CreditLine.role,
+            func.sum(CreditLine.amount_fen),
+        )
+        .where(
+            CreditLine.staff_id.in_(STAFF_IDS), CreditLine.sold_at >= LO, CreditLine.sold_at < HI
+        )
+        .group_by(CreditLine.staff_id, CreditLine.category, CreditLine.role)
+    )
 
 
 def credit_earned(
@@ -292,20 +294,27 @@ def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int
     """The branch's sales per product category in fen (each sale counted once), and its new
     customers created in the period (existing ones not counted): one statement."""
     lo, hi = bounds(start, end)
+    params = {"branch_id": branch_id, "lo": lo, "hi": hi}
+    by_key = {key: int(n or 0) for key, n in db.session.execute(_branch_totals(), params)}
+    new = by_key.pop(_NEW_CUSTOMERS)
+    return {ProductCategory(key).value: n for key, n in by_key.items()}, new
+
+
+@cache
+def _branch_totals():
+    branch = bindparam("branch_id")
     sales = (
         select(cast(Sale.category, String).label("key"), func.sum(Sale.amount_fen).label("n"))
-        .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
+        .where(Sale.branch_id == branch, Sale.sold_at >= LO, Sale.sold_at < HI)
         .group_by(Sale.category)
     )
     new_customers = select(literal(_NEW_CUSTOMERS), func.count(Customer.id)).where(
-        Customer.branch_id == branch_id,
-        Customer.created_at >= lo,
-        Customer.created_at < hi,
+        Customer.branch_id == branch,
+        Customer.created_at >= LO,
+        Customer.created_at < HI,
         Customer.acquired_via != Acquisition.EXISTING,
     )
-    by_key = {key: int(n or 0) for key, n in db.session.execute(union_all(sales, new_customers))}
-    new = by_key.pop(_NEW_CUSTOMERS)
-    return {ProductCategory(key).value: n for key, n in by_key.items()}, new
+    return union_all(sales, new_customers)
 
 
 _NEW_CUSTOMERS = "(new customers)"  # not a product category: the count's row in branch_totals
@@ -316,39 +325,8 @@ def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
     bought, the value they bought (fen, until the period's end) and the average days from first
     contact (the customer's creation) to the first sale."""
     lo, hi = bounds(start, end)
-    first_sale = (
-        select(
-            Sale.customer_id,
-            func.min(Sale.sold_at).label("first_at"),
-            func.sum(Sale.amount_fen).label("value"),
-        )
-        # Customers created in the period bought nothing before it: the period's sales are
-        # enough, and the branch's history is not read.
-        .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
-        .group_by(Sale.customer_id)
-        .subquery()
-    )
-    if db.engine.dialect.name == "postgresql":
-        days = func.extract("epoch", first_sale.c.first_at - Customer.created_at) / 86400.0
-    else:
-        days = func.julianday(first_sale.c.first_at) - func.julianday(Customer.created_at)
-    rows = db.session.execute(
-        select(
-            Customer.acquired_via,
-            func.count(Customer.id),
-            func.count(first_sale.c.customer_id),
-            func.coalesce(func.sum(first_sale.c.value), 0),
-            func.avg(days),
-        )
-        .outerjoin(first_sale, first_sale.c.customer_id == Customer.id)
-        .where(
-            Customer.branch_id == branch_id,
-            Customer.created_at >= lo,
-            Customer.created_at < hi,
-            Customer.acquired_via != Acquisition.EXISTING,
-        )
-        .group_by(Customer.acquired_via)
-    ).all()
+    statement = _behaviours(db.engine.dialect.name == "postgresql")
+    rows = db.session.execute(statement, {"branch_id": branch_id, "lo": lo, "hi": hi}).all()
     found = {Acquisition(r[0]): r for r in rows}
     result = []
     for channel in (
@@ -368,6 +346,44 @@ def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
             }
         )
     return result
+
+
+@cache
+def _behaviours(postgresql: bool):
+    branch = bindparam("branch_id")
+    first_sale = (
+        select(
+            Sale.customer_id,
+            func.min(Sale.sold_at).label("first_at"),
+            func.sum(Sale.amount_fen).label("value"),
+        )
+        # Customers created in the period bought nothing before it: the period's sales are
+        # enough, and the branch's history is not read.
+        .where(Sale.branch_id == branch, Sale.sold_at >= LO, Sale.sold_at < HI)
+        .group_by(Sale.customer_id)
+        .subquery()
+    )
+    if postgresql:
+        days = func.extract("epoch", first_sale.c.first_at - Customer.created_at) / 86400.0
+    else:
+        days = func.julianday(first_sale.c.first_at) - func.julianday(Customer.created_at)
+    return (
+        select(
+            Customer.acquired_via,
+            func.count(Customer.id),
+            func.count(first_sale.c.customer_id),
+            func.coalesce(func.sum(first_sale.c.value), 0),
+            func.avg(days),
+        )
+        .outerjoin(first_sale, first_sale.c.customer_id == Customer.id)
+        .where(
+            Customer.branch_id == branch,
+            Customer.created_at >= LO,
+            Customer.created_at < HI,
+            Customer.acquired_via != Acquisition.EXISTING,
+        )
+        .group_by(Customer.acquired_via)
+    )
 
 
 # ---- figures from domains not merged into this build ---------------------------------------

@@ -1,8 +1,9 @@
 """Read models of the rhythm: target grids, progress, huddle sheets, one-on-one figures."""
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.auth.models import SALES_ROLES, Role, Staff
@@ -32,23 +33,35 @@ HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
 
 def team(branch_id: int, roles=HUDDLE_ROLES) -> list[Staff]:
     """The active staff of a branch holding one of the roles, by role then name."""
-    return list(
-        db.session.scalars(
-            select(Staff)
-            .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role.in_(roles))
-            .order_by(Staff.role, Staff.name)
+    return list(db.session.scalars(_team(frozenset(roles)), {"branch_id": branch_id}))
+
+
+@cache
+def _team(roles: frozenset):
+    # Statements here are built once per process (bound parameters): building one costs more
+    # than running it on a branch.
+    return (
+        select(Staff)
+        .where(
+            Staff.branch_id == bindparam("branch_id"),
+            Staff.active.is_(True),
+            Staff.role.in_(sorted(roles)),
         )
+        .order_by(Staff.role, Staff.name)
     )
 
 
 def target_grid(branch_id: int, month: date) -> dict[tuple[int | None, str], int]:
     """The month's targets keyed by (staff_id or None for the branch, metric)."""
-    rows = db.session.execute(
-        select(Target.staff_id, Target.metric, Target.value).where(
-            Target.branch_id == branch_id, Target.month == month
-        )
-    ).all()
+    rows = db.session.execute(_target_grid(), {"branch_id": branch_id, "month": month}).all()
     return {(staff_id, metric): value for staff_id, metric, value in rows}
+
+
+@cache
+def _target_grid():
+    return select(Target.staff_id, Target.metric, Target.value).where(
+        Target.branch_id == bindparam("branch_id"), Target.month == bindparam("month")
+    )
 
 
 def _cell(target, achieved, days_left):
@@ -217,13 +230,21 @@ def huddle_notes(branch_id: int, day: date, kind: HuddleKind) -> dict[int, str]:
 
 def plan_items(staff_id: int, *weeks: date) -> list[list[PlanItem]]:
     """A person's follow-up plan items for each of the weeks, by due date (one statement)."""
-    items = db.session.scalars(
+    items = db.session.scalars(_plan_items(), {"staff_id": staff_id, "weeks": list(weeks)}).all()
+    return [[item for item in items if item.week == week] for week in weeks]
+
+
+@cache
+def _plan_items():
+    return (
         select(PlanItem)
         .options(joinedload(PlanItem.customer))
-        .where(PlanItem.staff_id == staff_id, PlanItem.week.in_(weeks))
+        .where(
+            PlanItem.staff_id == bindparam("staff_id"),
+            PlanItem.week.in_(bindparam("weeks", expanding=True)),
+        )
         .order_by(PlanItem.due_on, PlanItem.id)
-    ).all()
-    return [[item for item in items if item.week == week] for week in weeks]
+    )
 
 
 def one_on_ones_until(
@@ -231,14 +252,37 @@ def one_on_ones_until(
 ) -> tuple[OneOnOne | None, list[OneOnOne]]:
     """The person's one-on-one of `week` (None if not held yet) and up to `limit` earlier ones,
     latest first: one statement."""
-    rows = db.session.scalars(
-        select(OneOnOne)
-        .where(OneOnOne.staff_id == staff_id, OneOnOne.week <= week)
-        .order_by(OneOnOne.week.desc())
-        .limit(limit + 1)
-    ).all()
+    rows = db.session.scalars(_one_on_ones(limit + 1), {"staff_id": staff_id, "week": week}).all()
     meeting = rows[0] if rows and rows[0].week == week else None
     return meeting, [row for row in rows if row.week != week][:limit]
+
+
+@cache
+def _one_on_ones(limit: int):
+    return (
+        select(OneOnOne)
+        .where(OneOnOne.staff_id == bindparam("staff_id"), OneOnOne.week <= bindparam("week"))
+        .order_by(OneOnOne.week.desc())
+        .limit(limit)
+    )
+
+
+def owned_customers(person: Staff) -> list[tuple[int, str]]:
+    """(id, name) of the customers a person owns in their branch, by name."""
+    params = {"owner_id": person.id, "branch_id": person.branch_id}
+    return db.session.execute(_owned_customers(), params).all()
+
+
+@cache
+def _owned_customers():
+    return (
+        select(Customer.id, Customer.name)
+        .where(
+            Customer.owner_id == bindparam("owner_id"),
+            Customer.branch_id == bindparam("branch_id"),
+        )
+        .order_by(Customer.name)
+    )
 
 
 def week_figures(person: Staff, week: date) -> dict:

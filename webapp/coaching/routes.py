@@ -38,7 +38,6 @@ from webapp.coaching.periods import (
     previous_month,
     today,
 )
-from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.referrals import queries as referral_queries
 from webapp.reports.charts import line_chart
@@ -181,13 +180,8 @@ def one_on_one(staff_id: int):
     meeting, history = queries.one_on_ones_until(person.id, week)
     form = (OneOnOneForm if is_manager else OwnNotesForm)(obj=meeting)
     item_form = PlanItemForm(prefix="item")
-    customers = db.session.execute(
-        select(Customer.id, Customer.name)
-        .where(Customer.owner_id == person.id, Customer.branch_id == person.branch_id)
-        .order_by(Customer.name)
-    ).all()
     item_form.customer_id.choices = [(0, _("(no particular customer)"))] + [
-        (cid, name) for cid, name in customers
+        (cid, name) for cid, name in queries.owned_customers(person)
     ]
     last_items, next_items = queries.plan_items(person.id, week, week + timedelta(days=7))
     if request.method == "POST" and current_user.role != Role.ADMIN:
