@@ -17,7 +17,7 @@ from markupsafe import Markup
 from webapp.i18n import current_language
 
 CSRF_SLOT = "csrf-token-slot"  # letters and dashes only: escaping leaves it as it is
-MAX_FORMS = 2048  # keys are few (per branch setting × desk × language); a bound all the same
+MAX_FORMS = 2048  # keys are few (a form × its settings × language); a bound all the same
 
 _forms: dict[tuple, str] = {}
 

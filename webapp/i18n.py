@@ -37,6 +37,11 @@ def current_locale() -> Locale | None:
     return locale if locale is not None else get_locale()
 
 
+def locale_key(locale: Locale) -> tuple:
+    """A locale as a cheap dict key (its name is formatted on every str())."""
+    return (locale.language, locale.territory, locale.script)
+
+
 def current_language() -> str:
     """The interface language as the app names it: "zh_CN" or "en"."""
     return "en" if current_locale().language == "en" else "zh_CN"
@@ -70,7 +75,7 @@ def translations():
     locale = current_locale()
     if locale is None:
         return get_translations()
-    key = (locale.language, locale.territory, locale.script)
+    key = locale_key(locale)
     catalog = _catalogs.get(key)
     if catalog is None:
         catalog = _catalogs[key] = get_translations()

@@ -16,7 +16,7 @@ from babel.numbers import format_currency as babel_currency
 from babel.numbers import format_decimal as babel_decimal
 from flask_babel import format_date
 
-from webapp.i18n import current_locale
+from webapp.i18n import current_locale, locale_key
 
 NOT_AVAILABLE = "—"
 
@@ -37,7 +37,7 @@ def _current() -> tuple[str, tuple | None]:
     """(locale, its shape) for the current locale (force_locale included), without formatting
     the locale's name on every cell: a table formats hundreds of them."""
     locale = current_locale()
-    key = (locale.language, locale.territory, locale.script)
+    key = locale_key(locale)
     found = _by_locale.get(key)
     if found is None:
         found = _by_locale[key] = (str(locale), _shape(str(locale)))

@@ -158,25 +158,6 @@ def _credit_by_category():
     )
 
 
-def credit_earned(
-    staff_ids: Iterable[int], start: date, end: date, role: CreditRole | None = None
-) -> dict[int, int]:
-    """Credit earned per person in fen, all roles or only one (e.g. REFERRER)."""
-    lo, hi = bounds(start, end)
-    query = (
-        select(CreditLine.staff_id, func.sum(CreditLine.amount_fen))
-        .where(
-            CreditLine.staff_id.in_(list(staff_ids)),
-            CreditLine.sold_at >= lo,
-            CreditLine.sold_at < hi,
-        )
-        .group_by(CreditLine.staff_id)
-    )
-    if role is not None:
-        query = query.where(CreditLine.role == role)
-    return {staff_id: int(total) for staff_id, total in db.session.execute(query).all()}
-
-
 # The month around a period (a one-on-one's week shows its month's credit against target):
 # bound to the month's UTC bounds and first day, given to together() as `month`.
 MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
