@@ -43,11 +43,12 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from webapp import i18n
+    from webapp import i18n, transactions
     from webapp.auth.access import enforce_access
     from webapp.auth.services import load_user
 
     ext.db.init_app(app)
+    transactions.init_app(app)  # after Flask-SQLAlchemy, so its teardown runs before theirs
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
     ext.csrf.init_app(app)
     ext.htmx.init_app(app)
