@@ -52,7 +52,7 @@ format: $(BIN)/.installed
 # Re-extract the translatable strings and merge them into both catalogues.
 i18n: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -N -i webapp/translations/messages.pot -d webapp/translations
+	$(BIN)/pybabel update -N --ignore-obsolete -i webapp/translations/messages.pot -d webapp/translations
 
 # Copy the pinned front-end packages (package.json) into static/vendor/; the copies are committed.
 vendor:

@@ -70,3 +70,26 @@ def test_rhythm_screens_on_phone_and_tablet(browser, live_server, shots):
         assert re.search("今日承诺已提交", page.content())
         page.screenshot(path=shots / f"coaching-commitment-{name}.png", full_page=True)
         context.close()
+
+
+def test_plan_item_customer_is_found_by_search_on_a_phone(browser, live_server, shots):
+    """The manager types a mobile tail, taps the customer's chip and adds the item for them."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "manager")
+    page.goto(_first_salesperson(page))
+    options = page.locator("#customer-options input[name=item-customer_id]")
+    assert options.count() == 1  # only 不针对具体客户 until something is typed
+    page.fill("#picker-search", "1")
+    chip = page.locator("#customer-options label.chip-choice").nth(1)
+    chip.wait_for()  # the search's answer
+    name = chip.inner_text().split()[0]
+    chip.click()
+    page.fill("input[name=item-action]", "电话约见，介绍理财产品")
+    page.fill("input[name=item-due_on]", "2026-12-02")
+    page.screenshot(path=shots / "coaching-plan-item-picker-phone.png", full_page=True)
+    page.click("form.plan-item-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    plan = page.locator(".oo__next li").filter(has_text="电话约见，介绍理财产品")
+    assert name in plan.inner_text()
+    context.close()

@@ -108,6 +108,80 @@ def test_bad_plan_item_is_refused_beside_the_field(app, db, branch, client, logi
         assert _db.session.scalar(select(PlanItem)) is None
 
 
+def test_plan_item_customer_is_searched_among_the_persons_own(app, db, branch, client, login_as):
+    """The picker offers the person's customers only; the chosen one is stored with the item."""
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    person = make_staff(Role.RETAIL_AM, branch)
+    colleague = make_staff(Role.RETAIL_AM, branch)
+    own = make_customer(branch, name="王建国", mobile="13900001234", owner_id=person.id)
+    make_customer(branch, name="王建华", mobile="13900005678", owner_id=colleague.id)
+    make_customer(make_branch(), name="王建业", owner_id=person.id)  # not in the branch
+    url = f"/coaching/one-on-ones/{person.id}/customers"
+    for term in ("王建", "1234"):
+        chips = text_of(client.get(url, query_string={"q": term}, headers={"HX-Request": "true"}))
+        assert chips == "(no particular customer) 王建国 139****1234"
+    nothing = client.get(url, query_string={"q": "5678"}, headers={"HX-Request": "true"})
+    assert "No customer matches “5678”." in text_of(nothing)
+    page = client.get(f"/coaching/one-on-ones/{person.id}").get_data(as_text=True)
+    assert 'name="item-customer_id" value="" checked' in page and "王建国" not in page
+    client.post_form(
+        f"/coaching/one-on-ones/{person.id}?week={WEEK}",
+        {
+            "do": "add-item",
+            "item-customer_id": str(own.id),
+            "item-action": "约王总面谈",
+            "item-due_on": "2026-11-18",
+        },
+    )
+    with app.app_context():
+        item = _db.session.scalar(select(PlanItem))
+        assert (item.customer_id, item.action) == (own.id, "约王总面谈")
+    login_as(colleague)
+    assert (
+        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 403
+    )
+    login_as(Role.BRANCH_MANAGER, branch=make_branch())
+    assert (
+        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 404
+    )
+
+
+def test_plan_item_for_someone_elses_customer_is_refused(app, db, branch, client, login_as):
+    """A colleague's customer gets a message beside the picker; what was typed stays."""
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    person = make_staff(Role.RETAIL_AM, branch, name="林晓")
+    colleague = make_staff(Role.RETAIL_AM, branch)
+    theirs = make_customer(branch, name="王建华", owner_id=colleague.id)
+    response = client.post_form(
+        f"/coaching/one-on-ones/{person.id}?week={WEEK}",
+        {
+            "do": "add-item",
+            "item-customer_id": str(theirs.id),
+            "item-action": "约王总面谈",
+            "item-due_on": "2026-11-18",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Pick one of 林晓&#39;s customers." in html
+    assert 'value="约王总面谈"' in html
+    with app.app_context():
+        assert _db.session.scalar(select(PlanItem)) is None
+
+
+def test_chosen_customer_stays_chosen_when_the_item_is_refused(app, db, branch, client, login_as):
+    """A missing action is refused; the customer picked is still the checked chip."""
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    person = make_staff(Role.RETAIL_AM, branch)
+    own = make_customer(branch, name="王建国", mobile="13900001234", owner_id=person.id)
+    response = client.post_form(
+        f"/coaching/one-on-ones/{person.id}?week={WEEK}",
+        {"do": "add-item", "item-customer_id": str(own.id), "item-action": "", "item-due_on": ""},
+    )
+    html = response.get_data(as_text=True)
+    assert "Say what will be done." in html
+    assert f'name="item-customer_id" value="{own.id}" checked' in html
+
+
 def test_career_notes_are_private_to_the_two_and_the_admin(app, db, branch, client, login_as):
     """The person and the admin see them; a colleague or a teller is refused; another branch 404."""
     manager = make_staff(Role.BRANCH_MANAGER, branch)

@@ -92,7 +92,8 @@ class OwnNotesForm(FlaskForm):
 class PlanItemForm(FlaskForm):
     """A follow-up item for next week: customer, action, date."""
 
-    customer_id = SelectField(_l("Customer"), coerce=int, validators=[Optional()])
+    # Picked by search among the person's own customers (coaching.plan_customer_options).
+    customer_id = IntegerField(_l("Customer"), validators=[Optional()])
     action = StringField(
         _l("Action"), validators=[DataRequired(_l("Say what will be done.")), Length(max=200)]
     )

@@ -25,6 +25,7 @@ from webapp.coaching.models import (
 )
 from webapp.coaching.periods import bounds, monday, next_month, today
 from webapp.customers.models import Customer
+from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.sales.models import Sale
 
@@ -267,21 +268,20 @@ def _one_on_ones(limit: int):
     )
 
 
-def owned_customers(person: Staff) -> list[tuple[int, str]]:
-    """(id, name) of the customers a person owns in their branch, by name."""
-    params = {"owner_id": person.id, "branch_id": person.branch_id}
-    return db.session.execute(_owned_customers(), params).all()
+def customers_of(person: Staff, term: str, limit: int = 8) -> list[Customer]:
+    """The person's own customers whose name or mobile tail matches, for a plan item's picker."""
+    found = search_customers(term, limit=limit).where(Customer.owner_id == person.id)
+    return db.session.scalars(found).all()
 
 
-@cache
-def _owned_customers():
-    return (
-        select(Customer.id, Customer.name)
-        .where(
-            Customer.owner_id == bindparam("owner_id"),
-            Customer.branch_id == bindparam("branch_id"),
+def customer_of(person: Staff, customer_id: int) -> Customer | None:
+    """One of the person's own customers, or None when the id is not one of theirs."""
+    return db.session.scalar(
+        select(Customer).where(
+            Customer.id == customer_id,
+            Customer.owner_id == person.id,
+            Customer.branch_id == person.branch_id,
         )
-        .order_by(Customer.name)
     )
 
 

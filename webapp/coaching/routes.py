@@ -39,6 +39,7 @@ from webapp.coaching.periods import (
     today,
 )
 from webapp.extensions import db
+from webapp.htmx import is_fragment
 from webapp.referrals import queries as referral_queries
 from webapp.reports.charts import line_chart
 
@@ -166,6 +167,36 @@ def _may_open(person: Staff) -> bool:
     return current_user.role in (MANAGER, Role.ADMIN)
 
 
+def _plan_customer(person: Staff, item_form: PlanItemForm):
+    """The customer picked for a plan item when they are the person's own; else an error."""
+    customer_id = item_form.customer_id.data if item_form.customer_id.raw_data else None
+    if not customer_id:
+        return None
+    customer = queries.customer_of(person, customer_id)
+    if customer is None:
+        item_form.customer_id.errors = [_("Pick one of %(name)s's customers.", name=person.name)]
+    return customer
+
+
+@bp.route("/one-on-ones/<int:staff_id>/customers")
+@roles(MANAGER)
+def plan_customer_options(staff_id: int):
+    """The person's own customers matching the search, as radio chips for a plan item."""
+    person = get_or_404(Staff, staff_id)
+    if not is_fragment():
+        return redirect(url_for("coaching.one_on_one", staff_id=person.id))
+    term = request.args.get("q", "").strip()
+    chosen_id = request.args.get("item-customer_id", type=int)
+    return render_template(
+        "lobby/_customer_options.html",
+        customers=queries.customers_of(person, term) if term else [],
+        term=term,
+        chosen=queries.customer_of(person, chosen_id) if chosen_id else None,
+        picker_name="item-customer_id",
+        none_label=_("(no particular customer)"),
+    )
+
+
 @bp.route("/one-on-ones/<int:staff_id>", methods=["GET", "POST"])
 @signed_in
 def one_on_one(staff_id: int):
@@ -180,20 +211,22 @@ def one_on_one(staff_id: int):
     meeting, history = queries.one_on_ones_until(person.id, week)
     form = (OneOnOneForm if is_manager else OwnNotesForm)(obj=meeting)
     item_form = PlanItemForm(prefix="item")
-    item_form.customer_id.choices = [(0, _("(no particular customer)"))] + [
-        (cid, name) for cid, name in queries.owned_customers(person)
-    ]
+    plan_customer = None
     last_items, next_items = queries.plan_items(person.id, week, week + timedelta(days=7))
     if request.method == "POST" and current_user.role != Role.ADMIN:
         action = request.form.get("do", "save")
         if action == "add-item" and is_manager:
-            if item_form.validate_on_submit():
+            valid = item_form.validate_on_submit()
+            plan_customer = _plan_customer(
+                person, item_form
+            )  # after validate(), which clears errors
+            if valid and not item_form.customer_id.errors:
                 meeting = services.open_one_on_one(person, week, current_user)
                 services.add_plan_item(
                     meeting,
                     action=item_form.action.data,
                     due_on=item_form.due_on.data,
-                    customer_id=item_form.customer_id.data or None,
+                    customer_id=plan_customer.id if plan_customer else None,
                 )
                 db.session.commit()
                 flash(_("Plan item added for next week."), "ok")
@@ -220,6 +253,7 @@ def one_on_one(staff_id: int):
         meeting=meeting,
         form=form,
         item_form=item_form,
+        plan_customer=plan_customer,
         is_manager=is_manager,
         last_items=last_items,
         next_items=next_items,
