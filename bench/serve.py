@@ -42,7 +42,7 @@ def gunicorn(database_url: str, instance: Path, workers: int = 2) -> tuple[subpr
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "webapp:create_app()",
+            "webapp.wsgi:app",
         ],
         env=env,
         cwd=ROOT,
