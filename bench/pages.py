@@ -5,8 +5,11 @@ chosen scale, serves the app with gunicorn (2 sync workers, as in production) an
 main page with wrk on loopback, signed in as the demo member of staff who uses it. For each page
 it prints requests per second, p50 and p99 latency and the ratio of its throughput to /healthz,
 a trivial endpoint of the same app measured in the same run (before and after the pages; the
-mean is the reference). Last it drives the workers to 10,000 requests and reads their resident
-memory.
+mean is the reference). It also prints the CPU time one request costs the app's workers and
+PostgreSQL (from /proc, over the same run) and the ratio of /healthz's CPU cost to the page's:
+on a shared machine a noisy neighbour moves req/s by 10-20% from one run to the next, but moves
+the CPU a request takes far less. Last it drives the workers to 10,000 requests and reads their
+resident memory.
 
 Writes bench/results/pages-<scale>.md and .json; when both scales have results it also prints
 the large/small latency ratios. Needs Debian's wrk (`apt-get install -y wrk`).
@@ -28,7 +31,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
-from serve import ROOT, Cluster, gunicorn, rss_mb, worker_pids
+from serve import ROOT, Cluster, cpu_seconds, gunicorn, rss_mb, worker_pids
 
 RESULTS = ROOT / "bench" / "results"
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -62,7 +65,14 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    app_cpu_ms: float  # CPU of the gunicorn workers per request
+    db_cpu_ms: float  # CPU of PostgreSQL per request
     ratio: float = 0.0
+    cpu_ratio: float = 0.0  # /healthz's CPU per request divided by the page's
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.app_cpu_ms + self.db_cpu_ms
 
 
 def run(command: list[str], **env) -> str:
@@ -132,7 +142,7 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> tuple:
     return rps, p50, p99, total, errors
 
 
-def measure(base: str, seconds: int, connections: int, stand_in: dict[str, str]):
+def measure(base: str, master: int, seconds: int, connections: int, stand_in: dict[str, str]):
     """/healthz, every page, /healthz again; return pages, trivial runs, requests, targets."""
     cookies, ids = {}, {}
     for _label, user, path, _kind in PAGES:
@@ -144,11 +154,16 @@ def measure(base: str, seconds: int, connections: int, stand_in: dict[str, str])
     def one(label, path, cookie, kind):
         nonlocal served
         wrk(base + path, cookie, 2, connections)  # warm-up: caches, connections, imports
+        app_before, db_before = cpu_seconds(master)
         rps, p50, p99, total, errors = wrk(base + path, cookie, seconds, connections)
+        app_after, db_after = cpu_seconds(master)
         served += total
-        result = Result(label, path, kind, rps, p50, p99, total, errors)
+        app_ms = (app_after - app_before) * 1000 / total
+        db_ms = (db_after - db_before) * 1000 / total
+        result = Result(label, path, kind, rps, p50, p99, total, errors, app_ms, db_ms)
         print(
-            f"  {label:32} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}"
+            f"  {label:32} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
+            f"CPU {app_ms:5.2f} + {db_ms:4.2f} ms/req  errors {errors}"
         )
         return result
 
@@ -158,8 +173,10 @@ def measure(base: str, seconds: int, connections: int, stand_in: dict[str, str])
     ]
     trivial.append(one("/healthz (after)", TRIVIAL, None, "trivial"))
     reference = sum(t.rps for t in trivial) / len(trivial)
+    cpu_reference = sum(t.cpu_ms for t in trivial) / len(trivial)
     for page in pages:
         page.ratio = page.rps / reference
+        page.cpu_ratio = cpu_reference / page.cpu_ms
     targets = [(base + path.format(**ids), cookies[user]) for _l, user, path, _k in PAGES]
     return pages, trivial, served, targets
 
@@ -193,21 +210,28 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
         f"Scale **{scale}** ({counts}); gunicorn 2 sync workers, PostgreSQL 15, wrk -t2 -c{connections} "
         f"on loopback; {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        "| page | req/s | ratio to /healthz | p50 ms | p99 ms | goal (ratio, p99) | met |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| page | req/s | ratio to /healthz | p50 ms | p99 ms | CPU ms/req (app + db) | CPU ratio "
+        "| goal (ratio, p99) | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for t in trivial:
-        lines.append(f"| {t.label} | {t.rps:.0f} | — | {t.p50_ms:.1f} | {t.p99_ms:.1f} | — | — |")
+        lines.append(
+            f"| {t.label} | {t.rps:.0f} | — | {t.p50_ms:.1f} | {t.p99_ms:.1f} "
+            f"| {t.app_cpu_ms:.2f} + {t.db_cpu_ms:.2f} | — | — | — |"
+        )
     for p in pages:
         ratio, p99 = GOALS[p.kind]
         met = p.ratio >= ratio and p.p99_ms < p99 and not p.errors
         lines.append(
             f"| {p.label} | {p.rps:.0f} | {p.ratio:.1%} | {p.p50_ms:.1f} | {p.p99_ms:.1f} "
+            f"| {p.app_cpu_ms:.2f} + {p.db_cpu_ms:.2f} | {p.cpu_ratio:.1%} "
             f"| ≥ {ratio:.0%}, < {p99:.0f} ms | {'yes' if met else 'NO'} |"
         )
     lines += [
         "",
         f"Reference /healthz: {reference:.0f} req/s (mean of the runs before and after the pages).",
+        "CPU ratio: /healthz's CPU per request (workers + PostgreSQL, mean of its two runs) over the "
+        "page's; the throughput ratio the page would have if CPU were all that limited it.",
         "Worker memory after 10,000+ requests: "
         + ", ".join(f"{mb:.0f} MiB" for mb in rss)
         + " resident (goal < 150 MB each).",
@@ -289,7 +313,7 @@ def main() -> None:
         process, base = gunicorn(url, instance)
         try:
             pages, trivial, served, targets = measure(
-                base, args.seconds, args.connections, stand_in
+                base, process.pid, args.seconds, args.connections, stand_in
             )
             rss = memory(process.pid, served, targets, args.connections)
         finally:

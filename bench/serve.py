@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
 
 from tests.postgres import Cluster  # noqa: E402 - after the path is set
 
-__all__ = ["Cluster", "free_port", "gunicorn", "rss_mb", "worker_pids"]
+__all__ = ["Cluster", "cpu_seconds", "free_port", "gunicorn", "rss_mb", "worker_pids"]
 
 
 def free_port() -> int:
@@ -70,3 +70,28 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds a process has used, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_seconds(master: int) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn master's workers and by every PostgreSQL process
+    on this machine (the server and its backends), in that order."""
+    app = sum(_process_cpu(pid) for pid in worker_pids(master))
+    database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                database += _process_cpu(int(entry.name))
+        except OSError:  # the process ended while we looked
+            continue
+    return app, database
