@@ -90,6 +90,29 @@ def test_plan_item_customer_is_found_by_search_on_a_phone(browser, live_server, 
     page.screenshot(path=shots / "coaching-plan-item-picker-phone.png", full_page=True)
     page.click("form.plan-item-form button[type=submit]")
     page.wait_for_load_state("networkidle")
+    assert page.url.endswith("#next-title")  # back where the new item shows
     plan = page.locator(".oo__next li").filter(has_text="电话约见，介绍理财产品")
     assert name in plan.inner_text()
+    context.close()
+
+
+def test_enter_in_the_plan_item_search_does_not_send_the_form(browser, live_server, shots):
+    """The phone keyboard's Enter in the customer search shows matches; the half-filled
+    plan item is not sent (no errors, nothing added, the search and the action kept)."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "manager")
+    page.goto(_first_salesperson(page))
+    items = page.locator(".oo__next li").count()
+    page.fill("input[name=item-action]", "回访")
+    page.locator("#picker-search").press_sequentially("1")
+    page.locator("#picker-search").press("Enter")
+    chip = page.locator("#customer-options label.chip-choice").nth(1)
+    chip.wait_for()
+    assert page.locator(".oo__next .field__error").count() == 0
+    assert page.input_value("input[name=item-action]") == "回访"
+    assert page.input_value("#picker-search") == "1"
+    assert page.locator(".oo__next li").count() == items
+    chip.click()
+    page.screenshot(path=shots / "coaching-plan-item-search-enter-phone.png", full_page=True)
     context.close()

@@ -85,3 +85,30 @@ def test_walk_in_referral_accepted_won_with_both_credit_lines(browser, live_serv
     lobby.screenshot(path=shots / "lobby-tablet-board.png")
     lobby_ctx.close()
     wealth_ctx.close()
+
+
+def test_enter_in_the_customer_search_searches_and_checks_no_one_in(browser, live_server, shots):
+    """The keyboard's Enter in the picker's search box shows the matches; the check-in form
+    around it is not sent (an anonymous walk-in would be checked in)."""
+    context = browser.new_context(base_url=live_server, viewport=TABLET, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    lobby = context.new_page()
+    sign_in(lobby, "lobby1")
+    rows = lobby.locator("#board-rows .visit").count()
+    lobby.click("#check-in-panel label.chip-choice:has-text('咨询')")
+    lobby.locator("#picker-search").press_sequentially("1")
+    lobby.locator("#picker-search").press("Enter")
+    found = lobby.locator("#customer-options label.chip-choice").filter(has_text="****")
+    expect(found.first).to_be_visible()  # a customer whose (masked) mobile ends in 1
+    expect(lobby).to_have_url(re.compile(r"/lobby/$"))
+    expect(lobby.locator("#check-in-panel .result")).to_have_count(0)
+    expect(lobby.locator("#picker-search")).to_have_value("1")
+    expect(lobby.locator("#check-in-panel input[name=first_need]:checked")).to_have_count(1)
+    expect(lobby.locator("#board-rows .visit")).to_have_count(rows)
+    lobby.screenshot(path=shots / "lobby-tablet-search-enter.png")
+    # A second search lands in the same place (the chips' box is kept, not swapped away).
+    lobby.fill("#picker-search", "")
+    lobby.locator("#picker-search").press_sequentially("查无此人")
+    expect(lobby.locator("#customer-options")).to_contain_text("没有与“查无此人”匹配的客户")
+    expect(found).to_have_count(0)
+    context.close()

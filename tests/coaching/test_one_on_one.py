@@ -64,7 +64,7 @@ def test_manager_marks_items_and_plans_next_week(app, db, branch, client, login_
             "shown_item": [str(i) for i in ids], "done_item": [str(ids[0])],
         },
     )  # fmt: skip
-    client.post_form(
+    added = client.post_form(
         url,
         {
             "do": "add-item",
@@ -73,6 +73,7 @@ def test_manager_marks_items_and_plans_next_week(app, db, branch, client, login_
             "item-due_on": "2026-11-18",
         },
     )
+    assert added.status_code == 302 and added.headers["Location"].endswith("#next-title")
     with app.app_context():
         done = dict(_db.session.execute(select(PlanItem.id, PlanItem.done)).all())
         assert done[ids[0]] is True and done[ids[1]] is False

@@ -230,7 +230,12 @@ def one_on_one(staff_id: int):
                 )
                 db.session.commit()
                 flash(_("Plan item added for next week."), "ok")
-                return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
+                # Back at next week's plan, where the new item shows, not at the top of the page.
+                return redirect(
+                    url_for(
+                        "coaching.one_on_one", staff_id=person.id, week=week, _anchor="next-title"
+                    )
+                )
         elif action == "save" and form.validate_on_submit():
             meeting = meeting or services.open_one_on_one(
                 person, week, person.branch and current_user
