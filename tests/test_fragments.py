@@ -62,3 +62,69 @@ def test_the_reused_navigation_marks_the_page_it_is_on(app, db, branch):
     current = re.compile(r'<a href="([^"]+)" aria-current="page">')
     assert set(current.findall(client.get("/lobby/").get_data(as_text=True))) == {"/lobby/"}
     assert set(current.findall(client.get("/me").get_data(as_text=True))) == {"/me"}
+
+
+def test_a_board_row_is_rendered_again_when_what_it_shows_changes(
+    app, db, branch, client, login_as, monkeypatch
+):
+    """Board rows are reused only while their values stay the same: a renamed customer, a
+    visit being served, a minute more of waiting and the other language all show at once."""
+    from datetime import timedelta
+
+    from tests.factories import make_customer
+    from webapp.lobby import clock
+
+    me = login_as(Role.LOBBY_MANAGER, name="孙婷婷")
+    customer = make_customer(branch, name="赵一", mobile="13800001234")
+    with app.app_context():
+        checked = clock.now_naive()
+        db.session.add(
+            CheckIn(
+                branch_id=branch.id,
+                ticket=7,
+                customer_id=customer.id,
+                first_need="loan",
+                checked_in_by_id=me.id,
+                created_at=checked - timedelta(minutes=3),
+            )
+        )
+        db.session.commit()
+        visit_id = db.session.scalar(select(CheckIn.id))
+    hx = {"HX-Request": "true"}
+    monkeypatch.setattr(clock, "now_naive", lambda: checked)
+    first = text_of(client.get("/lobby/rows", headers=hx))
+    assert "赵一" in first and "138****1234" in first and "等候3分钟" in first
+    assert text_of(client.get("/lobby/rows", headers=hx)) == first  # the same row, reused
+
+    monkeypatch.setattr(clock, "now_naive", lambda: checked + timedelta(minutes=1))
+    assert "等候4分钟" in text_of(client.get("/lobby/rows", headers=hx))
+    with app.app_context():
+        db.session.get(type(customer), customer.id).name = "赵一鸣"
+        db.session.commit()
+    assert "赵一鸣" in text_of(client.get("/lobby/rows", headers=hx))
+    served = client.post_form(f"/lobby/check-ins/{visit_id}/serve", {}, page="/lobby/", headers=hx)
+    assert "办理中" in text_of(served) and "孙婷婷" in text_of(served)
+
+    english = _sign_in(app, make_staff(Role.LOBBY_MANAGER, branch, locale="en"))
+    rows = text_of(english.get("/lobby/rows", headers=hx))
+    assert "Being served" in rows and "办理中" not in rows
+
+
+def test_reused_rows_are_bounded(app, db, branch, client, login_as, monkeypatch):
+    """The row store empties itself at its bound and renders on, never growing without end."""
+    from webapp import fragments
+
+    me = login_as(Role.LOBBY_MANAGER)
+    monkeypatch.setattr(fragments, "MAX_ROWS", 2)
+    monkeypatch.setattr(fragments, "_rows", {})
+    with app.app_context():
+        for ticket in (1, 2, 3):
+            db.session.add(
+                CheckIn(
+                    branch_id=branch.id, ticket=ticket, first_need="loan", checked_in_by_id=me.id
+                )
+            )
+        db.session.commit()
+    rows = client.get("/lobby/rows", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert len(re.findall(r'class="visit__ticket">\d+<', rows)) == 3
+    assert len(fragments._rows) <= 2

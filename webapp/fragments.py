@@ -9,7 +9,7 @@ empty form: it is rendered as a slot and put in on the way out.
 from collections.abc import Callable
 from functools import lru_cache
 
-from flask import render_template
+from flask import current_app, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -18,8 +18,12 @@ from webapp.i18n import current_language
 
 CSRF_SLOT = "csrf-token-slot"  # letters and dashes only: escaping leaves it as it is
 MAX_FORMS = 2048  # keys are few (a form × its settings × language); a bound all the same
+# A list row's markup is about a kilobyte: 8,192 of them is some 10 MB a worker at most, which
+# holds the rows a busy region's lobby boards show in a day.
+MAX_ROWS = 8192
 
 _forms: dict[tuple, str] = {}
+_rows: dict[tuple, Markup] = {}
 
 
 def language_fragment(name: str) -> Markup:
@@ -52,3 +56,21 @@ def form_once(key: tuple, render: Callable[[], str]) -> Markup:
             _forms.clear()
         html = _forms[full_key] = str(render())
     return Markup(html.replace(CSRF_SLOT, generate_csrf()))  # noqa: S704 - rendered escaped
+
+
+def pure_fragment(template: str, /, **values) -> Markup:
+    """A fragment whose markup follows from `values` (numbers, strings, enums, dates, tuples)
+    and the language alone, rendered once per process for each distinct set of them.
+
+    For a list's rows: a row that changed has other values, so it is a new key and is rendered
+    anew; one that did not is served as it was. The template is rendered without the request's
+    context processors (no current_user, no CSRF token in its context) and must read nothing but
+    its values and the layout's helpers (gettext, filters, id_url)."""
+    key = (template, current_language(), request.script_root, *sorted(values.items()))
+    html = _rows.get(key)
+    if html is None:
+        if len(_rows) >= MAX_ROWS:
+            _rows.clear()
+        rendered = current_app.jinja_env.get_template(template).render(values)
+        html = _rows[key] = Markup(rendered)  # noqa: S704 - autoescaped template output
+    return html

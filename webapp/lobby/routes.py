@@ -3,13 +3,14 @@
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
-from webapp.fragments import form_once, slot_csrf
+from webapp.fragments import form_once, pure_fragment, slot_csrf
 from webapp.htmx import is_fragment
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
@@ -22,11 +23,27 @@ LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
 def _board_context() -> dict:
     visits, referrals = queries.todays_board(current_user)
-    return {
-        "visits": visits,
-        "referrals": referrals,
-        "minutes_waited": queries.minutes_waited,
-    }
+    return {"rows": [_row(visit, referrals.get(visit.id)) for visit in visits]}
+
+
+def _row(visit: CheckIn, referral: tuple[int, bool] | None) -> Markup:
+    """A board row from the values it shows: rendered again only when one of them changed (a
+    polled board of a busy day is mostly rows that did not)."""
+    customer, server = visit.customer, visit.served_by
+    return pure_fragment(
+        "lobby/_visit.html",
+        id=visit.id,
+        ticket=visit.ticket,
+        state=visit.state,
+        name=customer.name if customer else None,
+        mobile=customer.masked_mobile if customer else None,
+        needs=tuple(visit.needs),
+        amount_fen=visit.deciding_amount_fen,
+        minutes=queries.minutes_waited(visit),
+        server=server.name if server else None,
+        referral_id=referral[0] if referral else None,
+        overdue=bool(referral and referral[1]),
+    )
 
 
 def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
