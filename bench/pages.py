@@ -4,12 +4,15 @@ Starts a throwaway PostgreSQL 15 cluster (or uses --database-url), loads the dem
 chosen scale, serves the app with gunicorn (2 sync workers, as in production) and drives each
 main page with wrk on loopback, signed in as the demo member of staff who uses it. For each page
 it prints requests per second, p50 and p99 latency and the ratio of its throughput to /healthz,
-a trivial endpoint of the same app measured in the same run (before and after the pages; the
-mean is the reference). It also prints the CPU time one request costs the app's workers and
-PostgreSQL (from /proc, over the same run) and the ratio of /healthz's CPU cost to the page's:
-on a shared machine a noisy neighbour moves req/s by 10-20% from one run to the next, but moves
-the CPU a request takes far less. Last it drives the workers to 10,000 requests and reads their
-resident memory.
+a trivial endpoint of the same app measured in the same run: /healthz is run before the first
+page, between every two and after the last, and a page's reference is the mean of the two runs
+beside it (on a shared machine /healthz was seen at 1,005 req/s before the pages and 614 after,
+so one reference for the whole run mismeasured the pages at its far end). The whole sequence runs
+--rounds times (default 3); each page shows the round with its median ratio, and the lowest and
+highest ratio of its rounds say how steady the machine was. It also prints the
+CPU time one request costs the app's workers and PostgreSQL (from /proc, over the same run) and
+the ratio of /healthz's CPU cost to the page's, which leaves out the load generator's own share
+of the two cores. Last it drives the workers to 10,000 requests and reads their resident memory.
 
 Writes bench/results/pages-<scale>.md and .json; when both scales have results it also prints
 the large/small latency ratios. Needs Debian's wrk (`apt-get install -y wrk`).
@@ -74,6 +77,8 @@ class Result:
     db_cpu_ms: float  # CPU of PostgreSQL per request
     ratio: float = 0.0
     cpu_ratio: float = 0.0  # /healthz's CPU per request divided by the page's
+    ratio_low: float = 0.0  # the lowest and highest ratio of the page's rounds
+    ratio_high: float = 0.0
 
     @property
     def cpu_ms(self) -> float:
@@ -149,8 +154,11 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> tuple:
     return rps, p50, p99, total, errors
 
 
-def measure(base: str, master: int, seconds: int, connections: int, stand_in: dict[str, str]):
-    """/healthz, every page, /healthz again; return pages, trivial runs, requests, targets."""
+def measure(
+    base: str, master: int, seconds: int, connections: int, stand_in: dict[str, str], rounds: int
+):
+    """/healthz before, between and after the pages; return pages, trivial runs, requests,
+    targets. Each page's ratios are to the mean of the /healthz runs just before and after it."""
     cookies, ids = {}, {}
     for _label, user, path, _kind in PAGES:
         for name in (user, *re.findall(r"\{(\w+)\}", path)):
@@ -158,7 +166,7 @@ def measure(base: str, master: int, seconds: int, connections: int, stand_in: di
                 cookies[name], ids[name] = sign_in(base, stand_in.get(name, name))
     served = 0
 
-    def one(label, path, cookie, kind):
+    def one(label, path, cookie, kind, seconds=seconds):
         nonlocal served
         wrk(base + path, cookie, 2, connections)  # warm-up: caches, connections, imports
         app_before, db_before = cpu_seconds(master)
@@ -174,16 +182,31 @@ def measure(base: str, master: int, seconds: int, connections: int, stand_in: di
         )
         return result
 
-    trivial = [one("/healthz (before)", TRIVIAL, None, "trivial")]
-    pages = [
-        one(label, path.format(**ids), cookies[user], kind) for label, user, path, kind in PAGES
-    ]
-    trivial.append(one("/healthz (after)", TRIVIAL, None, "trivial"))
-    reference = sum(t.rps for t in trivial) / len(trivial)
-    cpu_reference = sum(t.cpu_ms for t in trivial) / len(trivial)
-    for page in pages:
-        page.ratio = page.rps / reference
-        page.cpu_ratio = cpu_reference / page.cpu_ms
+    reference_seconds = max(3, seconds // 2)
+
+    def trivial_run():
+        return one(f"/healthz ({len(trivial) + 1})", TRIVIAL, None, "trivial", reference_seconds)
+
+    trivial: list[Result] = []
+    runs: dict[str, list[Result]] = {label: [] for label, *_ in PAGES}
+    for round_ in range(1, rounds + 1):
+        print(f" round {round_} of {rounds}")
+        before = trivial_run()
+        trivial.append(before)
+        for label, user, path, kind in PAGES:
+            page = one(label, path.format(**ids), cookies[user], kind)
+            after = trivial_run()
+            trivial.append(after)
+            page.ratio = page.rps / ((before.rps + after.rps) / 2)
+            page.cpu_ratio = ((before.cpu_ms + after.cpu_ms) / 2) / page.cpu_ms
+            runs[label].append(page)
+            before = after
+    pages = []
+    for label, *_ in PAGES:
+        ordered = sorted(runs[label], key=lambda r: r.ratio)
+        median = ordered[len(ordered) // 2]
+        median.ratio_low, median.ratio_high = ordered[0].ratio, ordered[-1].ratio
+        pages.append(median)
     targets = [(base + path.format(**ids), cookies[user]) for _l, user, path, _k in PAGES]
     return pages, trivial, served, targets
 
@@ -217,28 +240,31 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
         f"Scale **{scale}** ({counts}); gunicorn 2 sync workers, PostgreSQL 15, wrk -t2 -c{connections} "
         f"on loopback; {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        "| page | req/s | ratio to /healthz | p50 ms | p99 ms | CPU ms/req (app + db) | CPU ratio "
+        "| page | req/s | ratio to /healthz (rounds' range) | p50 ms | p99 ms | CPU ms/req (app + db) | CPU ratio "
         "| goal (ratio, p99) | met |",
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for t in trivial:
-        lines.append(
-            f"| {t.label} | {t.rps:.0f} | — | {t.p50_ms:.1f} | {t.p99_ms:.1f} "
-            f"| {t.app_cpu_ms:.2f} + {t.db_cpu_ms:.2f} | — | — | — |"
-        )
+    low, high = min(trivial, key=lambda t: t.rps), max(trivial, key=lambda t: t.rps)
+    lines.append(
+        f"| /healthz, {len(trivial)} runs (lowest – highest) | {low.rps:.0f} – {high.rps:.0f} | — "
+        f"| {low.p50_ms:.1f} – {high.p50_ms:.1f} | {low.p99_ms:.1f} – {high.p99_ms:.1f} "
+        f"| {low.cpu_ms:.2f} – {high.cpu_ms:.2f} | — | — | — |"
+    )
     for p in pages:
         ratio, p99 = GOALS[p.kind]
         met = p.ratio >= ratio and p.p99_ms < p99 and not p.errors
         lines.append(
-            f"| {p.label} | {p.rps:.0f} | {p.ratio:.1%} | {p.p50_ms:.1f} | {p.p99_ms:.1f} "
+            f"| {p.label} | {p.rps:.0f} | {p.ratio:.1%} ({p.ratio_low:.1%} – {p.ratio_high:.1%}) "
+            f"| {p.p50_ms:.1f} | {p.p99_ms:.1f} "
             f"| {p.app_cpu_ms:.2f} + {p.db_cpu_ms:.2f} | {p.cpu_ratio:.1%} "
             f"| ≥ {ratio:.0%}, < {p99:.0f} ms | {'yes' if met else 'NO'} |"
         )
     lines += [
         "",
-        f"Reference /healthz: {reference:.0f} req/s (mean of the runs before and after the pages).",
-        "CPU ratio: /healthz's CPU per request (workers + PostgreSQL, mean of its two runs) over the "
-        "page's; the throughput ratio the page would have if CPU were all that limited it.",
+        f"Reference /healthz: {reference:.0f} req/s, mean of its runs; each page's ratio is to the "
+        "mean of the two /healthz runs beside it.",
+        "CPU ratio: /healthz's CPU per request (workers + PostgreSQL, the two runs beside the page) "
+        "over the page's; the throughput ratio the page would have if CPU were all that limited it.",
         "Worker memory after 10,000+ requests: "
         + ", ".join(f"{mb:.0f} MiB" for mb in rss)
         + " resident (goal < 150 MB each).",
@@ -292,7 +318,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("small", "large"), default="small")
     parser.add_argument("--database-url", help="an existing database (loaded if empty)")
-    parser.add_argument("--seconds", type=int, default=10, help="per page (default 10)")
+    parser.add_argument("--seconds", type=int, default=6, help="per page and round (default 6)")
+    parser.add_argument("--rounds", type=int, default=3, help="times through the pages (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
         "--as",
@@ -320,7 +347,7 @@ def main() -> None:
         process, base = gunicorn(url, instance)
         try:
             pages, trivial, served, targets = measure(
-                base, process.pid, args.seconds, args.connections, stand_in
+                base, process.pid, args.seconds, args.connections, stand_in, args.rounds
             )
             rss = memory(process.pid, served, targets, args.connections)
         finally:
