@@ -45,6 +45,11 @@ def test_rhythm_screens_on_phone_and_tablet(browser, live_server, shots):
         head = page.locator(".progress-table thead")
         assert (head.evaluate("e => e.getBoundingClientRect().height") <= 1) == (name == "phone")
         assert page.locator(".progress-table__group th[scope=rowgroup]").first.is_visible()
+        # A metric without a target has no bar: a phone's card shows no lone "—" line for it,
+        # a wider screen keeps the cell in its column.
+        untargeted = page.locator(".progress-table__bar--none")
+        assert untargeted.count() > 0
+        assert untargeted.first.is_visible() == (name != "phone")
         page.screenshot(path=shots / f"reports-progress-{name}.png", full_page=True)
         for path, shot in (
             ("/dashboard", "home-dashboard"),

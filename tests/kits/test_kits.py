@@ -177,3 +177,19 @@ def test_editing_keeps_the_image_and_shows_the_choices(app, client, login_as):
         f'<input checked id="products-0" name="products" type="checkbox" value="{product_id}">'
         in page
     )
+
+
+def test_a_missing_product_or_portfolio_name_asks_for_that_name(app, client, login_as):
+    """The message beside an empty name says whose name: a product's or a portfolio's, never a
+    person's (姓名), and what else was typed stays in the form."""
+    from tests.conftest import text_of
+
+    login_as(Role.ADMIN)
+    product = client.post_form("/kit/admin/products/new", _product_form(name=""))
+    assert "请输入产品名称。" in text_of(product) and "姓名" not in text_of(product)
+    assert 'value="保本保息"' in product.get_data(as_text=True)
+    portfolio = client.post_form(
+        "/kit/admin/portfolios/new", {"name": "", "segment": "45-60 岁", "pitch": "稳定收入"}
+    )
+    assert "请输入组合名称。" in text_of(portfolio) and "姓名" not in text_of(portfolio)
+    assert 'value="45-60 岁"' in portfolio.get_data(as_text=True)

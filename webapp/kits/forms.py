@@ -57,7 +57,8 @@ class ProductForm(FlaskForm):
         choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
     )
     name = StringField(
-        _l("Product name"), validators=[DataRequired(_l("Enter the name.")), Length(max=120)]
+        _l("Product name"),
+        validators=[DataRequired(_l("Enter the product's name.")), Length(max=120)],
     )
     point_1 = StringField(
         _l("Selling point 1"),
@@ -85,7 +86,8 @@ class PortfolioForm(FlaskForm):
     """A named combination of products for a segment, with its pitch."""
 
     name = StringField(
-        _l("Portfolio name"), validators=[DataRequired(_l("Enter the name.")), Length(max=120)]
+        _l("Portfolio name"),
+        validators=[DataRequired(_l("Enter the portfolio's name.")), Length(max=120)],
     )
     segment = StringField(
         _l("Customer segment"),
