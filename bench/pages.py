@@ -106,7 +106,17 @@ def prepare(database_url: str, instance: Path, scale: str) -> float | None:
     run([FLASK, "db", "upgrade"])
     start = time.monotonic()
     output = run([FLASK, "demo-data", "--if-empty", "--scale", scale])
-    return None if "nothing loaded" in output else time.monotonic() - start
+    seconds = None if "nothing loaded" in output else time.monotonic() - start
+    if seconds is not None:
+        # A database that has served for a while has planner statistics; one loaded a moment
+        # ago has them only once autovacuum comes round, which may be in the middle of a run.
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+        engine.dispose()
+    return seconds
 
 
 def sign_in(base: str, username: str) -> tuple[str, int]:
@@ -275,7 +285,12 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
 
 
 def compare() -> str | None:
-    """Large against small, page by page, when both have results."""
+    """Large against small, page by page, when both have results.
+
+    The two runs are minutes apart, and on a shared machine /healthz itself moved 0.5-2x within
+    one run, so p50s of two runs compare the machine as much as the data. The page's cost
+    relative to /healthz in its own run does not: large/small = small ratio ÷ large ratio,
+    which is what the 1.5x goal is judged by; the raw p50s stand beside it."""
     try:
         small, large = (
             {p["label"]: p for p in json.loads((RESULTS / f"pages-{s}.json").read_text())["pages"]}
@@ -284,17 +299,17 @@ def compare() -> str | None:
     except FileNotFoundError:
         return None
     lines = [
-        "| page | p50 small → large ms | ratio | req/s small → large | goal |",
-        "|---|---|---:|---|---|",
+        "| page | cost large/small (ratios to /healthz) | p50 small → large ms | goal |",
+        "|---|---:|---|---|",
     ]
     for label, s in small.items():
         if label not in large:
             continue
         g = large[label]
-        ratio = g["p50_ms"] / s["p50_ms"]
+        cost = s["ratio"] / g["ratio"]
         lines.append(
-            f"| {label} | {s['p50_ms']:.1f} → {g['p50_ms']:.1f} | {ratio:.2f}× "
-            f"| {s['rps']:.0f} → {g['rps']:.0f} | ≤ 1.5× {'yes' if ratio <= 1.5 else 'NO'} |"
+            f"| {label} | {cost:.2f}× ({s['ratio']:.1%} → {g['ratio']:.1%}) "
+            f"| {s['p50_ms']:.1f} → {g['p50_ms']:.1f} | ≤ 1.5× {'yes' if cost <= 1.5 else 'NO'} |"
         )
     return "\n".join(lines) + "\n"
 
