@@ -60,6 +60,10 @@ class Customer(OfflineRecordMixin, db.Model):
         UniqueConstraint("branch_id", "mobile", name="uq_customer_branch_mobile"),
         UniqueConstraint("branch_id", "credit_code", name="uq_customer_branch_credit_code"),
         Index("ix_customer_branch_name", "branch_id", "name"),
+        # New customers in a period, per person and per branch (reports, one-on-ones); the
+        # first also serves every lookup of a person's customers.
+        Index("ix_customer_owner_created", "owner_id", "created_at"),
+        Index("ix_customer_branch_created", "branch_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +72,7 @@ class Customer(OfflineRecordMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     mobile: Mapped[str | None] = mapped_column(String(11))
     credit_code: Mapped[str | None] = mapped_column(String(18))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # External referrals (外部引见): the customer or centre of influence who introduced them.
     introduced_by: Mapped[str | None] = mapped_column(String(120))
     acquired_via: Mapped[Acquisition] = mapped_column(

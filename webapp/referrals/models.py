@@ -144,6 +144,8 @@ class Referral(db.Model):
     __table_args__ = (
         Index("ix_referral_branch_created", "branch_id", "created_at"),
         Index("ix_referral_receiver_state", "receiver_id", "state"),
+        # What a person received in a period (one-on-one).
+        Index("ix_referral_receiver_created", "receiver_id", "created_at"),
         # A person's referrals given and won in a period (one-on-one, progress, huddles).
         Index("ix_referral_referrer_created", "referrer_id", "created_at"),
         Index("ix_referral_referrer_closed", "referrer_id", "closed_at"),
