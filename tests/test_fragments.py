@@ -128,3 +128,41 @@ def test_reused_rows_are_bounded(app, db, branch, client, login_as, monkeypatch)
     rows = client.get("/lobby/rows", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert len(re.findall(r'class="visit__ticket">\d+<', rows)) == 3
     assert len(fragments._rows) <= 2
+
+
+def test_a_reused_prospect_row_follows_who_looks_and_carries_their_own_token(app, db, branch):
+    """The same prospect's row for its owner and for the manager: only the manager sees whose it
+    is, both may move it, each row form holds its own session's token, and the move works."""
+    from tests.factories import _save, make_customer
+    from webapp.prospects.models import Prospect
+    from webapp.sales.models import ProductCategory
+
+    owner = make_staff(Role.RETAIL_AM, branch, name="王磊")
+    customer = make_customer(branch, owner_id=owner.id, name="钱进")
+    prospect = _save(
+        Prospect(
+            branch_id=branch.id,
+            customer_id=customer.id,
+            owner_id=owner.id,
+            category=ProductCategory.FUND,
+        )
+    )
+    row_token = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+    seen = {}
+    for who in (owner, make_staff(Role.BRANCH_MANAGER, branch)):
+        client = _sign_in(app, who)
+        page = client.get("/prospects/")
+        html = page.get_data(as_text=True)
+        assert "钱进" in html and CSRF_SLOT not in html
+        assert row_token.search(html).group(1) == HEADER_TOKEN.search(html).group(1)
+        seen[who.role] = (client, row_token.search(html).group(1), page)
+    assert "管户人 王磊" not in text_of(seen[Role.RETAIL_AM][2])
+    assert "管户人 王磊" in text_of(seen[Role.BRANCH_MANAGER][2])
+    assert seen[Role.RETAIL_AM][1] != seen[Role.BRANCH_MANAGER][1]
+    client, token, _page = seen[Role.RETAIL_AM]
+    moved = client.post(
+        f"/prospects/{prospect.id}/stage",
+        data={"csrf_token": token, "stage": "contacted", "from": "list"},
+        headers={"HX-Request": "true"},
+    )
+    assert moved.status_code == 200 and 'value="appointment_set"' in moved.get_data(as_text=True)

@@ -23,7 +23,7 @@ MAX_FORMS = 2048  # keys are few (a form × its settings × language); a bound a
 MAX_ROWS = 8192
 
 _forms: dict[tuple, str] = {}
-_rows: dict[tuple, Markup] = {}
+_rows: dict[tuple, tuple[str, bool]] = {}  # key -> (markup, whether it holds the CSRF slot)
 
 
 def language_fragment(name: str) -> Markup:
@@ -64,13 +64,22 @@ def pure_fragment(template: str, /, **values) -> Markup:
 
     For a list's rows: a row that changed has other values, so it is a new key and is rendered
     anew; one that did not is served as it was. The template is rendered without the request's
-    context processors (no current_user, no CSRF token in its context) and must read nothing but
-    its values and the layout's helpers (gettext, filters, id_url)."""
+    context processors (no current_user in its context) and must read nothing but its values
+    and the layout's helpers (gettext, filters, id_url); what depends on the user (is it mine,
+    may I move it) comes in as a value. csrf_token() in it gives the slot, and the session's
+    token is put in on the way out, as form_once does."""
     key = (template, current_language(), request.script_root, *sorted(values.items()))
-    html = _rows.get(key)
-    if html is None:
+    found = _rows.get(key)
+    if found is None:
         if len(_rows) >= MAX_ROWS:
             _rows.clear()
-        rendered = current_app.jinja_env.get_template(template).render(values)
-        html = _rows[key] = Markup(rendered)  # noqa: S704 - autoescaped template output
-    return html
+        html = current_app.jinja_env.get_template(template).render(values, csrf_token=_slot)
+        found = _rows[key] = (html, CSRF_SLOT in html)
+    html, has_slot = found
+    if has_slot:
+        html = html.replace(CSRF_SLOT, generate_csrf())
+    return Markup(html)  # noqa: S704 - autoescaped template output
+
+
+def _slot() -> str:
+    return CSRF_SLOT

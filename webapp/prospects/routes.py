@@ -17,6 +17,7 @@ from webapp.htmx import is_fragment
 from webapp.prospects import bp, queries, services
 from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, WonForm, yuan_to_fen
 from webapp.prospects.models import Prospect, Stage
+from webapp.prospects.rows import prospect_row
 from webapp.sales.models import ProductCategory
 from webapp.schedule.queries import local_today
 
@@ -135,7 +136,7 @@ def stage(prospect_id: int):
     except services.StageError:
         return render_error(409, _("This prospect is closed; it does not move again."))
     if is_fragment() and request.form.get("from") == "list":
-        return render_template("prospects/_row.html", prospect=prospect, today=local_today())
+        return prospect_row(prospect, local_today())
     if to == Stage.WON:
         flash(
             _("Won: the sale is recorded and credited to %(name)s.", name=prospect.owner.name), "ok"

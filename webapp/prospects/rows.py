@@ -1,0 +1,35 @@
+"""A prospect list's row, rendered from the values it shows (fragments.pure_fragment)."""
+
+from datetime import date
+
+from flask_login import current_user
+from markupsafe import Markup
+
+from webapp.auth.models import Role
+from webapp.fragments import pure_fragment
+from webapp.prospects import bp
+from webapp.prospects.models import Prospect
+
+
+@bp.app_template_global()
+def prospect_row(prospect: Prospect, today: date) -> Markup:
+    """One prospect's row for the signed-in user: rendered again only when what it shows
+    changed (a list page is 30 rows, most of them as they were on the last visit)."""
+    mine = prospect.owner_id == current_user.id
+    stage = prospect.stage
+    return pure_fragment(
+        "prospects/_row.html",
+        id=prospect.id,
+        customer=prospect.customer.name,
+        category=prospect.category,
+        product=prospect.product_name,
+        amount_fen=prospect.expected_amount_fen,
+        owner=None if mine else prospect.owner.name,
+        stage=stage,
+        potential=prospect.potential,
+        follow_up=prospect.next_follow_up,
+        overdue=prospect.is_overdue(today),
+        movable=bool(
+            stage.is_open and stage.next and (mine or current_user.role == Role.BRANCH_MANAGER)
+        ),
+    )
