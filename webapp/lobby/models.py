@@ -144,17 +144,28 @@ class CheckIn(db.Model):
     @property
     def needs(self) -> list[Need]:
         """The first need followed by the other needs discovered."""
-        others = [Need(v) for v in self.other_needs.split(",") if v]
-        return [self.first_need, *[n for n in others if n != self.first_need]]
+        return needs_of(self.first_need, self.other_needs)
 
     @property
     def deciding_amount_fen(self) -> int | None:
         """The amount the criteria compare: the exact one when told, else the band's floor."""
-        if self.amount_fen is not None:
-            return self.amount_fen
-        return self.amount_band.floor_fen if self.amount_band else None
+        return deciding_amount_fen(self.amount_fen, self.amount_band)
 
     @property
     def visitor_label(self) -> str:
         """The customer's name, or "Walk-in" for an anonymous visitor."""
         return self.customer.name if self.customer else str(_l("Walk-in"))
+
+
+# What CheckIn's properties work out, for the board, which reads plain columns (no objects).
+def needs_of(first_need: Need, other_needs: str) -> list[Need]:
+    """The first need followed by the other needs discovered (comma-separated values)."""
+    others = [Need(v) for v in other_needs.split(",") if v]
+    return [first_need, *[n for n in others if n != first_need]]
+
+
+def deciding_amount_fen(amount_fen: int | None, band: AmountBand | None) -> int | None:
+    """The exact amount when told, else the band's floor, else none."""
+    if amount_fen is not None:
+        return amount_fen
+    return band.floor_fen if band else None

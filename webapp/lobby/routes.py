@@ -7,14 +7,14 @@ from markupsafe import Markup
 
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
-from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.models import Acquisition, Customer, CustomerKind, mask_mobile
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
 from webapp.fragments import form_once, pure_fragment, slot_csrf
 from webapp.htmx import is_fragment
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
-from webapp.lobby.models import AmountBand, CheckIn, Desk, Need
+from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, deciding_amount_fen, needs_of
 from webapp.referrals import criteria as referral_criteria
 from webapp.referrals import services as referral_services
 
@@ -22,27 +22,25 @@ LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
 
 def _board_context() -> dict:
-    visits, referrals = queries.todays_board(current_user)
-    return {"rows": [_row(visit, referrals.get(visit.id)) for visit in visits]}
+    return {"rows": [_row(row) for row in queries.todays_board(current_user)]}
 
 
-def _row(visit: CheckIn, referral: tuple[int, bool] | None) -> Markup:
+def _row(row) -> Markup:
     """A board row from the values it shows: rendered again only when one of them changed (a
     polled board of a busy day is mostly rows that did not)."""
-    customer, server = visit.customer, visit.served_by
     return pure_fragment(
         "lobby/_visit.html",
-        id=visit.id,
-        ticket=visit.ticket,
-        state=visit.state,
-        name=customer.name if customer else None,
-        mobile=customer.masked_mobile if customer else None,
-        needs=tuple(visit.needs),
-        amount_fen=visit.deciding_amount_fen,
-        minutes=queries.minutes_waited(visit),
-        server=server.name if server else None,
-        referral_id=referral[0] if referral else None,
-        overdue=bool(referral and referral[1]),
+        id=row.id,
+        ticket=row.ticket,
+        state=row.state,
+        name=row.customer_name,
+        mobile=mask_mobile(row.mobile) if row.customer_name is not None else None,
+        needs=tuple(needs_of(row.first_need, row.other_needs)),
+        amount_fen=deciding_amount_fen(row.amount_fen, row.amount_band),
+        minutes=queries.minutes_waited(row),
+        server=row.server_name,
+        referral_id=row.referral_id,
+        overdue=bool(row.overdue),
     )
 
 
