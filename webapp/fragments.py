@@ -55,7 +55,7 @@ def form_once(key: tuple, render: Callable[[], str]) -> Markup:
         if len(_forms) >= MAX_FORMS:
             _forms.clear()
         html = _forms[full_key] = str(render())
-    return Markup(html.replace(CSRF_SLOT, generate_csrf()))  # noqa: S704 - rendered escaped
+    return _with_token(html)
 
 
 def pure_fragment(template: str, /, **values) -> Markup:
@@ -76,10 +76,13 @@ def pure_fragment(template: str, /, **values) -> Markup:
         html = current_app.jinja_env.get_template(template).render(values, csrf_token=_slot)
         found = _rows[key] = (html, CSRF_SLOT in html)
     html, has_slot = found
-    if has_slot:
-        html = html.replace(CSRF_SLOT, generate_csrf())
-    return Markup(html)  # noqa: S704 - autoescaped template output
+    return _with_token(html) if has_slot else Markup(html)  # noqa: S704 - autoescaped output
 
 
 def _slot() -> str:
     return CSRF_SLOT
+
+
+def _with_token(html: str) -> Markup:
+    """Reused markup with this session's CSRF token in place of the slot."""
+    return Markup(html.replace(CSRF_SLOT, generate_csrf()))  # noqa: S704 - rendered escaped

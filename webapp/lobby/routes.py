@@ -34,7 +34,7 @@ def _row(row) -> Markup:
         ticket=row.ticket,
         state=row.state,
         name=row.customer_name,
-        mobile=mask_mobile(row.mobile) if row.customer_name is not None else None,
+        mobile=mask_mobile(row.mobile) or None,  # none for an anonymous walk-in
         needs=tuple(needs_of(row.first_need, row.other_needs)),
         amount_fen=deciding_amount_fen(row.amount_fen, row.amount_band),
         minutes=queries.minutes_waited(row),
