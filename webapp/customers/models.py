@@ -64,6 +64,9 @@ class Customer(OfflineRecordMixin, db.Model):
         # first also serves every lookup of a person's customers.
         Index("ix_customer_owner_created", "owner_id", "created_at"),
         Index("ix_customer_branch_created", "branch_id", "created_at"),
+        # A person's most recently updated customers in their branch (Today): the first five
+        # read from the index instead of sorting all of them.
+        Index("ix_customer_owner_branch_updated", "owner_id", "branch_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,7 +57,9 @@ OPEN_STAGES = (Stage.NEW, Stage.CONTACTED, Stage.APPOINTMENT_SET, Stage.MET, Sta
 class Prospect(db.Model):
     """A customer plus a product interest, owned by one salesperson; amounts in fen."""
 
-    __table_args__ = (Index("ix_prospect_owner_stage", "owner_id", "stage"),)
+    # A person's prospects in the branch scope every list reads them under (owner and branch in
+    # one index: with owner alone PostgreSQL also scanned the branch's index and intersected).
+    __table_args__ = (Index("ix_prospect_owner_branch_stage", "owner_id", "branch_id", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
@@ -83,11 +85,25 @@ class Prospect(db.Model):
         order_by="StageChange.changed_at",
     )
 
+    @property
+    def customer_name(self) -> str:
+        """The customer's name, as a list's plain-column row also calls it."""
+        return self.customer.name
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's name, as a list's plain-column row also calls it."""
+        return self.owner.name
+
     def is_overdue(self, today: date) -> bool:
         """Whether the follow-up date has passed while the prospect is still open."""
-        return (
-            self.stage.is_open and self.next_follow_up is not None and self.next_follow_up < today
-        )
+        return is_overdue(self.stage, self.next_follow_up, today)
+
+
+def is_overdue(stage: Stage, follow_up: date | None, today: date) -> bool:
+    """Whether a prospect at this stage with this follow-up date is late on `today`: open and the
+    date passed (shared by Prospect objects and the list's plain-column rows)."""
+    return stage.is_open and follow_up is not None and follow_up < today
 
 
 class StageChange(db.Model):

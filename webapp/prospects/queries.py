@@ -52,7 +52,7 @@ def open_prospects(
         "last_date": last_date,
         "last_id": last_id,
     }
-    return db.session.scalars(statement, params).all()
+    return db.session.execute(statement, params).all()
 
 
 @cache
@@ -61,8 +61,28 @@ def _open_statement(
 ):
     """The open-prospects statement for one shape of request (who asks, a chosen owner, a text
     or digits search, which page), built once per process with bound parameters: building it
-    cost more than running it."""
-    query = scoped_template(Prospect).where(Prospect.stage.in_(OPEN_STAGES))
+    cost more than running it. Plain columns, named as a Prospect's attributes (rows.prospect_row
+    takes either), not objects with their customer and owner: loading those cost some 80 µs a
+    row, more than rendering it."""
+    query = (
+        scoped_template(Prospect)
+        .with_only_columns(
+            Prospect.id,
+            Prospect.category,
+            Prospect.product_name,
+            Prospect.expected_amount_fen,
+            Prospect.owner_id,
+            Prospect.stage,
+            Prospect.potential,
+            Prospect.next_follow_up,
+            Customer.name.label("customer_name"),
+            Staff.name.label("owner_name"),
+            maintain_column_froms=False,
+        )
+        .join(Customer, Customer.id == Prospect.customer_id)
+        .join(Staff, Staff.id == Prospect.owner_id)
+        .where(Prospect.stage.in_(OPEN_STAGES))
+    )
     if not manager:
         query = query.where(Prospect.owner_id == bindparam("user_id"))
     if by_owner:
@@ -72,7 +92,7 @@ def _open_statement(
         matches = [Customer.name.ilike(like), Prospect.product_name.ilike(like)]
         if search == "digits":
             matches.append(Customer.mobile.like(bindparam("tail")))
-        query = query.join(Customer, Customer.id == Prospect.customer_id).where(or_(*matches))
+        query = query.where(or_(*matches))
     last_date, last_id = bindparam("last_date"), bindparam("last_id")
     if page == "undated":
         query = query.where(Prospect.next_follow_up.is_(None), Prospect.id > last_id)
@@ -84,15 +104,7 @@ def _open_statement(
                 Prospect.next_follow_up.is_(None),
             )
         )
-    # A row shows the customer's and owner's names only: the rest of those records stays unread.
-    return (
-        query.options(
-            joinedload(Prospect.customer).load_only(Customer.name),
-            joinedload(Prospect.owner).load_only(Staff.name),
-        )
-        .order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id)
-        .limit(limit)
-    )
+    return query.order_by(Prospect.next_follow_up.asc().nulls_last(), Prospect.id).limit(limit)
 
 
 def owners(user: Staff):
