@@ -9,7 +9,7 @@ the indexes of migration "indexes from the main pages' queries" were chosen.
 import argparse
 import re
 
-from pages import PAGES, PASSWORD
+from pages import HEADERS, PAGES, PASSWORD
 from serve import ROOT  # noqa: F401 - puts the project on sys.path
 from sqlalchemy import event, select
 
@@ -53,11 +53,12 @@ def main() -> None:
         client = app.test_client()
         client.post("/login", data={"username": username, "password": PASSWORD})
         url = path.format(**names)
-        client.get(url)  # warm caches
+        headers = HEADERS.get(label, {})
+        client.get(url, headers=headers)  # warm caches
         with app.app_context():
             recorder.rows.clear()
             recorder.on = True
-            status = client.get(url).status_code
+            status = client.get(url, headers=headers).status_code
             recorder.on = False
             cursor = db.session.connection().connection.cursor()  # the driver's own
             for statement, parameters in recorder.rows:

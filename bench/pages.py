@@ -45,6 +45,8 @@ PAGES = (
     ("Today", "retail1", "/today", "list"),
     # The search matches mobile numbers ending in 1: some rows for any user (a name might match none).
     ("Prospect list, active search", "retail1", "/prospects/?q=1", "list"),
+    # What each keystroke of that search asks for: the same URL from htmx, answered with the rows.
+    ("Prospect search as typed (htmx)", "retail1", "/prospects/?q=1", "list"),
     ("Lobby board", "lobby1", "/lobby/", "list"),
     ("Referral ledger", "manager", "/referrals/ledger", "list"),
     ("Weekly one-on-one", "manager", "/coaching/one-on-ones/{retail1}", "report"),
@@ -52,6 +54,8 @@ PAGES = (
     ("Monthly report", "manager", "/reports/monthly", "report"),
 )
 GOALS = {"list": (0.30, 50.0), "report": (0.10, 150.0)}
+# Request headers of the pages that are not a browser's plain GET, by label.
+HEADERS = {"Prospect search as typed (htmx)": {"HX-Request": "true"}}
 TRIVIAL = "/healthz"
 PASSWORD = "demo-password"
 # Signing in and the measured requests come from one "browser": Flask-Login's session protection
@@ -143,13 +147,17 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> tuple:
+def wrk(
+    url: str, cookie: str | None, seconds: int, connections: int, headers: dict | None = None
+) -> tuple:
     """Drive one URL; return (req/s, p50 ms, p99 ms, requests, non-2xx/3xx + socket errors)."""
     url = quote(url, safe=":/?=&%")  # wrk wants the search term percent-encoded
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    command[1:1] = ["-H", f"User-Agent: {USER_AGENT}"]
+    sent = {"User-Agent": USER_AGENT, **(headers or {})}
     if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+        sent["Cookie"] = cookie
+    for name, value in sent.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
@@ -178,9 +186,10 @@ def measure(
 
     def one(label, path, cookie, kind, seconds=seconds):
         nonlocal served
-        wrk(base + path, cookie, 2, connections)  # warm-up: caches, connections, imports
+        headers = HEADERS.get(label)
+        wrk(base + path, cookie, 2, connections, headers)  # warm-up: caches, connections, imports
         app_before, db_before = cpu_seconds(master)
-        rps, p50, p99, total, errors = wrk(base + path, cookie, seconds, connections)
+        rps, p50, p99, total, errors = wrk(base + path, cookie, seconds, connections, headers)
         app_after, db_after = cpu_seconds(master)
         served += total
         app_ms = (app_after - app_before) * 1000 / total
@@ -217,15 +226,18 @@ def measure(
         median = ordered[len(ordered) // 2]
         median.ratio_low, median.ratio_high = ordered[0].ratio, ordered[-1].ratio
         pages.append(median)
-    targets = [(base + path.format(**ids), cookies[user]) for _l, user, path, _k in PAGES]
+    targets = [
+        (base + path.format(**ids), cookies[user], HEADERS.get(label))
+        for label, user, path, _k in PAGES
+    ]
     return pages, trivial, served, targets
 
 
 def memory(master: int, served: int, targets, connections: int) -> list[float]:
     """Serve the pages until 10,000 requests or more in all; return each worker's RSS in MiB."""
     while served < 10_000:
-        for url, cookie in targets:
-            *_, total, _errors = wrk(url, cookie, 3, connections)
+        for url, cookie, headers in targets:
+            *_, total, _errors = wrk(url, cookie, 3, connections, headers)
             served += total
     return [rss_mb(pid) for pid in worker_pids(master)]
 

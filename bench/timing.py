@@ -13,7 +13,7 @@ import pstats
 import re
 import time
 
-from pages import PAGES, PASSWORD
+from pages import HEADERS, PAGES, PASSWORD
 from serve import ROOT  # noqa: F401 - puts the project on sys.path
 from sqlalchemy import select
 
@@ -55,14 +55,15 @@ def main() -> None:
             )
         names = {n: ids[stand_in.get(n, n)] for n in re.findall(r"\{(\w+)\}", path)}
         url = path.format(**names)
+        headers = HEADERS.get(label, {})
         for _ in range(10):
-            assert client.get(url).status_code == 200, url
+            assert client.get(url, headers=headers).status_code == 200, url
         profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
         if profiler:
             profiler.enable()
         for _ in range(args.n):
-            client.get(url)
+            client.get(url, headers=headers)
         if profiler:
             profiler.disable()
         ms = (time.perf_counter() - started) * 1000 / args.n
