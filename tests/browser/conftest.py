@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -114,3 +115,21 @@ def sign_in(page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def ready(page, path: str = "/field/visits/new", username: str = "retail1") -> None:
+    """Sign in, open a page online, and wait until the service worker controls it."""
+    sign_in(page, username)
+    page.goto(path)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    # A page opened while the first worker activates may miss clients.claim() in Chromium;
+    # the next load of the page is controlled, as it is for a person.
+    for _ in range(3):
+        try:
+            page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=5_000
+            )
+            return
+        except PlaywrightTimeout:
+            page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")

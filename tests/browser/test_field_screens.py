@@ -5,8 +5,8 @@ import uuid
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import PHONE, TABLET, sign_in
-from tests.browser.test_offline import ready, wait_outbox_empty
+from tests.browser.conftest import PHONE, TABLET, ready, sign_in
+from tests.browser.test_offline import wait_outbox_empty
 from webapp.appointments.models import Appointment
 from webapp.extensions import db
 

@@ -10,11 +10,10 @@ import uuid
 from datetime import timedelta
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ready, sign_in
 from webapp.auth.models import Staff, utcnow
 from webapp.extensions import db
 from webapp.field.models import Outcome, Visit
@@ -23,24 +22,6 @@ VISIT_FORM = "/field/visits/new"
 # A visit reaches the server by its own URL when sent online, and inside /sync/batch when the
 # outbox replays it: a test that fails or loses the sending fails or loses both.
 SENDS = re.compile(r".*/(field/visits|sync/batch)$")
-
-
-def ready(page, path: str = VISIT_FORM, username: str = "retail1") -> None:
-    """Sign in, open a page online, and wait until the service worker controls it."""
-    sign_in(page, username)
-    page.goto(path)
-    page.evaluate("() => navigator.serviceWorker.ready")
-    # A page opened while the first worker activates may miss clients.claim() in Chromium;
-    # the next load of the page is controlled, as it is for a person.
-    for _ in range(3):
-        try:
-            page.wait_for_function(
-                "() => navigator.serviceWorker.controller !== null", timeout=5_000
-            )
-            return
-        except PlaywrightTimeout:
-            page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def unique(prefix: str = "离线测试") -> str:

@@ -8,9 +8,9 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.browser.conftest import ready
 from tests.browser.test_offline import (
     outbox,
-    ready,
     sync_now,
     unique,
     wait_outbox_empty,

@@ -12,7 +12,7 @@ from py_vapid import Vapid
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, TABLET, sign_in
+from tests.browser.conftest import PHONE, TABLET, ready, sign_in
 from tests.push.fakes import b64url, new_device, start_push_service, stop_push_service
 from webapp import create_app, demo
 from webapp.auth.models import Staff
@@ -73,9 +73,7 @@ def test_subscribe_receive_a_referral_and_tap_it(browser, push_app, push_service
     context.grant_permissions(["notifications"], origin=base)
     page = context.new_page()
     try:
-        sign_in(page, "wealth1")
-        page.goto("/push/")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        ready(page, "/push/", username="wealth1")
         expect(page.locator("[data-push-status]")).to_have_text("本设备尚未开启通知。")
         page.screenshot(path=shots / "push-settings-phone.png", full_page=True)
 
