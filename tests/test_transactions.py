@@ -5,6 +5,7 @@ import pytest
 from flask import abort
 from sqlalchemy import event, func, select, text
 
+from tests.conftest import text_of
 from tests.factories import make_branch
 from webapp import create_app
 from webapp.auth.access import public
@@ -56,6 +57,28 @@ def test_a_page_that_only_reads_commits_and_keeps_prepared_statements(
         prepared = connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
         connection.rollback()
         assert prepared[0] == len(endings["statements"]) == 2  # the user, the follow-ups
+
+
+def test_the_polled_lobby_board_keeps_one_generic_plan(app, client, login_as, endings):
+    """The board is open all day: on PostgreSQL its prepared statement runs a generic plan
+    (no planning per poll) and the request still ends with COMMIT (the setting is a SELECT)."""
+    login_as(Role.LOBBY_MANAGER)
+    with app.app_context():
+        _db.engine.dispose()
+    endings["endings"].clear()
+    endings["connections"].clear()
+    for _ in range(8):
+        assert "今天还没有客户登记。" in text_of(client.get("/lobby/"))
+    assert endings["endings"] == ["commit"] * 8
+    (connection,) = endings["connections"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        plans = connection.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'SELECT check_in.id, check_in.ticket%'"
+        ).fetchone()
+        connection.rollback()
+        # Prepared on the sixth run; runs six to eight planned nothing of their own.
+        assert plans == (3, 0)
 
 
 @pytest.fixture
