@@ -9,7 +9,8 @@ from webapp.kits.models import Portfolio, Product
 from webapp.prospects.models import Prospect, Stage
 from webapp.sales.models import Sale, SaleSource
 from webapp.schedule.models import ScheduleEntry
-from webapp.schedule.queries import local_today, monday_of, week_summary
+from webapp.schedule.queries import week_summary
+from webapp.timeutil import local_today, week_start
 
 
 def test_demo_history_in_every_tool(app, db):
@@ -34,7 +35,7 @@ def test_demo_history_in_every_tool(app, db):
             select(func.count(Sale.id)).where(Sale.source == SaleSource.PROSPECT)
         )
         wealth1 = s.scalar(select(Staff.id).where(Staff.username == "wealth1"))
-        this_week = week_summary(wealth1, monday_of(today))
+        this_week = week_summary(wealth1, week_start(today))
         assert this_week["planned"] >= 10
         assert s.scalar(select(func.count(ScheduleEntry.id))) > 300
         assert s.scalar(select(func.count(Product.id))) >= 8

@@ -72,12 +72,12 @@ def test_a_board_row_is_rendered_again_when_what_it_shows_changes(
     from datetime import timedelta
 
     from tests.factories import make_customer
-    from webapp.lobby import clock
+    from webapp import timeutil
 
     me = login_as(Role.LOBBY_MANAGER, name="孙婷婷")
     customer = make_customer(branch, name="赵一", mobile="13800001234")
     with app.app_context():
-        checked = clock.now_naive()
+        checked = timeutil.now_naive()
         db.session.add(
             CheckIn(
                 branch_id=branch.id,
@@ -91,12 +91,12 @@ def test_a_board_row_is_rendered_again_when_what_it_shows_changes(
         db.session.commit()
         visit_id = db.session.scalar(select(CheckIn.id))
     hx = {"HX-Request": "true"}
-    monkeypatch.setattr(clock, "now_naive", lambda: checked)
+    monkeypatch.setattr(timeutil, "now_naive", lambda: checked)
     first = text_of(client.get("/lobby/rows", headers=hx))
     assert "赵一" in first and "138****1234" in first and "等候3分钟" in first
     assert text_of(client.get("/lobby/rows", headers=hx)) == first  # the same row, reused
 
-    monkeypatch.setattr(clock, "now_naive", lambda: checked + timedelta(minutes=1))
+    monkeypatch.setattr(timeutil, "now_naive", lambda: checked + timedelta(minutes=1))
     assert "等候4分钟" in text_of(client.get("/lobby/rows", headers=hx))
     with app.app_context():
         db.session.get(type(customer), customer.id).name = "赵一鸣"

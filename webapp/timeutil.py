@@ -1,4 +1,5 @@
-"""Branch-local days and weeks. Times are stored as naive UTC; days are the branch's days."""
+"""The branch's clock: times are stored as naive UTC; days and weeks are the branch's own
+(BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default). Every domain reads them from here."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -7,27 +8,47 @@ from flask import current_app
 
 
 def branch_zone() -> ZoneInfo:
-    """The branches' time zone (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default)."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    """The branches' time zone (the one Babel formats dates in)."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
-def local_today(now: datetime | None = None) -> date:
+def now_naive() -> datetime:
+    """Now, as the naive UTC the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_date(moment: datetime | None = None) -> date:
+    """The branch's calendar day of a moment (stored naive UTC, or aware), default now."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(branch_zone()).date()
+
+
+def local_today() -> date:
     """Today's date where the branch is."""
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return now.astimezone(branch_zone()).date()
+    return local_date()
 
 
 def day_start_utc(day: date) -> datetime:
-    """Midnight at the start of a branch-local day, as naive UTC (for comparing with stored times)."""
-    local = datetime.combine(day, time.min, tzinfo=branch_zone())
-    return local.astimezone(UTC).replace(tzinfo=None)
+    """Midnight at the start of a branch-local day, as naive UTC (to compare with stored times)."""
+    return datetime.combine(day, time.min, branch_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
-def day_bounds_utc(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a branch-local day as naive UTC."""
-    return day_start_utc(day), day_start_utc(day + timedelta(days=1))
+def day_bounds(start: date, end: date | None = None) -> tuple[datetime, datetime]:
+    """Naive-UTC [from, to) covering the branch-local days start..end (inclusive; one day by
+    default)."""
+    return day_start_utc(start), day_start_utc((end or start) + timedelta(days=1))
+
+
+def local_to_utc(moment: datetime) -> datetime:
+    """A naive branch-local time (typed in a form) as the naive UTC the database stores."""
+    return moment.replace(tzinfo=branch_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    """A stored naive UTC time as a naive branch-local time (to show or to group by day)."""
+    return value.replace(tzinfo=UTC).astimezone(branch_zone()).replace(tzinfo=None)
 
 
 def week_start(day: date) -> date:

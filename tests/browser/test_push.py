@@ -20,8 +20,9 @@ from webapp.config import TestConfig
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.push.delivery import deliver_due
-from webapp.push.models import PushSubscription, naive_utcnow
+from webapp.push.models import PushSubscription
 from webapp.signals import referral_sent
+from webapp.timeutil import now_naive
 
 
 class FakeReferral:
@@ -123,11 +124,11 @@ def test_subscribe_receive_a_referral_and_tap_it(browser, push_app, push_service
                 referrer=teller,
                 customer=customer,
                 need_label="大额存款",
-                created_at=naive_utcnow(),
+                created_at=now_naive(),
             )
             referral_sent.send(referral)
             db.session.commit()
-            assert deliver_due(naive_utcnow()) == {"sent": 1}
+            assert deliver_due(now_naive()) == {"sent": 1}
             masked = customer.masked_mobile
         [message] = push_service.received
         payload = device.decrypt(message.body)

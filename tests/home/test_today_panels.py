@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 from tests.conftest import text_of
 from tests.factories import make_customer
+from webapp import timeutil
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
 from webapp.prospects.models import Prospect, Stage
 from webapp.sales.models import ProductCategory
-from webapp.schedule import queries, services
+from webapp.schedule import services
 from webapp.schedule.models import EntryKind
 
 
@@ -25,13 +26,13 @@ def test_panels_list_todays_entries_and_due_follow_ups(app, client, login_as, br
     me = login_as(Role.RETAIL_AM)
     customer = make_customer(branch, owner_id=me.id, name="欧阳娜")
     with app.test_request_context():
-        today = queries.local_today()
+        today = timeutil.local_today()
         services.create_entry(
             staff_id=me.id,
             branch_id=branch.id,
             kind=EntryKind.FIELD_VISIT,
             title="拜访欧阳娜",
-            starts_at=queries.local_to_utc(
+            starts_at=timeutil.local_to_utc(
                 datetime.combine(today, datetime.min.time()).replace(hour=10)
             ),
             customer_id=customer.id,

@@ -12,7 +12,7 @@ from webapp.extensions import db as _db
 from webapp.prospects.models import Prospect, Stage, StageChange
 from webapp.sales.models import Sale, SaleSource
 from webapp.schedule.models import EntryKind, ScheduleEntry
-from webapp.schedule.queries import local_today
+from webapp.timeutil import local_today
 
 
 def _today(app):

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from tests.factories import make_customer, make_staff
 from webapp.auth.models import Role
 from webapp.push.delivery import LEASE, claim, deliver_due
-from webapp.push.models import Delivery, DeliveryStatus, Kind, Notification, Status, naive_utcnow
+from webapp.push.models import Delivery, DeliveryStatus, Kind, Notification, Status
 from webapp.push.services import enqueue
 from webapp.signals import referral_overdue, referral_sent
+from webapp.timeutil import now_naive
 
 
 class FakeReferral:
@@ -55,7 +56,7 @@ def test_referral_sent_writes_a_notification_for_the_receiver(
         n = db.session.scalar(select(Notification))
         assert (n.staff_id, n.kind, n.branch_id) == (receiver.id, Kind.REFERRAL_RECEIVED, branch.id)
         assert n.urgency == "high"
-        deliver_due(naive_utcnow())
+        deliver_due(now_naive())
     payload = device.decrypt(push_service.received[0].body)
     assert payload["title"] == "转介客户：张伟 139****5678"
     assert payload["body"] == "大额存款 · 推荐人 吴佳琪 · 10:42起等候"
@@ -72,7 +73,7 @@ def test_an_event_rolled_back_sends_nothing(app, db, branch, device_for, push_se
         referral_sent.send(referral)
         assert db.session.new  # written, not yet committed
         db.session.rollback()
-        assert deliver_due(naive_utcnow()) == {}
+        assert deliver_due(now_naive()) == {}
         assert db.session.scalar(select(func.count(Notification.id))) == 0
     assert push_service.received == []
 
@@ -82,7 +83,7 @@ def test_overdue_referral_goes_to_the_branch_managers_once(app, db, branch, vapi
     receiver = make_staff(Role.WEALTH_MANAGER, branch, name="林晓燕")
     manager = make_staff(Role.BRANCH_MANAGER, branch)
     make_staff(Role.BRANCH_MANAGER, make_staff_branch())
-    referral = a_referral(branch, receiver, created_at=naive_utcnow() - timedelta(minutes=25))
+    referral = a_referral(branch, receiver, created_at=now_naive() - timedelta(minutes=25))
     with app.app_context():
         referral_overdue.send(referral)
         db.session.commit()
@@ -110,7 +111,7 @@ def test_two_workers_never_claim_the_same_rows(app, db, branch, vapid_key):
         for i in range(5):
             enqueue(db.session.merge(staff), Kind.TEST, f"t{i}")
         db.session.commit()
-        now = naive_utcnow()
+        now = now_naive()
         first = {n.id for n in claim(now, 3)}
         second = {n.id for n in claim(now, 3)}
         assert len(first) == 3 and len(second) == 2 and not first & second
@@ -130,7 +131,7 @@ def test_a_worker_killed_mid_batch_resumes_without_duplicates(
                 db.session.merge(member),
                 Kind.TEST,
                 f"hello {member.id}",
-                due_at=naive_utcnow() - timedelta(minutes=1),
+                due_at=now_naive() - timedelta(minutes=1),
             )
         db.session.commit()
     push_service.hold, push_service.hold_from = threading.Event(), 3
@@ -162,8 +163,8 @@ def test_a_worker_killed_mid_batch_resumes_without_duplicates(
         ).all()
         assert len(stuck) == 3  # two were done; the whole batch of five was claimed
         # Within the lease nothing is taken over: the worker might still be alive.
-        assert deliver_due(naive_utcnow()) == {}
-        counts = deliver_due(naive_utcnow() + LEASE + timedelta(seconds=1))
+        assert deliver_due(now_naive()) == {}
+        counts = deliver_due(now_naive() + LEASE + timedelta(seconds=1))
         assert counts == {"sent": 3}
         assert (
             db.session.scalar(

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from tests.conftest import text_of
 from tests.referrals.conftest import refer
 from tests.referrals.test_lifecycle import _staff
-from webapp.lobby import clock
+from webapp import timeutil
 from webapp.referrals import criteria as policy
 from webapp.referrals import queries, services
 from webapp.sales.models import ProductCategory
@@ -14,7 +14,7 @@ from webapp.sales.models import ProductCategory
 def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
     """Today: the lobby gave 2 (1 won), the wealth manager accepted 2 and sold 100,000."""
     with app.test_request_context():
-        today = clock.local_date()
+        today = timeutil.local_date()
         policy.ensure_policy(
             team.get("manager").branch_id, today - timedelta(days=10)
         )  # phase 1: 80%

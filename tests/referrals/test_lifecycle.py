@@ -312,7 +312,7 @@ def test_manager_reassigns_an_overdue_referral_and_the_credit_then_waits(app, db
 
 def clock_today():
     """The branch-local date today."""
-    from webapp.lobby.clock import local_date
+    from webapp.timeutil import local_date
 
     return local_date()
 

@@ -38,8 +38,8 @@ def test_overdue_referral_notifies_the_manager_once(app, db, team):
 
 def test_the_push_workers_scheduler_flags_overdue_referrals(app, db, team):
     """The worker's pass (no request) flags a late referral and writes the manager's notification."""
-    from webapp.push.models import naive_utcnow
     from webapp.push.scheduler import run_scheduled
+    from webapp.timeutil import now_naive
 
     with app.test_request_context():
         referral = refer(team)
@@ -47,7 +47,7 @@ def test_the_push_workers_scheduler_flags_overdue_referrals(app, db, team):
         db.session.commit()
         referral_id = referral.id
     with app.app_context():
-        made = run_scheduled(naive_utcnow())
+        made = run_scheduled(now_naive())
         assert made["overdue_referrals"] == 1
         overdue = db.session.scalars(
             select(Notification).where(Notification.kind == Kind.REFERRAL_OVERDUE)

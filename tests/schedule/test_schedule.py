@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import text_of
 from tests.factories import make_staff
+from webapp import timeutil
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
 from webapp.schedule import queries, services
@@ -86,7 +87,7 @@ def test_week_summary_counts_days_planned_and_done(app, db, branch):
                 branch_id=branch.id,
                 kind=EntryKind.FIELD_VISIT,
                 title="x",
-                starts_at=queries.local_to_utc(
+                starts_at=timeutil.local_to_utc(
                     datetime.combine(monday + timedelta(days=day), datetime.min.time())
                     + timedelta(hours=hour)
                 ),
@@ -126,7 +127,7 @@ def test_week_view_shows_planned_against_done(app, client, login_as, branch):
             branch_id=branch.id,
             kind=EntryKind.APPOINTMENT,
             title="约见林先生",
-            starts_at=queries.local_to_utc(datetime(2026, 12, 2, 14, 0)),
+            starts_at=timeutil.local_to_utc(datetime(2026, 12, 2, 14, 0)),
         )
     page = text_of(client.get("/schedule/week?start=2026-12-02"))
     assert "约见林先生" in page and "1/7" in page
@@ -148,7 +149,7 @@ def test_sync_source_entry_moves_rather_than_copies(app, db, branch):
             )
             _db.session.commit()
         entries = _db.session.scalars(select(ScheduleEntry)).all()
-        assert len(entries) == 1 and queries.utc_to_local(entries[0].starts_at).date().day == 4
+        assert len(entries) == 1 and timeutil.utc_to_local(entries[0].starts_at).date().day == 4
         services.sync_source_entry(
             source_type="prospect",
             source_id=7,
@@ -177,7 +178,7 @@ def test_branch_manager_reviews_a_colleagues_week(app, client, login_as, branch)
             branch_id=branch.id,
             kind=EntryKind.FIELD_VISIT,
             title="拜访鑫源",
-            starts_at=queries.local_to_utc(datetime(2026, 12, 2, 10, 0)),
+            starts_at=timeutil.local_to_utc(datetime(2026, 12, 2, 10, 0)),
         )
     login_as(Role.BRANCH_MANAGER)
     html = client.get(f"/schedule/week?start=2026-12-02&staff={seller.id}").get_data(as_text=True)

@@ -5,11 +5,7 @@ from datetime import date, datetime, timedelta
 
 from webapp import timeutil
 
-# The branch's day itself is defined once, in webapp/timeutil.py; these names are kept for
-# the coaching and reports code that reads them.
-branch_zone = timeutil.branch_zone
-local_midnight_utc = timeutil.day_start_utc
-monday = timeutil.week_start
+# The branch's day and week are defined once, in webapp/timeutil.py; this module adds months.
 
 
 def today() -> date:
@@ -34,7 +30,7 @@ def previous_month(first: date) -> date:
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """Half-open bounds [start 00:00, end 00:00) at the branch, as naive UTC datetimes."""
-    return local_midnight_utc(start), local_midnight_utc(end)
+    return timeutil.day_start_utc(start), timeutil.day_start_utc(end)
 
 
 def parse_month(text: str | None) -> date:

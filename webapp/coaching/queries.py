@@ -23,11 +23,12 @@ from webapp.coaching.models import (
     PlanStatus,
     Target,
 )
-from webapp.coaching.periods import bounds, monday, next_month, today
+from webapp.coaching.periods import bounds, next_month, today
 from webapp.customers.models import Customer
 from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.sales.models import Sale
+from webapp.timeutil import week_start
 
 HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
 
@@ -397,5 +398,5 @@ def dashboard_tiles(branch_id: int) -> dict:
         "committed": committed,
         "team_size": len(team(branch_id)),
         "open_plans": open_plans,
-        "due": len(due_one_on_ones(branch_id, monday(day))),
+        "due": len(due_one_on_ones(branch_id, week_start(day))),
     }

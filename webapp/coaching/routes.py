@@ -31,7 +31,6 @@ from webapp.coaching.models import (
     metric_label,
 )
 from webapp.coaching.periods import (
-    monday,
     next_month,
     parse_day,
     parse_month,
@@ -42,6 +41,7 @@ from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.referrals import queries as referral_queries
 from webapp.reports.charts import line_chart
+from webapp.timeutil import week_start
 
 MANAGER = Role.BRANCH_MANAGER
 COMMITTERS = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -154,7 +154,7 @@ def huddle(kind: str):
 @roles(MANAGER)
 def one_on_ones():
     """The salespeople and when each last had a one-on-one; those due come first."""
-    week = monday(today())
+    week = week_start(today())
     due = {staff.id for staff, _ in queries.due_one_on_ones(current_user.branch_id, week)}
     people = queries.team(current_user.branch_id, SALES_ROLES)
     return render_template("coaching/one_on_ones.html", people=people, due=due, week=week)
@@ -206,7 +206,7 @@ def one_on_one(staff_id: int):
         abort(403)
     if person.role not in SALES_ROLES:
         abort(404)
-    week = monday(parse_day(request.values.get("week")))
+    week = week_start(parse_day(request.values.get("week")))
     is_manager = current_user.role == MANAGER
     meeting, history = queries.one_on_ones_until(person.id, week)
     form = (OneOnOneForm if is_manager else OwnNotesForm)(obj=meeting)

@@ -18,11 +18,12 @@ from webapp.coaching.models import (
     PlanStatus,
     Target,
 )
-from webapp.coaching.periods import monday, month_start, previous_month
+from webapp.coaching.periods import month_start, previous_month
 from webapp.coaching.periods import today as branch_today
 from webapp.extensions import db
 from webapp.sales.models import CreditRole, ProductCategory, Sale
 from webapp.sales.services import record_sale
+from webapp.timeutil import week_start
 
 # Product names of this demo step only (other steps use their own), with amounts in yuan.
 PRODUCTS = {
@@ -213,7 +214,7 @@ def _one_on_ones(ctx, today: date) -> None:
     """Weekly one-on-ones for the last four weeks, with plan items done or not."""
     branch = ctx.branches["home"]
     manager = ctx.staff["manager"]
-    this_week = monday(today)
+    this_week = week_start(today)
     customers = ctx.customers["home"]
     for person in ctx.staff_of("home", *SALES_ROLES):
         own = [c for c in customers if c.owner_id == person.id] or customers

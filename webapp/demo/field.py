@@ -7,7 +7,7 @@ from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
-from webapp.field.queries import local_day
+from webapp.timeutil import local_date
 
 AREAS = (
     ("陆家嘴环路沿街商铺", AreaKind.STREET, (31.2397, 121.4998)),
@@ -36,7 +36,7 @@ SHOWN = (
 def load(ctx) -> None:
     """Two sweeps a week for six weeks per field salesperson, and one planned for today."""
     smes = [c for c in ctx.customers["home"] if c.kind == CustomerKind.SME]
-    today = local_day(ctx.now)
+    today = local_date(ctx.now)
     sweeps = visits = 0
     for username in ("retail1", "credit1", "corporate1"):
         staff = ctx.staff[username]

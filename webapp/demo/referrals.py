@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
+from webapp import timeutil
 from webapp.auth.models import Role
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.demo.customers import person_name, unique_mobile
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
 from webapp.referrals.criteria import add_months, criteria_for
 from webapp.referrals.models import (
@@ -47,7 +47,7 @@ def load(ctx) -> None:
     ctx.made.update(check_ins=0, referrals=0)
     for key in ("home", "second"):
         branch = ctx.branches[key]
-        start = clock.local_date(ctx.now) - timedelta(days=120)
+        start = timeutil.local_date(ctx.now) - timedelta(days=120)
         second = add_months(start, 3)
         third = add_months(start, 6)
         db.session.add_all([
@@ -109,12 +109,12 @@ def _history(ctx, key: str, per_day: tuple[int, int]) -> None:
     greeters = ctx.staff_of(key, Role.LOBBY_MANAGER, Role.TELLER)
     receivers = ctx.staff_of(key, Role.WEALTH_MANAGER) * 3 + ctx.staff_of(key, Role.RETAIL_AM)
     customers = ctx.customers[key]
-    today = clock.local_date(ctx.now)
+    today = timeutil.local_date(ctx.now)
     for days_ago in range(27, -1, -1):
         day = today - timedelta(days=days_ago)
         if day.weekday() == 6:  # closed on Sundays
             continue
-        opening = clock.day_start_utc(day) + timedelta(hours=9)
+        opening = timeutil.day_start_utc(day) + timedelta(hours=9)
         count = rng.randint(*per_day)
         for ticket in range(1, count + 1):
             at = opening + timedelta(minutes=rng.randint(0, 480))
@@ -185,7 +185,7 @@ def _referral(
         branch_id=branch.id, kind=kind, referrer_id=referrer.id, receiver_id=receiver.id,
         customer_id=customer.id, check_in_id=visit.id if visit else None,
         need=visit.first_need if visit else Need.WEALTH, rule=rule, hot=rng.random() < 0.2,
-        introducer=introducer, referred_on=clock.local_date(at), created_at=at,
+        introducer=introducer, referred_on=timeutil.local_date(at), created_at=at,
         state=State.REFERRED,
     )  # fmt: skip
     events = [("referred", "", State.REFERRED, at, referrer)]

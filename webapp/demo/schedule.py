@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.schedule.models import EntryKind
-from webapp.schedule.queries import local_to_utc, monday_of, utc_to_local
 from webapp.schedule.services import add_entry
+from webapp.timeutil import local_to_utc, utc_to_local, week_start
 
 PLANS = {
     EntryKind.FIELD_VISIT: ["拜访{c}", "上门收集{c}资料", "跑市场：张杨路商圈"],
@@ -19,7 +19,7 @@ PLANS = {
 def load(ctx) -> None:
     """Each person plans 2-4 activities a working day: three past weeks and this week."""
     today = utc_to_local(ctx.now).date()
-    first_monday = monday_of(today) - timedelta(weeks=3)
+    first_monday = week_start(today) - timedelta(weeks=3)
     made = 0
     for key in ("home", "second"):
         people = ctx.staff_of(key, *SALES_ROLES, Role.LOBBY_MANAGER, Role.BRANCH_MANAGER)

@@ -13,11 +13,12 @@ def todays_sweep_urls(user) -> list[str]:
     """Today's sweeps of a field salesperson, kept on the phone for offline use."""
     from flask import url_for
 
-    from webapp.field.queries import local_day, sweeps_on
+    from webapp.field.queries import sweeps_on
+    from webapp.timeutil import local_today
 
     if user.role not in FIELD_ROLES:
         return []
-    return [url_for("field.sweep", sweep_id=s.id) for s in sweeps_on(user, local_day())]
+    return [url_for("field.sweep", sweep_id=s.id) for s in sweeps_on(user, local_today())]
 
 
 def _register_offline_pages() -> None:

@@ -1,22 +1,13 @@
 """Read-only queries of market running, aggregated in SQL."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.auth.access import scoped
 from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.field.models import Outcome, Stop, Sweep, Visit
-
-
-def local_day(moment: datetime | None = None) -> date:
-    """The branch's calendar day (Asia/Shanghai by default) of a UTC moment, or of now."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    moment = moment.replace(tzinfo=UTC) if moment is not None else datetime.now(UTC)
-    return moment.astimezone(zone).date()
 
 
 def my_sweeps(user: Staff, limit: int = 30) -> list[tuple[Sweep, int, int]]:

@@ -1,6 +1,5 @@
 """Market running: sweeps, the visit form (offline-capable), visit edits with conflicts."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import abort, redirect, render_template, request, url_for
@@ -9,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.customers.models import Customer, CustomerKind
 from webapp.errors import render_error
@@ -33,10 +33,6 @@ def sme_sheet_url(visit: Visit) -> str:
     return "/customers/new?" + urlencode({k: v for k, v in query.items() if v})
 
 
-def _today() -> date:
-    return queries.local_day()
-
-
 @bp.route("/")
 @roles(FIELD_ROLES)
 def index():
@@ -45,7 +41,7 @@ def index():
         "field/index.html",
         sweeps=queries.my_sweeps(current_user),
         visits=queries.recent_visits(current_user, limit=10),
-        today=_today(),
+        today=timeutil.local_today(),
     )
 
 
@@ -59,7 +55,7 @@ def today_panel():
         )
     if current_user.role not in FIELD_ROLES:
         return "", 204
-    sweeps = queries.sweeps_on(current_user, _today())
+    sweeps = queries.sweeps_on(current_user, timeutil.local_today())
     return render_template("field/_today.html", sweeps=sweeps)
 
 
@@ -67,7 +63,7 @@ def today_panel():
 @roles(FIELD_ROLES)
 def new_sweep():
     """Plan a sweep: area, day, target customers and new names."""
-    form = SweepForm(day=_today())
+    form = SweepForm(day=timeutil.local_today())
     smes = db.session.scalars(
         scoped(Customer).where(Customer.kind == CustomerKind.SME).order_by(Customer.name)
     ).all()

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.kits import bp, queries, services
 from webapp.kits.forms import PortfolioForm, ProductForm
 from webapp.kits.models import Portfolio, Product
-from webapp.schedule.queries import local_today
+from webapp.timeutil import local_today
 
 
 @bp.route("/")

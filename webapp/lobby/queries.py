@@ -5,11 +5,11 @@ from functools import cache
 from sqlalchemy import and_, bindparam, func, select, text
 from sqlalchemy.orm import aliased
 
+from webapp import timeutil
 from webapp.auth.access import scope_params, scoped_template
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, VisitState
 
 BOARD_ORDER = {
@@ -24,7 +24,7 @@ def todays_board(user) -> list:
     """Today's check-ins of the user's branch (waiting first, then referred, serving, done) as
     rows of the columns a board row shows, with the latest referral of each (id, whether it is
     overdue) and the customer's and server's names."""
-    start, end = clock.day_bounds(clock.local_date())
+    start, end = timeutil.day_bounds(timeutil.local_date())
     params = scope_params(user) | {"branch_id": user.branch_id, "start": start, "end": end}
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(GENERIC_PLAN)
@@ -93,7 +93,7 @@ def _board_statement():
 def minutes_waited(visit) -> int:
     """Minutes from check-in to being served (or to now while waiting), of a CheckIn or a
     board row."""
-    end = visit.served_at or visit.done_at or clock.now_naive()
+    end = visit.served_at or visit.done_at or timeutil.now_naive()
     if visit.state is VisitState.WAITING:
-        end = clock.now_naive()
+        end = timeutil.now_naive()
     return max(0, int((end - visit.created_at).total_seconds() // 60))

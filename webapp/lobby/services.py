@@ -2,15 +2,15 @@
 
 from sqlalchemy import func, select
 
+from webapp import timeutil
 from webapp.auth.models import Staff
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
 
 
 def next_ticket(branch_id: int) -> int:
     """The next running number of the branch's local day."""
-    start, end = clock.day_bounds(clock.local_date())
+    start, end = timeutil.day_bounds(timeutil.local_date())
     last = db.session.scalar(
         select(func.max(CheckIn.ticket)).where(
             CheckIn.branch_id == branch_id, CheckIn.created_at >= start, CheckIn.created_at < end
@@ -45,7 +45,7 @@ def check_in_visitor(
         note=note.strip(),
         desk=desk,
         checked_in_by_id=staff.id,
-        created_at=clock.now_naive(),
+        created_at=timeutil.now_naive(),
     )
     if desk is Desk.COUNTER:  # the teller who enters it is already serving the customer
         visit.state, visit.served_by_id, visit.served_at = (
@@ -63,7 +63,7 @@ def start_serving(visit: CheckIn, staff: Staff, commit: bool = True) -> CheckIn:
     """The member of staff takes the walk-in: being served, by them."""
     visit.state = VisitState.SERVING
     visit.served_by_id = staff.id
-    visit.served_at = clock.now_naive()
+    visit.served_at = timeutil.now_naive()
     if commit:
         db.session.commit()
     return visit
@@ -77,7 +77,7 @@ def mark_referred(visit: CheckIn) -> None:
 def finish(visit: CheckIn, commit: bool = True) -> CheckIn:
     """The walk-in leaves: done."""
     visit.state = VisitState.DONE
-    visit.done_at = clock.now_naive()
+    visit.done_at = timeutil.now_naive()
     if commit:
         db.session.commit()
     return visit

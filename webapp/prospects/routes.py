@@ -19,7 +19,7 @@ from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, WonForm
 from webapp.prospects.models import Prospect, Stage
 from webapp.prospects.rows import prospect_row
 from webapp.sales.models import ProductCategory
-from webapp.schedule.queries import local_today
+from webapp.timeutil import local_today
 
 VIEWERS = SALES_ROLES | {Role.BRANCH_MANAGER, Role.ADMIN}
 EDITORS = SALES_ROLES | {Role.BRANCH_MANAGER}

@@ -32,10 +32,10 @@ def init_keys(force: bool) -> None:
 def one_pass(now=None) -> dict:
     """Write the due reminders, then deliver what is due; the counts of both."""
     from webapp.push.delivery import deliver_due, prune
-    from webapp.push.models import naive_utcnow
     from webapp.push.scheduler import run_scheduled
+    from webapp.timeutil import now_naive
 
-    now = now or naive_utcnow()
+    now = now or now_naive()
     made = run_scheduled(now)
     try:
         sent = deliver_due(now)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import requests
-from flask import current_app
 from pywebpush import WebPushException, webpush
 from requests import RequestException
 from sqlalchemy import delete, select, update
@@ -30,9 +29,9 @@ from webapp.push.models import (
     Preference,
     PushSubscription,
     Status,
-    naive_utcnow,
 )
 from webapp.push.services import preferences_for
+from webapp.timeutil import branch_zone, now_naive
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a worker that died
 KEEP = timedelta(days=60)  # history the settings page can show; older finished rows go
@@ -111,17 +110,12 @@ def make_webpush_sender() -> Sender:
     return send
 
 
-def local_zone() -> ZoneInfo:
-    """The branch's time zone (the one Babel formats dates in)."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def quiet_until(preference: Preference, now: datetime) -> datetime | None:
     """When the person's quiet hours end (naive UTC), or None when `now` is not quiet."""
     start, end = preference.quiet_start, preference.quiet_end
     if start is None or end is None or start == end:
         return None
-    zone = local_zone()
+    zone = branch_zone()
     local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
     t = local.time().replace(tzinfo=None)
     quiet = start <= t < end if start < end else (t >= start or t < end)
@@ -184,7 +178,7 @@ def claim(now: datetime, limit: int = BATCH) -> list[Notification]:
 def deliver_due(now: datetime | None = None, send: Sender | None = None, limit: int = BATCH):
     """One pass: recover dead claims, then claim and deliver batches until none is due.
     Returns counts per final status of the notifications handled."""
-    now = now or naive_utcnow()
+    now = now or now_naive()
     own = send is None
     send = send or make_webpush_sender()
     counts: dict[str, int] = {}

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
-from webapp.push.models import Kind, naive_utcnow
+from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
 from webapp.signals import referral_overdue, referral_sent
+from webapp.timeutil import now_naive
 
 
 def customer_line(customer) -> str:
@@ -53,7 +54,7 @@ def notify_referral_overdue(referral, **_) -> None:
         )
     ).all()
     receiver = db.session.get(Staff, referral.receiver_id)
-    waited = max(int((naive_utcnow() - referral.created_at).total_seconds() // 60), 0)
+    waited = max(int((now_naive() - referral.created_at).total_seconds() // 60), 0)
     for manager in managers:
         with force_locale(manager.locale):
             title = gettext(

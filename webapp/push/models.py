@@ -7,14 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
-
-
-def naive_utcnow() -> datetime:
-    """Now in UTC without tzinfo, as every timestamp of this domain is stored and compared."""
-    return utcnow().replace(tzinfo=None)
+from webapp.timeutil import now_naive
 
 
 class Kind(enum.StrEnum):
@@ -92,7 +88,7 @@ class PushSubscription(db.Model):
     p256dh: Mapped[str] = mapped_column(String(120))
     auth: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(80), default="")
-    created_at: Mapped[datetime] = mapped_column(default=naive_utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
     last_success_at: Mapped[datetime | None] = mapped_column()
 
     staff: Mapped[Staff] = relationship()
@@ -144,8 +140,8 @@ class Notification(db.Model):
     # Scheduled reminders carry a key so two passes (or two workers) never write one twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(default=naive_utcnow)
-    due_at: Mapped[datetime] = mapped_column(default=naive_utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+    due_at: Mapped[datetime] = mapped_column(default=now_naive)
     expires_at: Mapped[datetime | None] = mapped_column()
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -170,4 +166,4 @@ class Delivery(db.Model):
     )
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus))
     status_code: Mapped[int | None] = mapped_column()
-    attempted_at: Mapped[datetime] = mapped_column(default=naive_utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(default=now_naive)

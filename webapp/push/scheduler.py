@@ -24,9 +24,9 @@ from flask_babel import force_locale, format_time, gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp import timeutil
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
-from webapp.push.delivery import local_zone
 from webapp.push.listeners import customer_line
 from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for, preferences_for
@@ -53,7 +53,7 @@ def _model(module: str, name: str):
 
 
 def _local(now: datetime) -> datetime:
-    return now.replace(tzinfo=UTC).astimezone(local_zone())
+    return now.replace(tzinfo=UTC).astimezone(timeutil.branch_zone())
 
 
 def _setting(key: str, default: str) -> str:
@@ -242,17 +242,6 @@ def _staff_by_id(ids) -> dict[int, Staff]:
     if not ids:
         return {}
     return {s.id: s for s in db.session.scalars(select(Staff).where(Staff.id.in_(ids)))}
-
-
-def _local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
-    """Today's start and end in local time, as naive UTC."""
-    local = _local(now)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    utc = UTC
-    return (
-        start.astimezone(utc).replace(tzinfo=None),
-        (start + timedelta(days=1)).astimezone(utc).replace(tzinfo=None),
-    )
 
 
 def overdue_referrals(now: datetime) -> int:

@@ -12,7 +12,8 @@ from werkzeug.routing import BuildError
 
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
-from webapp.push.models import Kind, Notification, Preference, PushSubscription, naive_utcnow
+from webapp.push.models import Kind, Notification, Preference, PushSubscription
+from webapp.timeutil import now_naive
 
 # Push services browsers subscribe with (Chrome/Edge/Android, Firefox, Safari, Windows).
 # The worker POSTs only to these hosts, so a crafted subscription cannot aim it at the LAN.
@@ -98,7 +99,7 @@ def enqueue(
     ):
         return None
     ttl, urgency = DELIVERY[kind]
-    now = now or naive_utcnow()
+    now = now or now_naive()
     notification = Notification(
         staff_id=staff.id,
         branch_id=staff.branch_id,
@@ -157,7 +158,7 @@ def subscribe(staff: Staff, data: dict, user_agent: str = "") -> PushSubscriptio
     auth = _b64url(str(keys.get("auth") or ""), 16, "auth")
     sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if sub is None:
-        sub = PushSubscription(endpoint=endpoint, created_at=naive_utcnow())
+        sub = PushSubscription(endpoint=endpoint, created_at=now_naive())
         db.session.add(sub)
     sub.staff_id, sub.p256dh, sub.auth = staff.id, p256dh, auth
     sub.label = device_label(user_agent)
@@ -229,7 +230,7 @@ def broadcast(manager: Staff, message: str) -> int:
         )
     ).all()
     preferences = preferences_for([s.id for s in staff])
-    now = naive_utcnow()
+    now = now_naive()
     made = 0
     for member in staff:
         notification = enqueue(

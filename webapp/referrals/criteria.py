@@ -44,7 +44,7 @@ def ensure_criteria(branch_id: int) -> tuple[ReferralCriteria, bool]:
         )
         db.session.add(criteria)
         db.session.flush()
-        from webapp.lobby.clock import local_date
+        from webapp.timeutil import local_date
 
         ensure_policy(branch_id, local_date())  # the programme starts with the criteria
     return criteria, created

@@ -7,10 +7,10 @@ from functools import cache
 from sqlalchemy import and_, bindparam, distinct, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
+from webapp import timeutil
 from webapp.auth.access import scoped
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, VisitState
 from webapp.referrals.models import RECEIVER_ROLES, CreditState, Presence, Referral, State
 from webapp.sales.models import CreditLine, Sale, SaleSource
@@ -29,7 +29,7 @@ STATUS_ORDER = {"free": 0, "serving": 1, "out": 2}
 
 def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
     """The branch's possible receivers with their status, free ones first."""
-    start, _ = clock.day_bounds(clock.local_date())
+    start, _ = timeutil.day_bounds(timeutil.local_date())
     serving = (
         select(CheckIn.served_by_id)
         .where(
@@ -118,7 +118,7 @@ def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dic
     """Per person of the branch, local days start..end: referrals given, received, accepted,
     won (as referrer or seller), value of those won, and credit earned from referral sales; and
     the branch line (each referral counted once, however many people took part). One statement."""
-    since, until = clock.day_bounds(start, end)
+    since, until = timeutil.day_bounds(start, end)
     params = {"branch_id": branch_id, "since": since, "until": until}
     result = db.session.execute(_ledger_statement(), params).all()
     rows = [LedgerRow(*(int(v) if i >= 3 else v for i, v in enumerate(r[:9]))) for r in result]

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, signed_in
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
@@ -14,7 +15,6 @@ from webapp.customers.queries import search_customers
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
 from webapp.htmx import is_fragment
-from webapp.lobby import clock
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
@@ -116,7 +116,7 @@ def new():
                 note=form.note.data or "",
                 check_in=visit,
                 callback_contact=form.callback_contact.data or "",
-                callback_at=clock.local_to_utc(form.callback_at.data)
+                callback_at=timeutil.local_to_utc(form.callback_at.data)
                 if form.callback_at.data
                 else None,
                 allow_busy=form.allow_busy.data,
@@ -367,7 +367,7 @@ def today_panel():
         out=bool(presence and presence.out),
         receives=current_user.role in services.RECEIVER_ROLES,
         accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,
-        now=clock.now_naive(),
+        now=timeutil.now_naive(),
     )
 
 

@@ -1,15 +1,17 @@
 """Branch-level referral views: presence, the ledger, the criteria and the split policy."""
 
+from datetime import date
+
 import click
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp import timeutil
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Branch, Role
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
 from webapp.referrals.forms import CriteriaForm, PhaseForm, attach_error
@@ -46,12 +48,12 @@ def ledger():
         period = "day"
     try:
         day = (
-            clock.date.fromisoformat(request.args.get("date", ""))
+            date.fromisoformat(request.args.get("date", ""))
             if request.args.get("date")
-            else clock.local_date()
+            else timeutil.local_date()
         )
     except ValueError:
-        day = clock.local_date()
+        day = timeutil.local_date()
     start, end = queries.period_bounds(period, day)
     rows, totals = queries.ledger(current_user.branch_id, start, end)
     return render_template(

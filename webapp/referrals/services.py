@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from webapp import signals
+from webapp import signals, timeutil
 from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import create_customer
 from webapp.extensions import db
-from webapp.lobby import clock
 from webapp.lobby import services as lobby_services
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import criteria as policy
@@ -61,7 +60,7 @@ class ReceiverBusy(ReferralError):
 def _log(referral: Referral, staff: Staff | None, action: str, before: str = "", note: str = ""):
     referral.events.append(
         ReferralEvent(
-            at=clock.now_naive(),
+            at=timeutil.now_naive(),
             by_id=staff.id if staff else None,
             action=action,
             from_state=before,
@@ -130,7 +129,7 @@ def create_referral(
                 key=lambda s: s.role is not receiver.role
             )  # a colleague in the same role first
             raise ReceiverBusy(receiver, status, free)
-    now = clock.now_naive()
+    now = timeutil.now_naive()
     referral = Referral(
         branch_id=referrer.branch_id,
         kind=kind,
@@ -148,7 +147,7 @@ def create_referral(
         callback_contact=callback_contact.strip()[:60],
         callback_at=callback_at,
         state=State.REFERRED,
-        referred_on=clock.local_date(now),
+        referred_on=timeutil.local_date(now),
         created_at=now,
     )
     referral.referrer, referral.receiver, referral.customer = referrer, receiver, customer
@@ -199,7 +198,7 @@ def _move(referral: Referral, staff: Staff, to: State, note: str = "") -> None:
     before = referral.state.value
     referral.state = to
     if not to.is_open:
-        referral.closed_at = clock.now_naive()
+        referral.closed_at = timeutil.now_naive()
     _log(referral, staff, to.value, before, note)
 
 
@@ -212,7 +211,7 @@ def accept(referral: Referral, staff: Staff) -> Referral:
     """The receiver takes the customer; a lobby walk-in becomes theirs to serve."""
     _only_receiver(referral, staff)
     _move(referral, staff, State.ACCEPTED)
-    referral.accepted_at = clock.now_naive()
+    referral.accepted_at = timeutil.now_naive()
     if referral.check_in_id:
         visit = db.session.get(CheckIn, referral.check_in_id)
         lobby_services.start_serving(visit, staff, commit=False)
@@ -376,7 +375,7 @@ def reassign(referral: Referral, manager: Staff, receiver: Staff | None) -> Refe
     referral.receiver_id, referral.receiver = receiver.id, receiver
     referral.reassigned = True
     referral.state, referral.accepted_at, referral.overdue_flagged_at = State.REFERRED, None, None
-    referral.created_at = clock.now_naive()  # the new receiver's acceptance clock starts now
+    referral.created_at = timeutil.now_naive()  # the new receiver's acceptance clock starts now
     _log(referral, manager, "reassigned", before, receiver.name)
     signals.referral_sent.send(referral)
     db.session.commit()
@@ -386,7 +385,7 @@ def reassign(referral: Referral, manager: Staff, receiver: Staff | None) -> Refe
 def flag_overdue(branch_id: int) -> list[Referral]:
     """Mark referrals not accepted within the branch's limit as overdue, once each."""
     limit = policy.criteria_for(branch_id).accept_minutes
-    cutoff = clock.now_naive() - timedelta(minutes=limit)
+    cutoff = timeutil.now_naive() - timedelta(minutes=limit)
     late = list(
         db.session.scalars(
             select(Referral).where(
@@ -398,7 +397,7 @@ def flag_overdue(branch_id: int) -> list[Referral]:
         )
     )
     for referral in late:
-        referral.overdue_flagged_at = clock.now_naive()
+        referral.overdue_flagged_at = timeutil.now_naive()
         _log(referral, None, "overdue", referral.state.value)
         signals.referral_overdue.send(referral)
     db.session.commit()

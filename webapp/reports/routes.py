@@ -10,7 +10,6 @@ from webapp.auth.access import roles
 from webapp.auth.models import Role
 from webapp.coaching.models import COUNT_METRICS, metric_labels
 from webapp.coaching.periods import (
-    monday,
     next_month,
     parse_day,
     parse_month,
@@ -20,6 +19,7 @@ from webapp.coaching.periods import (
 from webapp.coaching.queries import progress as progress_table
 from webapp.reports import bp, charts, queries
 from webapp.reports.xlsx import monthly_workbook
+from webapp.timeutil import week_start
 
 
 @bp.route("/progress")
@@ -44,7 +44,7 @@ def weekly():
     """The weekly meeting (周例会): the week against the last, the best, the wobbling."""
     # The meeting reviews the last full week unless another is asked for.
     asked = request.args.get("week")
-    week = monday(parse_day(asked)) if asked else monday(today()) - timedelta(days=7)
+    week = week_start(parse_day(asked)) if asked else week_start(today()) - timedelta(days=7)
     return render_template(
         "reports/weekly.html",
         week=week,

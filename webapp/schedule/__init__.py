@@ -8,6 +8,6 @@ bp = Blueprint("schedule", __name__, url_prefix="/schedule")
 @bp.app_template_filter("local_time")
 def local_time(value):
     """A stored naive-UTC datetime as the branch's local time (naive)."""
-    from webapp.schedule.queries import utc_to_local
+    from webapp.timeutil import utc_to_local
 
     return utc_to_local(value) if value is not None else None

@@ -1,47 +1,13 @@
-"""Schedule reads: local days, a day's entries and the week summary for the one-on-one."""
+"""Schedule reads: a day's entries and the week summary for the one-on-one."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.schedule.models import ScheduleEntry
-
-
-def local_zone() -> ZoneInfo:
-    """The branch's time zone (Asia/Shanghai unless configured)."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_to_utc(local: datetime) -> datetime:
-    """A naive local time as the naive UTC the database stores."""
-    aware = local.replace(tzinfo=local_zone())
-    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime) -> datetime:
-    """A stored naive UTC time as a naive local time."""
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(local_zone()).replace(tzinfo=None)
-
-
-def local_today() -> date:
-    """Today's date where the branch is."""
-    return utcnow().astimezone(local_zone()).date()
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The stored (naive UTC) start and end of a local day."""
-    start = local_to_utc(datetime.combine(day, datetime.min.time()))
-    return start, start + timedelta(days=1)
-
-
-def monday_of(day: date) -> date:
-    """The Monday of the week a day falls in."""
-    return day - timedelta(days=day.weekday())
+from webapp.timeutil import day_bounds
 
 
 def entries_between(staff_id: int, start: datetime, end: datetime):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers.models import Customer
@@ -21,7 +22,7 @@ def _day_arg(name: str) -> date:
     try:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        return queries.local_today()
+        return timeutil.local_today()
 
 
 @bp.route("/")
@@ -35,7 +36,7 @@ def day():
         entries=queries.day_entries(current_user.id, shown),
         prev_day=shown - timedelta(days=1),
         next_day=shown + timedelta(days=1),
-        today=queries.local_today(),
+        today=timeutil.local_today(),
     )
 
 
@@ -47,12 +48,12 @@ def week():
     The branch manager may look at a colleague's week (?staff=ID), as in the one-on-one.
     """
     person = _person()
-    start = queries.monday_of(_day_arg("start"))
-    start_utc, _ = queries.day_bounds(start)
+    start = timeutil.week_start(_day_arg("start"))
+    start_utc, _ = timeutil.day_bounds(start)
     entries = queries.entries_between(person.id, start_utc, start_utc + timedelta(days=7))
     by_day: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
     for entry in entries:
-        by_day.setdefault(queries.utc_to_local(entry.starts_at).date(), []).append(entry)
+        by_day.setdefault(timeutil.utc_to_local(entry.starts_at).date(), []).append(entry)
     return render_template(
         "schedule/week.html",
         start=start,
@@ -62,7 +63,7 @@ def week():
         people=_people() if current_user.role == Role.BRANCH_MANAGER else [],
         prev_week=start - timedelta(days=7),
         next_week=start + timedelta(days=7),
-        today=queries.local_today(),
+        today=timeutil.local_today(),
     )
 
 
@@ -77,7 +78,7 @@ def new():
         form.title.data = request.args.get("title", "")[:120]
     customer = _customer(form.customer_id.data)
     if form.validate_on_submit():
-        starts_at = queries.local_to_utc(datetime.combine(form.day.data, form.start.data))
+        starts_at = timeutil.local_to_utc(datetime.combine(form.day.data, form.start.data))
         services.create_entry(
             staff_id=current_user.id,
             branch_id=current_user.branch_id,
@@ -99,7 +100,7 @@ def done(entry_id: int):
     services.set_done(entry, request.form.get("done", "1") == "1")
     if is_fragment():
         return render_template("schedule/_entry.html", entry=entry)
-    return redirect(url_for("schedule.day", day=queries.utc_to_local(entry.starts_at).date()), 303)
+    return redirect(url_for("schedule.day", day=timeutil.utc_to_local(entry.starts_at).date()), 303)
 
 
 @bp.route("/today-panel")
@@ -108,7 +109,7 @@ def today_panel():
     """Fragment for the Today page: today's schedule (a plain visit gets the day page)."""
     if not is_fragment():
         return redirect(url_for("schedule.day"))
-    today = queries.local_today()
+    today = timeutil.local_today()
     return render_template(
         "schedule/_today_panel.html", entries=queries.day_entries(current_user.id, today)
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.schedule.models import EntryKind, ScheduleEntry
-from webapp.schedule.queries import local_to_utc
+from webapp.timeutil import local_to_utc
 
 FOLLOW_UP_TIME = time(9, 30)  # a follow-up date shows at the start of the working day
 
