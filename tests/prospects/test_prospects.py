@@ -230,6 +230,36 @@ def test_manager_filters_the_list_by_owner(app, client, login_as, branch):
     assert "甲的客户" in only_a and "乙的客户" not in only_a
 
 
+def test_the_header_counts_what_the_chosen_owner_has(app, client, login_as, branch):
+    """With one person chosen, the stage chips, the overdue banner and the closed list are that
+    person's, like the rows; with everyone, the branch's."""
+    today = _today(app)
+    a = make_staff(Role.RETAIL_AM, branch, name="甲经理")
+    b = make_staff(Role.WEALTH_MANAGER, branch, name="乙经理")
+    login_as(a)
+    for name, days in (("甲逾期一", -2), ("甲逾期二", -1)):
+        customer = make_customer(branch, owner_id=a.id, name=name)
+        _add(client, customer, next_follow_up=(today + timedelta(days=days)).isoformat())
+    login_as(b)
+    _add(client, make_customer(branch, owner_id=b.id, name="乙的客户"))
+    with app.app_context():
+        lost = _db.session.scalars(select(Prospect).where(Prospect.owner_id == a.id)).first()
+        lost.stage = Stage.LOST
+        _db.session.commit()
+    login_as(Role.BRANCH_MANAGER)
+    everyone = text_of(client.get("/prospects/?closed=1"))
+    assert "新意向 2" in everyone and "未成交 1" in everyone and "1 个跟进已逾期" in everyone
+    assert "甲逾期" in everyone and "乙的客户" in everyone
+    only_b = text_of(client.get(f"/prospects/?owner={b.id}&closed=1"))
+    assert "新意向 1" in only_b and "个跟进已逾期" not in only_b
+    assert "未成交" not in only_b and "甲逾期" not in only_b
+    only_a = text_of(client.get(f"/prospects/?owner={a.id}&closed=1"))
+    assert "新意向 1" in only_a and "未成交 1" in only_a and "1 个跟进已逾期" in only_a
+    assert "乙的客户" not in only_a
+    link = client.get(f"/prospects/?owner={a.id}").get_data(as_text=True)
+    assert f'href="/prospects/?owner={a.id}&amp;closed=1"' in link
+
+
 def test_won_with_the_amount_actually_sold(app, client, login_as, branch):
     """The detail page's won form records the real product and amount; bad amounts are refused."""
     me = login_as(Role.WEALTH_MANAGER)

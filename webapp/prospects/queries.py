@@ -119,11 +119,13 @@ def owners(user: Staff):
     ).all()
 
 
-def closed_prospects(user: Staff, limit: int = 30):
-    """The user's most recently closed prospects (won or lost)."""
+def closed_prospects(user: Staff, owner_id: int | None = None, limit: int = 30):
+    """The user's most recently closed prospects (won or lost); a manager's may be one owner's."""
+    query = _visible(user)
+    if owner_id is not None:
+        query = query.where(Prospect.owner_id == owner_id)
     return db.session.scalars(
-        _visible(user)
-        .where(Prospect.stage.in_((Stage.WON, Stage.LOST)))
+        query.where(Prospect.stage.in_((Stage.WON, Stage.LOST)))
         .order_by(Prospect.updated_at.desc(), Prospect.id.desc())
         .limit(limit)
     ).all()
@@ -143,21 +145,27 @@ def follow_ups_due(user: Staff, today: date):
     ).all()
 
 
-def stage_counts(user: Staff, today: date) -> tuple[dict[Stage, int], int]:
-    """How many of the user's prospects are at each stage, and how many open ones are overdue
-    (follow-up date before today): one statement for the list's header."""
-    params = scope_params(user) | {"user_id": user.id, "today": today}
-    rows = db.session.execute(_counts_statement(user.role in MANAGERS), params).all()
+def stage_counts(
+    user: Staff, today: date, owner_id: int | None = None
+) -> tuple[dict[Stage, int], int]:
+    """How many of the user's prospects (a manager's: the branch's, or the chosen owner's) are at
+    each stage, and how many open ones are overdue (follow-up date before today): one statement
+    for the list's header, so the header counts what the rows below it list."""
+    params = scope_params(user) | {"user_id": user.id, "owner_id": owner_id, "today": today}
+    statement = _counts_statement(user.role in MANAGERS, owner_id is not None)
+    rows = db.session.execute(statement, params).all()
     return {stage: n for stage, n, _late in rows}, sum(n_late for *_s, n_late in rows)
 
 
 @cache
-def _counts_statement(manager: bool):
+def _counts_statement(manager: bool, by_owner: bool):
     """stage_counts' statement, built once per process (bound parameters)."""
     late = and_(Prospect.stage.in_(OPEN_STAGES), Prospect.next_follow_up < bindparam("today"))
     query = scoped_template(Prospect)
     if not manager:
         query = query.where(Prospect.owner_id == bindparam("user_id"))
+    if by_owner:
+        query = query.where(Prospect.owner_id == bindparam("owner_id"))
     return query.with_only_columns(
         Prospect.stage, func.count(Prospect.id), func.count(Prospect.id).filter(late)
     ).group_by(Prospect.stage)

@@ -47,7 +47,7 @@ def index():
             owner_id=owner_id,
             first_page=after is None,
         )
-    counts, overdue = queries.stage_counts(current_user, today)
+    counts, overdue = queries.stage_counts(current_user, today, owner_id)
     return render_template(
         "prospects/index.html",
         prospects=prospects,
@@ -55,7 +55,9 @@ def index():
         term=term,
         owners=queries.owners(current_user) if is_manager else [],
         owner_id=owner_id,
-        closed=queries.closed_prospects(current_user) if request.args.get("closed") else None,
+        closed=queries.closed_prospects(current_user, owner_id)
+        if request.args.get("closed")
+        else None,
         counts=counts,
         overdue=overdue,
         stages=list(Stage),
