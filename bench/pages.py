@@ -12,7 +12,10 @@ so one reference for the whole run mismeasured the pages at its far end). The wh
 highest ratio of its rounds say how steady the machine was. It also prints the
 CPU time one request costs the app's workers and PostgreSQL (from /proc, over the same run) and
 the ratio of /healthz's CPU cost to the page's, which leaves out the load generator's own share
-of the two cores. Last it drives the workers to 10,000 requests and reads their resident memory.
+of the two cores. Then each page once more with one connection per worker (nothing queued: the
+page's own p99, where the p99 at 32 connections is mostly queueing: a closed loop of 32
+connections waits 32 / (req/s) on average, Little's law). Last it drives the workers to 10,000
+requests and reads their resident memory.
 
 Writes bench/results/pages-<scale>.md and .json; when both scales have results it also prints
 the large/small latency ratios. Needs Debian's wrk (`apt-get install -y wrk`).
@@ -57,6 +60,7 @@ GOALS = {"list": (0.30, 50.0), "report": (0.10, 150.0)}
 # Request headers of the pages that are not a browser's plain GET, by label.
 HEADERS = {"Prospect search as typed (htmx)": {"HX-Request": "true"}}
 TRIVIAL = "/healthz"
+IDLE_CONNECTIONS = 2  # one per gunicorn worker
 PASSWORD = "demo-password"
 # Signing in and the measured requests come from one "browser": Flask-Login's session protection
 # compares each request's address and User-Agent with those of the sign-in, and a request that
@@ -81,6 +85,9 @@ class Result:
     db_cpu_ms: float  # CPU of PostgreSQL per request
     ratio: float = 0.0
     cpu_ratio: float = 0.0  # /healthz's CPU per request divided by the page's
+    # p99 with one connection per worker: no request waits behind another, so this is the time
+    # the page itself takes, where the p99 at --connections is mostly the queue in front of it.
+    idle_p99_ms: float = 0.0
     ratio_low: float = 0.0  # the lowest and highest ratio of the page's rounds
     ratio_high: float = 0.0
 
@@ -226,6 +233,16 @@ def measure(
         median = ordered[len(ordered) // 2]
         median.ratio_low, median.ratio_high = ordered[0].ratio, ordered[-1].ratio
         pages.append(median)
+    print(f" unsaturated: {IDLE_CONNECTIONS} connections (one per worker)")
+    for page, (_label, user, _path, _kind) in zip(pages, PAGES, strict=True):
+        _rps, _p50, page.idle_p99_ms, *_ = wrk(
+            base + page.path,
+            cookies[user],
+            reference_seconds,
+            IDLE_CONNECTIONS,
+            HEADERS.get(page.label),
+        )
+        print(f"  {page.label:32} p99 {page.idle_p99_ms:6.1f} ms")
     targets = [
         (base + path.format(**ids), cookies[user], HEADERS.get(label))
         for label, user, path, _k in PAGES
@@ -262,14 +279,16 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
         f"Scale **{scale}** ({counts}); gunicorn 2 sync workers, PostgreSQL 15, wrk -t2 -c{connections} "
         f"on loopback; {machine()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        "| page | req/s | ratio to /healthz (rounds' range) | p50 ms | p99 ms | CPU ms/req (app + db) | CPU ratio "
+        "| page | req/s | ratio to /healthz (rounds' range) | p50 ms | p99 ms | queue floor ms "
+        f"| p99 ms at {IDLE_CONNECTIONS} conn. | CPU ms/req (app + db) | CPU ratio "
         "| goal (ratio, p99) | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     low, high = min(trivial, key=lambda t: t.rps), max(trivial, key=lambda t: t.rps)
     lines.append(
         f"| /healthz, {len(trivial)} runs (lowest – highest) | {low.rps:.0f} – {high.rps:.0f} | — "
         f"| {low.p50_ms:.1f} – {high.p50_ms:.1f} | {low.p99_ms:.1f} – {high.p99_ms:.1f} "
+        f"| {1000 * connections / high.rps:.0f} – {1000 * connections / low.rps:.0f} | — "
         f"| {low.cpu_ms:.2f} – {high.cpu_ms:.2f} | — | — | — |"
     )
     for p in pages:
@@ -277,8 +296,8 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
         met = p.ratio >= ratio and p.p99_ms < p99 and not p.errors
         lines.append(
             f"| {p.label} | {p.rps:.0f} | {p.ratio:.1%} ({p.ratio_low:.1%} – {p.ratio_high:.1%}) "
-            f"| {p.p50_ms:.1f} | {p.p99_ms:.1f} "
-            f"| {p.app_cpu_ms:.2f} + {p.db_cpu_ms:.2f} | {p.cpu_ratio:.1%} "
+            f"| {p.p50_ms:.1f} | {p.p99_ms:.1f} | {1000 * connections / p.rps:.0f} "
+            f"| {p.idle_p99_ms:.1f} | {p.app_cpu_ms:.2f} + {p.db_cpu_ms:.2f} | {p.cpu_ratio:.1%} "
             f"| ≥ {ratio:.0%}, < {p99:.0f} ms | {'yes' if met else 'NO'} |"
         )
     lines += [
@@ -287,6 +306,10 @@ def table(scale: str, pages, trivial, rss, load_s, counts, connections) -> str:
         "mean of the two /healthz runs beside it.",
         "CPU ratio: /healthz's CPU per request (workers + PostgreSQL, the two runs beside the page) "
         "over the page's; the throughput ratio the page would have if CPU were all that limited it.",
+        f"Queue floor: {connections} connections always waiting over the req/s served, the mean "
+        "latency any server at that throughput must show (Little's law); no p99 can be below it. "
+        f"p99 at {IDLE_CONNECTIONS} connections: one request per worker, nothing queued: the time "
+        "the page itself takes.",
         "Worker memory after 10,000+ requests: "
         + ", ".join(f"{mb:.0f} MiB" for mb in rss)
         + " resident (goal < 150 MB each).",
