@@ -36,8 +36,9 @@ class Cluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, cwd=self.dir)
 
-    def start(self) -> "Cluster":
-        """Create and start the cluster, listening on 127.0.0.1 only."""
+    def start(self, options: str = "") -> "Cluster":
+        """Create and start the cluster, listening on 127.0.0.1 only (plus any server options,
+        as `-c name=value` words)."""
         if self._as_postgres:
             shutil.chown(self.dir, "postgres", "postgres")
         self._run(
@@ -52,9 +53,9 @@ class Cluster:
             "-E",
             "UTF8",
         )
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        server = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off {options}"
         self._run(
-            PG_BIN / "pg_ctl", "-D", self.data, "-w", "-l", self.dir / "log", "-o", options, "start"
+            PG_BIN / "pg_ctl", "-D", self.data, "-w", "-l", self.dir / "log", "-o", server, "start"
         )
         return self
 
