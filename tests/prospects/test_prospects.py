@@ -308,7 +308,7 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
         prospect(
             f"客户{i:03d}",
             f"1380000{i:04d}",
-            product_name="稳盈理财" if i == 7 else "",
+            product_name={7: "稳盈理财", 9: "Gold 金卡"}.get(i, ""),
             next_follow_up=today + timedelta(days=i % 9) if i % 4 else None,
         )
     prospect("逾期客户", "13900001111", next_follow_up=today - timedelta(days=3))
@@ -340,6 +340,9 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
 
     assert "客户007" in search("客户007") and "客户008" not in search("客户007")
     assert "客户007" in search("稳盈") and "客户008" not in search("稳盈")
+    # A term with letters that have a case matches either case; one without matches as typed.
+    assert "客户009" in search("gOLD") and "客户007" not in search("gOLD")
+    assert "客户009" in search("金卡") and "客户009" not in search("银卡")
     assert "逾期客户" in search("1111") and "客户001" not in search("1111")
     assert "没有与“无此人”相符的跟进中意向客户。" in text_of(client.get("/prospects/?q=无此人"))
     assert client.get("/prospects/?after=junk").status_code == 200

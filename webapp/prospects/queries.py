@@ -40,7 +40,14 @@ def open_prospects(
     the same however deep the list goes.
     """
     term = term.strip()
-    search = ("digits" if term.isdigit() else "text") if term else None
+    search = None
+    if term:
+        # A term with no letters that have a case (digits, a Chinese name) is matched with LIKE:
+        # ILIKE folds the case of every row's text first, 0.62 against 0.31 ms over an account
+        # manager's 102 open prospects, for the same rows.
+        search = (
+            "digits" if term.isdigit() else "cased" if term.lower() != term.upper() else "uncased"
+        )
     last_date, last_id = after if after is not None else (None, None)
     page = None if after is None else ("undated" if last_date is None else "dated")
     statement = _open_statement(user.role in MANAGERS, owner_id is not None, search, page, limit)
@@ -59,8 +66,8 @@ def open_prospects(
 def _open_statement(
     manager: bool, by_owner: bool, search: str | None, page: str | None, limit: int
 ):
-    """The open-prospects statement for one shape of request (who asks, a chosen owner, a text
-    or digits search, which page), built once per process with bound parameters: building it
+    """The open-prospects statement for one shape of request (who asks, a chosen owner, a search
+    by digits, by text with or without case, which page), built once per process with bound parameters: building it
     cost more than running it. Plain columns, named as a Prospect's attributes (rows.prospect_row
     takes either), not objects with their customer and owner: loading those cost some 80 µs a
     row, more than rendering it."""
@@ -89,7 +96,8 @@ def _open_statement(
         query = query.where(Prospect.owner_id == bindparam("owner_id"))
     if search:
         like = bindparam("like")
-        matches = [Customer.name.ilike(like), Prospect.product_name.ilike(like)]
+        columns = (Customer.name, Prospect.product_name)
+        matches = [c.ilike(like) if search == "cased" else c.like(like) for c in columns]
         if search == "digits":
             matches.append(Customer.mobile.like(bindparam("tail")))
         query = query.where(or_(*matches))
