@@ -59,3 +59,12 @@ def enum_column(enum_cls: type, length: int = 20):
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_literal(term: str) -> str:
+    """A typed search term as plain text inside a LIKE pattern: its % and _ match themselves, not
+    any text (patterns built with it are compared with escape=LIKE_ESCAPE)."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

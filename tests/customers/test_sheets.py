@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -292,6 +293,19 @@ def test_search_still_finds_by_company_and_phone_tail(app, client, login_as, bra
     login_as(Role.TELLER)
     rows = client.get("/customers/?q=6666", headers={"HX-Request": "true"})
     assert "鑫源餐饮" in text_of(rows) and "138****6666" in text_of(rows)
+
+
+def test_percent_and_underscore_are_searched_as_typed(app, client, login_as, branch):
+    """A % or _ in the search box is a character to find, not a wildcard matching everyone."""
+    make_customer(branch, name="百分百_测试")
+    make_customer(branch, name="张三")
+    login_as(Role.TELLER)
+
+    def rows(term):
+        return text_of(client.get(f"/customers/?q={quote(term)}", headers={"HX-Request": "true"}))
+
+    assert "百分百_测试" in rows("_") and "张三" not in rows("_")
+    assert "张三" not in rows("%") and "百分百_测试" not in rows("%")
 
 
 def test_branch_manager_assigns_an_owner(app, client, login_as, branch):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -308,7 +309,7 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
         prospect(
             f"客户{i:03d}",
             f"1380000{i:04d}",
-            product_name={7: "稳盈理财", 9: "Gold 金卡"}.get(i, ""),
+            product_name={7: "稳盈理财", 9: "Gold 金卡", 11: "年化3%_理财"}.get(i, ""),
             next_follow_up=today + timedelta(days=i % 9) if i % 4 else None,
         )
     prospect("逾期客户", "13900001111", next_follow_up=today - timedelta(days=3))
@@ -336,13 +337,15 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
         assert following[: len(order) - position - 1] == order[position + 1 :]
 
     def search(term):
-        return text_of(client.get(f"/prospects/?q={term}", headers={"HX-Request": "true"}))
+        return text_of(client.get(f"/prospects/?q={quote(term)}", headers={"HX-Request": "true"}))
 
     assert "客户007" in search("客户007") and "客户008" not in search("客户007")
     assert "客户007" in search("稳盈") and "客户008" not in search("稳盈")
     # A term with letters that have a case matches either case; one without matches as typed.
     assert "客户009" in search("gOLD") and "客户007" not in search("gOLD")
     assert "客户009" in search("金卡") and "客户009" not in search("银卡")
+    # % and _ typed are searched for as themselves, not as wildcards.
+    assert "客户011" in search("3%_") and "客户001" not in search("%") + search("_")
     assert "逾期客户" in search("1111") and "客户001" not in search("1111")
     assert "没有与“无此人”相符的跟进中意向客户。" in text_of(client.get("/prospects/?q=无此人"))
     assert client.get("/prospects/?after=junk").status_code == 200

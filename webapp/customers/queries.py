@@ -5,7 +5,7 @@ from sqlalchemy import and_, func, or_, select
 from webapp.auth.access import scoped
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
-from webapp.extensions import db
+from webapp.extensions import LIKE_ESCAPE, db, like_literal
 
 PAGE_SIZE = 30
 
@@ -23,8 +23,8 @@ def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] |
         )
     term = term.strip()
     if term:
-        like = f"%{term}%"
-        conditions = [Customer.name.ilike(like)]
+        like = f"%{like_literal(term)}%"
+        conditions = [Customer.name.ilike(like, escape=LIKE_ESCAPE)]
         if term.isdigit():
             conditions.append(Customer.mobile.like(f"%{term}"))
         if len(term) >= 6 and term.isalnum() and term.isascii():

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from webapp.auth.access import scope_params, scoped, scoped_template
 from webapp.auth.models import Role, Staff
 from webapp.customers.models import Customer
-from webapp.extensions import db
+from webapp.extensions import LIKE_ESCAPE, db, like_literal
 from webapp.prospects.models import OPEN_STAGES, Prospect, Stage
 
 MANAGERS = frozenset({Role.BRANCH_MANAGER, Role.ADMIN})
@@ -54,8 +54,8 @@ def open_prospects(
     params = scope_params(user) | {
         "user_id": user.id,
         "owner_id": owner_id,
-        "like": f"%{term}%",
-        "tail": f"%{term}",
+        "like": f"%{like_literal(term)}%",
+        "tail": f"%{like_literal(term)}",
         "last_date": last_date,
         "last_id": last_id,
     }
@@ -97,9 +97,14 @@ def _open_statement(
     if search:
         like = bindparam("like")
         columns = (Customer.name, Prospect.product_name)
-        matches = [c.ilike(like) if search == "cased" else c.like(like) for c in columns]
+        matches = [
+            c.ilike(like, escape=LIKE_ESCAPE)
+            if search == "cased"
+            else c.like(like, escape=LIKE_ESCAPE)
+            for c in columns
+        ]
         if search == "digits":
-            matches.append(Customer.mobile.like(bindparam("tail")))
+            matches.append(Customer.mobile.like(bindparam("tail"), escape=LIKE_ESCAPE))
         query = query.where(or_(*matches))
     last_date, last_id = bindparam("last_date"), bindparam("last_id")
     if page == "undated":
