@@ -67,10 +67,10 @@ def _open_statement(
     manager: bool, by_owner: bool, search: str | None, page: str | None, limit: int
 ):
     """The open-prospects statement for one shape of request (who asks, a chosen owner, a search
-    by digits, by text with or without case, which page), built once per process with bound parameters: building it
-    cost more than running it. Plain columns, named as a Prospect's attributes (rows.prospect_row
-    takes either), not objects with their customer and owner: loading those cost some 80 µs a
-    row, more than rendering it."""
+    by digits or by text with or without case, which page), built once per process with bound
+    parameters: building it cost more than running it. Plain columns, named as a Prospect's
+    attributes (rows.prospect_row takes either), not objects with their customer and owner:
+    loading those cost some 80 µs a row, more than rendering it."""
     query = (
         scoped_template(Prospect)
         .with_only_columns(
