@@ -9,8 +9,8 @@ from tests.factories import make_customer, make_sale, make_staff
 from webapp.auth.models import Role
 from webapp.coaching import queries
 from webapp.coaching.models import Commitment, HuddleKind, HuddleNote
-from webapp.coaching.periods import today
 from webapp.coaching.services import save_commitment
+from webapp.timeutil import local_today
 
 MONDAY = date(2026, 11, 2)
 
@@ -93,7 +93,7 @@ def test_staff_enter_their_own_commitment(app, db, branch, client, login_as):
     assert response.status_code == 200
     with app.app_context():
         row = db.session.scalar(select(Commitment).where(Commitment.staff_id == teller.id))
-        assert (row.day, row.referrals, row.sales, row.appointments) == (today(), 4, 2, 1)
+        assert (row.day, row.referrals, row.sales, row.appointments) == (local_today(), 4, 2, 1)
 
 
 def test_bad_commitment_numbers_get_messages_beside_the_fields(app, db, branch, client, login_as):
@@ -113,7 +113,7 @@ def test_commitment_form_starts_from_what_was_carried_over(app, db, branch, clie
     """Yesterday's shortfall is shown and pre-filled in today's commitment."""
     person = login_as(Role.RETAIL_AM, locale="en")
     with app.app_context():
-        yesterday = today() - timedelta(days=1)
+        yesterday = local_today() - timedelta(days=1)
     _commit(app, person, yesterday, sales=2, calls=4)
     response = client.get("/coaching/commitment")
     page = text_of(response)

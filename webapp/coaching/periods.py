@@ -1,16 +1,9 @@
-"""Days, weeks and months as the branch lives them: in the branch's time zone
-(BABEL_DEFAULT_TIMEZONE, Asia/Shanghai), converted to naive UTC to query the records."""
+"""Months as the branch lives them (its days and weeks are webapp/timeutil.py's), converted to
+naive UTC to query the records."""
 
 from datetime import date, datetime, timedelta
 
 from webapp import timeutil
-
-# The branch's day and week are defined once, in webapp/timeutil.py; this module adds months.
-
-
-def today() -> date:
-    """Today's date at the branch."""
-    return timeutil.local_today()
 
 
 def month_start(day: date) -> date:
@@ -39,7 +32,7 @@ def parse_month(text: str | None) -> date:
         year, month = (int(part) for part in (text or "").split("-"))
         return date(year, month, 1)
     except ValueError:
-        return month_start(today())
+        return month_start(timeutil.local_today())
 
 
 def parse_day(text: str | None) -> date:
@@ -47,4 +40,4 @@ def parse_day(text: str | None) -> date:
     try:
         return date.fromisoformat(text or "")
     except ValueError:
-        return today()
+        return timeutil.local_today()

@@ -23,12 +23,12 @@ from webapp.coaching.models import (
     PlanStatus,
     Target,
 )
-from webapp.coaching.periods import bounds, next_month, today
+from webapp.coaching.periods import bounds, next_month
 from webapp.customers.models import Customer
 from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.sales.models import Sale
-from webapp.timeutil import week_start
+from webapp.timeutil import local_today, week_start
 
 HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
 
@@ -79,7 +79,7 @@ def _cell(target, achieved, days_left):
 
 def days_left_in(month: date, on: date | None = None) -> int:
     """Days left in the month counting today; 0 for a past month, all days for a future one."""
-    on = on or today()
+    on = on or local_today()
     end = next_month(month)
     if on >= end:
         return 0
@@ -369,7 +369,7 @@ def open_action_plans(branch_id: int) -> list[ActionPlan]:
 
 def dashboard_tiles(branch_id: int) -> dict:
     """The manager's home tiles: month progress, open plans, commitments today, one-on-ones due."""
-    day = today()
+    day = local_today()
     month = day.replace(day=1)
     end = next_month(month)
     sales = sum(metrics.branch_totals(branch_id, month, end)[0].values())

@@ -35,13 +35,12 @@ from webapp.coaching.periods import (
     parse_day,
     parse_month,
     previous_month,
-    today,
 )
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.referrals import queries as referral_queries
 from webapp.reports.charts import line_chart
-from webapp.timeutil import week_start
+from webapp.timeutil import local_today, week_start
 
 MANAGER = Role.BRANCH_MANAGER
 COMMITTERS = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -82,7 +81,7 @@ def targets():
 @roles(COMMITTERS)
 def commitment():
     """A member of staff enters their own commitment for today from their phone."""
-    day = today()
+    day = local_today()
     mine = queries.commitments_for(current_user.branch_id, day).get(current_user.id)
     carried = queries.carry_over(current_user.branch_id, [current_user], day).get(current_user.id)
     form = CommitmentForm(obj=mine)
@@ -154,7 +153,7 @@ def huddle(kind: str):
 @roles(MANAGER)
 def one_on_ones():
     """The salespeople and when each last had a one-on-one; those due come first."""
-    week = week_start(today())
+    week = week_start(local_today())
     due = {staff.id for staff, _ in queries.due_one_on_ones(current_user.branch_id, week)}
     people = queries.team(current_user.branch_id, SALES_ROLES)
     return render_template("coaching/one_on_ones.html", people=people, due=due, week=week)

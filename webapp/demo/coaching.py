@@ -19,11 +19,10 @@ from webapp.coaching.models import (
     Target,
 )
 from webapp.coaching.periods import month_start, previous_month
-from webapp.coaching.periods import today as branch_today
 from webapp.extensions import db
 from webapp.sales.models import CreditRole, ProductCategory, Sale
 from webapp.sales.services import record_sale
-from webapp.timeutil import week_start
+from webapp.timeutil import local_today, week_start
 
 # Product names of this demo step only (other steps use their own), with amounts in yuan.
 PRODUCTS = {
@@ -71,7 +70,7 @@ PLAN_ACTIONS = (
 
 def load(ctx) -> None:
     """Make the rhythm's history for the demo branch and a little for the second one."""
-    today = branch_today()
+    today = local_today()
     if db.session.scalar(select(func.count(Sale.id))) == 0:
         _sales(ctx, "home", today, per_day=0.8)
         _sales(ctx, "second", today, per_day=0.5)

@@ -14,12 +14,11 @@ from webapp.coaching.periods import (
     parse_day,
     parse_month,
     previous_month,
-    today,
 )
 from webapp.coaching.queries import progress as progress_table
 from webapp.reports import bp, charts, queries
 from webapp.reports.xlsx import monthly_workbook
-from webapp.timeutil import week_start
+from webapp.timeutil import local_today, week_start
 
 
 @bp.route("/progress")
@@ -44,7 +43,7 @@ def weekly():
     """The weekly meeting (周例会): the week against the last, the best, the wobbling."""
     # The meeting reviews the last full week unless another is asked for.
     asked = request.args.get("week")
-    week = week_start(parse_day(asked)) if asked else week_start(today()) - timedelta(days=7)
+    week = week_start(parse_day(asked)) if asked else week_start(local_today()) - timedelta(days=7)
     return render_template(
         "reports/weekly.html",
         week=week,
