@@ -140,6 +140,18 @@ def test_commitment_nudge_time_is_configurable(app, db, branch):
         del app.config["PUSH_MORNING_HUDDLE_AT"]
 
 
+def test_no_commitment_nudges_when_the_lead_is_zero(app, db, branch, monkeypatch):
+    """PUSH_NUDGE_MINUTES=0 (config as a number, or the environment) turns the nudge off."""
+    staff = make_staff(Role.TELLER, branch)
+    with app.app_context():
+        assert nudge_uncommitted([staff], set(), local(8, 29)) == 1
+        monkeypatch.setitem(app.config, "PUSH_NUDGE_MINUTES", 0)
+        assert nudge_uncommitted([staff], set(), local(8, 29, day=25)) == 0
+        monkeypatch.delitem(app.config, "PUSH_NUDGE_MINUTES")
+        monkeypatch.setenv("PUSH_NUDGE_MINUTES", "0")
+        assert nudge_uncommitted([staff], set(), local(8, 29, day=25)) == 0
+
+
 def test_field_visit_morning_reminder(app, db, branch):
     """07:30 on a day with a planned sweep: one notification per person with the stop count."""
     from webapp.field.models import AreaKind, Stop, Sweep

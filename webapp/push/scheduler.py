@@ -57,8 +57,11 @@ def _local(now: datetime) -> datetime:
 
 
 def _setting(key: str, default: str) -> str:
-    """A schedule setting: app config, else the environment, else the default."""
-    return str(current_app.config.get(key) or os.environ.get(key) or default)
+    """A schedule setting: app config, else the environment, else the default (0 is a value)."""
+    for value in (current_app.config.get(key), os.environ.get(key)):
+        if value is not None and value != "":
+            return str(value)
+    return default
 
 
 def _setting_time(key: str, default: str) -> time:
@@ -197,7 +200,8 @@ def commitment_nudges(now: datetime) -> int:
 
 
 def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
-    """In the PUSH_NUDGE_MINUTES before PUSH_MORNING_HUDDLE_AT, nudge those not yet committed."""
+    """In the PUSH_NUDGE_MINUTES before PUSH_MORNING_HUDDLE_AT, nudge those not yet committed
+    (PUSH_NUDGE_MINUTES=0: no nudges)."""
     huddle = _huddle_ahead(now)
     if huddle is None:
         return 0
