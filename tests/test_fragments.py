@@ -69,7 +69,7 @@ def test_a_board_row_is_rendered_again_when_what_it_shows_changes(
 ):
     """Board rows are reused only while their values stay the same: a renamed customer, a
     visit being served, a minute more of waiting and the other language all show at once."""
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from tests.factories import make_customer
     from webapp import timeutil
@@ -77,7 +77,8 @@ def test_a_board_row_is_rendered_again_when_what_it_shows_changes(
     me = login_as(Role.LOBBY_MANAGER, name="孙婷婷")
     customer = make_customer(branch, name="赵一", mobile="13800001234")
     with app.app_context():
-        checked = timeutil.now_naive()
+        # 10:00 today, whatever the clock says: three minutes before it stays today.
+        checked = timeutil.local_to_utc(datetime.combine(timeutil.local_today(), time(10)))
         db.session.add(
             CheckIn(
                 branch_id=branch.id,
