@@ -167,11 +167,11 @@ def _huddles(ctx, today: date) -> None:
     made = 0
     for days_ago in range(20, -1, -1):
         day = today - timedelta(days=days_ago)
-        if day.weekday() == 6:
-            continue
         for person in people:
             if days_ago == 0 and ctx.rng.random() < 0.3:
                 continue  # a few have not entered today's commitment yet
+            if day.weekday() >= 5 and days_ago and ctx.rng.random() < 0.4:
+                continue  # a weekend: some of the team are off
             seller = person.role in SALES_ROLES
             values = {
                 "calls": ctx.rng.randint(3, 10) if seller else 0,

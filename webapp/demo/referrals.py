@@ -112,10 +112,10 @@ def _history(ctx, key: str, per_day: tuple[int, int]) -> None:
     today = timeutil.local_date(ctx.now)
     for days_ago in range(27, -1, -1):
         day = today - timedelta(days=days_ago)
-        if day.weekday() == 6:  # closed on Sundays
-            continue
         opening = timeutil.day_start_utc(day) + timedelta(hours=9)
         count = rng.randint(*per_day)
+        if day.weekday() >= 5:  # open every day, as city branches are; quieter at weekends
+            count = max(2, count // 2)
         for ticket in range(1, count + 1):
             at = opening + timedelta(minutes=rng.randint(0, 480))
             if at > ctx.now:
@@ -249,7 +249,10 @@ def _win(ctx, referral, when, events, receiver):
     referral.state, referral.closed_at = State.WON, when
     referral.won_category, referral.won_product = category.value, product
     referral.won_amount_fen = ctx.rng.randrange(low, high, 1000) * 100
-    if ctx.rng.random() < 0.12:  # two colleagues spotted the customer: the manager decides
+    # Two colleagues spotted the customer: the manager decides. One win in eight, and the
+    # demo branch always has two (one settled by hand below, one left for the manager).
+    home = referral.branch_id == ctx.branches["home"].id
+    if ctx.rng.random() < 0.12 or (home and _pending_credit(referral.branch_id) < 2):
         others = [
             s
             for s in ctx.staff_of(
@@ -265,6 +268,14 @@ def _win(ctx, referral, when, events, receiver):
             events.append(("credit_pending", State.WON, State.WON, when, None))
             return
     referral.credit_state = CreditState.SETTLED
+
+
+def _pending_credit(branch_id: int) -> int:
+    return (
+        db.session.query(Referral)
+        .filter_by(branch_id=branch_id, credit_state=CreditState.PENDING)
+        .count()
+    )
 
 
 def _settle(referral):

@@ -17,7 +17,7 @@ PLANS = {
 
 
 def load(ctx) -> None:
-    """Each person plans 2-4 activities a working day: three past weeks and this week."""
+    """Each person plans 2-4 activities a weekday, 1-2 on a weekend they work: four weeks."""
     today = utc_to_local(ctx.now).date()
     first_monday = week_start(today) - timedelta(weeks=3)
     made = 0
@@ -28,9 +28,11 @@ def load(ctx) -> None:
             done_rate = ctx.rng.uniform(0.55, 0.95)
             for day_no in range(4 * 7):
                 day = first_monday + timedelta(days=day_no)
-                if day.weekday() >= 5:
+                weekend = day.weekday() >= 5  # open every day; fewer plans at weekends
+                if weekend and day != today and ctx.rng.random() < 0.5:
                     continue
-                for slot in sorted(ctx.rng.sample([9, 10, 11, 14, 15, 16], ctx.rng.randint(2, 4))):
+                slots = ctx.rng.randint(1, 2) if weekend else ctx.rng.randint(2, 4)
+                for slot in sorted(ctx.rng.sample([9, 10, 11, 14, 15, 16], slots)):
                     kind = _kind(ctx.rng, person.role, slot)
                     customer = (
                         ctx.rng.choice(customers)
