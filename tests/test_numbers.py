@@ -21,10 +21,10 @@ def test_money_and_counts_match_babel(app, locale):
 
 
 def test_unknown_values_show_a_dash(app):
-    """A figure whose records are not available is "—", never a fake 0."""
+    """An unknown value (None) is "—", never a fake 0."""
     with app.test_request_context():
-        assert numbers.fen_as_yuan(None) == numbers.whole_yuan(None) == "—"
-        assert numbers.count(None) == numbers.count("—") == "—"
+        assert numbers.fen_as_yuan(None) == numbers.whole_yuan(None) == numbers.count(None) == "—"
+        assert numbers.count(0) == "0"
         assert numbers.fen_as_yuan(60_000_00) == "¥60,000.00"
 
 

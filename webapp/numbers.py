@@ -54,7 +54,7 @@ def _grouped(n: int, group: str) -> str:
 
 def fen_as_yuan(value: int | None) -> str:
     """An amount in fen as yuan in the user's locale (¥60,000.00); "—" when unknown."""
-    if value is None or str(value) == NOT_AVAILABLE:
+    if value is None:
         return NOT_AVAILABLE
     locale, shape = _current()
     if shape is None or value < 0:
@@ -66,14 +66,14 @@ def fen_as_yuan(value: int | None) -> str:
 
 def whole_yuan(value: int | None) -> str:
     """An amount in fen as whole yuan, grouped (60,000), for dense tables; "—" when unknown."""
-    if value is None or str(value) == NOT_AVAILABLE:
+    if value is None:
         return NOT_AVAILABLE
     return count(round(value / 100))
 
 
 def count(value) -> str:
     """A count grouped in the user's locale (1,234); "—" for a figure that is not available."""
-    if value is None or str(value) == NOT_AVAILABLE:
+    if value is None:
         return NOT_AVAILABLE
     locale, shape = _current()
     if shape is None or not isinstance(value, int):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -184,3 +184,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yuan0"] = numbers.whole_yuan
     app.jinja_env.filters["figure"] = numbers.count
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
+    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)

@@ -131,7 +131,8 @@
     all("form[data-prefill]", root).forEach(function (form) {
       new URLSearchParams(location.search).forEach(function (value, name) {
         var input = form.elements[name];
-        if (input && input.value === "" && name !== "client_id" && name !== "csrf_token") input.value = value;
+        if (typeof RadioNodeList !== "undefined" && input instanceof RadioNodeList) input.value = value; // a choice: the link's wins
+        else if (input && input.value === "" && name !== "client_id" && name !== "csrf_token") input.value = value;
       });
     });
     all("form[data-offline]", root).forEach(function (form) {

@@ -11,7 +11,7 @@ from tests.browser.conftest import PHONE, TABLET, sign_in
 def _first_salesperson(page) -> str:
     """The URL of the first salesperson's one-on-one from the list."""
     page.goto("/coaching/one-on-ones/")
-    return page.locator(".list__row a").first.get_attribute("href")
+    return page.locator(".list__item a.list__link").first.get_attribute("href")
 
 
 def test_one_on_one_prints_on_one_a4_page(page, shots):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, TABLET, ready, sign_in
 from tests.browser.test_offline import wait_outbox_empty
-from webapp.appointments.models import Appointment
+from webapp.appointments.models import Appointment, Call, Outcome
 from webapp.extensions import db
 
 SCREENS = (
@@ -66,3 +66,29 @@ def test_an_appointment_captured_offline_is_delivered(page, context, live_app):
             .where(Appointment.place == "陆家嘴支行二楼贵宾室")
         ).all()
         assert [a.customer.name for a in rows].count(name) == 1
+    with live_app.app_context():
+        calls = db.session.scalars(select(Call).where(Call.appointment_id == rows[0].id)).all()
+        assert [c.outcome for c in calls] == [Outcome.APPOINTMENT]  # fixed on a call: logged
+
+
+def test_a_call_logged_offline_is_delivered_once(page, context, live_app):
+    """The call log on the appointments page works with no signal: kept on the phone, sent once
+    when the network returns, with the outcome and note typed."""
+    ready(page, "/appointments/", username="retail1")
+    context.set_offline(True)
+    page.select_option("#customer_id", index=1)
+    customer = page.locator("#customer_id option:checked").inner_text()
+    note = f"离线电话-{uuid.uuid4().hex[:6]}"
+    page.click("#call-form .chip-choice:has(input[value=no_answer])")
+    page.fill("#note", note)
+    page.click("#call-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        calls = db.session.scalars(select(Call).where(Call.note == note)).all()
+        assert [(c.outcome, c.customer.name) for c in calls] == [
+            (Outcome.NO_ANSWER, customer.rsplit(" ", 1)[0])
+        ]
+    page.goto("/appointments/")
+    expect(page.locator(".calls")).to_contain_text(note)

@@ -38,22 +38,38 @@ def _fixed_day(app, branch):
 
 
 def test_evening_checks_commitments_against_the_sales(app, db, branch, client, login_as):
-    """Evening: done / short by N from the records; calls show "—" until the call log exists."""
+    """Evening: done / short by N from the records: sales, and calls from the call log (a call
+    the day before does not count)."""
+    from webapp.appointments.models import Outcome
+    from webapp.appointments.services import log_call
+    from webapp.extensions import db as _db
+
     wang, li = _fixed_day(app, branch)
+    customer = make_customer(branch, name="赵六")
     with app.app_context():
+        caller = _db.session.merge(wang)
+        for n, at in enumerate((datetime(2026, 11, 2, 1, 30), datetime(2026, 11, 2, 8, 0),
+                                datetime(2026, 11, 1, 8, 0))):  # fmt: skip
+            log_call(
+                caller,
+                customer=_db.session.merge(customer),
+                outcome=Outcome.NO_ANSWER,
+                note="",
+                called_at=at,
+                client_id=f"00000000-0000-4000-8000-00000000000{n}",
+                payload={"n": n},
+            )
         people = queries.team(branch.id)
         checks = queries.check_commitments(
             people, queries.commitments_for(branch.id, MONDAY), MONDAY
         )
     assert checks[wang.id]["sales"] == {"committed": 3, "done": 2, "short": 1}
     assert checks[li.id]["sales"] == {"committed": 1, "done": 1, "short": 0}
-    assert (
-        checks[wang.id]["calls"]["short"] is None and str(checks[wang.id]["calls"]["done"]) == "—"
-    )
+    assert checks[wang.id]["calls"] == {"committed": 5, "done": 2, "short": 3}
     login_as(Role.BRANCH_MANAGER)
     page = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
-    assert "差 1" in page
-    assert "2 / 3" in page and "1 / 1" in page
+    assert "差 1" in page and "差 3" in page
+    assert "2 / 3" in page and "1 / 1" in page and "2 / 5" in page
 
 
 def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client, login_as):
@@ -62,7 +78,7 @@ def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client,
     tuesday = MONDAY + timedelta(days=1)
     with app.app_context():
         carried = queries.carry_over(branch.id, queries.team(branch.id), tuesday)
-    assert carried == {wang.id: {"day": MONDAY, "short": {"sales": 1}}}
+    assert carried == {wang.id: {"day": MONDAY, "short": {"sales": 1, "calls": 5}}}
     login_as(Role.BRANCH_MANAGER, locale="en")
     response = client.get(f"/coaching/huddles/morning?day={tuesday}")
     page = text_of(response)
@@ -72,8 +88,51 @@ def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client,
     wang_card = page[page.rindex("王芳") :]
     assert "Carried over from" in wang_card[: wang_card.index("Coaching note")]
     assert "Product sales short by 1" in wang_card[: wang_card.index("Coaching note")]
+    assert "Calls short by 5" in wang_card[: wang_card.index("Coaching note")]
     li_card = page[page.rindex("李强") :]
     assert "Carried over" not in li_card[: li_card.index("Coaching note")]
+
+
+def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, client, login_as):
+    """Beside the sales: who won referrals and who held appointments that day (the evening
+    huddle: today; the morning huddle: yesterday); other days do not count."""
+    from webapp.appointments.models import Appointment, Reason, State
+    from webapp.extensions import db as _db
+    from webapp.referrals.models import Referral
+    from webapp.referrals.models import State as ReferralState
+
+    teller = make_staff(Role.TELLER, branch, name="吴佳琪")
+    wealth = make_staff(Role.WEALTH_MANAGER, branch, name="林晓燕")
+    customer = make_customer(branch, name="张三")
+    monday_noon = datetime(2026, 11, 2, 4, 0)  # 12:00 in Shanghai
+    with app.app_context():
+        for closed in (monday_noon, monday_noon, monday_noon - timedelta(days=1)):
+            _db.session.add(
+                Referral(branch_id=branch.id, referrer_id=teller.id, receiver_id=wealth.id,
+                         customer_id=customer.id, need="wealth", referred_on=MONDAY,
+                         created_at=closed, state=ReferralState.WON, closed_at=closed)
+            )  # fmt: skip
+        for state in (State.HELD, State.NO_SHOW):
+            _db.session.add(
+                Appointment(branch_id=branch.id, created_by_id=teller.id, staff_id=wealth.id,
+                            customer_id=customer.id, reason=Reason.INTERNAL_REFERRAL,
+                            option_1=monday_noon, option_2=monday_noon + timedelta(days=1),
+                            starts_at=monday_noon, place="贵宾室", state=state)
+            )  # fmt: skip
+        _db.session.commit()
+        people = queries.team(branch.id)
+        assert queries.wins(people, MONDAY) == {
+            "referrals": [("吴佳琪", 2)],
+            "appointments": [("林晓燕", 1)],
+        }
+    login_as(Role.BRANCH_MANAGER)
+    evening = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
+    assert "转介成交： 吴佳琪 2 · 约见达成： 林晓燕 1" in evening
+    tuesday = MONDAY + timedelta(days=1)
+    morning = text_of(client.get(f"/coaching/huddles/morning?day={tuesday}"))
+    assert "转介成交： 吴佳琪 2 · 约见达成： 林晓燕 1" in morning
+    quiet = text_of(client.get(f"/coaching/huddles/evening?day={tuesday}"))
+    assert "转介成交： 无 · 约见达成： 无" in quiet
 
 
 def test_carry_over_uses_the_last_commitment_before_the_day(app, db, branch):

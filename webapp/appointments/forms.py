@@ -14,9 +14,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from webapp.appointments.models import REASON_LABELS, STATE_LABELS, State
+from webapp.appointments.models import (
+    OUTCOME_LABELS,
+    REASON_LABELS,
+    STATE_LABELS,
+    VIA_LABELS,
+    Outcome,
+    State,
+    Via,
+)
 from webapp.customers.validators import is_mobile, normalise_mobile
-from webapp.sync.protocol import is_client_id
+from webapp.sync.protocol import device_id
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -24,7 +32,7 @@ TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 class AppointmentForm(FlaskForm):
     """Greeting, value statement, urgency, two time options and the re-confirmation."""
 
-    client_id = HiddenField()
+    client_id = HiddenField(validators=[device_id])
     customer_id = SelectField(_l("Customer"), coerce=int, validate_choice=True)
     new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
     new_mobile = StringField(
@@ -37,6 +45,12 @@ class AppointmentForm(FlaskForm):
         _l("Reason"),
         choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
         validators=[InputRequired(_l("Choose why the appointment is made."))],
+    )
+    # A form queued offline before this field existed has none: it was a call (the default).
+    via = RadioField(
+        _l("Fixed"),
+        choices=[SelectChoice(k.value, v) for k, v in VIA_LABELS.items()],
+        default=Via.CALL.value,
     )
     greeting = TextAreaField(
         _l("1. Greeting and introduction"), validators=[DataRequired(), Length(max=1000)]
@@ -73,10 +87,6 @@ class AppointmentForm(FlaskForm):
     )
     staff_id = SelectField(_l("Who will meet"), coerce=int, validate_choice=True)
 
-    def validate_client_id(self, field):
-        if not is_client_id(field.data):
-            raise ValidationError(_l("This form is missing its device id: reload the page."))
-
     def validate_option_2(self, field):
         if self.option_1.data and field.data and field.data == self.option_1.data:
             raise ValidationError(_l("Offer two different times."))
@@ -92,6 +102,26 @@ class AppointmentForm(FlaskForm):
     def validate_customer_id(self, field):
         if field.data == 0 and not (self.new_name.data or "").strip():
             raise ValidationError(_l("Choose a customer or enter a new one's name."))
+
+
+class CallForm(FlaskForm):
+    """Log a call that fixed no appointment: who was called and what it came to."""
+
+    client_id = HiddenField(validators=[device_id])
+    customer_id = SelectField(
+        _l("Customer called"),
+        coerce=int,
+        validate_choice=True,
+        validators=[DataRequired(_l("Choose the customer you called."))],
+    )
+    outcome = RadioField(
+        _l("What it came to"),
+        choices=[
+            SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items() if k != Outcome.APPOINTMENT
+        ],
+        validators=[InputRequired(_l("Choose what the call came to."))],
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
 class StateForm(FlaskForm):

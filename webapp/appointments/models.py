@@ -62,6 +62,43 @@ STATE_LABELS = Labels(
 )
 
 
+class Via(enum.StrEnum):
+    """How the appointment was fixed: on a call (a call made) or face to face."""
+
+    CALL = "call"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return VIA_LABELS.text(self)
+
+
+VIA_LABELS = Labels({Via.CALL: _l("On a call"), Via.IN_PERSON: _l("Face to face")})
+
+
+class Outcome(enum.StrEnum):
+    """What an appointment call came to (约见电话)."""
+
+    APPOINTMENT = "appointment"
+    CALL_BACK = "call_back"
+    NO_ANSWER = "no_answer"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS.text(self)
+
+
+OUTCOME_LABELS = Labels(
+    {
+        Outcome.APPOINTMENT: _l("Appointment fixed"),
+        Outcome.CALL_BACK: _l("Call again"),
+        Outcome.NO_ANSWER: _l("No answer"),
+        Outcome.DECLINED: _l("Not interested now"),
+    }
+)
+
+
 class ValueStatement(db.Model):
     """A value statement for the call's second step, kept per product category or segment."""
 
@@ -96,6 +133,7 @@ class Appointment(OfflineRecordMixin, db.Model):
     starts_at: Mapped[datetime]
     reconfirmed: Mapped[bool] = mapped_column(default=False)
     place: Mapped[str] = mapped_column(String(200), default="")
+    via: Mapped[Via] = mapped_column(enum_column(Via), default=Via.CALL, server_default="call")
     state: Mapped[State] = mapped_column(enum_column(State), default=State.CONFIRMED)
     state_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -103,4 +141,27 @@ class Appointment(OfflineRecordMixin, db.Model):
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
     created_by: Mapped[Staff] = relationship(foreign_keys=[created_by_id])
+    customer: Mapped[Customer] = relationship()
+
+
+class Call(OfflineRecordMixin, db.Model):
+    """One appointment call (约见电话) and what it came to; counted against the day's
+    commitment of calls. A call that fixed an appointment points at it."""
+
+    __tablename__ = "appointment_call"
+    __table_args__ = (
+        # Calls per person in a period (huddle checks, one-on-one): one index range per person.
+        Index("ix_call_staff_called", "staff_id", "called_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))  # who called
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    called_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff: Mapped[Staff] = relationship()
     customer: Mapped[Customer] = relationship()

@@ -3,7 +3,8 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from webapp.appointments.models import Appointment, ValueStatement
+from webapp import timeutil
+from webapp.appointments.models import Appointment, Call, ValueStatement
 from webapp.auth.access import scoped
 from webapp.auth.models import SALES_ROLES, Staff
 from webapp.customers.models import Customer
@@ -18,6 +19,18 @@ def my_appointments(user: Staff, limit: int = 50) -> list[Appointment]:
         .options(joinedload(Appointment.customer), joinedload(Appointment.staff))
         .order_by(Appointment.starts_at.desc())
         .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def my_calls_today(user: Staff) -> list[Call]:
+    """The calls the user logged today (branch-local day), latest first."""
+    start, end = timeutil.day_bounds(timeutil.local_today())
+    query = (
+        select(Call)
+        .where(Call.staff_id == user.id, Call.called_at >= start, Call.called_at < end)
+        .options(joinedload(Call.customer))
+        .order_by(Call.called_at.desc())
     )
     return list(db.session.scalars(query))
 

@@ -1,4 +1,5 @@
-"""Appointment capture (offline-capable), the list, one appointment and its state."""
+"""Appointment capture and the call log (both offline-capable), the list, one appointment and
+its state."""
 
 from datetime import UTC, datetime
 
@@ -9,14 +10,14 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from webapp.appointments import bp, queries, services
-from webapp.appointments.forms import AppointmentForm, StateForm
-from webapp.appointments.models import Appointment, Reason, State
+from webapp.appointments.forms import AppointmentForm, CallForm, StateForm
+from webapp.appointments.models import Appointment, Outcome, Reason, State, Via
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Role
 from webapp.customers.models import Customer
 from webapp.errors import render_error
 from webapp.htmx import is_fragment
-from webapp.sync.protocol import ClientIdReused, invalid_form_status
+from webapp.sync.protocol import ClientIdReused, invalid_form_status, parse_client_time
 
 APPOINTMENT_ROLES = ALL_ROLES - {Role.ADMIN}
 
@@ -46,13 +47,62 @@ def _form() -> AppointmentForm:
     return form
 
 
+def _call_form() -> CallForm:
+    form = CallForm()
+    form.customer_id.choices = [
+        SelectChoice(0, _("Choose…")),
+        *(SelectChoice(*c) for c in queries.customer_choices(current_user)),
+    ]
+    return form
+
+
+def _index_page(call_form: CallForm, status: int = 200):
+    return render_template(
+        "appointments/index.html",
+        appointments=queries.my_appointments(current_user),
+        calls=queries.my_calls_today(current_user),
+        call_form=call_form,
+    ), status
+
+
 @bp.route("/")
 @roles(APPOINTMENT_ROLES)
 def index():
-    """Appointments I made or will attend, with their state."""
-    return render_template(
-        "appointments/index.html", appointments=queries.my_appointments(current_user)
-    )
+    """Appointments I made or will attend, today's calls and the form to log one."""
+    form = _call_form()
+    chosen = request.args.get("customer_id", "")
+    form.customer_id.data = int(chosen) if chosen.isdigit() else 0
+    return _index_page(form)
+
+
+@bp.route("/calls", methods=["POST"])
+@roles(APPOINTMENT_ROLES)
+def log_call():
+    """Log a call once per client id (a call that fixed a meeting is logged by its form)."""
+    form = _call_form()
+    if not form.validate_on_submit():
+        if is_fragment():
+            return render_template("appointments/_call_form.html", form=form), invalid_form_status()
+        return _index_page(form, invalid_form_status())
+    try:
+        call, created = services.log_call(
+            current_user,
+            customer=get_or_404(Customer, form.customer_id.data),
+            outcome=Outcome(form.outcome.data),
+            note=form.note.data or "",
+            called_at=parse_client_time(request.form.get("queued_at")),
+            client_id=form.client_id.data,
+            payload=request.form,
+        )
+    except ClientIdReused:
+        return render_error(
+            400, _("This device sent two different forms under the same id. Nothing was saved.")
+        )
+    if is_fragment():
+        return render_template("appointments/_call_saved.html", call=call), (
+            201 if created else 200
+        )
+    return redirect(url_for("appointments.index"), code=303)
 
 
 @bp.route("/new")
@@ -70,6 +120,8 @@ def new():
         form.staff_id.data = current_user.id
         chosen = request.args.get("customer_id", "")
         form.customer_id.data = int(chosen) if chosen.isdigit() else 0
+        if request.args.get("via") in {v.value for v in Via}:
+            form.via.data = request.args["via"]  # from a field visit: face to face
     return render_template(
         "appointments/form.html", form=form, statements=queries.statements(current_user)
     )
@@ -110,6 +162,7 @@ def create():
             place=form.place.data,
             client_id=form.client_id.data,
             payload=request.form,
+            via=Via(form.via.data),
         )
     except ClientIdReused:
         return render_error(

@@ -1,12 +1,12 @@
-"""Every state change of appointments: capturing one (offline-capable), moving its state."""
+"""Every state change of appointments: capturing one (offline-capable), moving its state, and
+logging the calls made to fix them."""
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from webapp.appointments.models import Appointment, Reason, State
+from webapp.appointments.models import Appointment, Call, Outcome, Reason, State, Via
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind, ScheduleEntry
 from webapp.signals import appointment_confirmed
-from webapp.sync.protocol import find_replay, stamp
+from webapp.sync.protocol import commit_once, find_replay, stamp
 
 
 def customer_for(
@@ -52,8 +52,10 @@ def capture_appointment(
     place: str,
     client_id: str,
     payload: Mapping,
+    via: Via = Via.CALL,
 ) -> tuple[Appointment, bool]:
-    """Store a confirmed appointment once per client_id and tell the person who will meet."""
+    """Store a confirmed appointment once per client_id and tell the person who will meet; one
+    fixed on a call is also the caller's call that fixed it."""
     existing = find_replay(Appointment, client_id, payload)
     if existing is not None:
         return existing, False
@@ -72,23 +74,54 @@ def capture_appointment(
         starts_at=option_1 if chosen_option == 1 else option_2,
         reconfirmed=True,
         place=place.strip(),
+        via=via,
         state=State.CONFIRMED,
     )
     stamp(appointment, client_id, payload)
     db.session.add(appointment)
     db.session.flush()
+    if via == Via.CALL:
+        db.session.add(
+            Call(
+                branch_id=caller.branch_id,
+                staff_id=caller.id,
+                customer_id=appointment.customer_id,
+                outcome=Outcome.APPOINTMENT,
+                appointment_id=appointment.id,
+            )
+        )
     schedule_appointment(appointment)
     appointment_confirmed.send(appointment)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same request raced with itself (double tap, two tabs): the first one won.
-        db.session.rollback()
-        existing = find_replay(Appointment, client_id, payload)
-        if existing is None:
-            raise
+    return commit_once(appointment, client_id, payload)
+
+
+def log_call(
+    caller: Staff,
+    *,
+    customer: Customer,
+    outcome: Outcome,
+    note: str,
+    called_at: datetime | None,
+    client_id: str,
+    payload: Mapping,
+) -> tuple[Call, bool]:
+    """Store a call once per client_id; a time from the phone (queued offline) is kept unless
+    it is in the future."""
+    existing = find_replay(Call, client_id, payload)
+    if existing is not None:
         return existing, False
-    return appointment, True
+    now = utcnow().replace(tzinfo=None)
+    call = Call(
+        branch_id=caller.branch_id,
+        staff_id=caller.id,
+        customer_id=customer.id,
+        outcome=outcome,
+        note=note.strip(),
+        called_at=min(called_at, now) if called_at else now,
+    )
+    stamp(call, client_id, payload)
+    db.session.add(call)
+    return commit_once(call, client_id, payload)
 
 
 def move_appointment(

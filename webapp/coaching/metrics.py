@@ -2,8 +2,7 @@
 
 Each function takes the people (staff_ids) or a branch, and a half-open period
 [start, end) of dates, and answers with ONE aggregate query: a dict staff_id -> value
-(people missing from the dict have 0). Figures whose records live in domains not yet
-merged return NOT_AVAILABLE; templates show it as "—" with a note, never as 0.
+(people missing from the dict have 0).
 
 Sales credit (绩效分润): a person's achievement is the sum of their credit lines, so a
 referred sale counts for the referrer and the seller by their shares; a branch's
@@ -36,28 +35,6 @@ from webapp.coaching.periods import bounds
 from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
 from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale
-
-
-class NotAvailable:
-    """A figure whose records are not in this build yet: shown as "—", never as 0."""
-
-    def __str__(self) -> str:
-        return "—"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_AVAILABLE"
-
-
-NOT_AVAILABLE = NotAvailable()
-
-
-def available(value) -> bool:
-    """Whether a figure is a real number rather than NOT_AVAILABLE."""
-    return value is not NOT_AVAILABLE
-
 
 # Figures counted per person are statements with bound parameters (the people, the period's
 # UTC bounds and its last day), built once per process: building SQLAlchemy statements costs
@@ -367,9 +344,9 @@ def _behaviours(postgresql: bool):
     )
 
 
-# ---- figures from domains not merged into this build ---------------------------------------
-# Figures from the field, appointments and referrals domains. Imports are local: coaching
-# reads the other domains' tables but they never import coaching.
+# ---- figures from the other domains' records ------------------------------------------------
+# Figures from the field, appointments, referrals and prospects domains. Imports are local:
+# coaching reads the other domains' tables but they never import coaching.
 
 
 def _count_by(person, moment, *conditions):
@@ -382,9 +359,13 @@ def _count_by(person, moment, *conditions):
     )
 
 
-def calls_made(staff_ids: Iterable[int], start: date, end: date):
-    """Appointment calls made per person (appointments domain: call log)."""
-    return NOT_AVAILABLE
+@figure
+def calls_made():
+    """Appointment calls made per person (the call log: those that fixed a meeting and those
+    that did not), by when they were made."""
+    from webapp.appointments.models import Call
+
+    return _count_by(Call.staff_id, Call.called_at)
 
 
 @figure

@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.coaching import metrics
-from webapp.coaching.metrics import NOT_AVAILABLE
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     NEW_CUSTOMERS,
@@ -68,8 +67,6 @@ def _target_grid():
 
 def _cell(target, achieved, days_left):
     """One progress cell: target, achieved, percent and the daily pace still needed."""
-    if achieved is NOT_AVAILABLE:
-        return {"target": target, "achieved": NOT_AVAILABLE, "percent": None, "pace": None}
     percent = None if not target else min(round(achieved * 100 / target), 999)
     pace = None
     if target and days_left > 0:
@@ -103,7 +100,7 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
         if metric == NEW_CUSTOMERS:
             return branch_new if staff_id is None else new.get(staff_id, 0)
         if metric == REFERRALS:
-            return NOT_AVAILABLE if referrals is NOT_AVAILABLE else referrals.get(staff_id, 0)
+            return referrals.get(staff_id, 0)
         if staff_id is None:
             return branch_sales.get(metric, 0)
         return credit.get(staff_id, {}).get(metric, 0)
@@ -140,8 +137,7 @@ def commitments_for(branch_id: int, day: date) -> dict[int, Commitment]:
 
 
 def actuals(staff_ids: list[int], day: date) -> dict[str, object]:
-    """What the records show for a day per commitment field: {field: {staff_id: n}} or
-    NOT_AVAILABLE for a field whose records are in a domain not merged yet."""
+    """What the records show for a day per commitment field: {field: {staff_id: n}}."""
     end = day + timedelta(days=1)
     return {
         "calls": metrics.calls_made(staff_ids, day, end),
@@ -154,7 +150,7 @@ def actuals(staff_ids: list[int], day: date) -> dict[str, object]:
 
 def check_commitments(people: list[Staff], commitments: dict, day: date) -> dict[int, dict]:
     """Each person's commitment against the records: {staff_id: {field: check}} where a check
-    is {"committed", "done", "short"} and done is NOT_AVAILABLE when it cannot be known."""
+    is {"committed", "done", "short"}."""
     shown = actuals([p.id for p in people], day)
     result = {}
     for person in people:
@@ -164,12 +160,8 @@ def check_commitments(people: list[Staff], commitments: dict, day: date) -> dict
         checks = {}
         for name in COMMITMENT_FIELDS:
             committed = getattr(commitment, name)
-            done = shown[name]
-            if done is NOT_AVAILABLE:
-                checks[name] = {"committed": committed, "done": NOT_AVAILABLE, "short": None}
-            else:
-                n = done.get(person.id, 0)
-                checks[name] = {"committed": committed, "done": n, "short": max(committed - n, 0)}
+            n = shown[name].get(person.id, 0)
+            checks[name] = {"committed": committed, "done": n, "short": max(committed - n, 0)}
         result[person.id] = checks
     return result
 
@@ -217,6 +209,26 @@ def successes(branch_id: int, day: date):
         .where(Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi)
         .order_by(Sale.amount_fen.desc())
     ).all()
+
+
+def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
+    """Referrals won (by referrer) and appointments held (by who met) on a day, to celebrate
+    beside the sales: {"referrals": [(name, n)], "appointments": [(name, n)]}, most first."""
+    counted = metrics.together(
+        [metrics.referrals_won, metrics.appointments_held],
+        [p.id for p in people],
+        day,
+        day + timedelta(days=1),
+    )
+    names = {p.id: p.name for p in people}
+
+    def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
+        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: -r[1])
+
+    return {
+        "referrals": ranked(counted[metrics.referrals_won]),
+        "appointments": ranked(counted[metrics.appointments_held]),
+    }
 
 
 def huddle_notes(branch_id: int, day: date, kind: HuddleKind) -> dict[int, str]:

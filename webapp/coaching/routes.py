@@ -140,12 +140,14 @@ def huddle(kind: str):
         "fields": COMMITMENT_FIELDS,
     }
     if kind == HuddleKind.MORNING:
-        context["successes"] = queries.successes(branch_id, day - timedelta(days=1))
+        celebrated = day - timedelta(days=1)
         context["carried"] = queries.carry_over(branch_id, people, day)
     else:
+        celebrated = day
         context["all_checks"] = queries.check_commitments(people, commitments, day)
-        context["successes"] = queries.successes(branch_id, day)
         context["rows"], context["totals"] = referral_queries.ledger(branch_id, day, day)
+    context["successes"] = queries.successes(branch_id, celebrated)
+    context["wins"] = queries.wins(people, celebrated)
     return render_template("coaching/huddle.html", **context)
 
 

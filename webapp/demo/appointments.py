@@ -1,10 +1,22 @@
-"""Demo step: value statements and appointments in every state over the past weeks."""
+"""Demo step: value statements, appointments in every state and the calls behind them."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from webapp.appointments.models import Appointment, Reason, State, ValueStatement
+from sqlalchemy import select
+
+from webapp import timeutil
+from webapp.appointments.models import (
+    Appointment,
+    Call,
+    Outcome,
+    Reason,
+    State,
+    ValueStatement,
+    Via,
+)
 from webapp.appointments.services import schedule_appointment
 from webapp.auth.models import SALES_ROLES, Role
+from webapp.coaching.models import Commitment
 from webapp.extensions import db
 
 STATEMENTS = (
@@ -33,6 +45,11 @@ URGENCY = (
     "",
 )
 PLACES = ("陆家嘴支行二楼贵宾室", "客户公司会议室", "陆家嘴支行理财室", "东昌路客户店铺")
+CALL_NOTES = {
+    Outcome.CALL_BACK: ("客户在开会，约好明天下午再打", "下周发工资后再联系", "要和家人商量"),
+    Outcome.NO_ANSWER: ("", "", "关机"),
+    Outcome.DECLINED: ("刚在他行买了理财", "近期没有资金安排", ""),
+}
 
 
 def load(ctx) -> None:
@@ -84,6 +101,7 @@ def load(ctx) -> None:
             starts_at=starts + (timedelta(days=3) if state == State.RESCHEDULED else timedelta()),
             reconfirmed=True,
             place=ctx.rng.choice(PLACES),
+            via=Via.IN_PERSON if i % 6 == 5 else Via.CALL,
             state=state,
             state_note="客户临时出差，改到下周" if state == State.RESCHEDULED else "",
             created_at=created,
@@ -91,5 +109,54 @@ def load(ctx) -> None:
         db.session.add(appointment)
         db.session.flush()
         schedule_appointment(appointment)  # in the meeter's schedule, as a real capture does
+        if appointment.via == Via.CALL:  # the call that fixed it, as a real capture logs
+            db.session.add(
+                Call(
+                    branch_id=branch.id,
+                    staff_id=caller.id,
+                    customer_id=appointment.customer_id,
+                    outcome=Outcome.APPOINTMENT,
+                    appointment_id=appointment.id,
+                    called_at=created,
+                )
+            )
         made += 1
     ctx.made["appointments"] = made
+    _calls(ctx)
+
+
+def _calls(ctx) -> None:
+    """The other calls of each committed day: most people make about what they committed,
+    some fall short; today's so far only up to now."""
+    branch, rng = ctx.branches["home"], ctx.rng
+    customers = ctx.customers["home"]
+    today = timeutil.local_date(ctx.now)
+    made = 0
+    commitments = db.session.scalars(
+        select(Commitment).where(Commitment.branch_id == branch.id, Commitment.calls > 0)
+    ).all()
+    for commitment in commitments:
+        own = [c for c in customers if c.owner_id == commitment.staff_id] or customers
+        calls = max(commitment.calls - rng.choice((0, 0, 0, 1, 2, 4)), 0)
+        for _ in range(calls):
+            at = timeutil.local_to_utc(
+                datetime.combine(commitment.day, time(9, 30))
+                + timedelta(minutes=rng.randint(0, 8 * 60))
+            )
+            if commitment.day == today and at > ctx.now:
+                continue
+            outcome = rng.choices(
+                (Outcome.CALL_BACK, Outcome.NO_ANSWER, Outcome.DECLINED), (40, 40, 20)
+            )[0]
+            db.session.add(
+                Call(
+                    branch_id=branch.id,
+                    staff_id=commitment.staff_id,
+                    customer_id=rng.choice(own).id,
+                    outcome=outcome,
+                    note=rng.choice(CALL_NOTES[outcome]),
+                    called_at=at,
+                )
+            )
+            made += 1
+    ctx.made["calls"] = made

@@ -24,14 +24,14 @@ from webapp.sales.models import CreditRole, ProductCategory, Sale
 from webapp.sales.services import record_sale
 from webapp.timeutil import local_today, week_start
 
-# Product names of this demo step only (other steps use their own), with amounts in yuan.
+# The products of the sales history this step makes, with amounts in yuan.
 PRODUCTS = {
-    ProductCategory.DEPOSIT: (("整存整取三年期(晨会演示)", 50_000, 500_000),),
-    ProductCategory.WEALTH_MANAGEMENT: (("稳盈季季享理财(晨会演示)", 50_000, 1_000_000),),
-    ProductCategory.INSURANCE: (("安享年金保险(晨会演示)", 10_000, 100_000),),
-    ProductCategory.FUND: (("沪深300指数基金定投(晨会演示)", 10_000, 200_000),),
-    ProductCategory.LOAN: (("小微经营贷(晨会演示)", 100_000, 1_000_000),),
-    ProductCategory.CORPORATE_SETTLEMENT: (("对公结算套餐(晨会演示)", 10_000, 50_000),),
+    ProductCategory.DEPOSIT: (("整存整取三年期", 50_000, 500_000),),
+    ProductCategory.WEALTH_MANAGEMENT: (("稳盈季季享理财", 50_000, 1_000_000),),
+    ProductCategory.INSURANCE: (("安享年金保险", 10_000, 100_000),),
+    ProductCategory.FUND: (("沪深300指数基金定投", 10_000, 200_000),),
+    ProductCategory.LOAN: (("小微经营贷", 100_000, 1_000_000),),
+    ProductCategory.CORPORATE_SETTLEMENT: (("对公结算套餐", 10_000, 50_000),),
 }
 FOCUS = {
     Role.WEALTH_MANAGER: (

@@ -20,25 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
-from webapp.sync.protocol import is_client_id
-
-
-def _client_id(form, field):
-    if not is_client_id(field.data):
-        raise ValidationError(_l("This form is missing its device id: reload the page."))
-
-
-def parse_checked_in(value: str | None) -> datetime | None:
-    """The phone's check-in time (ISO 8601, UTC) as naive UTC, or None when absent or bad."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+from webapp.sync.protocol import device_id, parse_client_time
 
 
 class SweepForm(FlaskForm):
@@ -70,7 +52,7 @@ class SweepForm(FlaskForm):
 class VisitForm(FlaskForm):
     """One visit at a stop; made on the phone, possibly offline."""
 
-    client_id = HiddenField(validators=[_client_id])
+    client_id = HiddenField(validators=[device_id])
     sweep_id = HiddenField()
     stop_id = HiddenField()
     business_name = StringField(
@@ -107,7 +89,7 @@ class VisitForm(FlaskForm):
             raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
 
     def validate_checked_in_at(self, field):
-        moment = parse_checked_in(field.data)
+        moment = parse_client_time(field.data)
         if field.data and moment is None:
             raise ValidationError(_l("The check-in time from the phone is not readable."))
         if moment and moment > datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1):
@@ -123,7 +105,7 @@ class VisitForm(FlaskForm):
 class VisitEditForm(FlaskForm):
     """Change a visit's outcome and notes; carries the version it started from."""
 
-    client_id = HiddenField(validators=[_client_id])
+    client_id = HiddenField(validators=[device_id])
     version = IntegerField(validators=[InputRequired()], widget=HiddenField.widget)
     outcome = RadioField(
         _l("Outcome"),

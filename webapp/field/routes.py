@@ -14,10 +14,15 @@ from webapp.customers.models import Customer, CustomerKind
 from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.field import FIELD_ROLES, bp, queries, services
-from webapp.field.forms import SweepForm, VisitEditForm, VisitForm, parse_checked_in
+from webapp.field.forms import SweepForm, VisitEditForm, VisitForm
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.htmx import is_fragment
-from webapp.sync.protocol import ClientIdReused, StaleVersion, invalid_form_status
+from webapp.sync.protocol import (
+    ClientIdReused,
+    StaleVersion,
+    invalid_form_status,
+    parse_client_time,
+)
 
 
 def sme_sheet_url(visit: Visit) -> str:
@@ -141,8 +146,8 @@ def create_visit():
         "longitude": form.longitude.data,
         "accuracy_m": form.accuracy_m.data,
         "position_status": PositionStatus(form.position_status.data),
-        "checked_in_at": parse_checked_in(form.checked_in_at.data)
-        or parse_checked_in(request.form.get("queued_at")),
+        "checked_in_at": parse_client_time(form.checked_in_at.data)
+        or parse_client_time(request.form.get("queued_at")),
         "shown": (form.shown.data or "").strip(),
         "outcome": Outcome(form.outcome.data),
         "notes": (form.notes.data or "").strip(),

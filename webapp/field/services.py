@@ -3,15 +3,13 @@
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
 from webapp.auth.models import Staff, utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind
-from webapp.sync.protocol import check_version, find_replay, stamp
+from webapp.sync.protocol import check_version, commit_once, find_replay, stamp
 
 
 def plan_sweep(
@@ -84,16 +82,7 @@ def record_visit(
     visit.checked_in_at = visit.checked_in_at or utcnow().replace(tzinfo=None)
     stamp(visit, client_id, payload)
     db.session.add(visit)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two copies of the same request raced (a double tap, two tabs): the other one won.
-        db.session.rollback()
-        existing = find_replay(Visit, client_id, payload)
-        if existing is None:
-            raise
-        return existing, False
-    return visit, True
+    return commit_once(visit, client_id, payload)
 
 
 def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:

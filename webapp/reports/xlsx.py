@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from webapp.coaching.metrics import available
 from webapp.coaching.models import COUNT_METRICS, metric_label
 
 YUAN = "#,##0.00"
@@ -34,7 +33,7 @@ def monthly_workbook(report: dict, branch_name: str, month) -> bytes:
     progress_rows = []
     for metric, cell in report["progress"]["branch"].items():
         scale = 1 if metric in COUNT_METRICS else 100
-        achieved = cell["achieved"] / scale if available(cell["achieved"]) else None
+        achieved = cell["achieved"] / scale
         target = None if cell["target"] is None else cell["target"] / scale
         progress_rows.append([metric_label(metric), target, achieved, cell["percent"]])
     _sheet(

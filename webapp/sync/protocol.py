@@ -12,9 +12,13 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
+from wtforms.validators import ValidationError
 
 from webapp.extensions import db
 
@@ -53,6 +57,26 @@ def is_client_id(value: str | None) -> bool:
     return bool(value and UUID_RE.match(value))
 
 
+def device_id(form, field) -> None:
+    """The validator of an offline-capable form's client_id field."""
+    if not is_client_id(field.data):
+        raise ValidationError(_l("This form is missing its device id: reload the page."))
+
+
+def parse_client_time(value: str | None) -> datetime | None:
+    """A time the phone stamped (ISO 8601, UTC: a visit's check-in, an outbox item's queued_at)
+    as naive UTC, or None when absent or bad."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
 def fingerprint(payload: Mapping) -> str:
     """A stable hash of a submitted form, ignoring the fields a replay may change."""
     if hasattr(payload, "to_dict"):
@@ -74,6 +98,20 @@ def stamp(row, client_id: str, payload: Mapping) -> None:
     """Record the client id and payload fingerprint on a new row."""
     row.client_id = client_id
     row.client_fingerprint = fingerprint(payload)
+
+
+def commit_once(row, client_id: str, payload: Mapping):
+    """Commit a new offline-capable row: (row, True); when a copy of the same request raced it
+    (a double tap, two tabs) and committed first, (that first row, False)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_replay(type(row), client_id, payload)
+        if existing is None:
+            raise
+        return existing, False
+    return row, True
 
 
 def check_version(row, submitted_version: int | str | None) -> None:
