@@ -155,3 +155,17 @@ def test_calls_are_the_callers_own_and_stay_in_the_branch(client, login_as, bran
     assert refused.status_code == 422
     login_as(Role.ADMIN)
     assert client.get(PAGE).status_code == 403
+
+
+def test_the_owner_logs_a_call_from_the_customer_page(client, login_as, branch):
+    """The customer's owner gets 'log the call' on the sheet; it opens the form with the customer
+    chosen. The branch manager, who owns no customers, gets no such link."""
+    me = login_as(Role.RETAIL_AM)
+    customer = make_customer(branch, name="郭桂英", mobile="13800005678", owner_id=me.id)
+    sheet = client.get(f"/customers/{customer.id}").get_data(as_text=True)
+    link = f"/appointments/?customer_id={customer.id}#call-form"
+    assert link in sheet and f"/appointments/new?customer_id={customer.id}" in sheet
+    form = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{customer.id}">郭桂英 5678</option>', form)
+    login_as(Role.BRANCH_MANAGER)
+    assert link not in client.get(f"/customers/{customer.id}").get_data(as_text=True)
