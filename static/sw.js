@@ -319,7 +319,7 @@ async function queueAndAnswer(request, params, stored, info) {
   item.url = request.url;
   item.body = withoutCsrf(params); // the CSRF token is never stored: a fresh one is fetched to send
   item.contentType = "application/x-www-form-urlencoded";
-  item.label = params.get("business_name") || params.get("customer_name") || params.get("name") || params.get("notes") || "";
+  item.label = params.get("business_name") || params.get("customer_name") || params.get("name") || params.get("notes") || params.get("note") || "";
   item.kind = new URL(request.url).pathname;
   item.status = info.status;
   item.lastStatus = info.lastStatus || null;

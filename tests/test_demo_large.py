@@ -160,3 +160,33 @@ def test_demo_branches_look_the_same_at_both_scales(app, db, client):
     result = runner.invoke(args=["demo-data", "--scale", "large", "--counts", SPEC])
     assert result.exit_code == 0, result.output
     assert _demo_page_figures(app, client) == small
+
+
+def test_calls_stand_behind_the_last_eight_weeks_of_commitments(app, db, large):
+    """The call log of generated branches: each person's calls of a day are at most what they
+    committed that day, and only the eight weeks the huddles and one-on-ones read have calls."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from webapp.appointments.models import Call
+    from webapp.coaching.models import Commitment
+    from webapp.timeutil import local_date, local_today
+
+    with app.app_context():
+        generated = select(Branch.id).where(Branch.code.like("SH-B%"))
+        calls = db.session.execute(
+            select(Call.staff_id, Call.called_at).where(Call.branch_id.in_(generated))
+        ).all()
+        committed = {
+            (staff_id, day): n
+            for staff_id, day, n in db.session.execute(
+                select(Commitment.staff_id, Commitment.day, Commitment.calls).where(
+                    Commitment.branch_id.in_(generated)
+                )
+            )
+        }
+        per_day = Counter((staff_id, local_date(at)) for staff_id, at in calls)
+        eight_weeks_ago = local_today() - timedelta(weeks=8)
+    assert len(calls) > 100
+    assert all(n <= committed[key] for key, n in per_day.items())
+    assert min(day for _, day in per_day) >= eight_weeks_ago

@@ -62,3 +62,41 @@ def test_credit_lines_recorded_before_the_index_migration_take_their_sales_date(
             text("SELECT sold_at, category FROM credit_line WHERE id = 901")
         ).one()
         assert (str(row[0])[:16], row[1]) == ("2026-03-04 05:06", "fund")
+
+
+def test_appointments_made_before_the_call_log_get_the_call_that_fixed_them(app, db):
+    """Migration 186f04ab3dd8: an appointment already stored is 'on a call' and gets one call,
+    by whoever made it, at the time it was made."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from tests.factories import make_branch, make_customer, make_staff
+    from webapp.auth.models import Role
+
+    branch = make_branch()
+    caller = make_staff(Role.LOBBY_MANAGER, branch)
+    meeter = make_staff(Role.WEALTH_MANAGER, branch)
+    customer = make_customer(branch)
+    made = datetime(2026, 11, 20, 2, 30)
+    with app.app_context():
+        downgrade(revision="9b1d2c7e4f10")
+        db.session.execute(
+            text(
+                "INSERT INTO appointment (id, branch_id, created_by_id, staff_id, customer_id,"
+                " reason, greeting, value_statement, urgency, option_1, option_2, chosen_option,"
+                " starts_at, reconfirmed, place, state, state_note, created_at, updated_at)"
+                " VALUES (700, :b, :c, :m, :cu, 'campaign', '', '', '', :t, :t, 1, :t, true, '',"
+                " 'held', '', :t, :t)"
+            ),
+            {"b": branch.id, "c": caller.id, "m": meeter.id, "cu": customer.id, "t": made},
+        )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT staff_id, outcome, appointment_id, called_at FROM appointment_call")
+        ).all()
+        assert [(r[0], r[1], r[2], str(r[3])[:16]) for r in rows] == [
+            (caller.id, "appointment", 700, "2026-11-20 02:30")
+        ]
+        assert db.session.execute(text("SELECT via FROM appointment")).scalar() == "call"

@@ -18,7 +18,7 @@ from flask_babel import format_date
 
 from webapp.i18n import current_locale, locale_key
 
-NOT_AVAILABLE = "—"
+UNKNOWN = "—"
 
 
 @lru_cache(maxsize=16)
@@ -55,7 +55,7 @@ def _grouped(n: int, group: str) -> str:
 def fen_as_yuan(value: int | None) -> str:
     """An amount in fen as yuan in the user's locale (¥60,000.00); "—" when unknown."""
     if value is None:
-        return NOT_AVAILABLE
+        return UNKNOWN
     locale, shape = _current()
     if shape is None or value < 0:
         return babel_currency(value / 100, "CNY", locale=locale)
@@ -67,14 +67,14 @@ def fen_as_yuan(value: int | None) -> str:
 def whole_yuan(value: int | None) -> str:
     """An amount in fen as whole yuan, grouped (60,000), for dense tables; "—" when unknown."""
     if value is None:
-        return NOT_AVAILABLE
+        return UNKNOWN
     return count(round(value / 100))
 
 
 def count(value) -> str:
-    """A count grouped in the user's locale (1,234); "—" for a figure that is not available."""
+    """A count grouped in the user's locale (1,234); "—" for an unknown value (None)."""
     if value is None:
-        return NOT_AVAILABLE
+        return UNKNOWN
     locale, shape = _current()
     if shape is None or not isinstance(value, int):
         return babel_decimal(value, locale=locale)

@@ -4,7 +4,9 @@ The calls account managers make to fix appointments (约见电话), so the huddl
 day's committed calls against records (the last figure the coaching pages showed as "—").
 ix_call_staff_called serves every read: calls of some people in a period.
 appointment.via: fixed on a call (it records a call) or face to face; existing rows were made
-on the appointment form's call script, so they default to 'call'.
+on the appointment form's call script, so they default to 'call' and get their call here.
+Calls that fixed no meeting were not recorded before: the first evening huddle after the
+upgrade checks that day's calls from the upgrade on.
 
 Revision ID: 186f04ab3dd8
 Revises: 9b1d2c7e4f10
@@ -51,6 +53,13 @@ def upgrade():
         batch_op.add_column(sa.Column('via', sa.Enum('call', 'in_person', name='via', native_enum=False, length=20), server_default='call', nullable=False))
 
     # ### end Alembic commands ###
+    # Each appointment already made was fixed on a call: its call, made when it was captured.
+    op.execute(
+        "INSERT INTO appointment_call "
+        "(branch_id, staff_id, customer_id, outcome, note, appointment_id, called_at) "
+        "SELECT branch_id, created_by_id, customer_id, 'appointment', '', id, created_at "
+        "FROM appointment WHERE via = 'call'"
+    )
 
 
 def downgrade():

@@ -132,6 +132,7 @@
       new URLSearchParams(location.search).forEach(function (value, name) {
         var input = form.elements[name];
         if (typeof RadioNodeList !== "undefined" && input instanceof RadioNodeList) input.value = value; // a choice: the link's wins
+        else if (input && input.tagName === "SELECT") { if (input.querySelector('option[value="' + CSS.escape(value) + '"]')) input.value = value; }
         else if (input && input.value === "" && name !== "client_id" && name !== "csrf_token") input.value = value;
       });
     });

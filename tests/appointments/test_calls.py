@@ -36,7 +36,10 @@ def test_a_call_is_logged_once_and_listed_today(client, login_as, branch, app):
     data = call_data(customer.id)
     first = client.post_form("/appointments/calls", data, page=PAGE, headers={"HX-Request": "true"})
     assert first.status_code == 201
+    answer = first.get_data(as_text=True)
     assert "已记录电话：郭桂英，约定再联系。" in text_of(first)
+    assert 'id="calls-today" hx-swap-oob="true"' in answer  # the list below updates at once
+    assert "今日已记 1 通" in text_of(first)
     again = client.post_form(
         "/appointments/calls", data, page=PAGE, headers={"X-Outbox-Replay": "1"}
     )
@@ -50,7 +53,7 @@ def test_a_call_is_logged_once_and_listed_today(client, login_as, branch, app):
             Outcome.CALL_BACK,
         )
     page = text_of(client.get(PAGE))
-    assert "今日电话 1" in page
+    assert "今日已记 1 通" in page
     assert "郭桂英 客户在开会，明天下午再打 约定再联系" in page
 
 
@@ -122,6 +125,19 @@ def test_an_appointment_on_a_call_logs_the_call_and_face_to_face_does_not(
         ]
 
 
+def test_an_appointment_queued_offline_counts_when_it_was_made(client, login_as, app):
+    """Made at 20:40 with no signal and sent the next morning: the appointment was set, and its
+    call made, on the evening it was queued."""
+    me = login_as(Role.WEALTH_MANAGER)
+    queued = appointment_data(me.id, queued_at="2026-11-30T12:40:00.000Z")
+    client.post_form("/appointments/", queued, page=FORM, headers={"X-Outbox-Replay": "1"})
+    made = datetime(2026, 11, 30, 12, 40)
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment))
+        assert appointment.created_at == made
+        assert db.session.scalars(select(Call.called_at)).all() == [made]
+
+
 def checked_via(html: str) -> list[str]:
     """The values of the 'fixed' radios that are checked."""
     radios = re.findall(r'<input[^>]*name="via"[^>]*>', html)
@@ -148,13 +164,15 @@ def test_calls_are_the_callers_own_and_stay_in_the_branch(client, login_as, bran
         )  # fmt: skip
         db.session.commit()
     page = text_of(client.get(PAGE))
-    assert "张江客户" not in page and "今日电话 0" in page
+    assert "张江客户" not in page and "今日已记 0 通" in page
     refused = client.post_form(
         "/appointments/calls", call_data(theirs.id), page=PAGE, headers={"X-Outbox-Replay": "1"}
     )
     assert refused.status_code == 422
     login_as(Role.ADMIN)
     assert client.get(PAGE).status_code == 403
+    admin_post = client.post_form("/appointments/calls", call_data(theirs.id), page="/me")
+    assert admin_post.status_code == 403
 
 
 def test_the_owner_logs_a_call_from_the_customer_page(client, login_as, branch):

@@ -48,8 +48,10 @@ def test_evening_checks_commitments_against_the_sales(app, db, branch, client, l
     customer = make_customer(branch, name="赵六")
     with app.app_context():
         caller = _db.session.merge(wang)
-        for n, at in enumerate((datetime(2026, 11, 2, 1, 30), datetime(2026, 11, 2, 8, 0),
-                                datetime(2026, 11, 1, 8, 0))):  # fmt: skip
+        # Monday in Shanghai runs from Sunday 16:00 to Monday 16:00 UTC: two calls count
+        # (00:30 and 16:00 local), the Sunday one and the one at Tuesday 00:30 local do not.
+        for n, at in enumerate((datetime(2026, 11, 1, 16, 30), datetime(2026, 11, 2, 8, 0),
+                                datetime(2026, 11, 1, 8, 0), datetime(2026, 11, 2, 16, 30))):  # fmt: skip
             log_call(
                 caller,
                 customer=_db.session.merge(customer),
@@ -127,12 +129,12 @@ def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, 
         }
     login_as(Role.BRANCH_MANAGER)
     evening = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
-    assert "转介成交： 吴佳琪 2 · 约见达成： 林晓燕 1" in evening
+    assert "转介成交： 吴佳琪 2 · 约见已面谈： 林晓燕 1" in evening
     tuesday = MONDAY + timedelta(days=1)
     morning = text_of(client.get(f"/coaching/huddles/morning?day={tuesday}"))
-    assert "转介成交： 吴佳琪 2 · 约见达成： 林晓燕 1" in morning
+    assert "转介成交： 吴佳琪 2 · 约见已面谈： 林晓燕 1" in morning
     quiet = text_of(client.get(f"/coaching/huddles/evening?day={tuesday}"))
-    assert "转介成交： 无 · 约见达成： 无" in quiet
+    assert "转介成交： 无 · 约见已面谈： 无" in quiet
 
 
 def test_carry_over_uses_the_last_commitment_before_the_day(app, db, branch):

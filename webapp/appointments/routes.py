@@ -99,9 +99,9 @@ def log_call():
             400, _("This device sent two different forms under the same id. Nothing was saved.")
         )
     if is_fragment():
-        return render_template("appointments/_call_saved.html", call=call), (
-            201 if created else 200
-        )
+        return render_template(
+            "appointments/_call_saved.html", call=call, calls=queries.my_calls_today(current_user)
+        ), (201 if created else 200)
     return redirect(url_for("appointments.index"), code=303)
 
 
@@ -163,6 +163,7 @@ def create():
             client_id=form.client_id.data,
             payload=request.form,
             via=Via(form.via.data),
+            made_at=parse_client_time(request.form.get("queued_at")),
         )
     except ClientIdReused:
         return render_error(

@@ -53,12 +53,15 @@ def capture_appointment(
     client_id: str,
     payload: Mapping,
     via: Via = Via.CALL,
+    made_at: datetime | None = None,
 ) -> tuple[Appointment, bool]:
     """Store a confirmed appointment once per client_id and tell the person who will meet; one
-    fixed on a call is also the caller's call that fixed it."""
+    fixed on a call is also the caller's call that fixed it, made when the phone queued it
+    (`made_at`, kept unless in the future)."""
     existing = find_replay(Appointment, client_id, payload)
     if existing is not None:
         return existing, False
+    made_at = _not_after_now(made_at)
     appointment = Appointment(
         branch_id=caller.branch_id,
         created_by_id=caller.id,
@@ -76,6 +79,7 @@ def capture_appointment(
         place=place.strip(),
         via=via,
         state=State.CONFIRMED,
+        created_at=made_at,
     )
     stamp(appointment, client_id, payload)
     db.session.add(appointment)
@@ -88,6 +92,7 @@ def capture_appointment(
                 customer_id=appointment.customer_id,
                 outcome=Outcome.APPOINTMENT,
                 appointment_id=appointment.id,
+                called_at=made_at,
             )
         )
     schedule_appointment(appointment)
@@ -110,18 +115,23 @@ def log_call(
     existing = find_replay(Call, client_id, payload)
     if existing is not None:
         return existing, False
-    now = utcnow().replace(tzinfo=None)
     call = Call(
         branch_id=caller.branch_id,
         staff_id=caller.id,
         customer_id=customer.id,
         outcome=outcome,
         note=note.strip(),
-        called_at=min(called_at, now) if called_at else now,
+        called_at=_not_after_now(called_at),
     )
     stamp(call, client_id, payload)
     db.session.add(call)
     return commit_once(call, client_id, payload)
+
+
+def _not_after_now(moment: datetime | None) -> datetime:
+    """A time the phone stamped, or now when there is none or it is ahead of the server."""
+    now = utcnow().replace(tzinfo=None)
+    return min(moment, now) if moment else now
 
 
 def move_appointment(

@@ -99,7 +99,7 @@ def together(
     return result
 
 
-# ---- figures computed from the records in this build -------------------------------------
+# ---- sales and credit -----------------------------------------------------------------------
 
 
 def credit_by_category(

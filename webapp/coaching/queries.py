@@ -136,7 +136,7 @@ def commitments_for(branch_id: int, day: date) -> dict[int, Commitment]:
     }
 
 
-def actuals(staff_ids: list[int], day: date) -> dict[str, object]:
+def actuals(staff_ids: list[int], day: date) -> dict[str, dict[int, int]]:
     """What the records show for a day per commitment field: {field: {staff_id: n}}."""
     end = day + timedelta(days=1)
     return {
@@ -223,7 +223,7 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
     names = {p.id: p.name for p in people}
 
     def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
-        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: -r[1])
+        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], r[0]))
 
     return {
         "referrals": ranked(counted[metrics.referrals_won]),
@@ -305,6 +305,7 @@ def week_figures(person: Staff, week: date) -> dict:
 
     ids, end, month = [person.id], week + timedelta(days=7), week.replace(day=1)
     figures = (
+        (_("Calls"), metrics.calls_made),
         (_("Visits"), metrics.visits_made),
         (_("Visits with an outcome"), metrics.visit_outcomes),
         (_("Appointments set"), metrics.appointments_set),

@@ -126,8 +126,9 @@ def load(ctx) -> None:
 
 
 def _calls(ctx) -> None:
-    """The other calls of each committed day: most people make about what they committed,
-    some fall short; today's so far only up to now."""
+    """The calls that fixed no meeting, on each day with a commitment: about what was committed,
+    some fall short (the calls that fixed the appointments above come on top); today only up
+    to now."""
     branch, rng = ctx.branches["home"], ctx.rng
     customers = ctx.customers["home"]
     today = timeutil.local_date(ctx.now)

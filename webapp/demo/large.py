@@ -5,7 +5,8 @@ demo branches with the same records), then generated regions and branches are ad
 totals of `Counts` are reached: 200 branches, 3,000 staff, 1,000,000 customers (a third of them
 SMEs), 300,000 prospects and 3,000,000 activity records (lobby check-ins, market-running
 visits, appointments and referrals, with the sales and credit lines of those won), two years of
-targets, morning commitments, huddle notes and one-on-ones.
+targets, morning commitments (with the calls behind the last eight weeks), huddle notes and
+one-on-ones.
 
 Rows are written with PostgreSQL COPY (executemany on SQLite, which only the tests use with
 tiny counts), with primary keys assigned here in blocks and sequences reset afterwards. Every
@@ -30,6 +31,7 @@ from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.sales.services import split_amount
+from webapp.timeutil import day_start_utc
 
 
 @dataclass(frozen=True)
@@ -552,16 +554,38 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
     workdays = [today - timedelta(days=d) for d in range(1, counts.days) if (today - timedelta(days=d)).weekday() < 5]  # fmt: skip
     commitment_id, note_id = writer.next_id("commitment"), writer.next_id("huddle_note")
 
+    # The call log behind the last eight weeks of commitments: what the huddles, one-on-ones
+    # and their trend read (older calls are read by nothing and would only slow the load).
+    recent_from = today - timedelta(weeks=8)
+    committed_calls = []
+
     def commitment_rows():
         nonlocal commitment_id
         for branch in branches:
             for seller in branch.sellers:
                 for day in workdays:
                     if rng.random() < 0.5:
-                        yield (commitment_id, branch.id, seller, day, rng.randrange(3, 12), rng.randrange(0, 4), rng.randrange(0, 3), rng.randrange(0, 6), rng.randrange(0, 3), seller)  # fmt: skip
+                        calls = rng.randrange(3, 12)
+                        yield (commitment_id, branch.id, seller, day, calls, rng.randrange(0, 4), rng.randrange(0, 3), rng.randrange(0, 6), rng.randrange(0, 3), seller)  # fmt: skip
                         commitment_id += 1
+                        if day >= recent_from:
+                            committed_calls.append((branch, seller, day, calls))
 
     step("commitment", writer.write("commitment", ("id", "branch_id", "staff_id", "day", "calls", "appointments", "referrals", "visits", "sales", "entered_by_id"), commitment_rows()))  # fmt: skip
+
+    call_id = writer.next_id("appointment_call")
+
+    def call_rows():
+        nonlocal call_id
+        for branch, seller, day, committed in committed_calls:
+            opening = day_start_utc(day) + timedelta(hours=9, minutes=30)
+            for _ in range(max(committed - rng.choice((0, 0, 1, 2, 4)), 0)):
+                outcome = rng.choice(("call_back", "no_answer", "no_answer", "declined"))
+                at = opening + timedelta(minutes=rng.randrange(0, 480))
+                yield (call_id, branch.id, seller, customer_of(branch), outcome, "", at)
+                call_id += 1
+
+    step("appointment_call", writer.write("appointment_call", ("id", "branch_id", "staff_id", "customer_id", "outcome", "note", "called_at"), call_rows()))  # fmt: skip
 
     def note_rows():
         nonlocal note_id
