@@ -37,6 +37,7 @@ NAV = (
     NavItem("customers.index", _l("Customers"), "customers"),
     NavItem("referrals.index", _l("Referrals"), "referral"),
     NavItem("schedule.day", _l("Schedule"), "schedule"),
+    NavItem("appointments.index", _l("Appointments"), "phone"),
     NavItem("kits.index", _l("Kit"), "kit"),
     NavItem("reports.progress", _l("Progress"), "report"),
     NavItem("reports.region", _l("Roll-up"), "report"),
