@@ -92,3 +92,16 @@ def test_a_call_logged_offline_is_delivered_once(page, context, live_app):
         ]
     page.goto("/appointments/")
     expect(page.locator(".calls")).to_contain_text(note)
+
+
+def test_a_call_that_fixed_a_meeting_opens_the_form_for_that_customer(page):
+    """'It fixed a meeting' takes the customer chosen on the call form to the appointment form."""
+    sign_in(page, "retail1")
+    page.goto("/appointments/")
+    link = page.locator("[data-appointment-link]")
+    expect(link).to_have_attribute("href", "/appointments/new")
+    page.select_option("#customer_id", index=2)
+    chosen = page.locator("#customer_id").input_value()
+    expect(link).to_have_attribute("href", f"/appointments/new?customer_id={chosen}")
+    link.click()
+    expect(page.locator("#customer_id")).to_have_value(chosen)
