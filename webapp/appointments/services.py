@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from webapp.appointments.models import Appointment, Call, Outcome, Reason, State, Via
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
@@ -15,6 +15,7 @@ from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind, ScheduleEntry
 from webapp.signals import appointment_confirmed
 from webapp.sync.protocol import commit_once, find_replay, stamp
+from webapp.timeutil import now_naive
 
 
 def customer_for(
@@ -84,17 +85,7 @@ def capture_appointment(
     stamp(appointment, client_id, payload)
     db.session.add(appointment)
     db.session.flush()
-    if via == Via.CALL:
-        db.session.add(
-            Call(
-                branch_id=caller.branch_id,
-                staff_id=caller.id,
-                customer_id=appointment.customer_id,
-                outcome=Outcome.APPOINTMENT,
-                appointment_id=appointment.id,
-                called_at=made_at,
-            )
-        )
+    log_fixing_call(appointment)
     schedule_appointment(appointment)
     appointment_confirmed.send(appointment)
     return commit_once(appointment, client_id, payload)
@@ -128,9 +119,26 @@ def log_call(
     return commit_once(call, client_id, payload)
 
 
+def log_fixing_call(appointment: Appointment) -> None:
+    """An appointment fixed on a call: the caller's call that fixed it, made when the
+    appointment was (face to face: none). The caller commits."""
+    if appointment.via != Via.CALL:
+        return
+    db.session.add(
+        Call(
+            branch_id=appointment.branch_id,
+            staff_id=appointment.created_by_id,
+            customer_id=appointment.customer_id,
+            outcome=Outcome.APPOINTMENT,
+            appointment_id=appointment.id,
+            called_at=appointment.created_at,
+        )
+    )
+
+
 def _not_after_now(moment: datetime | None) -> datetime:
     """A time the phone stamped, or now when there is none or it is ahead of the server."""
-    now = utcnow().replace(tzinfo=None)
+    now = now_naive()
     return min(moment, now) if moment else now
 
 
@@ -178,4 +186,4 @@ def schedule_appointment(appointment: Appointment) -> None:
     entry.starts_at = appointment.starts_at
     entry.ends_at = appointment.starts_at + timedelta(minutes=45)
     if appointment.state in (State.HELD, State.NO_SHOW):
-        entry.done_at = entry.done_at or utcnow().replace(tzinfo=None)
+        entry.done_at = entry.done_at or now_naive()

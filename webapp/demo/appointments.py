@@ -14,7 +14,7 @@ from webapp.appointments.models import (
     ValueStatement,
     Via,
 )
-from webapp.appointments.services import schedule_appointment
+from webapp.appointments.services import log_fixing_call, schedule_appointment
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.coaching.models import Commitment
 from webapp.extensions import db
@@ -109,17 +109,7 @@ def load(ctx) -> None:
         db.session.add(appointment)
         db.session.flush()
         schedule_appointment(appointment)  # in the meeter's schedule, as a real capture does
-        if appointment.via == Via.CALL:  # the call that fixed it, as a real capture logs
-            db.session.add(
-                Call(
-                    branch_id=branch.id,
-                    staff_id=caller.id,
-                    customer_id=appointment.customer_id,
-                    outcome=Outcome.APPOINTMENT,
-                    appointment_id=appointment.id,
-                    called_at=created,
-                )
-            )
+        log_fixing_call(appointment)  # and the call that fixed it, as a real capture logs
         made += 1
     ctx.made["appointments"] = made
     _calls(ctx)
