@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := webapp
 
-.PHONY: run test install translations vendor lint format i18n browser-deps clean
+.PHONY: run test flakes install translations vendor lint format i18n browser-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -W error $(PYTEST_ARGS)
+
+# Flake hunt: RUNS fresh clones of HEAD through `make test`, the last LOADED of them with a busy
+# loop on each core; prints which tests failed in which run (tests/flakes.py).
+RUNS ?= 5
+LOADED ?= 2
+flakes: install
+	$(BIN)/python -m tests.flakes --runs $(RUNS) --loaded $(LOADED) --clone
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 browser-deps:

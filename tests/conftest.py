@@ -1,8 +1,10 @@
 """Fixtures: the app on SQLite and on a real PostgreSQL, a clean database per test, sign-in."""
 
 import re
+from datetime import datetime
 
 import pytest
+import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -15,6 +17,31 @@ from webapp.extensions import db as _db
 from webapp.extensions import limiter
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def pytest_addoption(parser):
+    """--clock: run the session as if the wall clock read another moment (tests/flakes.py)."""
+    parser.addoption(
+        "--clock",
+        metavar="ISO",
+        help="start the wall clock at this moment, e.g. 2026-12-06T16:01:00+00:00 (00:01 in "
+        "Shanghai), and let it tick: finds tests that pass only at some times of day",
+    )
+
+
+def pytest_configure(config):
+    """Move the clock for the whole session (collection included) when --clock asks."""
+    moment = config.getoption("--clock")
+    if moment:
+        config._branchkit_clock = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        config._branchkit_clock.start()
+
+
+def pytest_unconfigure(config):
+    """Put the clock back."""
+    clock = getattr(config, "_branchkit_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(scope="session")

@@ -61,11 +61,30 @@ def live_app(tmp_path_factory):
     return app
 
 
+def closing_body(app):
+    """The app with each response body read and closed before the server writes it.
+
+    Werkzeug's development server closes a response (and so a static file) only after it has
+    drained the socket; when Chromium drops a connection (a cancelled 304) that read raises
+    and the file is never closed. Its ResourceWarning would surface under `-W error` in
+    whichever test happens to run, so the tests' server gets bodies it cannot leave open.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The app served on 127.0.0.1 from a thread."""
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_body(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

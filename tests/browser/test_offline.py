@@ -79,6 +79,18 @@ def sync_now(page) -> None:
     page.click("#sync-bar [data-sync-now]")
 
 
+def flush_and_wait(page) -> dict:
+    """Ask the worker for a flush, as "sync now" does, and wait for its answer: what it sent."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = (event) => resolve(event.data);
+          navigator.serviceWorker.controller.postMessage(
+            {type: "flush", force: true}, [channel.port2]);
+        })"""
+    )
+
+
 def test_1_offline_submit_is_kept_on_the_device(page, context, live_app, shots):
     """Offline: "saved on this device" appears, the server has no row, the outbox one, badge 1."""
     ready(page)
@@ -227,10 +239,10 @@ def test_6_server_error_then_success_and_retry_after(page, context, live_app):
 
     sync_now(page)  # the retry gets 429, Retry-After: 3
     wait_until(page, "() => OutboxStore.all().then(i => !!i[0] && i[0].lastStatus === 429)")
-    sync_now(page)  # too early: nothing is sent
-    page.wait_for_timeout(500)
+    assert flush_and_wait(page)["sent"] == 0  # too early: the flush ran and sent nothing
     assert len(calls) == 2 and len(outbox(page)) == 1
-    page.wait_for_timeout(2600)
+    # Once the server's three seconds are over, "sync now" sends it.
+    wait_until(page, "() => OutboxStore.all().then(i => Date.now() >= i[0].retryAfterUntil)")
     sync_now(page)
     wait_outbox_empty(page)
     assert len(calls) == 3 and calls[2] - calls[1] >= 3

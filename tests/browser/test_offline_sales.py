@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import ready
 from tests.browser.test_offline import (
+    flush_and_wait,
     outbox,
     sync_now,
     unique,
@@ -112,7 +113,8 @@ def test_sme_sheet_created_offline_is_delivered_once(page, context, live_app):
     sync_now(page)
     wait_outbox_empty(page)
     page.reload()  # opening the app again flushes again: nothing is left to send twice
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert flush_and_wait(page)["sent"] == 0
     with live_app.app_context():
         rows = db.session.scalars(select(Customer).where(Customer.name == name)).all()
         assert len(rows) == 1 and rows[0].client_id == item["client_id"]
