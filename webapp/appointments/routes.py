@@ -143,14 +143,9 @@ def create():
     try:
         appointment, created = services.capture_appointment(
             current_user,
-            customer=services.customer_for(
-                current_user,
-                customer=customer,
-                new_name=(form.new_name.data or "").strip(),
-                new_mobile=form.new_mobile.data or "",
-            )
-            if customer is None
-            else customer,
+            customer=customer,
+            new_name=(form.new_name.data or "").strip(),
+            new_mobile=form.new_mobile.data or "",
             meeter_id=form.staff_id.data,
             reason=Reason(form.reason.data),
             greeting=form.greeting.data,

@@ -41,7 +41,9 @@ def customer_for(
 def capture_appointment(
     caller: Staff,
     *,
-    customer: Customer,
+    customer: Customer | None,
+    new_name: str = "",
+    new_mobile: str = "",
     meeter_id: int,
     reason: Reason,
     greeting: str,
@@ -58,10 +60,12 @@ def capture_appointment(
 ) -> tuple[Appointment, bool]:
     """Store a confirmed appointment once per client_id and tell the person who will meet; one
     fixed on a call is also the caller's call that fixed it, made when the phone queued it
-    (`made_at`, kept unless in the future)."""
+    (`made_at`, kept unless in the future). With no customer chosen, the new one is made only
+    after the replay check, so a replay never makes a second."""
     existing = find_replay(Appointment, client_id, payload)
     if existing is not None:
         return existing, False
+    customer = customer_for(caller, customer=customer, new_name=new_name, new_mobile=new_mobile)
     made_at = _not_after_now(made_at)
     appointment = Appointment(
         branch_id=caller.branch_id,

@@ -149,13 +149,13 @@ def update_sheet(customer: Customer, data: dict, version, edit_id: str | None = 
     existing = find_duplicate(customer.branch_id, mobile, credit_code)
     if existing is not None and existing.id != customer.id:
         raise DuplicateCustomer(existing)
-    check_version(customer, version)
+    if not check_version(customer, version, edit_id):
+        return False
     customer.name = data["name"].strip()
     customer.mobile = mobile
     if customer.kind == CustomerKind.SME:
         customer.credit_code = credit_code
     _apply_sheet(customer, data)
-    customer.last_edit_id = edit_id or None
     db.session.commit()
     return True
 

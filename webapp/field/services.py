@@ -92,9 +92,9 @@ def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, no
     """
     if visit.last_edit_id == edit_id:
         return False
-    check_version(visit, version)
+    if not check_version(visit, version, edit_id):
+        return False
     visit.outcome = outcome
     visit.notes = notes
-    visit.last_edit_id = edit_id
     db.session.commit()
     return True

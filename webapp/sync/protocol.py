@@ -3,8 +3,9 @@
 - Create: the form carries a `client_id` (a UUID made on the phone). The row stores it in a
   UNIQUE column (OfflineRecordMixin). Replaying the same request returns the first row,
   never a second one; the same id with a different payload is refused (ClientIdReused).
-- Edit: the form carries the `version` it was based on; a stale edit raises StaleVersion
-  (the view answers 409 with a page showing both versions).
+- Edit: the form carries the `version` it was based on; the database moves the version on
+  only from that one (check_version), so a stale edit raises StaleVersion (the view answers 409
+  with a page showing both versions) even when two arrive at the same moment.
 """
 
 import hashlib
@@ -15,9 +16,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, select
+from sqlalchemy import String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 from wtforms.validators import ValidationError
 
 from webapp.extensions import db
@@ -114,15 +116,33 @@ def commit_once(row, client_id: str, payload: Mapping):
     return row, True
 
 
-def check_version(row, submitted_version: int | str | None) -> None:
-    """Raise StaleVersion when the edit was based on an older version; else bump the version."""
+def check_version(row, submitted_version: int | str | None, edit_id: str | None = None) -> bool:
+    """Claim the next version of a row (with `version` and `last_edit_id`) for an edit based on
+    `submitted_version`, in the database and atomically, so that of two edits from one version
+    exactly one wins: True when claimed (the edit goes on in this transaction); False when this
+    very edit (`edit_id`) was applied by a copy that raced it; StaleVersion when another won."""
     try:
         submitted = int(submitted_version)
     except (TypeError, ValueError):
         submitted = -1
-    if submitted != row.version:
-        raise StaleVersion(row, submitted)
-    row.version = row.version + 1
+    model = type(row)
+    values = {"version": submitted + 1, "last_edit_id": edit_id or None}
+    # PostgreSQL holds the row lock until commit; a second UPDATE waits, then finds the
+    # version moved on and matches nothing. Comparing in Python let both through.
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == row.id, model.version == submitted)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed == 1:
+        for name, value in values.items():
+            set_committed_value(row, name, value)
+        return True
+    db.session.refresh(row)
+    if edit_id and row.last_edit_id == edit_id:
+        return False
+    raise StaleVersion(row, submitted)
 
 
 # The service worker marks a request it replays from the outbox. A replayed form that fails
