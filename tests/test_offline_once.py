@@ -111,6 +111,7 @@ def test_two_edits_from_one_version_one_wins_the_other_conflicts(app, db, login_
         with app.app_context():  # another request, its own session, arrives first and wins
             theirs = db.session.get(model, row_id)
             assert edit(theirs, "先到") is True
+            db.session.commit()  # the end of that request
         with pytest.raises(StaleVersion) as refused:
             edit(mine, "后到")
         assert refused.value.current.version == 2

@@ -1,5 +1,5 @@
-"""A request that only read ends its transaction with COMMIT (PostgreSQL keeps the prepared
-statements); one that wrote without committing, or failed, is still rolled back."""
+"""One unit of work per request: a request that succeeds commits once at its end (one that only
+read too, so PostgreSQL keeps its prepared statements); one that fails keeps nothing."""
 
 import pytest
 from flask import abort
@@ -122,22 +122,96 @@ def writing_app(app, db):
         _db.session.flush()
         abort(409)
 
+    @other.get("/t/refused")
+    @public
+    def refused():
+        _db.session.add(Branch(name="未提交支行", code="T-REFUSED"))
+        return "a form the outbox must fix", 422
+
+    @other.get("/t/raised")
+    @public
+    def raised():
+        _db.session.add(Branch(name="未提交支行", code="T-RAISED"))
+        _db.session.flush()
+        raise RuntimeError("a bug after the first write")
+
+    @other.get("/t/clash")
+    @public
+    def clash():
+        _db.session.add(Branch(name="未提交支行", code="T-CLASH"))
+        _db.session.add(Branch(name="重复支行", code="T-CLASH"))  # refused at the commit
+        return "looked fine"
+
     yield other
     with other.app_context():
         _db.engine.dispose()
 
 
-@pytest.mark.parametrize("path", ["/t/flushed", "/t/pending", "/t/core-insert", "/t/failed"])
-def test_what_a_view_wrote_without_committing_is_not_kept(writing_app, path):
+def _branch_names(app) -> list[str]:
+    with app.app_context():
+        return sorted(_db.session.scalars(select(Branch.name)).all())
+
+
+@pytest.mark.parametrize("path", ["/t/flushed", "/t/pending", "/t/core-insert"])
+def test_a_request_that_succeeds_keeps_all_its_work(writing_app, path):
+    """Services only add and flush: the request's one commit at its end keeps what they did."""
     make_branch("陆家嘴支行")
-    writing_app.test_client().get(path)
-    with writing_app.app_context():
-        names = _db.session.scalars(select(Branch.name)).all()
-    assert names == ["陆家嘴支行"]
+    assert writing_app.test_client().get(path).status_code == 200
+    assert _branch_names(writing_app) == ["未提交支行", "陆家嘴支行"]
 
 
-def test_a_change_left_in_the_session_is_not_committed(writing_app):
+def test_a_change_left_in_the_session_is_committed(writing_app):
     make_branch("陆家嘴支行")
     assert writing_app.test_client().get("/t/renamed").status_code == 200
-    with writing_app.app_context():
-        assert _db.session.scalar(select(func.count()).where(Branch.name == "陆家嘴支行")) == 1
+    assert _branch_names(writing_app) == ["改名支行"]
+
+
+@pytest.mark.parametrize("path", ["/t/failed", "/t/refused"])
+def test_a_request_that_answers_an_error_keeps_nothing(writing_app, path):
+    """A 4xx (a refusal, a form the outbox must fix): nothing it wrote is kept."""
+    make_branch("陆家嘴支行")
+    assert writing_app.test_client().get(path).status_code >= 400
+    assert _branch_names(writing_app) == ["陆家嘴支行"]
+
+
+def test_a_request_that_raises_keeps_nothing(writing_app):
+    make_branch("陆家嘴支行")
+    with pytest.raises(RuntimeError):
+        writing_app.test_client().get("/t/raised")
+    assert _branch_names(writing_app) == ["陆家嘴支行"]
+
+
+def test_a_commit_that_fails_is_the_requests_error_not_a_success(writing_app):
+    """The commit runs before the response leaves: a clash at commit is an error (500 in
+    production; the test client re-raises it), never a 200 with nothing stored."""
+    make_branch("陆家嘴支行")
+    writing_app.config["PROPAGATE_EXCEPTIONS"] = False
+    answer = writing_app.test_client().get("/t/clash")
+    assert answer.status_code == 500 and "looked fine" not in answer.get_data(as_text=True)
+    assert _branch_names(writing_app) == ["陆家嘴支行"]
+
+
+def test_a_referral_refused_after_its_new_customer_was_made_keeps_no_customer(
+    app, db, client, login_as, branch
+):
+    """The lobby refers a walk-in typed as a new customer to a colleague who is serving: the
+    refusal is shown and neither the customer nor the referral is stored (all or nothing)."""
+    from tests.factories import make_staff
+    from webapp.customers.models import Customer
+    from webapp.lobby.models import Need
+    from webapp.lobby.services import check_in_visitor, start_serving
+    from webapp.referrals.models import Referral
+
+    busy = make_staff(Role.WEALTH_MANAGER, branch, name="林晓燕")
+    lobby = login_as(Role.LOBBY_MANAGER)
+    with app.app_context():
+        start_serving(check_in_visitor(staff=_db.session.merge(lobby), first_need=Need.WEALTH),
+                      _db.session.merge(busy))  # fmt: skip
+        _db.session.commit()
+    form = {"new_name": "新来的客户", "new_mobile": "13912340000", "need": "wealth",
+            "receiver_id": busy.id}  # fmt: skip
+    answer = client.post_form("/referrals/new", form)
+    assert answer.status_code == 200 and "正在接待客户" in text_of(answer)
+    with app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(Customer)) == 0
+        assert _db.session.scalar(select(func.count()).select_from(Referral)) == 0

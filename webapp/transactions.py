@@ -1,56 +1,45 @@
-"""A request whose transaction only read ends it with COMMIT, so PostgreSQL keeps its plans.
+"""One unit of work per request: a request that succeeds commits once, at its end; one that
+fails keeps nothing.
 
-psycopg prepares a statement on the server once a connection has run it five times, which
-spares PostgreSQL parsing and planning it again (0.4-0.6 ms for the prospect list or the
-referral ledger, more than running them), but psycopg forgets every prepared statement on
-ROLLBACK. Flask-SQLAlchemy ends each request by closing the session, which rolls back, so no
-statement ever got there. For a transaction that ran nothing but SELECTs, COMMIT and ROLLBACK
-leave the database the same; anything else (a write, a savepoint, an error, changes still
-pending in the session, an exception in the view) keeps the rollback.
+Services add, change and flush; they never commit. The commit happens here, after the view
+returned a response below 400 and before the response leaves, so a check-in that creates a
+customer, a referral and a board change is stored whole or not at all, and a commit that fails
+is the request's error (a 500 the outbox keeps and retries), never a success with nothing
+stored. A response of 400 or more, or an exception in the view, leaves the transaction to
+Flask-SQLAlchemy's teardown, which rolls it back. Work outside a request (the push worker, the
+demo and the other commands) commits itself.
+
+A request that only read also ends with COMMIT, which pays: psycopg prepares a statement on
+the server once a connection has run it five times, sparing PostgreSQL parsing and planning it
+again (0.4-0.6 ms for the prospect list or the referral ledger, more than running them), and
+it forgets every prepared statement on ROLLBACK.
 """
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, Response, g
 
 from webapp.extensions import db
 
-# Kept in the connection's info: did the current transaction run anything but a SELECT?
-CHANGED = "branchkit.transaction_changed"
-
 
 def init_app(app: Flask) -> None:
-    """Watch the app's engine and end read-only requests with COMMIT."""
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "begin", _begin)
-    event.listen(engine, "before_cursor_execute", _watch)
-    event.listen(engine, "handle_error", _failed)
-    # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is closed.
-    app.teardown_appcontext(_end_read_only)
+    """End each successful request's transaction with its one commit."""
+    app.after_request(_commit_on_success)
 
 
-def _begin(conn) -> None:
-    conn.info[CHANGED] = False
+def keep_when_refused() -> None:
+    """Commit this request's work even though it answers a refusal (4xx): for the trace a
+    refusal must leave, such as a failed sign-in or a throttled search in the audit."""
+    g.keep_when_refused = True
 
 
-def _watch(conn, cursor, statement, parameters, context, executemany) -> None:
-    if statement.lstrip()[:6].upper() != "SELECT":
-        conn.info[CHANGED] = True
-
-
-def _failed(context) -> None:
-    if context.connection is not None:
-        context.connection.info[CHANGED] = True
-
-
-def _end_read_only(exc: BaseException | None) -> None:
-    """Commit the request's transaction when it only read; otherwise leave it to the rollback."""
-    if exc is not None or not db.session.registry.has():
-        return
+def _commit_on_success(response: Response) -> Response:
+    """Commit the request's work when the response says it succeeded (status below 400), or
+    refused on purpose with a trace to keep (never after a server error)."""
+    refused_on_purpose = response.status_code < 500 and g.get("keep_when_refused", False)
+    if (response.status_code >= 400 and not refused_on_purpose) or not db.session.registry.has():
+        return response
     session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    if not session.connection().info.get(CHANGED, True):
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
         # The session closes next; objects kept past the request (tests, commands) stay loaded.
         session.expire_on_commit = False
         session.commit()
+    return response

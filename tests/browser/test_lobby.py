@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TABLET, sign_in
+from tests.browser.conftest import TABLET, WAIT_MS, sign_in
 
 WEALTH_USERNAMES = {"林晓燕": "wealth1", "陈思远": "wealth2"}
 
@@ -12,7 +12,7 @@ WEALTH_USERNAMES = {"林晓燕": "wealth1", "陈思远": "wealth2"}
 def test_walk_in_referral_accepted_won_with_both_credit_lines(browser, live_server, shots):
     """The whole referral flow across two people's devices, the board updating by itself."""
     lobby_ctx = browser.new_context(base_url=live_server, viewport=TABLET, locale="zh-CN")
-    lobby_ctx.set_default_timeout(10_000)
+    lobby_ctx.set_default_timeout(WAIT_MS)
     lobby = lobby_ctx.new_page()
     sign_in(lobby, "lobby1")
     expect(lobby).to_have_url(re.compile(r"/lobby/$"))
@@ -45,7 +45,7 @@ def test_walk_in_referral_accepted_won_with_both_credit_lines(browser, live_serv
 
     # The wealth manager, on their own device, accepts from Today.
     wealth_ctx = browser.new_context(base_url=live_server, viewport=TABLET, locale="zh-CN")
-    wealth_ctx.set_default_timeout(10_000)
+    wealth_ctx.set_default_timeout(WAIT_MS)
     wealth = wealth_ctx.new_page()
     sign_in(wealth, WEALTH_USERNAMES[receiver_name])
     item = wealth.locator("#referral-inbox .inbox__item:has-text('浏览器测试客户')")
@@ -91,7 +91,7 @@ def test_enter_in_the_customer_search_searches_and_checks_no_one_in(browser, liv
     """The keyboard's Enter in the picker's search box shows the matches; the check-in form
     around it is not sent (an anonymous walk-in would be checked in)."""
     context = browser.new_context(base_url=live_server, viewport=TABLET, locale="zh-CN")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     lobby = context.new_page()
     sign_in(lobby, "lobby1")
     rows = lobby.locator("#board-rows .visit").count()

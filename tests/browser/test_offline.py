@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ready, sign_in
+from tests.browser.conftest import WAIT_MS, ready, sign_in
 from webapp.auth.models import Staff, utcnow
 from webapp.extensions import db
 from webapp.field.models import Outcome, Visit
@@ -56,7 +56,7 @@ def outbox(page) -> list[dict]:
     return page.evaluate("OutboxStore.all()")
 
 
-def wait_until(page, script: str, timeout: int = 15_000) -> None:
+def wait_until(page, script: str, timeout: int = WAIT_MS) -> None:
     """Poll an async page expression until it is true (wait_for_function does not await)."""
     deadline = time.monotonic() + timeout / 1000
     while True:
@@ -69,7 +69,7 @@ def wait_until(page, script: str, timeout: int = 15_000) -> None:
         page.wait_for_timeout(100)
 
 
-def wait_outbox_empty(page, timeout: int = 15_000) -> None:
+def wait_outbox_empty(page, timeout: int = WAIT_MS) -> None:
     """Wait until the outbox holds nothing."""
     wait_until(page, "() => OutboxStore.all().then(items => items.length === 0)", timeout)
 

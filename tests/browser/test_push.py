@@ -12,7 +12,7 @@ from py_vapid import Vapid
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, TABLET, ready, sign_in
+from tests.browser.conftest import PHONE, TABLET, WAIT_MS, ready, sign_in
 from tests.push.fakes import b64url, new_device, start_push_service, stop_push_service
 from webapp import create_app, demo
 from webapp.auth.models import Staff
@@ -70,7 +70,7 @@ def test_subscribe_receive_a_referral_and_tap_it(browser, push_app, push_service
     queued and delivered; the service worker shows it; a tap brings the app to the referral."""
     base = push_app.base_url
     context = browser.new_context(base_url=base, viewport=PHONE, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     context.grant_permissions(["notifications"], origin=base)
     page = context.new_page()
     try:

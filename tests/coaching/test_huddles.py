@@ -61,6 +61,7 @@ def test_evening_checks_commitments_against_the_sales(app, db, branch, client, l
                 client_id=f"00000000-0000-4000-8000-00000000000{n}",
                 payload={"n": n},
             )
+        _db.session.commit()
         people = queries.team(branch.id)
         checks = queries.check_commitments(
             people, queries.commitments_for(branch.id, MONDAY), MONDAY

@@ -71,6 +71,7 @@ def test_deliver_due_command_runs_one_pass(app, db, branch, device_for, push_ser
     device = device_for(staff)
     with app.app_context():
         send_test(db.session.merge(staff), "BranchKit", "hello")
+        db.session.commit()
     result = app.test_cli_runner().invoke(args=["push", "deliver-due"])
     assert result.exit_code == 0 and result.output == "push: sent 1\n"
     assert device.decrypt(push_service.received[0].body)["body"] == "hello"

@@ -219,6 +219,7 @@ def test_quiet_hours_hold_the_notification_until_they_end(
                 "quiet_end": datetime(2000, 1, 1, 7).time(),
             },
         )
+        db.session.commit()
     night = datetime(2026, 11, 23, 15, 0)  # 23:00 local
     nid = queue_one(app, staff, kind=Kind.TEST, due_at=night)
     with app.app_context():
@@ -246,6 +247,7 @@ def test_a_notification_useless_after_quiet_hours_expires(
                 "quiet_end": datetime(2000, 1, 1, 13).time(),
             },
         )
+        db.session.commit()
     noon = datetime(2026, 11, 23, 4, 30)  # 12:30 local
     nid = queue_one(app, staff, due_at=noon, expires_at=noon + timedelta(minutes=10))
     with app.app_context():
@@ -260,6 +262,7 @@ def test_a_kind_turned_off_is_not_queued(app, db, branch):
     with app.app_context():
         member = db.session.merge(staff)
         services.save_preferences(member, {"branch_broadcast": False})
+        db.session.commit()
         assert services.enqueue(member, Kind.BRANCH_BROADCAST, "x") is None
         assert services.enqueue(member, Kind.TEST, "x") is not None  # a test always goes
         db.session.commit()

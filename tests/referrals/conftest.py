@@ -39,15 +39,17 @@ def team(db, branch):
 
 
 def refer(team: Team, referrer="lobby", receiver="wealth", **kwargs):
-    """Create an internal referral inside the current app context."""
+    """Create and commit an internal referral inside the current app context."""
     from webapp.customers.models import Customer
     from webapp.lobby.models import Need
     from webapp.referrals.services import create_referral
 
     kwargs.setdefault("need", Need.WEALTH)
-    return create_referral(
+    referral = create_referral(
         referrer=team.get(referrer),
         receiver=team.get(receiver),
         customer=db.session.get(Customer, team.customer),
         **kwargs,
     )
+    db.session.commit()  # as the request that made it would
+    return referral

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.conftest import text_of
 from tests.referrals.conftest import refer
 from tests.referrals.test_lifecycle import _staff
+from webapp.extensions import db
 from webapp.referrals import criteria as policy
 from webapp.referrals import services
 from webapp.referrals.models import CreditState, SplitPhase
@@ -22,8 +23,10 @@ def _won(team, referred_on: date, amount_fen=100_000_01, **kwargs):
     referral = refer(team, **kwargs)
     referral.referred_on = referred_on
     services.accept(referral, team.get("wealth"))
-    return services.win(referral, team.get("wealth"), category=ProductCategory.WEALTH_MANAGEMENT,
-                        product="稳健理财90天", amount_fen=amount_fen)  # fmt: skip
+    services.win(referral, team.get("wealth"), category=ProductCategory.WEALTH_MANAGEMENT,
+                 product="稳健理财90天", amount_fen=amount_fen)  # fmt: skip
+    db.session.commit()  # the test's own unit of work, as a request's would be
+    return referral
 
 
 @pytest.mark.parametrize(

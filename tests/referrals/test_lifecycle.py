@@ -128,6 +128,7 @@ def test_busy_receiver_gets_a_callback_request_they_can_see(app, db, client, log
         start_serving(
             check_in_visitor(staff=team.get("lobby"), first_need=Need.WEALTH), team.get("wealth")
         )
+        db.session.commit()
     login_as(_staff(app, team.lobby))
     form = {"customer_id": team.customer, "need": "wealth", "receiver_id": team.wealth}
     busy = client.post_form("/referrals/new", form)
@@ -250,6 +251,7 @@ def test_receiver_list_shows_free_serving_and_out(app, db, client, login_as, tea
         start_serving(
             check_in_visitor(staff=team.get("lobby"), first_need=Need.WEALTH), team.get("wealth")
         )
+        db.session.commit()
     login_as(_staff(app, team.wealth2))
     client.post_form("/referrals/presence", {"out": "1"}, page="/referrals/new")
     login_as(_staff(app, team.lobby))
@@ -340,6 +342,7 @@ def test_unknown_actions_are_not_found_and_bad_outcome_input_stays_on_the_page(
     with app.test_request_context():
         referral = refer(team)
         services.accept(referral, team.get("wealth"))
+        db.session.commit()
         referral_id = referral.id
     login_as(_staff(app, team.wealth))
     page = f"/referrals/{referral_id}"

@@ -57,6 +57,7 @@ def test_complete_an_entry_in_one_tap(app, client, login_as, branch):
             title="晨会",
             starts_at=datetime(2026, 12, 1, 0, 30),
         )
+        _db.session.commit()
         entry_id = entry.id
     row = client.post_form(
         f"/schedule/{entry_id}/done",
@@ -129,6 +130,7 @@ def test_week_view_shows_planned_against_done(app, client, login_as, branch):
             title="约见林先生",
             starts_at=timeutil.local_to_utc(datetime(2026, 12, 2, 14, 0)),
         )
+        _db.session.commit()
     page = text_of(client.get("/schedule/week?start=2026-12-02"))
     assert "约见林先生" in page and "1/7" in page
 
@@ -180,6 +182,7 @@ def test_branch_manager_reviews_a_colleagues_week(app, client, login_as, branch)
             title="拜访鑫源",
             starts_at=timeutil.local_to_utc(datetime(2026, 12, 2, 10, 0)),
         )
+        _db.session.commit()
     login_as(Role.BRANCH_MANAGER)
     html = client.get(f"/schedule/week?start=2026-12-02&staff={seller.id}").get_data(as_text=True)
     assert "拜访鑫源" in html and "被查看者" in html and "/done" not in html

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind, ScheduleEntry
 from webapp.signals import appointment_confirmed
-from webapp.sync.protocol import commit_once, find_replay, stamp
+from webapp.sync.protocol import create_once
 from webapp.timeutil import now_naive
 
 
@@ -32,7 +32,6 @@ def customer_for(
             mobile=new_mobile or None,
             owner_id=staff.id,
             acquired_via=Acquisition.APPOINTMENT,
-            commit=False,
         )
     except DuplicateCustomer as duplicate:
         return duplicate.existing
@@ -62,37 +61,36 @@ def capture_appointment(
     fixed on a call is also the caller's call that fixed it, made when the phone queued it
     (`made_at`, kept unless in the future). With no customer chosen, the new one is made only
     after the replay check, so a replay never makes a second."""
-    existing = find_replay(Appointment, client_id, payload)
-    if existing is not None:
-        return existing, False
-    customer = customer_for(caller, customer=customer, new_name=new_name, new_mobile=new_mobile)
-    made_at = _not_after_now(made_at)
-    appointment = Appointment(
-        branch_id=caller.branch_id,
-        created_by_id=caller.id,
-        staff_id=meeter_id,
-        customer=customer,
-        reason=reason,
-        greeting=greeting.strip(),
-        value_statement=value_statement.strip(),
-        urgency=urgency.strip(),
-        option_1=option_1,
-        option_2=option_2,
-        chosen_option=chosen_option,
-        starts_at=option_1 if chosen_option == 1 else option_2,
-        reconfirmed=True,
-        place=place.strip(),
-        via=via,
-        state=State.CONFIRMED,
-        created_at=made_at,
-    )
-    stamp(appointment, client_id, payload)
-    db.session.add(appointment)
-    db.session.flush()
-    log_fixing_call(appointment)
-    schedule_appointment(appointment)
-    appointment_confirmed.send(appointment)
-    return commit_once(appointment, client_id, payload)
+
+    def build() -> Appointment:
+        return Appointment(
+            branch_id=caller.branch_id,
+            created_by_id=caller.id,
+            staff_id=meeter_id,
+            customer=customer_for(
+                caller, customer=customer, new_name=new_name, new_mobile=new_mobile
+            ),
+            reason=reason,
+            greeting=greeting.strip(),
+            value_statement=value_statement.strip(),
+            urgency=urgency.strip(),
+            option_1=option_1,
+            option_2=option_2,
+            chosen_option=chosen_option,
+            starts_at=option_1 if chosen_option == 1 else option_2,
+            reconfirmed=True,
+            place=place.strip(),
+            via=via,
+            state=State.CONFIRMED,
+            created_at=_not_after_now(made_at),
+        )
+
+    def then(appointment: Appointment) -> None:
+        log_fixing_call(appointment)
+        schedule_appointment(appointment)
+        appointment_confirmed.send(appointment)
+
+    return create_once(Appointment, client_id, payload, build, then)
 
 
 def log_call(
@@ -107,20 +105,19 @@ def log_call(
 ) -> tuple[Call, bool]:
     """Store a call once per client_id; a time from the phone (queued offline) is kept unless
     it is in the future."""
-    existing = find_replay(Call, client_id, payload)
-    if existing is not None:
-        return existing, False
-    call = Call(
-        branch_id=caller.branch_id,
-        staff_id=caller.id,
-        customer_id=customer.id,
-        outcome=outcome,
-        note=note.strip(),
-        called_at=_not_after_now(called_at),
+    return create_once(
+        Call,
+        client_id,
+        payload,
+        lambda: Call(
+            branch_id=caller.branch_id,
+            staff_id=caller.id,
+            customer_id=customer.id,
+            outcome=outcome,
+            note=note.strip(),
+            called_at=_not_after_now(called_at),
+        ),
     )
-    stamp(call, client_id, payload)
-    db.session.add(call)
-    return commit_once(call, client_id, payload)
 
 
 def log_fixing_call(appointment: Appointment) -> None:
@@ -157,7 +154,6 @@ def move_appointment(
         db.session.flush()
         appointment_confirmed.send(appointment)
     schedule_appointment(appointment)
-    db.session.commit()
 
 
 def schedule_appointment(appointment: Appointment) -> None:

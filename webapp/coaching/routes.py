@@ -59,7 +59,6 @@ def targets():
         cells, errors, typed = parse_target_grid(request.form, keys)
         if not errors:
             services.set_targets(current_user.branch_id, month, cells, current_user)
-            db.session.commit()
             flash(_("Targets saved."), "ok")
             return redirect(url_for("coaching.targets", month=f"{month:%Y-%m}"))
     grid = queries.target_grid(current_user.branch_id, month)
@@ -90,7 +89,6 @@ def commitment():
             getattr(form, name).data = short
     if form.validate_on_submit():
         services.save_commitment(current_user, day, form.data, current_user)
-        db.session.commit()
         flash(_("Your commitment for today is saved."), "ok")
         return redirect(url_for("coaching.commitment"))
     check = None
@@ -125,7 +123,6 @@ def huddle(kind: str):
     if form.validate_on_submit():
         notes = {p.id: request.form.get(f"note-{p.id}", "")[:2000] for p in people}
         services.save_huddle_notes(branch_id, day, kind, notes, current_user)
-        db.session.commit()
         flash(_("Coaching notes saved."), "ok")
         return redirect(url_for("coaching.huddle", kind=kind.value, day=day.isoformat()))
     commitments = queries.commitments_for(branch_id, day)
@@ -229,7 +226,6 @@ def one_on_one(staff_id: int):
                     due_on=item_form.due_on.data,
                     customer_id=plan_customer.id if plan_customer else None,
                 )
-                db.session.commit()
                 flash(_("Plan item added for next week."), "ok")
                 # Back at next week's plan, where the new item shows, not at the top of the page.
                 return redirect(
@@ -247,7 +243,6 @@ def one_on_one(staff_id: int):
                 done = {int(i) for i in request.form.getlist("done_item") if i.isdigit()}
                 values.update(done_item_ids=done, checked_item_ids=shown)
             services.save_one_on_one(meeting, by=current_user, **values)
-            db.session.commit()
             flash(_("One-on-one saved."), "ok")
             return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
     trend = queries.trend(person, week)
@@ -292,7 +287,6 @@ def action_plans():
             expected_effect=form.expected_effect.data,
             by=current_user,
         )
-        db.session.commit()
         flash(_("Action plan added."), "ok")
         return redirect(url_for("coaching.action_plans"))
     plans = db.session.scalars(
@@ -316,7 +310,6 @@ def action_plan(plan_id: int):
         services.update_action_plan(
             plan, status=PlanStatus(form.status.data), result=form.result.data
         )
-        db.session.commit()
         flash(_("Action plan updated."), "ok")
         return redirect(url_for("coaching.action_plans"))
     return render_template("coaching/action_plan.html", plan=plan, form=form)

@@ -3,7 +3,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_branch_ids
 from webapp.auth.models import SALES_ROLES, Role, Staff
@@ -151,13 +150,6 @@ def new_sme():
             )
         except services.DuplicateCustomer as dup:
             return _form_page(form, CustomerKind.SME, duplicate=dup.existing, status=409)
-        except IntegrityError:
-            # Two sends of the same form raced: the other one won; answer as it did.
-            db.session.rollback()
-            first = find_replay(Customer, client_id, request.form) if client_id else None
-            if first is None:
-                raise
-            customer = first
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
     return _form_page(form, CustomerKind.SME, status=invalid_form_status())
 

@@ -14,7 +14,7 @@ from webapp.customers.models import (
 )
 from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
 from webapp.extensions import db
-from webapp.sync.protocol import check_version, stamp
+from webapp.sync.protocol import check_version, create_once
 
 
 def record_full_view(customer: Customer, staff: Staff) -> CustomerView:
@@ -26,7 +26,6 @@ def record_full_view(customer: Customer, staff: Staff) -> CustomerView:
         ip_address=(request.remote_addr or "")[:45],
     )
     db.session.add(view)
-    db.session.commit()
     return view
 
 
@@ -61,7 +60,6 @@ def create_customer(
     credit_code: str | None = None,
     owner_id: int | None = None,
     acquired_via: Acquisition = Acquisition.LOBBY,
-    commit: bool = True,
 ) -> Customer:
     """Create a customer unless the mobile or credit code is already the branch's (DuplicateCustomer)."""
     existing = find_duplicate(branch_id, mobile, credit_code)
@@ -77,8 +75,7 @@ def create_customer(
         acquired_via=acquired_via,
     )
     db.session.add(customer)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return customer
 
 
@@ -116,24 +113,29 @@ def create_with_sheet(
     client_id: str | None = None,
     payload=None,
 ) -> Customer:
-    """Create a customer and its information sheet in one commit (DuplicateCustomer on a clash).
+    """Create a customer and its information sheet together (DuplicateCustomer on a clash).
 
-    With a client_id (an offline-capable form) the row is stamped so a replay finds it.
+    With a client_id (an offline-capable form) it is made once: a replay, or a copy that lost a
+    race with the first, gets the first customer.
     """
-    customer = create_customer(
-        branch_id=branch_id,
-        kind=kind,
-        name=data["name"],
-        mobile=data.get("mobile") or None,
-        credit_code=data.get("credit_code") or None,
-        owner_id=owner_id,
-        acquired_via=acquired_via,
-        commit=False,
-    )
-    _apply_sheet(customer, data)
+
+    def build() -> Customer:
+        customer = create_customer(
+            branch_id=branch_id,
+            kind=kind,
+            name=data["name"],
+            mobile=data.get("mobile") or None,
+            credit_code=data.get("credit_code") or None,
+            owner_id=owner_id,
+            acquired_via=acquired_via,
+        )
+        _apply_sheet(customer, data)
+        return customer
+
     if client_id:
-        stamp(customer, client_id, payload if payload is not None else data)
-    db.session.commit()
+        return create_once(Customer, client_id, payload if payload is not None else data, build)[0]
+    customer = build()
+    db.session.flush()
     return customer
 
 
@@ -156,7 +158,6 @@ def update_sheet(customer: Customer, data: dict, version, edit_id: str | None = 
     if customer.kind == CustomerKind.SME:
         customer.credit_code = credit_code
     _apply_sheet(customer, data)
-    db.session.commit()
     return True
 
 
@@ -176,7 +177,6 @@ def sheet_data(customer: Customer) -> dict:
 
 
 def assign_owner(customer: Customer, owner: Staff | None) -> Customer:
-    """Give the customer to a salesperson of its branch (or to nobody), and save it."""
+    """Give the customer to a salesperson of its branch (or to nobody)."""
     customer.owner_id = owner.id if owner is not None else None
-    db.session.commit()
     return customer

@@ -75,13 +75,13 @@ def load(ctx) -> None:
                     at = min(
                         at + timedelta(days=ctx.rng.randint(1, 5)), ctx.now - timedelta(hours=1)
                     )
-                    services.move_stage(prospect, stage, owner, commit=False, at=at)
+                    services.move_stage(prospect, stage, owner, at=at)
                 if target in (Stage.WON, Stage.LOST):
                     at = min(
                         at + timedelta(days=ctx.rng.randint(1, 5)), ctx.now - timedelta(hours=1)
                     )
                     reason = ctx.rng.choice(LOST) if target == Stage.LOST else ""
-                    services.move_stage(prospect, target, owner, reason=reason, commit=False, at=at)
+                    services.move_stage(prospect, target, owner, reason=reason, at=at)
                 prospect.updated_at = at
                 made += 1
     ctx.made["prospects"] = made

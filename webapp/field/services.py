@@ -3,13 +3,14 @@
 from collections.abc import Mapping
 from datetime import date
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind
-from webapp.sync.protocol import check_version, commit_once, find_replay, stamp
+from webapp.sync.protocol import check_version, create_once
+from webapp.timeutil import now_naive
 
 
 def plan_sweep(
@@ -48,7 +49,6 @@ def plan_sweep(
         kind=EntryKind.FIELD_VISIT,
         title=sweep.area,
     )
-    db.session.commit()
     return sweep
 
 
@@ -68,21 +68,20 @@ def record_visit(
     staff: Staff, values: Mapping, *, client_id: str, payload: Mapping
 ) -> tuple[Visit, bool]:
     """Store a visit once per client_id; a replay returns the first row (created=False)."""
-    existing = find_replay(Visit, client_id, payload)
-    if existing is not None:
-        return existing, False
-    visit = Visit(branch_id=staff.branch_id, staff_id=staff.id, **values)
-    if visit.position_status != PositionStatus.OK or visit.latitude is None:
-        visit.position_status = (
-            visit.position_status
-            if visit.position_status != PositionStatus.OK
-            else PositionStatus.UNAVAILABLE
-        )
-        visit.latitude = visit.longitude = visit.accuracy_m = None
-    visit.checked_in_at = visit.checked_in_at or utcnow().replace(tzinfo=None)
-    stamp(visit, client_id, payload)
-    db.session.add(visit)
-    return commit_once(visit, client_id, payload)
+
+    def build() -> Visit:
+        visit = Visit(branch_id=staff.branch_id, staff_id=staff.id, **values)
+        if visit.position_status != PositionStatus.OK or visit.latitude is None:
+            visit.position_status = (
+                visit.position_status
+                if visit.position_status != PositionStatus.OK
+                else PositionStatus.UNAVAILABLE
+            )
+            visit.latitude = visit.longitude = visit.accuracy_m = None
+        visit.checked_in_at = visit.checked_in_at or now_naive()
+        return visit
+
+    return create_once(Visit, client_id, payload, build)
 
 
 def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:
@@ -96,5 +95,4 @@ def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, no
         return False
     visit.outcome = outcome
     visit.notes = notes
-    db.session.commit()
     return True

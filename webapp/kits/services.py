@@ -28,7 +28,7 @@ def save_product(product: Product | None, data: dict) -> Product:
     if data.get("image"):
         product.image, product.image_type = data["image"]
     db.session.add(product)
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -42,5 +42,5 @@ def save_portfolio(portfolio: Portfolio | None, data: dict) -> Portfolio:
         PortfolioItem(product_id=pid, position=i) for i, pid in enumerate(data["products"])
     ]
     db.session.add(portfolio)
-    db.session.commit()
+    db.session.flush()
     return portfolio

@@ -113,7 +113,6 @@ def _chosen_customer(form) -> Customer | None:
             mobile=form.new_mobile.data or None,
             owner_id=None,
             acquired_via=Acquisition.LOBBY,
-            commit=False,
         )
     return None
 
@@ -151,9 +150,7 @@ def check_in():
         flow_fen=form.flow_yuan.data * 100 if form.flow_yuan.data is not None else None,
         note=form.note.data or "",
         desk=Desk.COUNTER if form.desk.data == Desk.COUNTER.value else Desk.LOBBY,
-        commit=False,
     )
-    db.session.flush()
     facts = referral_criteria.Facts(
         needs=tuple(visit.needs),
         amount_fen=visit.deciding_amount_fen,
@@ -163,7 +160,6 @@ def check_in():
     rules = referral_criteria.matching_rules(
         referral_criteria.criteria_for(current_user.branch_id), facts
     )
-    db.session.commit()
     if not is_fragment():
         if rules:
             return redirect(

@@ -30,7 +30,6 @@ def check_in_visitor(
     flow_fen: int | None = None,
     note: str = "",
     desk: Desk = Desk.LOBBY,
-    commit: bool = True,
 ) -> CheckIn:
     """Record a walk-in (anonymous when no customer) in the member of staff's branch."""
     visit = CheckIn(
@@ -54,18 +53,16 @@ def check_in_visitor(
             visit.created_at,
         )
     db.session.add(visit)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return visit
 
 
-def start_serving(visit: CheckIn, staff: Staff, commit: bool = True) -> CheckIn:
+def start_serving(visit: CheckIn, staff: Staff) -> CheckIn:
     """The member of staff takes the walk-in: being served, by them."""
     visit.state = VisitState.SERVING
     visit.served_by_id = staff.id
     visit.served_at = timeutil.now_naive()
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return visit
 
 
@@ -74,10 +71,9 @@ def mark_referred(visit: CheckIn) -> None:
     visit.state = VisitState.REFERRED
 
 
-def finish(visit: CheckIn, commit: bool = True) -> CheckIn:
+def finish(visit: CheckIn) -> CheckIn:
     """The walk-in leaves: done."""
     visit.state = VisitState.DONE
     visit.done_at = timeutil.now_naive()
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return visit

@@ -60,7 +60,7 @@ def create_prospect(*, customer, owner: Staff, data: dict, changed_at=None) -> P
     )
     db.session.flush()
     sync_follow_up(prospect)
-    db.session.commit()
+    db.session.flush()
     return prospect
 
 
@@ -72,7 +72,6 @@ def move_stage(
     reason: str = "",
     amount_fen=None,
     product_name: str = "",
-    commit=True,
     at=None,
 ) -> Prospect:
     """Move a prospect to a stage (one tap); won records the sale credited to the owner.
@@ -118,8 +117,7 @@ def move_stage(
         prospect.sale_id = sale.id
         prospect.expected_amount_fen = amount
     sync_follow_up(prospect)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return prospect
 
 
@@ -127,5 +125,5 @@ def set_follow_up(prospect: Prospect, on: date | None) -> Prospect:
     """Set the next follow-up date; the schedule entry moves with it."""
     prospect.next_follow_up = on
     sync_follow_up(prospect)
-    db.session.commit()
+    db.session.flush()
     return prospect

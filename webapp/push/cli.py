@@ -83,4 +83,5 @@ def send_test_command(username: str) -> None:
     if staff is None:
         raise click.ClickException(f"no staff named {username}")
     send_test(staff, "BranchKit", "Test notification")
+    db.session.commit()  # a command is its own unit of work
     click.echo("Queued; the worker delivers it.")

@@ -162,7 +162,7 @@ def subscribe(staff: Staff, data: dict, user_agent: str = "") -> PushSubscriptio
         db.session.add(sub)
     sub.staff_id, sub.p256dh, sub.auth = staff.id, p256dh, auth
     sub.label = device_label(user_agent)
-    db.session.commit()
+    db.session.flush()
     return sub
 
 
@@ -203,7 +203,7 @@ def device_label(user_agent: str) -> str:
 def unsubscribe(sub: PushSubscription) -> None:
     """Forget a device: it receives nothing more."""
     db.session.delete(sub)
-    db.session.commit()
+    db.session.flush()
 
 
 def save_preferences(staff: Staff, values: dict) -> Preference:
@@ -214,7 +214,7 @@ def save_preferences(staff: Staff, values: dict) -> Preference:
         db.session.add(preference)
     for name, value in values.items():
         setattr(preference, name, value)
-    db.session.commit()
+    db.session.flush()
     return preference
 
 
@@ -246,12 +246,12 @@ def broadcast(manager: Staff, message: str) -> int:
         if notification is not None:
             notification.created_at = notification.due_at = now  # one broadcast, one time
             made += 1
-    db.session.commit()
+    db.session.flush()
     return made
 
 
 def send_test(staff: Staff, title: str, body: str) -> Notification | None:
     """Queue a test notification for all of the person's devices."""
     notification = enqueue(staff, Kind.TEST, title, body, url=path_for("push.settings", "/push/"))
-    db.session.commit()
+    db.session.flush()
     return notification

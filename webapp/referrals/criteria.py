@@ -60,7 +60,7 @@ def update_criteria(criteria: ReferralCriteria, staff: Staff, **values) -> Refer
     for name, value in values.items():
         setattr(criteria, name, value)
     criteria.updated_by_id = staff.id
-    db.session.commit()
+    db.session.flush()
     return criteria
 
 
@@ -223,7 +223,7 @@ def add_phase(
         created_by_id=staff.id,
     )
     db.session.add(phase)
-    db.session.commit()
+    db.session.flush()
     return phase
 
 
@@ -239,4 +239,4 @@ def delete_phase(phase: SplitPhase) -> None:
     if len(existing) > 1 and phase.ends_on is None:
         existing[-2].ends_on = None
     db.session.delete(phase)
-    db.session.commit()
+    db.session.flush()

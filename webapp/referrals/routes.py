@@ -162,7 +162,7 @@ def _customer_for_referral(form) -> Customer | None:
         return create_customer(
             branch_id=current_user.branch_id, kind=CustomerKind.INDIVIDUAL,
             name=form.new_name.data, mobile=form.new_mobile.data or None,
-            acquired_via=Acquisition.LOBBY, commit=False,
+            acquired_via=Acquisition.LOBBY,
         )  # fmt: skip
     return None
 

@@ -89,7 +89,6 @@ def criteria():
         except policy.PolicyError as refused:
             db.session.rollback()
             attach_error(form, refused)
-    db.session.commit()
     return render_template("referrals/criteria.html", form=form)
 
 

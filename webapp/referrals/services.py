@@ -159,7 +159,7 @@ def create_referral(
     db.session.add(referral)
     db.session.flush()
     signals.referral_sent.send(referral)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -180,7 +180,6 @@ def create_external_referral(
         name=name,
         mobile=mobile or None,
         acquired_via=Acquisition.REFERRAL,
-        commit=False,
     )
     customer.introduced_by = introducer.strip()[:120]
     db.session.flush()
@@ -214,9 +213,9 @@ def accept(referral: Referral, staff: Staff) -> Referral:
     referral.accepted_at = timeutil.now_naive()
     if referral.check_in_id:
         visit = db.session.get(CheckIn, referral.check_in_id)
-        lobby_services.start_serving(visit, staff, commit=False)
+        lobby_services.start_serving(visit, staff)
     signals.referral_accepted.send(referral)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -227,7 +226,7 @@ def decline(referral: Referral, staff: Staff, reason: str) -> Referral:
         raise ReferralError(_l("Give a reason."), "reason")
     _move(referral, staff, State.DECLINED, reason)
     referral.reason = reason.strip()[:200]
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -237,7 +236,7 @@ def advance(referral: Referral, staff: Staff, to: State) -> Referral:
     if to not in (State.CONTACTED, State.MET):
         raise ReferralError(_l("Use the won or lost form for the outcome."))
     _move(referral, staff, to)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -248,7 +247,7 @@ def lose(referral: Referral, staff: Staff, reason: str) -> Referral:
         raise ReferralError(_l("Give a reason."), "reason")
     _move(referral, staff, State.LOST, reason)
     referral.reason = reason.strip()[:200]
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -320,7 +319,7 @@ def win(
         _log(referral, staff, "credit_pending", note=open_case(referral))
     else:
         _record(referral, lines)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -346,7 +345,7 @@ def allocate(referral: Referral, manager: Staff, shares: dict[int, int], reason:
     manual = [(sid, CreditRole.MANUAL, bp) for sid, bp in shares.items() if bp]
     _record(referral, lines + manual, reason.strip())
     _log(referral, manager, "allocated", note=reason)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -360,7 +359,7 @@ def dispute(referral: Referral, manager: Staff, note: str) -> Referral:
     _log(referral, manager, "disputed", referral.state.value, note)
     if referral.state is State.WON and referral.credit_state is CreditState.NONE:
         referral.credit_state = CreditState.PENDING
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -378,7 +377,7 @@ def reassign(referral: Referral, manager: Staff, receiver: Staff | None) -> Refe
     referral.created_at = timeutil.now_naive()  # the new receiver's acceptance clock starts now
     _log(referral, manager, "reassigned", before, receiver.name)
     signals.referral_sent.send(referral)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -400,7 +399,7 @@ def flag_overdue(branch_id: int) -> list[Referral]:
         referral.overdue_flagged_at = timeutil.now_naive()
         _log(referral, None, "overdue", referral.state.value)
         signals.referral_overdue.send(referral)
-    db.session.commit()
+    db.session.flush()
     return late
 
 
@@ -409,5 +408,5 @@ def set_presence(staff: Staff, out: bool) -> Presence:
     presence = db.session.get(Presence, staff.id) or Presence(staff_id=staff.id)
     presence.out = out
     db.session.add(presence)
-    db.session.commit()
+    db.session.flush()
     return presence

@@ -105,12 +105,12 @@ def complete_source_entry(source_type: str, source_id: int) -> None:
 def create_entry(**fields) -> ScheduleEntry:
     """Add an entry the user typed in, and save it."""
     entry = add_entry(**fields)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
 def set_done(entry: ScheduleEntry, done: bool = True) -> ScheduleEntry:
     """Mark an entry done (or not done again), and save it."""
     entry.done_at = utcnow().replace(tzinfo=None) if done else None
-    db.session.commit()
+    db.session.flush()
     return entry

@@ -12,8 +12,9 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, select, update
@@ -102,14 +103,32 @@ def stamp(row, client_id: str, payload: Mapping) -> None:
     row.client_fingerprint = fingerprint(payload)
 
 
-def commit_once(row, client_id: str, payload: Mapping):
-    """Commit a new offline-capable row: (row, True); when a copy of the same request raced it
-    (a double tap, two tabs) and committed first, (that first row, False)."""
+def create_once(
+    model,
+    client_id: str,
+    payload: Mapping,
+    build: Callable[[], Any],
+    then: Callable[[Any], None] | None = None,
+):
+    """Create an offline-capable row once per client_id: (row, True) when `build()` made it now,
+    (the first row, False) for a replay or for a copy that lost a race with the first (a double
+    tap, two tabs, two flushes). The replay check comes before anything is made; the row,
+    what `build()` made with it (a new customer) and what `then(row)` adds once it has an id (a
+    schedule entry, a notification) are one savepoint, so a copy that loses the race leaves
+    none of it behind."""
+    existing = find_replay(model, client_id, payload)
+    if existing is not None:
+        return existing, False
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            row = build()
+            stamp(row, client_id, payload)
+            db.session.add(row)
+            db.session.flush()
+            if then is not None:
+                then(row)
     except IntegrityError:
-        db.session.rollback()
-        existing = find_replay(type(row), client_id, payload)
+        existing = find_replay(model, client_id, payload)
         if existing is None:
             raise
         return existing, False
