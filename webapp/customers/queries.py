@@ -33,6 +33,15 @@ def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] |
     return query.order_by(Customer.name, Customer.id).limit(limit)
 
 
+def branch_customer(customer_id, user: Staff | None = None) -> Customer | None:
+    """The customer a form names by id, only when the user's branch may see them (else None).
+
+    A form is typed by anyone, so its ids go through the branch scope as a URL's do."""
+    if not customer_id or not str(customer_id).isdigit():
+        return None
+    return db.session.scalar(scoped(Customer, user).where(Customer.id == int(customer_id)))
+
+
 def completeness_by_staff(branch_ids: list[int]):
     """Per owner in the branches: customers owned and their sheets' average completeness (0-100).
 
