@@ -238,7 +238,12 @@ def test_internal_referral_with_another_branchs_customer_receiver_and_check_in(
 def test_external_referral_to_another_branchs_receiver(app, client, login_as, foreign, home):
     """An external referral cannot be handed to branch B's wealth manager."""
     login_as(home.lobby)
-    data = {"introducer": "老客户", "name": "新朋友", "need": "wealth", "receiver_id": foreign.wealth}
+    data = {
+        "introducer": "老客户",
+        "name": "新朋友",
+        "need": "wealth",
+        "receiver_id": foreign.wealth,
+    }
     assert_not_shown(post(client, "/referrals/external", data))
     _assert_no_referral_links(app, foreign)
 
@@ -361,7 +366,12 @@ def test_coaching_forms_with_another_branchs_customer_owner_and_plan_item(
     assert_not_shown(post(client, f"{url}?week={WEEK}", item))
     done = {"do": "save", "shown_item": foreign.plan_item, "done_item": foreign.plan_item}
     assert_not_shown(post(client, f"{url}?week={WEEK}", done))
-    plan = {"owner_id": foreign.wealth, "due_on": "2026-12-01", "what": "做", "expected_effect": "好"}
+    plan = {
+        "owner_id": foreign.wealth,
+        "due_on": "2026-12-01",
+        "what": "做",
+        "expected_effect": "好",
+    }
     assert_not_shown(post(client, "/coaching/action-plans/", plan))
     with app.app_context():
         items = db.session.scalars(select(PlanItem)).all()
