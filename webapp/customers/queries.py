@@ -69,7 +69,7 @@ OFFLINE_SHEETS = 10
 def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list[Customer]:
     """The SME sheets the user opened most recently and may edit: those editable offline."""
     from webapp.auth.models import SALES_ROLES, Role
-    from webapp.customers.models import CustomerKind, CustomerView
+    from webapp.customers.models import CustomerKind, CustomerView, ViewReason
 
     if user.role == Role.BRANCH_MANAGER:
         mine = Customer.branch_id == user.branch_id
@@ -82,6 +82,8 @@ def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list
         scoped(Customer)
         .join(CustomerView, CustomerView.customer_id == Customer.id)
         .where(CustomerView.staff_id == user.id, Customer.kind == CustomerKind.SME, mine)
+        # Kept offline because opened: the worker's own fetches must not keep them there.
+        .where(CustomerView.reason != ViewReason.PRECACHE)
         .group_by(Customer.id)
         .order_by(last_view.desc(), Customer.id.desc())
         .limit(limit)
@@ -92,8 +94,8 @@ def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list
 def offline_sheet_urls(user: Staff) -> list[str]:
     """The edit forms of the recently opened SME sheets, kept on the phone for offline use.
 
-    Not the sheets themselves: fetching one would write a full-view audit row nobody made
-    (the sheet a person opened is kept anyway, as every page opened online is).
+    Not the sheets themselves (the sheet a person opened is kept anyway, as every page opened
+    online is). Each form fetched is a full view, audited with the reason precache.
     """
     from flask import url_for
 

@@ -9,7 +9,7 @@ from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_bra
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
-from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.models import Acquisition, Customer, CustomerKind, ViewReason
 from webapp.customers.queries import (
     PAGE_SIZE as CUSTOMER_PAGE,
 )
@@ -173,6 +173,7 @@ def edit(customer_id: int):
     if request.method == "GET":
         form = form_class(data=services.sheet_data(customer))
         form.version.data = str(customer.version)
+        services.record_full_view(customer, current_user, ViewReason.EDIT_FORM)
         return _form_page(form, customer.kind, customer=customer)
     form = form_class()
     edit_id = request.form.get("client_id", "")
@@ -187,6 +188,7 @@ def edit(customer_id: int):
             )
         except StaleVersion:
             db.session.rollback()
+            services.record_full_view(customer, current_user, ViewReason.CONFLICT)
             return _conflict_page(customer, form), 409
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
     return _form_page(form, customer.kind, customer=customer, status=invalid_form_status())

@@ -11,19 +11,30 @@ from webapp.customers.models import (
     CustomerView,
     IndividualSheet,
     SmeSheet,
+    ViewReason,
 )
 from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
 from webapp.extensions import db
 from webapp.sync.protocol import check_version, stamp
 
+# Sent by the service worker when it fetches a page to keep on the phone (static/sw.js,
+# fetchAndKeep): a person did not open it then, but it is served in full all the same.
+PRECACHE_HEADER = "X-Precache"
 
-def record_full_view(customer: Customer, staff: Staff) -> CustomerView:
-    """Write the audit row for a member of staff opening a customer's full record."""
+
+def record_full_view(
+    customer: Customer, staff: Staff, reason: ViewReason = ViewReason.OPENED
+) -> CustomerView:
+    """Write the audit row for a customer's full record served to a member of staff, and why
+    (a page fetched by the service worker to keep offline is recorded as the precache)."""
+    if request.headers.get(PRECACHE_HEADER):
+        reason = ViewReason.PRECACHE
     view = CustomerView(
         customer_id=customer.id,
         staff_id=staff.id,
         branch_id=customer.branch_id,
         ip_address=(request.remote_addr or "")[:45],
+        reason=reason,
     )
     db.session.add(view)
     db.session.commit()
