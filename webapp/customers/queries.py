@@ -1,21 +1,53 @@
 """Read-only queries over customers, always branch-scoped."""
 
+from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 
 from webapp.auth.access import scoped
 from webapp.auth.models import Staff
+from webapp.customers import permissions
 from webapp.customers.models import Customer
 from webapp.extensions import LIKE_ESCAPE, db, like_literal
 
 PAGE_SIZE = 30
 
 
-def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] | None = None):
+# Lists show 139****5678: the last four digits are what everyone in the branch sees.
+VISIBLE_TAIL = 4
+MOBILE_DIGITS = 11
+
+
+def narrows_a_number(term: str) -> bool:
+    """Whether a search names more of a mobile than the lists show (audited and throttled)."""
+    term = term.strip()
+    return term.isdigit() and len(term) > VISIBLE_TAIL
+
+
+def _mobile_match(term: str, user: Staff):
+    """What digits may match of a mobile: only what the user may see of it. The last four (or
+    fewer) of anyone's, the whole number exactly, and any tail of the numbers they may see in
+    full; never a longer tail of a masked number (it would reveal the hidden digits one by one)."""
+    if len(term) <= VISIBLE_TAIL:
+        return Customer.mobile.like(f"%{term}")
+    conditions = [Customer.mobile == term] if len(term) == MOBILE_DIGITS else []
+    full = permissions.full_view_clause(user)
+    if full is not None:
+        conditions.append(and_(full, Customer.mobile.like(f"%{term}")))
+    return or_(*conditions) if conditions else None
+
+
+def search_customers(
+    term: str,
+    limit: int = PAGE_SIZE,
+    after: tuple[str, int] | None = None,
+    user: Staff | None = None,
+):
     """Customers the user may see whose name, company or mobile tail matches the term, by name.
 
     Keyset pages: `after` is the (name, id) of the last row shown, so the hundredth page of a
     branch's 5,000 customers costs what the first does."""
-    query = scoped(Customer)
+    user = user or current_user
+    query = scoped(Customer, user)
     if after is not None:
         name, ident = after
         query = query.where(
@@ -25,8 +57,9 @@ def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] |
     if term:
         like = f"%{like_literal(term)}%"
         conditions = [Customer.name.ilike(like, escape=LIKE_ESCAPE)]
-        if term.isdigit():
-            conditions.append(Customer.mobile.like(f"%{term}"))
+        mobile = _mobile_match(term, user) if term.isdigit() else None
+        if mobile is not None:
+            conditions.append(mobile)
         if len(term) >= 6 and term.isalnum() and term.isascii():
             conditions.append(Customer.credit_code.like(f"{term.upper()}%"))
         query = query.where(or_(*conditions))

@@ -16,7 +16,6 @@ from webapp.customers.queries import (
 from webapp.customers.queries import (
     completeness_by_staff,
     recent_editable_sme_sheets,
-    search_customers,
 )
 from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
 from webapp.errors import render_error
@@ -40,7 +39,10 @@ def index():
     """List the branch's customers, masked, filtered as the user types."""
     term = request.args.get("q", "")[:60]
     after = _cursor(request.args.get("after", ""))
-    customers = db.session.execute(search_customers(term, after=after)).scalars().all()
+    try:
+        customers = services.audited_search(current_user, term, CUSTOMER_PAGE, after)
+    except services.TooManySearches:
+        return too_many_searches()
     more = f"{customers[-1].id}.{customers[-1].name}" if len(customers) == CUSTOMER_PAGE else None
     if is_fragment():
         return render_template(
@@ -58,6 +60,14 @@ def index():
         first_page=True,
         can_create=permissions.can_create(current_user),
         offline_sheets=recent_editable_sme_sheets(current_user),
+    )
+
+
+def too_many_searches():
+    """The answer to a mobile search past the throttle: nothing found, and why."""
+    return render_error(
+        429,
+        _("Too many searches by mobile number. Search by name, or try again later."),
     )
 
 

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.auth.models import ALL_ROLES, Role, Staff
+from webapp.customers import services as customer_services
 from webapp.customers.models import Acquisition, Customer, CustomerKind
-from webapp.customers.queries import branch_customer, search_customers
+from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer, create_customer
+from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.lobby.models import CheckIn, Need
@@ -40,7 +42,13 @@ def customer_options():
     term = request.args.get("q", "").strip()
     if not is_fragment():
         return redirect(url_for("customers.index", q=term))
-    customers = db.session.scalars(search_customers(term, limit=8)).all() if term else []
+    try:
+        customers = customer_services.audited_search(current_user, term, 8) if term else []
+    except customer_services.TooManySearches:
+        return render_error(
+            429,
+            _("Too many searches by mobile number. Search by name, or try again later."),
+        )
     chosen_id = request.args.get("customer_id", type=int)
     return render_template(
         "lobby/_customer_options.html",
