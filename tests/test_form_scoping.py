@@ -24,7 +24,7 @@ from webapp.coaching.models import ActionPlan, PlanItem
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.field import services as field_services
-from webapp.field.models import AreaKind, Outcome, PositionStatus, Sweep, Visit
+from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.lobby import services as lobby_services
 from webapp.lobby.models import CheckIn, Need
 from webapp.prospects import services as prospect_services
@@ -176,8 +176,16 @@ FORMS_WITH_IDS = {
     "VisitForm": "field.create_visit",
     "PlanItemForm": "coaching.one_on_one",
     "ActionPlanForm": "coaching.action_plans",
+    "SweepForm": "field.new_sweep",
 }
 ID_FIELD = re.compile(r"(_id|_ids|_item)$")
+# Fields that look like ids but name no branch record.
+NOT_BRANCH_IDS = {
+    ("AppointmentForm", "statement_id"),  # only fills the text in the page (appointments.js)
+    ("PreferencesForm", "lead_minutes"),  # a number of minutes
+    ("PortfolioForm", "products"),  # the sales kit is the region's, not a branch's
+    ("IndividualSheetForm", "resident_id"),  # an identity card number
+}
 
 
 def _subclasses(cls):
@@ -192,10 +200,12 @@ def test_every_form_with_an_id_field_is_walked(app):
     with app.test_request_context():
         for form_class in set(_subclasses(FlaskForm)):
             form = form_class(formdata=None, meta={"csrf": False})
-            names = [n for n in form._fields if ID_FIELD.search(n)]
-            # client_id is the offline id of the form itself; resident_id is an identity card.
-            if set(names) - {"client_id", "resident_id"}:
-                found.add(form_class.__name__)
+            for name, field in form._fields.items():
+                # client_id is the offline id of the form itself, never a record's.
+                looks_like_id = ID_FIELD.search(name) or getattr(field, "coerce", None) is int
+                key = (form_class.__name__, name)
+                if looks_like_id and name != "client_id" and key not in NOT_BRANCH_IDS:
+                    found.add(form_class.__name__)
     assert found == set(FORMS_WITH_IDS)
 
 
@@ -351,6 +361,19 @@ def test_field_visit_with_another_branchs_sweep_and_stop(app, client, login_as, 
         visits = db.session.scalars(select(Visit).where(Visit.branch_id != foreign.branch)).all()
         assert visits and all(v.sweep_id is None and v.stop_id is None for v in visits)
         assert db.session.get(Sweep, foreign.sweep).branch_id == foreign.branch
+
+
+def test_sweep_with_another_branchs_customer(app, client, login_as, foreign, home):
+    """A sweep planned with branch B's customer gets no stop for them."""
+    login_as(home.wealth)
+    data = {"area": "陆家嘴", "area_kind": "street", "day": "2026-11-25",
+            "customers": [foreign.customer], "new_targets": "新店, 东方路1号"}  # fmt: skip
+    assert_not_shown(post(client, "/field/sweeps/new", data))
+    with app.app_context():
+        stops = db.session.scalars(
+            select(Stop).join(Sweep).where(Sweep.branch_id != foreign.branch)
+        ).all()
+        assert all(s.customer_id != foreign.customer for s in stops)
 
 
 def test_coaching_forms_with_another_branchs_customer_owner_and_plan_item(
