@@ -189,16 +189,19 @@ def test_appointment_lands_in_the_meeters_schedule_and_follows_its_state(
             entry.starts_at == datetime(2026, 11, 26, 7, 30) and entry.done_at is None
         )  # 15:30 Shanghai
     url, page = f"/appointments/{appointment_id}/state", f"/appointments/{appointment_id}"
+    login_as(wealth)  # the appointment is the wealth manager's to change, not its booker's
     client.post_form(url, {"state": "rescheduled", "new_time": "2026-12-01T09:00"}, page=page)
     client.post_form(url, {"state": "held"}, page=page)
     with app.app_context():
         [entry] = db.session.scalars(select(ScheduleEntry)).all()
         assert entry.starts_at == datetime(2026, 12, 1, 1, 0) and entry.done_at is not None
+    login_as(me)
     client.post_form(
         "/appointments/", appointment_data(wealth.id, new_mobile="13800002222"), page=FORM
     )
     with app.app_context():
         second = db.session.scalar(select(Appointment.id).where(Appointment.id != appointment_id))
+    login_as(wealth)
     client.post_form(
         f"/appointments/{second}/state", {"state": "cancelled"}, page=f"/appointments/{second}"
     )

@@ -19,7 +19,13 @@ from tests.browser.test_offline import (
 )
 from webapp.auth.models import Staff
 from webapp.customers import services
-from webapp.customers.models import Acquisition, Customer, CustomerKind, CustomerView
+from webapp.customers.models import (
+    Acquisition,
+    Customer,
+    CustomerKind,
+    CustomerView,
+    ViewReason,
+)
 from webapp.extensions import db
 
 
@@ -58,6 +64,9 @@ def test_10_sme_sheet_edited_offline_and_on_the_server_conflict_choice_saved(
     edit_url = f"/customers/{customer_id}/edit"
     ready(page, "/customers/", username="corporate1")
     wait_until(page, _cached(edit_url))
+    with live_app.app_context():  # the worker's fetch was a full view, audited as such
+        reasons = select(CustomerView.reason).where(CustomerView.customer_id == customer_id)
+        assert ViewReason.PRECACHE in db.session.scalars(reasons).all()
     expect(page.locator(".offline-sheets")).to_contain_text("离线表")  # the UI says which
     page.screenshot(path=shots / "customers-offline-sheets-phone.png", full_page=True)
     context.set_offline(True)

@@ -165,3 +165,19 @@ class Call(OfflineRecordMixin, db.Model):
 
     staff: Mapped[Staff] = relationship()
     customer: Mapped[Customer] = relationship()
+
+
+class AppointmentChange(db.Model):
+    """Who changed an appointment's state (or time), when, from what to what; shown on its page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_state: Mapped[State] = mapped_column(enum_column(State))
+    to_state: Mapped[State] = mapped_column(enum_column(State))
+    from_starts_at: Mapped[datetime]
+    to_starts_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    staff: Mapped[Staff] = relationship()

@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp import timeutil
-from webapp.appointments.models import Appointment, Call, ValueStatement
+from webapp.appointments.models import Appointment, AppointmentChange, Call, ValueStatement
 from webapp.auth.access import scoped
 from webapp.auth.models import SALES_ROLES, Staff
 from webapp.customers.models import Customer
@@ -62,3 +62,14 @@ def meeter_choices(user: Staff) -> list[tuple[int, str]]:
 def statements(user: Staff) -> list[ValueStatement]:
     """The branch's value statements, by topic."""
     return list(db.session.scalars(scoped(ValueStatement, user).order_by(ValueStatement.topic)))
+
+
+def changes_of(appointment: Appointment) -> list[AppointmentChange]:
+    """Who changed the appointment and when, oldest first."""
+    query = (
+        select(AppointmentChange)
+        .where(AppointmentChange.appointment_id == appointment.id)
+        .options(joinedload(AppointmentChange.staff))
+        .order_by(AppointmentChange.changed_at, AppointmentChange.id)
+    )
+    return list(db.session.scalars(query))

@@ -3,13 +3,13 @@ its state."""
 
 from datetime import UTC, datetime
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from webapp.appointments import bp, queries, services
+from webapp.appointments import bp, permissions, queries, services
 from webapp.appointments.forms import AppointmentForm, CallForm, StateForm
 from webapp.appointments.models import Appointment, Outcome, Reason, State, Via
 from webapp.auth.access import get_or_404, roles
@@ -176,22 +176,34 @@ def create():
 def detail(appointment_id: int):
     """One appointment: the call as recorded, when and where, and its state."""
     appointment = get_or_404(Appointment, appointment_id)
+    return _detail_page(appointment, StateForm(formdata=None))
+
+
+def _detail_page(appointment: Appointment, form: StateForm):
     return render_template(
-        "appointments/detail.html", appointment=appointment, form=StateForm(formdata=None)
+        "appointments/detail.html",
+        appointment=appointment,
+        form=form,
+        can_change=permissions.can_change(current_user, appointment),
+        changes=queries.changes_of(appointment),
     )
 
 
 @bp.route("/<int:appointment_id>/state", methods=["POST"])
 @roles(APPOINTMENT_ROLES)
 def move(appointment_id: int):
-    """Record that the appointment was held, missed, rescheduled or cancelled."""
+    """Record that the appointment was held, missed, rescheduled or cancelled (its owner or the
+    branch manager only), and who did it."""
     appointment = get_or_404(Appointment, appointment_id)
+    if not permissions.can_change(current_user, appointment):
+        abort(403)
     form = StateForm()
     if not form.validate_on_submit():
-        return render_template("appointments/detail.html", appointment=appointment, form=form)
+        return _detail_page(appointment, form)
     services.move_appointment(
         appointment,
         State(form.state.data),
+        by=current_user,
         new_time=to_utc(form.new_time.data),
         note=form.note.data or "",
     )

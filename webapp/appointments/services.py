@@ -6,7 +6,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from webapp.appointments.models import Appointment, Call, Outcome, Reason, State, Via
+from webapp.appointments.models import (
+    Appointment,
+    AppointmentChange,
+    Call,
+    Outcome,
+    Reason,
+    State,
+    Via,
+)
 from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer, create_customer
@@ -144,16 +152,29 @@ def _not_after_now(moment: datetime | None) -> datetime:
 
 
 def move_appointment(
-    appointment: Appointment, state: State, *, new_time: datetime | None, note: str
-) -> None:
-    """Record that the appointment was held, missed, moved (with its new time) or cancelled."""
+    appointment: Appointment, state: State, *, by: Staff, new_time: datetime | None, note: str
+) -> AppointmentChange:
+    """Record that the appointment was held, missed, moved (with its new time) or cancelled,
+    and who did it when (the change is kept and shown on the appointment's page)."""
+    change = AppointmentChange(
+        appointment_id=appointment.id,
+        staff_id=by.id,
+        changed_at=now_naive(),
+        from_state=appointment.state,
+        to_state=state,
+        from_starts_at=appointment.starts_at,
+        note=note.strip(),
+    )
     appointment.state = state
     appointment.state_note = note.strip()
     if state == State.RESCHEDULED and new_time is not None:
         appointment.starts_at = new_time
         db.session.flush()
         appointment_confirmed.send(appointment)
+    change.to_starts_at = appointment.starts_at
+    db.session.add(change)
     schedule_appointment(appointment)
+    return change
 
 
 def schedule_appointment(appointment: Appointment) -> None:

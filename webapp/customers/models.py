@@ -114,14 +114,48 @@ def mask_mobile(mobile: str | None) -> str:
     return f"{mobile[:3]}****{mobile[-4:]}"
 
 
+class ViewReason(enum.StrEnum):
+    """Why a full record was served: opened, its edit form, a conflict page, or kept offline."""
+
+    OPENED = "opened"
+    EDIT_FORM = "edit_form"
+    CONFLICT = "conflict"
+    # Fetched by the service worker to keep on the phone (the X-Precache header), not by a person.
+    PRECACHE = "precache"
+
+
 class CustomerView(db.Model):
-    """Audit: one row each time a member of staff opened a customer's full record."""
+    """Audit: one row each time a customer's full record (the sheet with the whole mobile) was
+    served to a member of staff, and why."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
     viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    reason: Mapped[ViewReason] = mapped_column(
+        enum_column(ViewReason, 12), default=ViewReason.OPENED, server_default="opened"
+    )
+
+    staff: Mapped[Staff] = relationship()
+
+
+class CustomerSearch(db.Model):
+    """Audit: a search by mobile that narrows one number (more digits than the last four).
+
+    Also the throttle's count: rows of one person in the last window (services.search_allowed).
+    """
+
+    __table_args__ = (Index("ix_customer_search_staff_at", "staff_id", "searched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    term: Mapped[str] = mapped_column(String(60))
+    matched: Mapped[int] = mapped_column(default=0)
+    refused: Mapped[bool] = mapped_column(default=False)
+    searched_at: Mapped[datetime] = mapped_column(default=utcnow)
     ip_address: Mapped[str] = mapped_column(String(45), default="")
 
     staff: Mapped[Staff] = relationship()

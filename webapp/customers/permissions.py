@@ -7,6 +7,8 @@
 Branch scoping itself is done by scoped()/get_or_404(); these rules apply inside it.
 """
 
+from sqlalchemy import ColumnElement, true
+
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers.models import Customer
 
@@ -25,6 +27,17 @@ def can_edit(user: Staff, customer: Customer) -> bool:
 def can_view_full(user: Staff, customer: Customer) -> bool:
     """Whether the user may open the full sheet (an audited view) rather than the basic card."""
     return user.role == Role.ADMIN or can_edit(user, customer)
+
+
+def full_view_clause(user: Staff) -> ColumnElement[bool] | None:
+    """can_view_full() as a condition on Customer (inside the branch scope), None for nobody."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.BRANCH_MANAGER:
+        return Customer.branch_id == user.branch_id
+    if user.role in SALES_ROLES:
+        return Customer.owner_id == user.id
+    return None
 
 
 def can_create(user: Staff) -> bool:

@@ -1,21 +1,53 @@
 """Read-only queries over customers, always branch-scoped."""
 
+from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 
 from webapp.auth.access import scoped
 from webapp.auth.models import Staff
+from webapp.customers import permissions
 from webapp.customers.models import Customer
 from webapp.extensions import LIKE_ESCAPE, db, like_literal
 
 PAGE_SIZE = 30
 
 
-def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] | None = None):
+# Lists show 139****5678: the last four digits are what everyone in the branch sees.
+VISIBLE_TAIL = 4
+MOBILE_DIGITS = 11
+
+
+def narrows_a_number(term: str) -> bool:
+    """Whether a search names more of a mobile than the lists show (audited and throttled)."""
+    term = term.strip()
+    return term.isdigit() and len(term) > VISIBLE_TAIL
+
+
+def _mobile_match(term: str, user: Staff):
+    """What digits may match of a mobile: only what the user may see of it. The last four (or
+    fewer) of anyone's, the whole number exactly, and any tail of the numbers they may see in
+    full; never a longer tail of a masked number (it would reveal the hidden digits one by one)."""
+    if len(term) <= VISIBLE_TAIL:
+        return Customer.mobile.like(f"%{term}")
+    conditions = [Customer.mobile == term] if len(term) == MOBILE_DIGITS else []
+    full = permissions.full_view_clause(user)
+    if full is not None:
+        conditions.append(and_(full, Customer.mobile.like(f"%{term}")))
+    return or_(*conditions) if conditions else None
+
+
+def search_customers(
+    term: str,
+    limit: int = PAGE_SIZE,
+    after: tuple[str, int] | None = None,
+    user: Staff | None = None,
+):
     """Customers the user may see whose name, company or mobile tail matches the term, by name.
 
     Keyset pages: `after` is the (name, id) of the last row shown, so the hundredth page of a
     branch's 5,000 customers costs what the first does."""
-    query = scoped(Customer)
+    user = user or current_user
+    query = scoped(Customer, user)
     if after is not None:
         name, ident = after
         query = query.where(
@@ -25,12 +57,22 @@ def search_customers(term: str, limit: int = PAGE_SIZE, after: tuple[str, int] |
     if term:
         like = f"%{like_literal(term)}%"
         conditions = [Customer.name.ilike(like, escape=LIKE_ESCAPE)]
-        if term.isdigit():
-            conditions.append(Customer.mobile.like(f"%{term}"))
+        mobile = _mobile_match(term, user) if term.isdigit() else None
+        if mobile is not None:
+            conditions.append(mobile)
         if len(term) >= 6 and term.isalnum() and term.isascii():
             conditions.append(Customer.credit_code.like(f"{term.upper()}%"))
         query = query.where(or_(*conditions))
     return query.order_by(Customer.name, Customer.id).limit(limit)
+
+
+def branch_customer(customer_id, user: Staff | None = None) -> Customer | None:
+    """The customer a form names by id, only when the user's branch may see them (else None).
+
+    A form is typed by anyone, so its ids go through the branch scope as a URL's do."""
+    if not customer_id or not str(customer_id).isdigit():
+        return None
+    return db.session.scalar(scoped(Customer, user).where(Customer.id == int(customer_id)))
 
 
 def completeness_by_staff(branch_ids: list[int]):
@@ -60,7 +102,7 @@ OFFLINE_SHEETS = 10
 def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list[Customer]:
     """The SME sheets the user opened most recently and may edit: those editable offline."""
     from webapp.auth.models import SALES_ROLES, Role
-    from webapp.customers.models import CustomerKind, CustomerView
+    from webapp.customers.models import CustomerKind, CustomerView, ViewReason
 
     if user.role == Role.BRANCH_MANAGER:
         mine = Customer.branch_id == user.branch_id
@@ -73,6 +115,8 @@ def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list
         scoped(Customer)
         .join(CustomerView, CustomerView.customer_id == Customer.id)
         .where(CustomerView.staff_id == user.id, Customer.kind == CustomerKind.SME, mine)
+        # Kept offline because opened: the worker's own fetches must not keep them there.
+        .where(CustomerView.reason != ViewReason.PRECACHE)
         .group_by(Customer.id)
         .order_by(last_view.desc(), Customer.id.desc())
         .limit(limit)
@@ -83,8 +127,8 @@ def recent_editable_sme_sheets(user: Staff, limit: int = OFFLINE_SHEETS) -> list
 def offline_sheet_urls(user: Staff) -> list[str]:
     """The edit forms of the recently opened SME sheets, kept on the phone for offline use.
 
-    Not the sheets themselves: fetching one would write a full-view audit row nobody made
-    (the sheet a person opened is kept anyway, as every page opened online is).
+    Not the sheets themselves (the sheet a person opened is kept anyway, as every page opened
+    online is). Each form fetched is a full view, audited with the reason precache.
     """
     from flask import url_for
 

@@ -8,14 +8,13 @@ from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_bra
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
 from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
-from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.models import Acquisition, Customer, CustomerKind, ViewReason
 from webapp.customers.queries import (
     PAGE_SIZE as CUSTOMER_PAGE,
 )
 from webapp.customers.queries import (
     completeness_by_staff,
     recent_editable_sme_sheets,
-    search_customers,
 )
 from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
 from webapp.errors import render_error
@@ -29,6 +28,7 @@ from webapp.sync.protocol import (
     is_client_id,
     new_client_id,
 )
+from webapp.transactions import keep_when_refused
 
 PREFILL = ("name", "address", "industry", "contact_name", "contact_mobile")
 
@@ -39,7 +39,10 @@ def index():
     """List the branch's customers, masked, filtered as the user types."""
     term = request.args.get("q", "")[:60]
     after = _cursor(request.args.get("after", ""))
-    customers = db.session.execute(search_customers(term, after=after)).scalars().all()
+    try:
+        customers = services.audited_search(current_user, term, CUSTOMER_PAGE, after)
+    except services.TooManySearches:
+        return too_many_searches()
     more = f"{customers[-1].id}.{customers[-1].name}" if len(customers) == CUSTOMER_PAGE else None
     if is_fragment():
         return render_template(
@@ -57,6 +60,14 @@ def index():
         first_page=True,
         can_create=permissions.can_create(current_user),
         offline_sheets=recent_editable_sme_sheets(current_user),
+    )
+
+
+def too_many_searches():
+    """The answer to a mobile search past the throttle: nothing found, and why."""
+    return render_error(
+        429,
+        _("Too many searches by mobile number. Search by name, or try again later."),
     )
 
 
@@ -165,6 +176,7 @@ def edit(customer_id: int):
     if request.method == "GET":
         form = form_class(data=services.sheet_data(customer))
         form.version.data = str(customer.version)
+        services.record_full_view(customer, current_user, ViewReason.EDIT_FORM)
         return _form_page(form, customer.kind, customer=customer)
     form = form_class()
     edit_id = request.form.get("client_id", "")
@@ -178,7 +190,9 @@ def edit(customer_id: int):
                 form, customer.kind, customer=customer, duplicate=dup.existing, status=409
             )
         except StaleVersion:
-            db.session.rollback()
+            db.session.rollback()  # the edit is refused; only the audit of the page stays
+            services.record_full_view(customer, current_user, ViewReason.CONFLICT)
+            keep_when_refused()
             return _conflict_page(customer, form), 409
         return redirect(url_for("customers.detail", customer_id=customer.id), 303)
     return _form_page(form, customer.kind, customer=customer, status=invalid_form_status())

@@ -1,32 +1,96 @@
 """Every state change of the customers domain."""
 
-from flask import request
-from sqlalchemy import or_, select
+from datetime import timedelta
+
+from flask import current_app, request
+from sqlalchemy import func, or_, select
 
 from webapp.auth.models import Staff
 from webapp.customers.models import (
     Acquisition,
     Customer,
     CustomerKind,
+    CustomerSearch,
     CustomerView,
     IndividualSheet,
     SmeSheet,
+    ViewReason,
 )
+from webapp.customers.queries import narrows_a_number, search_customers
 from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
 from webapp.extensions import db
 from webapp.sync.protocol import check_version, create_once
+from webapp.timeutil import now_naive
+from webapp.transactions import keep_when_refused
+
+# Sent by the service worker when it fetches a page to keep on the phone (static/sw.js,
+# fetchAndKeep): a person did not open it then, but it is served in full all the same.
+PRECACHE_HEADER = "X-Precache"
 
 
-def record_full_view(customer: Customer, staff: Staff) -> CustomerView:
-    """Write the audit row for a member of staff opening a customer's full record."""
+def record_full_view(
+    customer: Customer, staff: Staff, reason: ViewReason = ViewReason.OPENED
+) -> CustomerView:
+    """Write the audit row for a customer's full record served to a member of staff, and why
+    (a page fetched by the service worker to keep offline is recorded as the precache)."""
+    if request.headers.get(PRECACHE_HEADER):
+        reason = ViewReason.PRECACHE
     view = CustomerView(
         customer_id=customer.id,
         staff_id=staff.id,
         branch_id=customer.branch_id,
         ip_address=(request.remote_addr or "")[:45],
+        reason=reason,
     )
     db.session.add(view)
     return view
+
+
+# Searches by mobile narrowing one number (more digits than the last four) a person may make in
+# the window: enough for a counter's day of customers saying their number, far too few to try
+# the 10,000 middles of a number whose first three and last four are shown.
+MOBILE_SEARCH_LIMIT = 20
+MOBILE_SEARCH_WINDOW_MINUTES = 60
+
+
+class TooManySearches(Exception):
+    """The person has made as many narrowing mobile searches as the window allows."""
+
+
+def audited_search(
+    staff: Staff, term: str, limit: int, after: tuple[str, int] | None = None
+) -> list[Customer]:
+    """Search customers; a search narrowing one mobile number is throttled (TooManySearches)
+    and recorded, refused or not, with what it matched."""
+    statement = search_customers(term, limit=limit, after=after, user=staff)
+    if not narrows_a_number(term):
+        return list(db.session.scalars(statement))
+    config = current_app.config
+    window = timedelta(
+        minutes=config.get("MOBILE_SEARCH_WINDOW_MINUTES", MOBILE_SEARCH_WINDOW_MINUTES)
+    )
+    recent = db.session.scalar(
+        select(func.count(CustomerSearch.id)).where(
+            CustomerSearch.staff_id == staff.id, CustomerSearch.searched_at >= now_naive() - window
+        )
+    )
+    refused = recent >= config.get("MOBILE_SEARCH_LIMIT", MOBILE_SEARCH_LIMIT)
+    found = [] if refused else list(db.session.scalars(statement))
+    db.session.add(
+        CustomerSearch(
+            staff_id=staff.id,
+            branch_id=staff.branch_id,
+            term=term.strip()[:60],
+            matched=len(found),
+            refused=refused,
+            searched_at=now_naive(),
+            ip_address=(request.remote_addr or "")[:45],
+        )
+    )
+    if refused:
+        keep_when_refused()  # the refused search stays in the audit though the answer is 429
+        raise TooManySearches
+    return found
 
 
 class DuplicateCustomer(Exception):

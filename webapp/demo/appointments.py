@@ -7,6 +7,7 @@ from sqlalchemy import select
 from webapp import timeutil
 from webapp.appointments.models import (
     Appointment,
+    AppointmentChange,
     Call,
     Outcome,
     Reason,
@@ -109,6 +110,15 @@ def load(ctx) -> None:
         db.session.add(appointment)
         db.session.flush()
         schedule_appointment(appointment)  # in the meeter's schedule, as a real capture does
+        if state != State.CONFIRMED:  # moved by its owner, as the appointment's page shows
+            db.session.add(
+                AppointmentChange(
+                    appointment_id=appointment.id, staff_id=meeter.id,
+                    changed_at=min(starts, ctx.now), from_state=State.CONFIRMED, to_state=state,
+                    from_starts_at=starts, to_starts_at=appointment.starts_at,
+                    note=appointment.state_note,
+                )
+            )  # fmt: skip
         log_fixing_call(appointment)  # and the call that fixed it, as a real capture logs
         made += 1
     ctx.made["appointments"] = made

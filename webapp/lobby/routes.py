@@ -8,6 +8,7 @@ from markupsafe import Markup
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
 from webapp.customers.models import Acquisition, Customer, CustomerKind, mask_mobile
+from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
 from webapp.fragments import form_once, pure_fragment, slot_csrf
@@ -56,9 +57,7 @@ def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate
         "result": result,
         "rules": rules,
         "duplicate": duplicate,
-        "chosen": db.session.get(Customer, form.customer_id.data)
-        if form.customer_id.data
-        else None,
+        "chosen": branch_customer(form.customer_id.data),
         "simple_products": simple,
     }
 
@@ -104,7 +103,10 @@ def rows():
 def _chosen_customer(form) -> Customer | None:
     """The existing customer picked, or a new one created from name + mobile."""
     if form.customer_id.data:
-        return get_or_404(Customer, form.customer_id.data)
+        customer = branch_customer(form.customer_id.data)
+        if customer is None:
+            raise UnknownCustomer
+        return customer
     if form.new_name.data and form.new_name.data.strip():
         return create_customer(
             branch_id=current_user.branch_id,
@@ -115,6 +117,10 @@ def _chosen_customer(form) -> Customer | None:
             acquired_via=Acquisition.LOBBY,
         )
     return None
+
+
+class UnknownCustomer(Exception):
+    """The form named a customer the user's branch does not have."""
 
 
 @bp.route("/check-ins", methods=["POST"])
@@ -128,6 +134,10 @@ def check_in():
         return render_template(template, **_panel(form), **extra)
     try:
         customer = _chosen_customer(form)
+    except UnknownCustomer:
+        form.customer_id.data = None
+        errors = [_("Choose a customer of this branch.")]
+        return render_template(template, **_panel(form), picker_errors=errors, **extra)
     except DuplicateCustomer as duplicate:
         form.new_mobile.errors.append(
             _(

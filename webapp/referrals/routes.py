@@ -8,11 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import timeutil
-from webapp.auth.access import get_or_404, roles, signed_in
+from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.auth.models import ALL_ROLES, Role, Staff
+from webapp.customers import services as customer_services
 from webapp.customers.models import Acquisition, Customer, CustomerKind
-from webapp.customers.queries import search_customers
+from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer, create_customer
+from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.lobby.models import CheckIn, Need
@@ -40,7 +42,13 @@ def customer_options():
     term = request.args.get("q", "").strip()
     if not is_fragment():
         return redirect(url_for("customers.index", q=term))
-    customers = db.session.scalars(search_customers(term, limit=8)).all() if term else []
+    try:
+        customers = customer_services.audited_search(current_user, term, 8) if term else []
+    except customer_services.TooManySearches:
+        return render_error(
+            429,
+            _("Too many searches by mobile number. Search by name, or try again later."),
+        )
     chosen_id = request.args.get("customer_id", type=int)
     return render_template(
         "lobby/_customer_options.html",
@@ -108,7 +116,7 @@ def new():
             rules = _proposal(visit, form.hot.data)
             referral = services.create_referral(
                 referrer=current_user,
-                receiver=db.session.get(Staff, form.receiver_id.data),
+                receiver=_branch_staff(form.receiver_id.data),
                 customer=customer,
                 need=Need(form.need.data),
                 rule=rules[0] if rules else None,
@@ -141,9 +149,7 @@ def new():
             attach_error(form, refused)
         except _Stop:
             db.session.rollback()
-    chosen = db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None
-    if chosen is not None and chosen.branch_id != current_user.branch_id:
-        abort(404)
+    chosen = branch_customer(form.customer_id.data)
     return render_template(
         "referrals/new.html", form=form, visit=visit, receivers=receivers,
         rules=_proposal(visit, bool(form.hot.data)), chosen=chosen,
@@ -177,7 +183,7 @@ def external():
         try:
             referral = services.create_external_referral(
                 referrer=current_user,
-                receiver=db.session.get(Staff, form.receiver_id.data),
+                receiver=_branch_staff(form.receiver_id.data),
                 introducer=form.introducer.data,
                 name=form.name.data,
                 mobile=(form.mobile.data or "").strip(),
@@ -309,8 +315,10 @@ def _manager_only() -> None:
 
 
 def _branch_staff(staff_id: int | None) -> Staff | None:
-    staff = db.session.get(Staff, staff_id) if staff_id else None
-    return staff
+    """A colleague named by id in a form, only when of a branch the user may see."""
+    if not staff_id:
+        return None
+    return db.session.scalar(scoped(Staff).where(Staff.id == staff_id))
 
 
 def parse_share(text: str) -> int | None:
