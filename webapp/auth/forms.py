@@ -60,7 +60,7 @@ class CodeForm(FlaskForm):
     """A six-digit code from the authenticator app, or a recovery code."""
 
     code = StringField(
-        _l("Code"),
+        _l("Verification code"),
         validators=[DataRequired(_l("Enter the code.")), Length(max=40)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "inputmode": "text"},
     )

@@ -23,20 +23,17 @@ def problems(password: str, user: Staff) -> list[str]:
     config = current_app.config
     found = []
     if len(password) < config["PASSWORD_MIN_LENGTH"]:
-        found.append(
-            _("Use at least %(num)d characters.", num=config["PASSWORD_MIN_LENGTH"])
-        )
+        found.append(_("Use at least %(num)d characters.", num=config["PASSWORD_MIN_LENGTH"]))
     if user.username and user.username.lower() in password.lower():
         found.append(_("The password must not contain your username."))
     if not found:
         words = [user.username, user.name, user.branch.name if user.branch else ""]
         # zxcvbn's cost grows with the length; nobody needs more than the first 100 to judge.
-        if zxcvbn(password[:100], user_inputs=[w for w in words if w])["score"] < config[
-            "PASSWORD_MIN_SCORE"
-        ]:
-            found.append(
-                _("This password is too easy to guess: add another uncommon word or two.")
-            )
+        if (
+            zxcvbn(password[:100], user_inputs=[w for w in words if w])["score"]
+            < config["PASSWORD_MIN_SCORE"]
+        ):
+            found.append(_("This password is too easy to guess: add another uncommon word or two."))
     return found
 
 

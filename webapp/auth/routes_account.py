@@ -125,4 +125,3 @@ def second_factor_off():
     services.disable_second_factor(user)
     flash(_("The second factor is off."), "info")
     return redirect(url_for("home.me"))
-

@@ -31,7 +31,10 @@ def retry_after(username: str, address: str) -> int | None:
     """Minutes until this username may try again from this address, or None when it may now."""
     name, moment = key_of(username), now_naive()
     waits = []
-    for key, same_address in (("LOGIN_FAILURE_LIMIT", True), ("LOGIN_USERNAME_FAILURE_LIMIT", False)):
+    for key, same_address in (
+        ("LOGIN_FAILURE_LIMIT", True),
+        ("LOGIN_USERNAME_FAILURE_LIMIT", False),
+    ):
         amount, window = _limit(key)
         query = select(SignInFailure.at).where(
             SignInFailure.username == name, SignInFailure.at > moment - window
