@@ -9,7 +9,6 @@ import time_machine
 from tests.conftest import Client, text_of
 from tests.factories import PASSWORD, make_staff
 from webapp.auth.models import Role, Staff
-from webapp.auth.services import deactivate
 
 # A fixed moment: 09:00 in Shanghai on a working day.
 MORNING = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
@@ -190,6 +189,8 @@ def test_a_session_id_of_the_old_form_is_refused(app, client, branch):
 
 def test_deactivating_someone_ends_their_sessions(app, client, login_as, db):
     """A deactivated person is out at once, on every device."""
+    from webapp.auth.services import deactivate
+
     staff = login_as(Role.TELLER)
     assert signed_in(client)
     with app.app_context():

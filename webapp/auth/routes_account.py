@@ -11,7 +11,7 @@ from webapp.auth.routes import throttled_message
 from webapp.extensions import remote_address as _remote
 
 # The secret being set up, kept in the (signed) session until a code proves the app holds it.
-SETUP_SECRET = "_totp_setup"
+PENDING_SETUP = "_totp_setup"
 
 
 def _me():
@@ -51,15 +51,15 @@ def second_factor_setup():
     user = _me()
     if user.has_second_factor:
         return _second_factor_page(user)
-    secret = session.get(SETUP_SECRET) or second_factor.new_secret()
-    session[SETUP_SECRET] = secret
+    secret = session.get(PENDING_SETUP) or second_factor.new_secret()
+    session[PENDING_SETUP] = secret
     form = CodeForm()
     if form.validate_on_submit():
         step = second_factor.code_step(secret, "".join(form.code.data.split()))
         if step is None:
             form.code.errors.append(_("This code is wrong. Check the key and the phone's clock."))
         else:
-            session.pop(SETUP_SECRET, None)
+            session.pop(PENDING_SETUP, None)
             codes = services.enable_second_factor(user, secret, step)
             return render_template("auth/recovery_codes.html", codes=codes, new=True)
     return render_template(
