@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import Client, text_of
 from tests.factories import PASSWORD, make_branch, make_staff
-from webapp.auth.models import Role, SignInFailure
+from webapp.auth.models import Role
 
 BRANCH_NAT = "203.0.113.7"  # the whole branch behind one address
 MORNING = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
@@ -74,6 +74,8 @@ def test_failures_for_one_username_from_many_addresses_are_throttled(app, client
 
 def test_refused_attempts_are_not_counted_again(app, client, branch, db):
     """A throttled attempt writes no failure, so hammering does not extend the lock."""
+    from webapp.auth.models import SignInFailure
+
     staff = make_staff(Role.TELLER, branch)
     for _ in range(8):
         attempt(client, staff.username, "wrong-password")
