@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
 from webapp.auth.models import Branch, Role, Staff
+from webapp.auth.sessions import announce_end
 from webapp.extensions import db
 
 PUBLIC = "public"
@@ -66,6 +67,7 @@ def enforce_access():
         current_app.logger.error("endpoint %s has no access rule", request.endpoint)
         abort(403)
     if not current_user.is_authenticated:
+        announce_end()
         return _ask_to_sign_in()
     unfinished = _unfinished_setup()
     if unfinished is not None:

@@ -18,7 +18,7 @@ A session id in any other form (one issued before this scheme) is refused: sign 
 import secrets
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, g, session
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -86,30 +86,36 @@ def load_user(user_id: str) -> Staff | None:
     """Flask-Login loader: the signed-in person, or None when the session has ended."""
     parts = parse(user_id)
     if parts is None:
-        return _ended(None)
+        return _ended()
     staff_id, generation, sid, signed_in_at = parts
     user = db.session.execute(_SIGNED_IN, {"id": staff_id}).scalar_one_or_none()
     if user is None or not user.active or user.session_token != generation:
-        return _ended(None)
+        return _ended()
     if f" {sid}:" in f" {user.revoked_sessions}":
-        return _ended(None)
+        return _ended()
     moment = now()
     idle, life = limits(session.permanent)
     seen = session.get(SEEN, signed_in_at)
     if moment - signed_in_at > life or moment - seen > idle or signed_in_at > moment + 60:
-        return _ended(_("Your session has ended. Sign in to continue."))
+        return _ended(timed_out=True)
     if moment - seen >= SEEN_RESOLUTION:
         session[SEEN] = moment
     user._session_id = user_id
     return user
 
 
-def _ended(message: str | None) -> None:
-    """Forget an ended session, so its cookie is not read again; say why when it timed out."""
+def _ended(timed_out: bool = False) -> None:
+    """Forget an ended session, so its cookie is not read again (announce_end says why)."""
     session.clear()
-    if message:
-        flash(message, "info")
+    g.session_timed_out = timed_out
     return None
+
+
+def announce_end() -> None:
+    """Tell a person whose session timed out why they are asked to sign in (not from inside
+    the loader: the language is chosen from the user being loaded)."""
+    if g.pop("session_timed_out", False):
+        flash(_("Your session has ended. Sign in to continue."), "info")
 
 
 def current_sid() -> tuple[str, int] | None:
