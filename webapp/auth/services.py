@@ -100,8 +100,12 @@ def sign_out() -> None:
     """End the session on this device for good: a copy of its cookie no longer works."""
     current = sessions.current_sid()
     if current_user.is_authenticated and current is not None:
+        # Locked and read afresh: two devices signing out at once must both stay revoked.
         user = db.session.execute(
-            select(Staff).where(Staff.id == current_user.id).with_for_update()
+            select(Staff)
+            .where(Staff.id == current_user.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).scalar_one()
         sessions.revoke(user, *current)
         db.session.commit()
