@@ -111,6 +111,21 @@ def test_a_session_ends_after_30_idle_minutes_but_not_while_used(app, client, br
         assert not signed_in(client)
 
 
+def test_the_boards_polling_does_not_keep_a_session_alive(app, client, branch):
+    """The lobby board asks for its rows every few seconds by itself: that is not someone using
+    the device, so an unattended board's session still ends."""
+    staff = make_staff(Role.LOBBY_MANAGER, branch)
+    with time_machine.travel(MORNING, tick=False) as clock:
+        sign_in(client, staff)
+        for _ in range(6):  # polled for the whole 30 minutes
+            clock.shift(timedelta(minutes=5))
+            polled = client.get("/lobby/rows", headers={"HX-Request": "true"})
+            assert polled.status_code == 200
+        clock.shift(timedelta(minutes=1))
+        polled = client.get("/lobby/rows", headers={"HX-Request": "true"})
+        assert polled.status_code == 204 and polled.headers["HX-Redirect"].startswith("/login")
+
+
 def test_a_remembered_session_has_its_own_longer_idle_limit(app, client, branch):
     """A session kept on a personal phone survives a night, not three idle days."""
     staff = make_staff(Role.RETAIL_AM, branch)

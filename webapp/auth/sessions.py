@@ -18,7 +18,7 @@ A session id in any other form (one issued before this scheme) is refused: sign 
 import secrets
 import time
 
-from flask import current_app, flash, g, session
+from flask import current_app, flash, g, request, session
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -31,6 +31,9 @@ SEEN = "_seen"
 MUST_ENROL = "_must_enrol"
 # Written back at most this often: a cookie rewritten on every request costs bytes for nothing.
 SEEN_RESOLUTION = 60
+# Requests a page makes by itself on a timer are not someone using it: a board left open on a
+# screen must not keep a session alive past its idle timeout.
+POLLED_ENDPOINTS = frozenset({"lobby.rows"})
 
 
 def now() -> int:
@@ -98,7 +101,7 @@ def load_user(user_id: str) -> Staff | None:
     seen = session.get(SEEN, signed_in_at)
     if moment - signed_in_at > life or moment - seen > idle or signed_in_at > moment + 60:
         return _ended(timed_out=True)
-    if moment - seen >= SEEN_RESOLUTION:
+    if moment - seen >= SEEN_RESOLUTION and request.endpoint not in POLLED_ENDPOINTS:
         session[SEEN] = moment
     user._session_id = user_id
     return user
