@@ -2,7 +2,13 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+
+def _number(name: str, default: float) -> float:
+    """A number from the environment, or the default."""
+    return float(os.environ.get(name, default))
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -24,18 +30,37 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Sessions (webapp/auth/sessions.py). A session unused for SESSION_IDLE_TIMEOUT ends, and
+    # any session ends SESSION_MAX_AGE after its sign-in, whatever happens in between.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_number("BRANCHKIT_SESSION_IDLE_MINUTES", 30))
+    SESSION_MAX_AGE = timedelta(hours=_number("BRANCHKIT_SESSION_MAX_HOURS", 12))
+    # "Keep me signed in on this device": the cookie outlives the browser, with these limits.
+    REMEMBERED_IDLE_TIMEOUT = timedelta(hours=_number("BRANCHKIT_REMEMBERED_IDLE_HOURS", 72))
+    REMEMBERED_MAX_AGE = timedelta(days=_number("BRANCHKIT_REMEMBERED_MAX_DAYS", 14))
+    # (PERMANENT_SESSION_LIFETIME, the age at which Flask refuses a cookie's signature and the
+    # browser drops it, is set by finalise() to the longer idle timeout.)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Passwords (webapp/auth/passwords.py): at least this long, never containing the username,
+    # and at least this zxcvbn score (0-4; 3 = "safely unguessable").
+    PASSWORD_MIN_LENGTH = int(_number("BRANCHKIT_PASSWORD_MIN_LENGTH", 10))
+    PASSWORD_MIN_SCORE = int(_number("BRANCHKIT_PASSWORD_MIN_SCORE", 3))
+    # Sign-in throttle (webapp/auth/throttle.py), counted in the database so every worker and
+    # host sees the same failures: per username and address, and (looser) per username from
+    # anywhere. Never per address alone: a whole branch signs in from behind one address.
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    LOGIN_USERNAME_FAILURE_LIMIT = os.environ.get(
+        "LOGIN_USERNAME_FAILURE_LIMIT", "20 per 15 minutes"
+    )
+    # The administrator's list of failures shows this many days (older rows are deleted).
+    LOGIN_FAILURE_KEEP_DAYS = int(_number("BRANCHKIT_LOGIN_FAILURE_KEEP_DAYS", 30))
     WTF_CSRF_TIME_LIMIT = 3600
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("BRANCHKIT_TIMEZONE", "Asia/Shanghai")
     LANGUAGES = ("zh_CN", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
-    LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50 per 5 minutes")
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
 
 
@@ -54,3 +79,6 @@ def finalise(app) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "branchkit.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    app.config["PERMANENT_SESSION_LIFETIME"] = max(
+        app.config["SESSION_IDLE_TIMEOUT"], app.config["REMEMBERED_IDLE_TIMEOUT"]
+    )

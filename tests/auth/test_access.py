@@ -11,6 +11,7 @@ from webapp.auth.models import Role
 EXPECTED_PUBLIC = {
     "static": "CSS, JS and icons",
     "auth.login": "the sign-in page",
+    "auth.second_factor": "the sign-in page's second step (a code, after the password)",
     "auth.language": "choosing the language before signing in",
     "home.index": "redirects to sign-in or to the role's home",
     "home.healthz": "the load balancer's health check",

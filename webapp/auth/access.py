@@ -9,11 +9,12 @@ never filtered by hand in a view.
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
 from webapp.auth.models import Branch, Role, Staff
+from webapp.auth.sessions import announce_end
 from webapp.extensions import db
 
 PUBLIC = "public"
@@ -66,10 +67,39 @@ def enforce_access():
         current_app.logger.error("endpoint %s has no access rule", request.endpoint)
         abort(403)
     if not current_user.is_authenticated:
+        announce_end()
         return _ask_to_sign_in()
+    unfinished = _unfinished_setup()
+    if unfinished is not None:
+        return unfinished
     if rule != SIGNED_IN and current_user.role not in rule:
         abort(403)
     return None
+
+
+# Until a one-time password is replaced (or a required second factor set up), only these.
+SETUP_ENDPOINTS = frozenset(
+    {"auth.change_password", "auth.second_factor_setup", "auth.logout", "auth.language"}
+)
+
+
+def _unfinished_setup():
+    """Send a person who must first change their password or set up a second factor there."""
+    if current_user.password_must_change:
+        target = "auth.change_password"
+    elif session.get("_must_enrol") and not current_user.has_second_factor:
+        target = "auth.second_factor_setup"
+    else:
+        return None
+    if request.endpoint in SETUP_ENDPOINTS:
+        return None
+    if request.method != "GET":
+        abort(403)
+    if request.headers.get("HX-Request"):
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = url_for(target)
+        return response
+    return redirect(url_for(target))
 
 
 def _ask_to_sign_in():

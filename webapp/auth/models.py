@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -61,6 +61,8 @@ class Branch(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    # Set by the administrator on a region: its managers and administrators need a second factor.
+    require_second_factor: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped["Branch | None"] = relationship(remote_side=[id])
@@ -82,8 +84,16 @@ class Staff(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(default=True)
-    # Changing it signs the person out everywhere (it is part of the session id).
+    # The session generation: changing it signs the person out everywhere (it is part of the
+    # session id, webapp/auth/sessions.py).
     session_token: Mapped[str] = mapped_column(String(32), default="")
+    # Sessions signed out one device at a time ("sid:expiry" words), until they would expire.
+    revoked_sessions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A one-time password issued by a manager or administrator: change it before anything else.
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The second factor (TOTP, RFC 6238): the shared secret and the last time step accepted.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     branch: Mapped[Branch] = relationship()
@@ -101,7 +111,15 @@ class Staff(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The session id: this session's when signed in, else a new one (sessions.py)."""
+        from webapp.auth.sessions import session_id
+
+        return session_id(self)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Whether the person signs in with a code from an authenticator app as well."""
+        return bool(self.totp_secret)
 
     @property
     def role_label(self) -> str:
@@ -110,3 +128,29 @@ class Staff(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Staff {self.username}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the second factor (a lost phone); stored hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None]
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in (wrong password or wrong second-factor code): throttles and is shown to
+    the administrator."""
+
+    __table_args__ = (
+        Index("ix_sign_in_failure_username_at", "username", "at"),
+        Index("ix_sign_in_failure_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))  # as typed, lower case
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(45))
+    second_factor: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

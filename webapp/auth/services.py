@@ -1,13 +1,13 @@
-"""Every state change of the auth domain: signing in and out, preferences."""
-
-import secrets
+"""Every state change of the auth domain: signing in and out, passwords, the second factor."""
 
 from flask import session
-from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
 
+from webapp.auth import second_factor, sessions, throttle
+from webapp.auth.access import visible_branch_ids
 from webapp.auth.models import Role, Staff
+from webapp.auth.passwords import one_time_password
 from webapp.extensions import db
 
 HOME_ENDPOINTS = {
@@ -15,6 +15,12 @@ HOME_ENDPOINTS = {
     Role.LOBBY_MANAGER: "lobby.board",
     Role.ADMIN: "home.region",
 }
+MUST_ENROL = sessions.MUST_ENROL
+# Between the password and the second factor: who, which generation, since when.
+PENDING = "_second_factor"
+PENDING_SECONDS = 300
+
+load_user = sessions.load_user  # Flask-Login's loader (registered by create_app)
 
 
 def home_endpoint(user: Staff) -> str:
@@ -36,6 +42,38 @@ def authenticate(username: str, password: str) -> Staff | None:
     return user
 
 
+def record_failure(username: str, address: str, second_factor: bool = False) -> None:
+    """Write down a failed sign-in: it counts towards the throttle and the administrator sees it."""
+    throttle.record_failure(username, address, second_factor=second_factor)
+    db.session.commit()
+
+
+def begin_second_factor(user: Staff, remember: bool, next_url: str | None) -> None:
+    """The password was right and the person has a second factor: wait for the code."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session[PENDING] = {
+        "id": user.id,
+        "generation": user.session_token,
+        "remember": bool(remember),
+        "next": next_url or "",
+        "at": sessions.now(),
+    }
+
+
+def pending_second_factor() -> tuple[Staff, dict] | None:
+    """The person waiting to give their code, while the wait has not expired."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or sessions.now() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(Staff, pending.get("id"))
+    if user is None or not user.active or user.session_token != pending.get("generation"):
+        return None
+    return user, pending
+
+
 def sign_in(user: Staff, remember: bool) -> None:
     """Start a fresh session for the user (a new session guards against fixation)."""
     locale = session.get("locale")
@@ -43,21 +81,164 @@ def sign_in(user: Staff, remember: bool) -> None:
     if locale and not user.locale:
         user.locale = locale
     if not user.session_token:
-        user.session_token = secrets.token_hex(8)
-        db.session.commit()
-    login_user(user, remember=remember)
+        sessions.new_generation(user)
+    if second_factor.required_for(user) and not user.has_second_factor:
+        session[MUST_ENROL] = True
+    db.session.commit()
+    _start_session(user, remember)
+
+
+def _start_session(user: Staff, remember: bool) -> None:
+    """A new session id (sid, time) for this device, kept past the browser when remembered."""
+    user._session_id = None
+    login_user(user, remember=False, fresh=True)
+    session.permanent = bool(remember)
+    session[sessions.SEEN] = sessions.now()
 
 
 def sign_out() -> None:
-    """End the session on this device."""
+    """End the session on this device for good: a copy of its cookie no longer works."""
+    current = sessions.current_sid()
+    if current_user.is_authenticated and current is not None:
+        # Locked and read afresh: two devices signing out at once must both stay revoked.
+        user = db.session.execute(
+            select(Staff)
+            .where(Staff.id == current_user.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        sessions.revoke(user, *current)
+        db.session.commit()
+    forget_session()
+
+
+def forget_session() -> None:
+    """Forget who is signed in on this device (the cookie is emptied)."""
     logout_user()
     session.clear()
 
 
 def sign_out_everywhere(user: Staff) -> None:
-    """Invalidate every session and remember-me cookie of the user."""
-    user.session_token = secrets.token_hex(8)
+    """Invalidate every session of the user, on every device (this one included)."""
+    sessions.new_generation(user)
     db.session.commit()
+
+
+def change_password(user: Staff, password: str) -> None:
+    """Set a new password the person chose; their other devices are signed out, this one stays."""
+    remembered = session.permanent
+    user.set_password(password)
+    user.password_must_change = False
+    sessions.new_generation(user)
+    db.session.commit()
+    _restart(user, remembered)
+
+
+def _restart(user: Staff, remembered: bool) -> None:
+    """This device carries on under the person's new generation (a fresh session)."""
+    keep = {k: session[k] for k in ("locale", MUST_ENROL) if k in session}
+    session.clear()
+    session.update(keep)
+    _start_session(user, remembered)
+
+
+def may_reset(actor: Staff, staff: Staff) -> bool:
+    """Who may issue whom a one-time password: an administrator anyone in their region, a
+    branch manager the staff of their branch below them; nobody themself."""
+    if staff.id == actor.id or staff.branch_id not in visible_branch_ids(actor):
+        return False
+    return actor.role == Role.ADMIN or staff.role not in {Role.BRANCH_MANAGER, Role.ADMIN}
+
+
+def issue_one_time_password(actor: Staff, staff: Staff) -> str:
+    """Give the person a one-time password (returned once, to hand over) they must change at
+    sign-in; every session they had ends."""
+    if not may_reset(actor, staff):
+        raise PermissionError(staff.id)
+    password = one_time_password()
+    staff.set_password(password)
+    staff.password_must_change = True
+    sessions.new_generation(staff)
+    db.session.commit()
+    return password
+
+
+def deactivate(staff: Staff) -> None:
+    """Take away a person's access: they cannot sign in and every session of theirs ends."""
+    staff.active = False
+    sessions.new_generation(staff)
+    db.session.commit()
+
+
+def enable_second_factor(user: Staff, secret: str, step: int) -> list[str]:
+    """Turn on the second factor with a secret the person has proved they hold; returns the
+    recovery codes to show once. Sessions started without it end, this one carries on."""
+    remembered = session.permanent
+    user.totp_secret = secret
+    user.totp_last_step = step
+    codes = second_factor.new_recovery_codes(user)
+    sessions.new_generation(user)
+    session.pop(MUST_ENROL, None)
+    db.session.commit()
+    _restart(user, remembered)
+    return codes
+
+
+def check_code(user: Staff, code: str) -> bool:
+    """Accept a code from the person's app (or a recovery code) once, for a change they make."""
+    if second_factor.verify(user, code):
+        db.session.commit()
+        return True
+    db.session.rollback()
+    return False
+
+
+def new_recovery_codes(user: Staff) -> list[str]:
+    """Replace the person's recovery codes (the old ones stop working); returns the new ones."""
+    codes = second_factor.new_recovery_codes(user)
+    db.session.commit()
+    return codes
+
+
+def disable_second_factor(user: Staff) -> None:
+    """Turn off the second factor (not allowed where the administrator requires it)."""
+    user.totp_secret = None
+    user.totp_last_step = 0
+    second_factor.forget_recovery_codes(user)
+    db.session.commit()
+
+
+def require_second_factor(admin: Staff, required: bool) -> int:
+    """Require (or stop requiring) a second factor of the managers and administrators of the
+    administrator's region; those without one are signed out, to set it up at their next sign-in.
+    Returns how many were signed out."""
+    admin.branch.require_second_factor = required
+    affected = 0
+    if required:
+        people = db.session.scalars(
+            select(Staff).where(
+                Staff.branch_id.in_(visible_branch_ids(admin)),
+                Staff.role.in_(second_factor.REQUIRABLE_ROLES),
+                Staff.totp_secret.is_(None),
+                Staff.id != admin.id,
+            )
+        ).all()
+        for person in people:
+            sessions.new_generation(person)
+        affected = len(people)
+    db.session.commit()
+    return affected
+
+
+def confirm_second_factor_sign_in(user: Staff, code: str, pending: dict) -> bool:
+    """Check the code of a person between password and second factor; sign them in when it is
+    right (the caller records a failure otherwise)."""
+    if not second_factor.verify(user, code):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    sign_in(user, remember=pending.get("remember", False))
+    return True
 
 
 def set_locale(user: Staff | None, locale: str) -> None:
@@ -66,19 +247,3 @@ def set_locale(user: Staff | None, locale: str) -> None:
     if user is not None:
         user.locale = locale
         db.session.commit()
-
-
-# Every request of a signed-in user runs this first: built once (a third cheaper than
-# session.get with its options), with the branch in the same statement as every top bar names it.
-_SIGNED_IN = select(Staff).options(joinedload(Staff.branch)).where(Staff.id == bindparam("id"))
-
-
-def load_user(user_id: str) -> Staff | None:
-    """Flask-Login loader: the id carries the session token, so a reset token signs out."""
-    staff_id, _, token = user_id.partition(":")
-    if not staff_id.isdigit():
-        return None
-    user = db.session.execute(_SIGNED_IN, {"id": int(staff_id)}).scalar_one_or_none()
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
