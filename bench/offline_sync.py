@@ -57,7 +57,6 @@ def serve(folder: Path):
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.db'}",
-        LOGIN_ADDRESS_FAILURE_LIMIT="1000 per minute",
     )
     with app.app_context():
         upgrade()

@@ -31,7 +31,6 @@ def gunicorn(database_url: str, instance: Path, workers: int = 2) -> tuple[subpr
         "DATABASE_URL": database_url,
         "BRANCHKIT_INSTANCE": str(instance),
         "SECRET_KEY": "bench-secret",
-        "LOGIN_ADDRESS_FAILURE_LIMIT": "1000 per minute",
     }
     process = subprocess.Popen(
         [

@@ -9,7 +9,7 @@ administrators; sign_in_failure: the throttle's counts, and what the administrat
 Session ids change form with this version: everyone signs in once more after the upgrade.
 
 Revision ID: d070548191e7
-Revises: 186f04ab3dd8
+Revises: d78d7a91d223
 Create Date: 2026-12-07 03:42:15.299113
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd070548191e7'
-down_revision = '186f04ab3dd8'
+down_revision = 'd78d7a91d223'
 branch_labels = None
 depends_on = None
 

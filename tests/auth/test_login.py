@@ -157,4 +157,5 @@ def test_resetting_the_session_token_signs_out_everywhere(app, client, login_as,
     assert client.get("/today").status_code == 200
     with app.app_context():
         sign_out_everywhere(db.session.get(Staff, staff.id))
+        db.session.commit()
     assert client.get("/today").status_code == 302

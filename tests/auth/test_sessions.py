@@ -210,6 +210,7 @@ def test_deactivating_someone_ends_their_sessions(app, client, login_as, db):
     assert signed_in(client)
     with app.app_context():
         deactivate(db.session.get(Staff, staff.id))
+        db.session.commit()
     assert not signed_in(client)
 
 

@@ -58,7 +58,6 @@ def live_app(tmp_path_factory):
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
-        LOGIN_ADDRESS_FAILURE_LIMIT="1000 per minute",
     )
     with app.app_context():
         upgrade()

@@ -9,6 +9,7 @@ from webapp.auth.access import visible_branch_ids
 from webapp.auth.models import Role, Staff
 from webapp.auth.passwords import one_time_password
 from webapp.extensions import db
+from webapp.transactions import keep_when_refused
 
 HOME_ENDPOINTS = {
     Role.BRANCH_MANAGER: "home.dashboard",
@@ -45,7 +46,7 @@ def authenticate(username: str, password: str) -> Staff | None:
 def record_failure(username: str, address: str, second_factor: bool = False) -> None:
     """Write down a failed sign-in: it counts towards the throttle and the administrator sees it."""
     throttle.record_failure(username, address, second_factor=second_factor)
-    db.session.commit()
+    keep_when_refused()  # the failure counts though the sign-in is refused
 
 
 def begin_second_factor(user: Staff, remember: bool, next_url: str | None) -> None:
@@ -84,7 +85,7 @@ def sign_in(user: Staff, remember: bool) -> None:
         sessions.new_generation(user)
     if second_factor.required_for(user) and not user.has_second_factor:
         session[MUST_ENROL] = True
-    db.session.commit()
+    db.session.flush()
     _start_session(user, remember)
 
 
@@ -108,7 +109,7 @@ def sign_out() -> None:
             .execution_options(populate_existing=True)
         ).scalar_one()
         sessions.revoke(user, *current)
-        db.session.commit()
+        db.session.flush()
     forget_session()
 
 
@@ -121,7 +122,7 @@ def forget_session() -> None:
 def sign_out_everywhere(user: Staff) -> None:
     """Invalidate every session of the user, on every device (this one included)."""
     sessions.new_generation(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(user: Staff, password: str) -> None:
@@ -130,7 +131,7 @@ def change_password(user: Staff, password: str) -> None:
     user.set_password(password)
     user.password_must_change = False
     sessions.new_generation(user)
-    db.session.commit()
+    db.session.flush()
     _restart(user, remembered)
 
 
@@ -159,7 +160,7 @@ def issue_one_time_password(actor: Staff, staff: Staff) -> str:
     staff.set_password(password)
     staff.password_must_change = True
     sessions.new_generation(staff)
-    db.session.commit()
+    db.session.flush()
     return password
 
 
@@ -167,7 +168,7 @@ def deactivate(staff: Staff) -> None:
     """Take away a person's access: they cannot sign in and every session of theirs ends."""
     staff.active = False
     sessions.new_generation(staff)
-    db.session.commit()
+    db.session.flush()
 
 
 def enable_second_factor(user: Staff, secret: str, step: int) -> list[str]:
@@ -179,7 +180,7 @@ def enable_second_factor(user: Staff, secret: str, step: int) -> list[str]:
     codes = second_factor.new_recovery_codes(user)
     sessions.new_generation(user)
     session.pop(MUST_ENROL, None)
-    db.session.commit()
+    db.session.flush()
     _restart(user, remembered)
     return codes
 
@@ -187,7 +188,7 @@ def enable_second_factor(user: Staff, secret: str, step: int) -> list[str]:
 def check_code(user: Staff, code: str) -> bool:
     """Accept a code from the person's app (or a recovery code) once, for a change they make."""
     if second_factor.verify(user, code):
-        db.session.commit()
+        db.session.flush()
         return True
     db.session.rollback()
     return False
@@ -196,7 +197,7 @@ def check_code(user: Staff, code: str) -> bool:
 def new_recovery_codes(user: Staff) -> list[str]:
     """Replace the person's recovery codes (the old ones stop working); returns the new ones."""
     codes = second_factor.new_recovery_codes(user)
-    db.session.commit()
+    db.session.flush()
     return codes
 
 
@@ -205,7 +206,7 @@ def disable_second_factor(user: Staff) -> None:
     user.totp_secret = None
     user.totp_last_step = 0
     second_factor.forget_recovery_codes(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def require_second_factor(admin: Staff, required: bool) -> int:
@@ -226,7 +227,7 @@ def require_second_factor(admin: Staff, required: bool) -> int:
         for person in people:
             sessions.new_generation(person)
         affected = len(people)
-    db.session.commit()
+    db.session.flush()
     return affected
 
 
@@ -236,7 +237,7 @@ def confirm_second_factor_sign_in(user: Staff, code: str, pending: dict) -> bool
     if not second_factor.verify(user, code):
         db.session.rollback()
         return False
-    db.session.commit()
+    db.session.flush()
     sign_in(user, remember=pending.get("remember", False))
     return True
 
@@ -246,4 +247,4 @@ def set_locale(user: Staff | None, locale: str) -> None:
     session["locale"] = locale
     if user is not None:
         user.locale = locale
-        db.session.commit()
+        db.session.flush()
