@@ -417,6 +417,7 @@ def test_customer_owner_from_another_branch(app, client, login_as, foreign, home
 # POST routes with a record id in the URL: branch B's id is a 404 (or 403) and changes nothing.
 URL_ID_ROUTES = {
     "appointments.move": ("/appointments/{appointment}/state", {"state": "cancelled"}),
+    "auth.one_time_password": ("/staff/{wealth}/one-time-password", {}),
     "coaching.action_plan": ("/coaching/action-plans/{plan}", {"status": "done", "result": "x"}),
     "coaching.one_on_one": ("/coaching/one-on-ones/{wealth}", {"do": "save"}),
     "customers.edit": ("/customers/{customer}/edit", {"name": "改名"}),
@@ -464,3 +465,4 @@ def test_another_branchs_record_in_the_url(app, client, login_as, foreign, home,
         assert db.session.get(Referral, foreign.referral).accepted_at is None
         assert db.session.get(ScheduleEntry, foreign.entry).done_at is None
         assert db.session.get(CheckIn, foreign.check_in).state.value == "waiting"
+        assert db.session.get(Staff, foreign.wealth).password_must_change is False
