@@ -56,7 +56,9 @@ def test_a_signed_in_change_still_needs_its_token(client, login_as, app):
     """Signed in without the CSRF token: refused with the CSRF message, nothing stored."""
     login_as(Role.RETAIL_AM)
     response = client.post(
-        "/field/visits", data=_visit_body("无令牌"), content_type="application/x-www-form-urlencoded"
+        "/field/visits",
+        data=_visit_body("无令牌"),
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400 and "表单已过期" in response.get_data(as_text=True)
     assert _visits(app, "无令牌") == []
@@ -68,7 +70,12 @@ def test_a_replayed_item_of_another_person_is_refused_409(client, login_as, app,
     me = login_as(Role.RETAIL_AM)
     token = client.get("/sync/token").get_json()["token"]
     items = [
-        {"client_id": "x", "url": "/field/visits", "body": _visit_body("他人的"), "owner": colleague.id},
+        {
+            "client_id": "x",
+            "url": "/field/visits",
+            "body": _visit_body("他人的"),
+            "owner": colleague.id,
+        },
         {"client_id": "y", "url": "/field/visits", "body": _visit_body("我的"), "owner": me.id},
     ]
     answer = client.post("/sync/batch", json={"items": items}, headers={"X-CSRFToken": token})

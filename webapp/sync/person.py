@@ -44,8 +44,13 @@ def name_the_person(response):
         response.delete_cookie(PERSON_COOKIE, path="/", secure=secure, samesite="Lax")
     elif person is not None and (known != person or session.get("_remember") == "set"):
         response.set_cookie(
-            PERSON_COOKIE, person, max_age=_lifetime(), path="/", secure=secure,
-            httponly=False, samesite="Lax",
+            PERSON_COOKIE,
+            person,
+            max_age=_lifetime(),
+            path="/",
+            secure=secure,
+            httponly=False,
+            samesite="Lax",
         )
     return response
 
@@ -58,9 +63,12 @@ def refuse_another_persons_item():
         return None
     if owner == str(current_user.id):
         return None
-    message = _("This item was saved on this device by another person. It is sent only when they sign in.")
+    message = _(
+        "This item was saved on this device by another person. It is sent only when they sign in."
+    )
     response = current_app.response_class(
-        f'<p class="flash flash--error" role="alert">{escape(message)}</p>', status=409,
+        f'<p class="flash flash--error" role="alert">{escape(message)}</p>',
+        status=409,
         mimetype="text/html",
     )
     response.headers[OWNER_HEADER + "-Refused"] = "1"

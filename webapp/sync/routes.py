@@ -74,7 +74,7 @@ def service_worker():
     source = (
         source.replace('"__VERSION__"', json.dumps(version))
         .replace('["__SHELL__"]', json.dumps(list(urls)))
-        .replace('{ __PROTOCOL__: 0 }', json.dumps(worker_protocol()))
+        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol()))
     )
     # The outbox store is inlined: one request for the browser's update checks, not two.
     store = (static / "js" / "outbox-store.js").read_text(encoding="utf-8")
