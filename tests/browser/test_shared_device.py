@@ -74,9 +74,9 @@ def test_a_session_ended_without_sign_out_leaves_nothing_to_the_next_person(
     context.set_offline(True)
     for path in (sheet, edit, VISIT_FORM, "/today", "/sync/outbox"):
         page.goto(path)
-        expect(page.locator(SIGNED_OUT)).to_be_visible()
         expect(page.locator("body")).not_to_contain_text(customer)
         expect(page.locator("body")).not_to_contain_text(FIRST_NAME)
+        expect(page.locator(SIGNED_OUT)).to_be_visible()
 
     context.set_offline(False)
     sign_in(page, SECOND)
