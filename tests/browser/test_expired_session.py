@@ -169,3 +169,41 @@ def test_every_way_a_send_ends_shows_its_outcome(page, context):
     page.evaluate("htmx.trigger('#visit-form', 'htmx:abort')")
     expect(page.locator("#flash [data-no-answer=send]")).to_contain_text("不会重复保存")
     held[0].abort()
+
+
+def test_the_worker_takes_the_batch_size_from_the_server(page, context, live_app, monkeypatch):
+    """Issue 17 item 13: the server's batch size changes; the worker follows it, nothing loops."""
+    monkeypatch.setattr("webapp.sync.batch.BATCH_SIZE", 2)
+    monkeypatch.setattr("webapp.sync.routes.BATCH_SIZE", 2)
+    ready(page, VISIT_FORM)
+    context.set_offline(True)
+    names = [unique("批量大小") for _ in range(5)]
+    for name in names:
+        page.goto(VISIT_FORM)
+        fill_visit(page, name)
+        page.click(SAVE)
+        expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    batches = []
+    context.on("request", lambda r: batches.append(r) if r.url.endswith("/sync/batch") else None)
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    assert [len(visits(live_app, n)) for n in names] == [1] * 5
+    assert len(batches) == 3
+
+
+def test_a_batch_the_server_calls_malformed_needs_attention_not_endless_retries(page, context):
+    """A whole batch refused as malformed (400 with its reason): shown, not retried for ever."""
+    ready(page, VISIT_FORM)
+    context.set_offline(True)
+    fill_visit(page, unique("坏批次"))
+    page.click(SAVE)
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    context.route(
+        "**/sync/batch",
+        lambda route: route.fulfill(
+            status=400, content_type="application/json", body='{"error": "send 1 to 2 items"}'
+        ),
+    )
+    context.set_offline(False)
+    expect(page.locator("#sync-bar [data-sync-attention]")).to_have_text("1 条需要处理")
+    assert [i["status"] for i in outbox(page)] == ["attention"]
