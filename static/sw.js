@@ -2,23 +2,29 @@
 // - App shell (static files) precached, cache-first, one cache per version.
 // - Pages and htmx fragments: network-first with a short timeout, cached separately
 //   (the server answers `Vary: HX-Request`), cache fallback, then an offline page.
-// - Form POSTs carrying a client_id: tried on the network; on a network error, a timeout,
-//   401 or a 5xx they go to the IndexedDB outbox and the user gets "saved on this device".
-//   flush() sends them back, one flush at a time, and deletes an item only after a 2xx.
+// - Everything kept (pages, fragments, outbox items, conflict copies, metadata) belongs to one
+//   person: it is shown, served and sent only while that person is signed in (currentPerson()).
+// - Form POSTs carrying a client_id: kept in the IndexedDB outbox before they are sent; on a
+//   network error, a timeout, 401 or a 5xx they stay there and the user gets "saved on this
+//   device". flush() sends them back, one flush at a time, and deletes an item only after a 2xx.
 "use strict";
 
 const VERSION = "__VERSION__"; // replaced by the server with a hash of the shell's files
 const SHELL = ["__SHELL__"]; // replaced by the server with the static files of the shell
-const SHELL_CACHE = "shell-" + VERSION;
-const PAGES_CACHE = "pages-v1";
-const FRAGMENTS_CACHE = "fragments-v1";
+// Replaced by the server (webapp/sync/routes.py worker_protocol()): the batch size, the client-id
+// format, the headers, the person cookie and the cache names are written once, in Python.
+const PROTOCOL = { __PROTOCOL__: 0 };
+const SHELL_CACHE = PROTOCOL.caches.shell + VERSION;
+const PAGES_CACHE = PROTOCOL.caches.pages;
+const FRAGMENTS_CACHE = PROTOCOL.caches.fragments;
+const BATCH_SIZE = PROTOCOL.batchSize;
+const REPLAY_HEADER = PROTOCOL.replayHeader;
+const CLIENT_ID_RE = new RegExp(PROTOCOL.clientId);
+const KEPT_FOR = "X-Kept-For"; // on each kept response: the person it was fetched for
 const PAGE_TIMEOUT_MS = 3000;
 const POST_TIMEOUT_MS = 10000;
-const BATCH_SIZE = 25; // as webapp/sync/batch.py
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
 const MAX_CACHED_PAGES = 200;
-const REPLAY_HEADER = "X-Outbox-Replay";
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Never cached, never answered from the cache.
 const NETWORK_ONLY = ["/sw.js", "/sync/token", "/sync/precache", "/login", "/logout", "/healthz", "/language"];
 const COPIED_HEADERS = ["Content-Type", "Accept", "HX-Request", "HX-Target", "HX-Trigger", "HX-Current-URL", "X-CSRFToken"];
@@ -31,6 +37,67 @@ self.addEventListener("activate", (event) => event.waitUntil(onActivate()));
 self.addEventListener("fetch", onFetch);
 self.addEventListener("sync", onSync);
 self.addEventListener("message", onMessage);
+
+// ---------------------------------------------------------------- who is signed in
+
+// Decision: the worker knows who is signed in, online or offline, only from the cookie the server
+// sets with the sign-in and deletes when it ends (webapp/sync/person.py), read through cookieStore
+// each time; no cookie, or no cookieStore in this browser, means nobody: nothing kept is shown.
+async function currentPerson() {
+  if (!self.cookieStore) return null;
+  try {
+    const cookie = await self.cookieStore.get(PROTOCOL.personCookie);
+    return cookie && cookie.value ? cookie.value : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+function ownerOf(item) {
+  const owner = item.owner != null ? item.owner : item.user; // `user`: items saved before owners
+  return owner != null ? String(owner) : null;
+}
+
+let knownPerson; // the person the kept pages were last checked for, in this worker's life
+
+// On a change of person (or nobody), the pages and fragments kept for anyone else go; their
+// outbox items stay, hidden, until they sign in again.
+async function adopt(person) {
+  if (person === knownPerson) return person;
+  knownPerson = person;
+  const owner = await OutboxStore.getMeta("owner");
+  if (person === null || owner !== person) await forgetPages();
+  if (person !== null) await OutboxStore.setMeta("owner", person);
+  return person;
+}
+
+async function forgetPages() {
+  await Promise.all([caches.delete(PAGES_CACHE), caches.delete(FRAGMENTS_CACHE)]);
+  await OutboxStore.setMeta("pages", []);
+  await OutboxStore.setMeta("pagesRefreshedAt", 0);
+}
+
+// A response kept for a person is written only while that person is still signed in (a precache
+// or a page still loading when they sign out writes nothing), and is tagged with them.
+async function keep(person, cache, key, response) {
+  if (!person || (await currentPerson()) !== person) return;
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_FOR, person);
+  const body = await response.blob();
+  const tagged = new Response(body, { status: response.status, statusText: response.statusText, headers });
+  if ((await currentPerson()) !== person) return;
+  await cache.put(key, tagged);
+}
+
+// A kept response, only if it was kept for this person.
+function theirs(response, person) {
+  return response && person && response.headers.get(KEPT_FOR) === person ? response : undefined;
+}
+
+// Metadata shown per person (their last sync, whether their queue waits for a sign-in).
+function metaKey(key, person) {
+  return key + ":" + person;
+}
 
 // ---------------------------------------------------------------- lifecycle
 
@@ -45,31 +112,38 @@ async function onInstall() {
 async function onActivate() {
   const names = await caches.keys();
   await Promise.all(
-    names.filter((n) => n.startsWith("shell-") && n !== SHELL_CACHE).map((n) => caches.delete(n)),
+    names.filter((n) => n.startsWith(PROTOCOL.caches.shell) && n !== SHELL_CACHE).map((n) => caches.delete(n)),
   );
+  await adopt(await currentPerson());
   await self.clients.claim();
   await notifyClients({ type: "activated", version: VERSION });
 }
 
 async function precachePages() {
+  const person = await adopt(await currentPerson());
+  if (!person) return;
   const response = await fetch("/sync/precache", { credentials: "same-origin", redirect: "manual", cache: "no-store" });
   if (!response.ok) return;
   const list = await response.json();
   const pages = await caches.open(PAGES_CACHE);
   const fragments = await caches.open(FRAGMENTS_CACHE);
+  if ((await currentPerson()) !== person) return;
   await OutboxStore.setMeta("pages", list.pages);
   await Promise.all(
-    list.pages.map((url) => fetchAndKeep(pages, url, {})).concat(
-      list.fragments.map((url) => fetchAndKeep(fragments, url, { "HX-Request": "true" })),
+    list.pages.map((url) => fetchAndKeep(person, pages, url, {})).concat(
+      list.fragments.map((url) => fetchAndKeep(person, fragments, url, { "HX-Request": "true" })),
     ),
   );
-  await OutboxStore.setMeta("pagesRefreshedAt", Date.now());
+  if ((await currentPerson()) === person) await OutboxStore.setMeta("pagesRefreshedAt", Date.now());
 }
 
-async function fetchAndKeep(cache, url, headers) {
+async function fetchAndKeep(person, cache, url, headers) {
   try {
-    const response = await fetch(url, { credentials: "same-origin", redirect: "manual", headers: { ...headers, "X-Precache": "1" } }); // audited as precache
-    if (cacheable(response)) await cache.put(url, response);
+    // Marked as the precache: the server audits a customer's page fetched this way as such.
+    const response = await fetch(url, {
+      credentials: "same-origin", redirect: "manual", headers: { ...headers, [PROTOCOL.precacheHeader]: "1" },
+    });
+    if (cacheable(response)) await keep(person, cache, url, response);
   } catch (error) {
     // Best effort: a page that cannot be fetched now is fetched on a later app open.
   }
@@ -146,47 +220,59 @@ async function networkFirst(event) {
   const fragment = isFragmentRequest(request);
   const cacheName = fragment ? FRAGMENTS_CACHE : PAGES_CACHE;
   const key = request.url.split("#")[0];
+  const person = await adopt(await currentPerson());
   const network = fetch(request).then((response) => {
-    if (cacheable(response)) {
+    if (person && cacheable(response)) {
       const copy = response.clone();
-      event.waitUntil(caches.open(cacheName).then((cache) => cache.put(key, copy)).then(() => trim(cacheName)));
+      event.waitUntil(caches.open(cacheName).then((cache) => keep(person, cache, key, copy)).then(() => trim(cacheName)));
     }
     return response;
   });
   try {
     const response = await withTimeout(network, PAGE_TIMEOUT_MS);
     if (response.status < 502) return response;
-    return (await fromCache(request, cacheName, fragment)) || response;
+    return (await fromCache(request, person, cacheName, fragment)) || response;
   } catch (error) {
-    const cached = await fromCache(request, cacheName, fragment);
+    const cached = await fromCache(request, person, cacheName, fragment);
     if (cached) return cached;
-    if (error.message === "timeout") return network.catch(() => offlineAnswer(fragment));
-    return offlineAnswer(fragment);
+    if (error.message === "timeout") return network.catch(() => offlineAnswer(person, fragment));
+    return offlineAnswer(person, fragment);
   }
 }
 
-async function fromCache(request, cacheName, fragment) {
+async function fromCache(request, person, cacheName, fragment) {
+  if (!person || (await currentPerson()) !== person) return undefined;
   const cache = await caches.open(cacheName);
-  const exact = await cache.match(request.url, { ignoreVary: true });
+  const exact = theirs(await cache.match(request.url, { ignoreVary: true }), person);
   if (exact || fragment) return exact;
   // A form opened with a query (?stop_id=...) works offline from the same page without one;
   // the page fills the fields from the address itself.
   const url = new URL(request.url);
   if (url.pathname === "/") {
     const pages = (await OutboxStore.getMeta("pages").catch(() => null)) || [];
-    return pages.length ? cache.match(pages[0], { ignoreVary: true }) : undefined;
+    return pages.length ? theirs(await cache.match(pages[0], { ignoreVary: true }), person) : undefined;
   }
-  return cache.match(url.origin + url.pathname, { ignoreVary: true });
+  return theirs(await cache.match(url.origin + url.pathname, { ignoreVary: true }), person);
 }
 
-async function offlineAnswer(fragment) {
+const SIGNED_OUT_PAGE =
+  '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+  '<title>BranchKit</title><link rel="stylesheet" href="/static/css/app.css"><body data-signed-in="0"><main class="main">' +
+  '<h1 data-signed-out>未登录</h1><p>离线时无法登录：请在有网络时打开 BranchKit 并登录。本机保存的内容只向登录的本人显示。</p>' +
+  '<p lang="en">Signed out. Sign in when the network is back: what this device keeps is shown only to the person signed in.</p>' +
+  "</main></body></html>";
+
+async function offlineAnswer(person, fragment) {
   if (fragment) {
     return new Response(
       '<p class="flash flash--error" role="alert" lang="zh-CN">离线：此内容尚未保存在本机。<span lang="en">Offline: not kept on this phone yet.</span></p>',
       { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
     );
   }
-  const page = await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true });
+  if (!person) {
+    return new Response(SIGNED_OUT_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  }
+  const page = theirs(await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true }), person);
   return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
 }
 
@@ -199,23 +285,61 @@ async function trim(cacheName) {
   }
 }
 
+// A stored answer (a conflict page) is shown only to the person whose item it is.
 async function outboxItemPage(url) {
   const clientId = url.pathname.split("/").pop();
+  const person = await currentPerson();
   const item = await OutboxStore.get(clientId);
-  if (item && item.response && item.response.body) {
+  if (person && item && ownerOf(item) === person && item.response && item.response.body) {
     return new Response(item.response.body, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
   }
   return Response.redirect("/sync/outbox", 303);
 }
 
-// ---------------------------------------------------------------- fetch: form POSTs
+// The pages kept on this device for the person signed in, with their titles (the outbox page).
+async function keptPages() {
+  const person = await currentPerson();
+  if (!person) return [];
+  const cache = await caches.open(PAGES_CACHE);
+  const requests = (await cache.keys()).filter((r) => !new URL(r.url).pathname.startsWith("/sync/"));
+  const pages = [];
+  for (const request of requests.slice(-60)) {
+    const response = theirs(await cache.match(request), person);
+    if (!response || !(response.headers.get("Content-Type") || "").startsWith("text/html")) continue;
+    const title = /<title>([^<]*)<\/title>/.exec(await response.text());
+    if (title) pages.push({ url: request.url, title: unescapeHtml(title[1]).split(" · ")[0].trim() });
+  }
+  return pages.filter((page) => page.title);
+}
+
+function unescapeHtml(text) {
+  const named = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+  return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name) => named[name]);
+}
+
+// ---------------------------------------------------------------- what an answer means
+
+// The one place that reads a status, for a form sent by a page and for a queued one alike:
+// delivered (2xx/3xx: the server has it, deleted); auth (401/403: waits for its person to sign
+// in); waiting (408/429/5xx, no answer, a cut answer: sent again later, Retry-After honoured);
+// conflict (409: opened to choose); attention (any other 4xx: opened and fixed); held (the
+// server says it is another person's item: kept, untouched, for them).
+function classify(status, ownerRefused) {
+  if (ownerRefused) return "held";
+  if (status === null) return "waiting";
+  if (status >= 200 && status < 400) return "delivered";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 408 || status === 429 || status >= 500) return "waiting";
+  if (status === 409) return "conflict";
+  return "attention";
+}
 
 function statusOf(response) {
   return response.type === "opaqueredirect" ? 303 : response.status;
 }
 
-function isSuccess(status) {
-  return status >= 200 && status < 400;
+function ownerRefused(response) {
+  return response.headers.get(PROTOCOL.ownerRefusedHeader) === "1";
 }
 
 function retryAfterMs(response) {
@@ -236,21 +360,65 @@ function withoutCsrf(params) {
   return copy.toString();
 }
 
+// The whole answer, read before it is believed: an answer cut off mid-body throws, and the form
+// is kept (a replay of its client_id never makes a second row).
+async function whole(response) {
+  if (response.type === "opaqueredirect") return { response, text: "" };
+  return { response, text: await response.clone().text() };
+}
+
+// ---------------------------------------------------------------- fetch: form POSTs
+
+const inFlight = new Set(); // client_ids a page is sending right now: not for flush() to send
+
 async function handleFormPost(event) {
   const request = event.request;
   const body = await request.clone().text();
   const params = new URLSearchParams(body);
   const clientId = params.get("client_id") || "";
-  if (!UUID_RE.test(clientId)) return fetch(request);
+  if (!CLIENT_ID_RE.test(clientId)) return fetch(request);
 
-  const navigate = request.mode === "navigate";
+  const person = await currentPerson();
+  // Whose form it is: the person signed in; with nobody (the session ended under an open page),
+  // the person this device last knew, whose page it is. It is sent only in their session.
+  const owner = person || (await OutboxStore.getMeta("owner")) || null;
   const stored = await OutboxStore.get(clientId);
+  if (stored && ownerOf(stored) && ownerOf(stored) !== owner) return notYours();
+  const item = stored || newItem(request, params, owner);
+  inFlight.add(clientId);
+  try {
+    if (!stored) {
+      item.status = "sending"; // kept before it is sent: closing the app now loses nothing
+      await OutboxStore.put(item);
+    }
+    return await sendForm(request, params, item, !!stored);
+  } finally {
+    inFlight.delete(clientId);
+  }
+}
+
+function newItem(request, params, owner) {
+  const now = Date.now();
+  return {
+    client_id: params.get("client_id"), seq: now * 1000 + (sequence++ % 1000), queuedAt: now, attempts: 0,
+    owner, url: request.url, body: withoutCsrf(params), contentType: "application/x-www-form-urlencoded",
+    label: params.get("business_name") || params.get("customer_name") || params.get("name") || params.get("notes") || params.get("note") || "",
+    kind: new URL(request.url).pathname,
+  };
+}
+
+let sequence = 0;
+
+async function sendForm(request, params, item, stored) {
+  const navigate = request.mode === "navigate";
+  const fragment = isFragmentRequest(request);
   const headers = new Headers();
   for (const name of COPIED_HEADERS) {
     if (request.headers.has(name)) headers.set(name, request.headers.get(name));
   }
   // The same client_id is already in the outbox: this is that item, fixed or sent again.
   if (stored) headers.set(REPLAY_HEADER, "1");
+  if (item.owner) headers.set(PROTOCOL.ownerHeader, item.owner);
   const send = (text, sendHeaders) =>
     fetchWithTimeout(
       new Request(request.url, {
@@ -258,89 +426,96 @@ async function handleFormPost(event) {
         redirect: navigate ? "manual" : "follow",
       }),
       POST_TIMEOUT_MS,
-    );
+    ).then(whole);
 
-  let response;
+  let answer;
   try {
-    response = await send(body, headers);
-    if (response.status === 400) {
-      // The token of a page kept offline may have expired: try once more with a fresh one.
+    answer = await send(params.toString(), headers);
+    if (answer.response.status === 400 && !ownerRefused(answer.response)) {
+      // The token of a page kept offline may be dead (a sign-in since): once more with a fresh
+      // one. No fresh token (the request failed, or nobody is signed in): the form waits.
       const fresh = await fetchToken();
-      if (fresh.token) {
-        const retryHeaders = new Headers(headers);
-        retryHeaders.set("X-CSRFToken", fresh.token);
-        response = await send(withoutCsrf(params), retryHeaders);
-      }
+      if (fresh.auth) return keepWaiting(request, params, item, "auth", 401, null);
+      if (!fresh.token) return keepWaiting(request, params, item, "waiting", null, null);
+      if (item.owner && String(fresh.user) !== item.owner) return keepWaiting(request, params, item, "auth", 401, null);
+      const retryHeaders = new Headers(headers);
+      retryHeaders.set("X-CSRFToken", fresh.token);
+      answer = await send(withoutCsrf(params), retryHeaders);
     }
   } catch (error) {
-    return queueAndAnswer(request, params, stored, { status: "waiting" });
+    return keepWaiting(request, params, item, "waiting", null, null);
   }
 
-  const status = statusOf(response);
-  if (status >= 500 || status === 408 || status === 429) {
-    const wait = retryAfterMs(response);
-    return queueAndAnswer(request, params, stored, {
-      status: "waiting", lastStatus: status, notBefore: wait ? Date.now() + wait : 0,
-    });
-  }
-  if (status === 401) {
-    await OutboxStore.setMeta("paused", true);
-    return queueAndAnswer(request, params, stored, { status: "auth", lastStatus: status });
-  }
-  if (isSuccess(status)) {
+  const status = statusOf(answer.response);
+  const outcome = classify(status, ownerRefused(answer.response));
+  if (outcome === "delivered") {
+    await OutboxStore.remove(item.client_id);
     if (stored) {
-      await OutboxStore.remove(clientId);
-      await OutboxStore.setMeta("lastSync", Date.now());
+      await OutboxStore.setMeta(metaKey("lastSync", item.owner), Date.now());
       await notifyClients({ type: "outbox-changed" });
     }
-    return response;
+    return answer.response;
   }
-  if (stored) {
-    const text = await response.clone().text();
-    stored.status = status === 409 ? "conflict" : "attention";
-    stored.lastStatus = status;
-    stored.body = withoutCsrf(params);
-    if (!isFragmentRequest(request)) stored.response = { status, body: text };
-    await OutboxStore.put(stored);
+  if (outcome === "waiting" || outcome === "auth") {
+    return keepWaiting(request, params, item, outcome, status, retryAfterMs(answer.response));
+  }
+  if (!stored) {
+    // A form sent from its page: the person sees the answer (errors beside the fields) there.
+    await OutboxStore.remove(item.client_id);
+    return answer.response;
+  }
+  if (outcome !== "held") {
+    item.status = outcome;
+    item.lastStatus = status;
+    item.body = withoutCsrf(params);
+    if (!fragment) item.response = { status, body: answer.text };
+    await OutboxStore.put(item);
     await notifyClients({ type: "outbox-changed" });
-    // htmx swaps only 2xx into the form: the corrected form must show in place, with its errors.
-    if (isFragmentRequest(request) && status === 422) {
-      return new Response(text, { status: 200, headers: response.headers });
-    }
   }
-  return response;
+  // htmx swaps only 2xx into the form: the corrected form must show in place, with its errors.
+  if (fragment && status === 422) {
+    return new Response(answer.text, { status: 200, headers: answer.response.headers });
+  }
+  return answer.response;
 }
 
-let sequence = 0;
+function notYours() {
+  return new Response(
+    '<p class="flash flash--error" role="alert" lang="zh-CN">此记录由另一位员工保存在本机，只在其登录后发送。<span lang="en">Saved on this device by another person: sent only when they sign in.</span></p>',
+    { status: 409, headers: { "Content-Type": "text/html; charset=utf-8" } },
+  );
+}
 
-async function queueAndAnswer(request, params, stored, info) {
-  const now = Date.now();
-  const item = stored || { client_id: params.get("client_id"), seq: now * 1000 + (sequence++ % 1000), queuedAt: now, attempts: 0 };
+async function keepWaiting(request, params, item, status, lastStatus, waitMs) {
   item.url = request.url;
   item.body = withoutCsrf(params); // the CSRF token is never stored: a fresh one is fetched to send
-  item.contentType = "application/x-www-form-urlencoded";
-  item.label = params.get("business_name") || params.get("customer_name") || params.get("name") || params.get("notes") || params.get("note") || "";
-  item.kind = new URL(request.url).pathname;
-  item.status = info.status;
-  item.lastStatus = info.lastStatus || null;
-  item.notBefore = info.notBefore || 0;
-  item.user = item.user || (await OutboxStore.getMeta("user")) || null;
+  item.status = status;
+  item.lastStatus = lastStatus;
+  item.notBefore = waitMs ? Date.now() + waitMs : 0;
   delete item.response;
   await OutboxStore.put(item);
+  if (status === "auth" && item.owner) await OutboxStore.setMeta(metaKey("paused", item.owner), true);
   if (self.registration.sync) self.registration.sync.register("outbox").catch(() => undefined);
   await notifyClients({ type: "outbox-changed" });
-  return savedAnswer(request);
+  return savedAnswer(request, status);
 }
 
-async function savedAnswer(request) {
+async function savedAnswer(request, status) {
   const fragment = isFragmentRequest(request);
-  const cached = await caches.match("/sync/saved", { cacheName: fragment ? FRAGMENTS_CACHE : PAGES_CACHE, ignoreVary: true });
+  const person = await currentPerson();
+  const cached = theirs(
+    await caches.match("/sync/saved", { cacheName: fragment ? FRAGMENTS_CACHE : PAGES_CACHE, ignoreVary: true }),
+    person,
+  );
   const back = request.headers.get("HX-Current-URL") || request.referrer || "/";
   const safeBack = new URL(back, self.location.origin);
   const href = safeBack.origin === self.location.origin ? safeBack.pathname + safeBack.search : "/";
   let html;
-  if (cached) {
+  if (cached && status !== "auth") {
     html = (await cached.text()).replace(/__BACK__/g, href.replace(/&/g, "&amp;").replace(/"/g, "&quot;"));
+  } else if (status === "auth") {
+    html = '<p class="flash" role="status" data-outbox-saved data-outbox-auth>已保存在本机：登录已结束，重新登录后自动发送。 Saved on this device: your session has ended; it is sent after you sign in again. <a class="button button--primary" href="/login?next=' +
+      encodeURIComponent(href) + '">重新登录 Sign in again</a></p>';
   } else {
     html = '<p class="flash" role="status" data-outbox-saved>已保存在本机，网络恢复后自动同步。 Saved on this device; it will sync.</p>';
   }
@@ -387,30 +562,29 @@ function backoff(attempts) {
 const NEXT = "next";
 const STOP = "stop";
 
-// Apply one item's answer exactly as the server meant it: 2xx/3xx delivered (deleted);
-// 401/403 pause until sign-in; 408/429/5xx kept with backoff (Retry-After honoured); any
-// other 4xx kept as "needs attention" (409: a conflict), openable and fixable.
-async function settle(item, status, waitMs, bodyText) {
+// Apply one item's answer as classify() reads it.
+async function settle(item, outcome, status, waitMs, bodyText) {
   item.attempts += 1;
   item.lastStatus = status;
-  if (isSuccess(status)) {
+  if (outcome === "delivered") {
     await OutboxStore.remove(item.client_id);
     return NEXT;
   }
-  if (status === 401 || status === 403) {
+  if (outcome === "held") return NEXT; // another person's: it waits for them as it was
+  if (outcome === "auth") {
     item.status = "auth";
     await OutboxStore.put(item);
-    await OutboxStore.setMeta("paused", true);
+    if (item.owner) await OutboxStore.setMeta(metaKey("paused", item.owner), true);
     return STOP;
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  if (outcome === "waiting") {
     item.status = "waiting";
     item.retryAfterUntil = waitMs !== null ? Date.now() + waitMs : 0;
     item.notBefore = Date.now() + (waitMs !== null ? waitMs : backoff(item.attempts));
     await OutboxStore.put(item);
     return STOP;
   }
-  item.status = status === 409 ? "conflict" : "attention";
+  item.status = outcome;
   item.response = { status, body: bodyText };
   await OutboxStore.put(item);
   await notifyClients({ type: "outbox-changed" });
@@ -429,29 +603,6 @@ function replayBody(item) {
   return params.toString();
 }
 
-// One item alone, to its own URL: the way before /sync/batch, kept for a server that has no
-// batch endpoint yet (a deployment in progress).
-async function sendOne(item, token) {
-  let response;
-  try {
-    response = await fetchWithTimeout(
-      new Request(item.url, {
-        method: "POST", body: replayBody(item), credentials: "same-origin", redirect: "manual",
-        headers: { "Content-Type": item.contentType, "X-CSRFToken": token.token, [REPLAY_HEADER]: "1" },
-      }),
-      POST_TIMEOUT_MS,
-    );
-  } catch (error) {
-    item.attempts += 1;
-    item.lastStatus = null;
-    await OutboxStore.put(item);
-    return STOP; // the network is gone again: keep the order, try later
-  }
-  const status = statusOf(response);
-  const text = isSuccess(status) ? "" : await response.text();
-  return settle(item, status, retryAfterMs(response), text);
-}
-
 // Up to BATCH_SIZE items in one request; the server replays each through its own URL, in
 // order, and answers each one's status. Returns how many were delivered and whether to stop.
 async function sendBatch(batch, token) {
@@ -463,7 +614,8 @@ async function sendBatch(batch, token) {
         headers: { "Content-Type": "application/json", "X-CSRFToken": token.token },
         body: JSON.stringify({
           items: batch.map((item) => ({
-            client_id: item.client_id, url: sitePath(item.url), body: replayBody(item), content_type: item.contentType,
+            client_id: item.client_id, url: sitePath(item.url), body: replayBody(item),
+            content_type: item.contentType, owner: ownerOf(item),
           })),
         }),
       }),
@@ -475,24 +627,17 @@ async function sendBatch(batch, token) {
     await OutboxStore.put(batch[0]);
     return { sent: 0, next: STOP };
   }
-  if (response.status === 404 || response.status === 405) {
-    // No batch endpoint on this server: one by one.
-    let sent = 0;
-    for (const item of batch) {
-      const next = await sendOne(item, token);
-      if (isSuccess(item.lastStatus)) sent += 1;
-      if (next === STOP) return { sent, next };
-    }
-    return { sent, next: NEXT };
-  }
   const status = response.type === "opaqueredirect" ? 401 : response.status;
   if (status !== 200) {
-    // The batch as a whole did not run (signed out, server down, too busy): its first item
-    // takes the answer, as it would have alone; the others wait their turn.
-    // Anything else that refuses the whole batch (a token gone stale, say) is retried later
-    // like a busy server: no item is blamed for it.
-    const kept = [401, 403, 408, 429].includes(status) || status >= 500 ? status : 503;
-    await settle(batch[0], kept, retryAfterMs(response), await response.text());
+    // The batch as a whole did not run: its first item takes the answer, as it would have
+    // alone; the others wait their turn. A batch the server calls malformed needs attention
+    // (never retried for ever); another refusal of the whole (a token gone stale) is retried.
+    const text = await response.text().catch(() => "");
+    let outcome = classify(status);
+    if (outcome === "conflict" || outcome === "attention") {
+      outcome = (response.headers.get("Content-Type") || "").startsWith("application/json") ? "attention" : "waiting";
+    }
+    await settle(batch[0], outcome, status, retryAfterMs(response), text);
     return { sent: 0, next: STOP };
   }
   const { results } = await response.json();
@@ -501,31 +646,40 @@ async function sendBatch(batch, token) {
     const result = results[k];
     const item = batch[k];
     const wait = result.retry_after ? parseRetryAfter(result.retry_after) : null;
-    const next = await settle(item, result.status, wait, result.body || "");
-    if (isSuccess(result.status)) sent += 1;
+    const outcome = classify(result.status, !!result.owner_refused);
+    const next = await settle(item, outcome, result.status, wait, result.body || "");
+    if (outcome === "delivered") sent += 1;
     if (next === STOP) return { sent, next };
   }
   // The server stops early only with an answer that says stop; anything short is untried.
   return { sent, next: results.length < batch.length ? STOP : NEXT };
 }
 
+function isDue(item) {
+  return OutboxStore.WAITING.includes(item.status) || (item.status === "sending" && !inFlight.has(item.client_id));
+}
+
 async function runFlush({ force }) {
-  const all = await OutboxStore.all();
-  const due = all.filter((i) => OutboxStore.WAITING.includes(i.status));
+  const due = (await OutboxStore.all()).filter(isDue);
   if (!due.length) return { sent: 0 };
   const token = await fetchToken();
   if (token.auth) {
-    await OutboxStore.setMeta("paused", true);
+    for (const owner of new Set(due.map(ownerOf))) {
+      if (owner) await OutboxStore.setMeta(metaKey("paused", owner), true);
+    }
     await notifyClients({ type: "outbox-changed" });
     return { paused: true };
   }
   if (!token.token) return { offline: true };
-  await OutboxStore.setMeta("paused", false);
-  await OutboxStore.setMeta("user", token.user);
-  // In queue order, this user's items up to the first that must wait (Retry-After, backoff).
+  const user = String(token.user);
+  await adopt(await currentPerson());
+  await OutboxStore.setMeta(metaKey("paused", user), false);
+  // In queue order, this person's items up to the first that must wait (Retry-After, backoff).
   const ready = [];
   for (const item of due) {
-    if (item.user && item.user !== token.user) continue; // another person's: waits for them
+    const owner = ownerOf(item);
+    if (owner && owner !== user) continue; // another person's: hidden, sent only in their session
+    if (!owner) item.owner = user; // saved before this device knew anyone
     const now = Date.now();
     if (item.retryAfterUntil && item.retryAfterUntil > now) break; // the server asked to wait
     if (!force && item.notBefore && item.notBefore > now) break;
@@ -536,7 +690,7 @@ async function runFlush({ force }) {
     const outcome = await sendBatch(ready.slice(start, start + BATCH_SIZE), token);
     sent += outcome.sent;
     if (outcome.sent) {
-      await OutboxStore.setMeta("lastSync", Date.now());
+      await OutboxStore.setMeta(metaKey("lastSync", user), Date.now());
       await notifyClients({ type: "outbox-changed" });
     }
     if (outcome.next === STOP) break;
@@ -553,23 +707,27 @@ function onSync(event) {
 
 function onMessage(event) {
   const data = event.data || {};
+  const reply = (value) => {
+    if (event.ports && event.ports[0]) event.ports[0].postMessage(value);
+  };
   if (data.type === "flush") {
-    const done = flush({ force: !!data.force }).then((result) => {
-      if (event.ports && event.ports[0]) event.ports[0].postMessage(result);
-    });
-    event.waitUntil(done);
+    event.waitUntil(flush({ force: !!data.force }).then(reply));
   } else if (data.type === "hello") {
-    event.waitUntil(hello(data));
+    event.waitUntil(hello());
+  } else if (data.type === "kept-pages") {
+    event.waitUntil(keptPages().then(reply, () => reply([])));
   } else if (data.type === "skip-waiting") {
     self.skipWaiting();
   } else if (data.type === "signed-out") {
     // Another person may sign in on this phone: forget the pages, never the outbox.
-    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), caches.delete(FRAGMENTS_CACHE)]));
+    knownPerson = null;
+    event.waitUntil(forgetPages());
   }
 }
 
-async function hello(data) {
-  if (data.user) await OutboxStore.setMeta("user", data.user);
+async function hello() {
+  const person = await adopt(await currentPerson());
+  if (!person) return;
   const refreshed = (await OutboxStore.getMeta("pagesRefreshedAt")) || 0;
   if (Date.now() - refreshed > 10 * 60 * 1000) await precachePages().catch(() => undefined);
 }

@@ -50,6 +50,11 @@ def _init_extensions(app: Flask) -> None:
     ext.db.init_app(app)
     transactions.init_app(app)  # after Flask-SQLAlchemy, so its teardown runs before theirs
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    # The access rule runs before the CSRF check (each is a before_request hook, run in the
+    # order registered): a change sent with no session is answered 401, which the outbox keeps
+    # until sign-in, not the CSRF 400 that would discard it. Every signed-in change is still
+    # checked for its token. Flask-Login loads the user when the rule first asks for it.
+    app.before_request(enforce_access)
     ext.csrf.init_app(app)
     ext.htmx.init_app(app)
     ext.limiter.init_app(app)
@@ -63,8 +68,6 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.user_loader(load_user)
     ext.login_manager.login_view = "auth.login"
     ext.login_manager.session_protection = "basic"
-    # The access rule runs after Flask-Login has loaded the user.
-    app.before_request(enforce_access)
 
 
 # One line per domain package: its models are loaded, and its blueprint `bp` (from

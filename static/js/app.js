@@ -16,18 +16,30 @@
       window.htmx.trigger(box, "search");
     }
   });
-  // A failed htmx request (network down, server error) tells the user instead of doing nothing.
-  document.addEventListener("htmx:sendError", function () {
+  // Every way an htmx request can end without an answer (no network, an answer cut off, aborted,
+  // timed out) tells the person. A form sent that way may have reached the server: its page keeps
+  // what was typed and its client_id, so pressing Save again never stores it twice.
+  function noAnswer(event) {
     var flash = document.getElementById("flash");
-    if (flash) {
-      flash.innerHTML = "";
-      var p = document.createElement("p");
-      p.className = "flash flash--error";
-      p.setAttribute("role", "alert");
-      p.textContent = document.documentElement.lang === "en"
-        ? "No connection. Check the network and try again."
-        : "网络未连接，请检查网络后重试。";
-      flash.appendChild(p);
+    var config = event.detail && event.detail.requestConfig;
+    var sent = config && config.verb && config.verb.toLowerCase() !== "get";
+    if (!flash || (event.type === "htmx:sendAbort" && !sent)) return; // a search replaced by a newer one
+    var en = document.documentElement.lang === "en";
+    flash.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "flash flash--error";
+    p.setAttribute("role", "alert");
+    p.dataset.noAnswer = sent ? "send" : "load";
+    if (sent) {
+      p.textContent = en
+        ? "The answer did not arrive: what you sent may already be saved. Your form is still here: press Save again; it is never saved twice."
+        : "未收到回复：刚才提交的内容可能已经保存。表单内容仍在：请再次点击保存，不会重复保存。";
+    } else {
+      p.textContent = en ? "No connection. Check the network and try again." : "网络未连接，请检查网络后重试。";
     }
+    flash.appendChild(p);
+  }
+  ["htmx:sendError", "htmx:sendAbort", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, noAnswer);
   });
 })();

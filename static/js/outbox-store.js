@@ -65,13 +65,19 @@
     setMeta: function (key, value) {
       return run("meta", "readwrite", function (s) { return s.put({ key: key, value: value }); });
     },
-    summary: function () {
+    // What one person's pages may show: only their items and their metadata ("sending": an item
+    // a page was sending when the app closed, sent again on the next flush).
+    summary: function (person) {
       var self = this;
-      return Promise.all([self.all(), self.getMeta("paused"), self.getMeta("lastSync")]).then(function (r) {
-        var items = r[0];
+      person = person == null ? null : String(person);
+      return Promise.all([self.all(), self.getMeta("paused:" + person), self.getMeta("lastSync:" + person)]).then(function (r) {
+        var items = person === null ? [] : r[0].filter(function (i) {
+          var owner = i.owner != null ? i.owner : i.user;
+          return owner == null || String(owner) === person;
+        });
         return {
           items: items,
-          waiting: items.filter(function (i) { return WAITING.indexOf(i.status) >= 0; }).length,
+          waiting: items.filter(function (i) { return WAITING.indexOf(i.status) >= 0 || i.status === "sending"; }).length,
           attention: items.filter(function (i) { return ATTENTION.indexOf(i.status) >= 0; }).length,
           paused: !!r[1],
           lastSync: r[2] || null,

@@ -5,7 +5,8 @@
   var bar = document.getElementById("sync-bar");
   if (!bar || !("serviceWorker" in navigator) || !window.OutboxStore) return;
   var sw = navigator.serviceWorker;
-  var user = parseInt(document.body.dataset.user, 10) || null;
+  // The person this page was made for; the cookie names who is signed in now (sw.js, currentPerson).
+  var user = document.body.dataset.user || null;
   var lang = document.documentElement.lang || "zh-CN";
   var last = { waiting: 0, attention: 0, paused: false };
   var timer = null;
@@ -20,6 +21,23 @@
   function $(selector, root) { return (root || document).querySelector(selector); }
   function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
 
+  function signedIn() {
+    var name = bar.dataset.personCookie + "=";
+    var found = document.cookie.split("; ").filter(function (c) { return c.indexOf(name) === 0; })[0];
+    return found ? decodeURIComponent(found.slice(name.length)) : null;
+  }
+
+  // A page of one person left open after another signed in on this device shows nothing of
+  // theirs: it goes to the home page, which is the new person's (or the sign-in).
+  function anotherPerson() {
+    var now = signedIn();
+    if (user && now && now !== user) {
+      location.replace("/");
+      return true;
+    }
+    return false;
+  }
+
   // ------------------------------------------------------------ talking to the worker
   function post(message) {
     return sw.ready.then(function (registration) {
@@ -28,10 +46,23 @@
     });
   }
   function flush(force) { post({ type: "flush", force: !!force }); }
+  // A question to the worker, answered on a port.
+  function ask(message) {
+    return sw.ready.then(function (registration) {
+      var worker = sw.controller || registration.active;
+      if (!worker) return null;
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) { resolve(event.data); };
+        worker.postMessage(message, [channel.port2]);
+      });
+    });
+  }
 
   // ------------------------------------------------------------ the bar
   function render() {
-    return OutboxStore.summary().then(function (s) {
+    if (anotherPerson()) return Promise.resolve();
+    return OutboxStore.summary(user).then(function (s) {
       last = s;
       $("#outbox-count", bar).textContent = s.waiting;
       $(".syncbar__main", bar).hidden = !s.waiting;
@@ -46,6 +77,11 @@
       bar.hidden = !(s.waiting || s.attention);
       bar.dataset.waiting = s.waiting;
       bar.dataset.attention = s.attention;
+      var pending = s.waiting + s.attention;
+      all("[data-logout-pending]").forEach(function (el) {
+        el.hidden = !pending;
+        el.textContent = fill(el.dataset.text, { n: pending });
+      });
       renderList(s.items);
       markStops(s.items);
       schedule(s);
@@ -68,7 +104,8 @@
     list.innerHTML = "";
     items.forEach(function (item) {
       var li = document.createElement("li");
-      li.className = "list__item outbox-item outbox-item--" + item.status;
+      var status = item.status === "sending" ? "waiting" : item.status;
+      li.className = "list__item outbox-item outbox-item--" + status;
       li.dataset.clientId = item.client_id;
       var title = document.createElement("span");
       title.className = "list__title";
@@ -76,8 +113,8 @@
       var meta = document.createElement("span");
       meta.className = "list__meta";
       var badge = document.createElement("span");
-      badge.className = "badge" + (OutboxStore.ATTENTION.indexOf(item.status) >= 0 ? " badge--danger" : " badge--warn");
-      badge.textContent = box.dataset["text" + item.status.charAt(0).toUpperCase() + item.status.slice(1)] || item.status;
+      badge.className = "badge" + (OutboxStore.ATTENTION.indexOf(status) >= 0 ? " badge--danger" : " badge--warn");
+      badge.textContent = box.dataset["text" + status.charAt(0).toUpperCase() + status.slice(1)] || status;
       meta.appendChild(badge);
       meta.appendChild(document.createTextNode(" " + fill(box.dataset.textSaved, { t: when(item.queuedAt) })));
       var row = document.createElement("div");
@@ -174,7 +211,8 @@
       form.elements.client_id.value = uuid();
     }
     if (/\/logout$/.test(form.getAttribute("action") || "")) {
-      if (last.waiting && !window.confirm(fill(bar.dataset.textLogout, { n: last.waiting }))) {
+      var pending = last.waiting + last.attention;
+      if (pending && !window.confirm(fill(bar.dataset.textLogout, { n: pending }))) {
         event.preventDefault();
         event.stopPropagation();
         return;
@@ -220,8 +258,9 @@
     pending = setTimeout(function () { pending = null; render(); }, 150);
   });
   window.addEventListener("online", function () { flush(true); });
+  window.addEventListener("pageshow", anotherPerson);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") {
+    if (document.visibilityState === "visible" && !anotherPerson()) {
       flush(false);
       sw.getRegistration().then(function (r) { if (r) r.update().catch(function () {}); });
     }
@@ -240,24 +279,13 @@
     });
   }
 
-  // The outbox page lists the pages kept on this phone (what opens offline, customer
-  // sheets included), by their titles, most recently opened last.
+  // The outbox page lists the pages kept on this phone for the person signed in (what opens
+  // offline, customer sheets included), by their titles, most recently opened last.
   function listOfflinePages() {
     var list = $("[data-offline-pages]");
-    if (!list || !window.caches) return;
-    caches.open("pages-v1").then(function (cache) {
-      return cache.keys().then(function (requests) {
-        var kept = requests.filter(function (r) { return new URL(r.url).pathname.indexOf("/sync/") !== 0; });
-        return Promise.all(kept.slice(-60).map(function (request) {
-          return cache.match(request).then(function (response) { return response.text(); }).then(function (html) {
-            var title = new DOMParser().parseFromString(html, "text/html").title;
-            return { url: request.url, title: title.split(" · ")[0] };
-          });
-        }));
-      });
-    }).then(function (pages) {
-      pages = pages.filter(function (page) { return page.title; }); // images have no title
-      if (!pages.length) return;
+    if (!list) return;
+    ask({ type: "kept-pages" }).then(function (pages) {
+      if (!pages || !pages.length) return;
       list.innerHTML = "";
       pages.forEach(function (page) {
         var li = document.createElement("li");
@@ -276,5 +304,5 @@
   listOfflinePages();
   render();
   // App open: say who is signed in, then send whatever waits.
-  post({ type: "hello", user: user }).then(function () { flush(true); });
+  if (!anotherPerson()) post({ type: "hello" }).then(function () { flush(true); });
 })();

@@ -1,7 +1,5 @@
 """Every full view of a customer is audited, with why it was served (issue 17, item 8)."""
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from tests.customers.test_sheets import _sme
@@ -78,9 +76,11 @@ def test_a_conflict_page_is_audited(app, client, login_as, branch):
     assert _views(app) == [(customer.id, me.id, ViewReason.CONFLICT)] * 2
 
 
-def test_the_worker_says_when_it_fetches_for_the_precache():
-    """The service worker's precache fetch sends the header the server audits by."""
-    worker = (Path(__file__).resolve().parents[2] / "static/sw.js").read_text(encoding="utf-8")
+def test_the_worker_says_when_it_fetches_for_the_precache(client):
+    """The worker as served carries the header the server audits by, and its precache fetch
+    sends it (the browser test sees the audit row it makes)."""
+    worker = client.get("/sw.js").get_data(as_text=True)
+    assert f'"precacheHeader": "{PRECACHE_HEADER}"' in worker
     keep = worker[worker.index("async function fetchAndKeep") :]
     keep = keep[: keep.index("\n}\n")]
-    assert f'"{PRECACHE_HEADER}": "1"' in keep
+    assert '[PROTOCOL.precacheHeader]: "1"' in keep

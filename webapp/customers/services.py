@@ -19,13 +19,9 @@ from webapp.customers.models import (
 from webapp.customers.queries import narrows_a_number, search_customers
 from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
 from webapp.extensions import db
-from webapp.sync.protocol import check_version, create_once
+from webapp.sync.protocol import PRECACHE_HEADER, check_version, create_once
 from webapp.timeutil import now_naive
 from webapp.transactions import keep_when_refused
-
-# Sent by the service worker when it fetches a page to keep on the phone (static/sw.js,
-# fetchAndKeep): a person did not open it then, but it is served in full all the same.
-PRECACHE_HEADER = "X-Precache"
 
 
 def record_full_view(

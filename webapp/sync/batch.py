@@ -17,7 +17,7 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from webapp.extensions import db
-from webapp.sync.protocol import REPLAY_HEADER
+from webapp.sync.protocol import OWNER_HEADER, REPLAY_HEADER
 
 BATCH_SIZE = 25
 STOPPING = frozenset({401, 403, 408, 429})
@@ -62,13 +62,16 @@ def replay_items(items: list) -> list[dict]:
     results = []
     for item, (url, body, content_type) in zip(items, checked, strict=True):
         path, _, query = url.partition("?")
+        sent = dict(carried)
+        if item.get("owner") is not None:
+            sent[OWNER_HEADER] = str(item["owner"])  # refused (409) unless it is the session's
         builder = EnvironBuilder(
             path=path,
             query_string=query,
             method="POST",
             data=body.encode(),
             content_type=content_type,
-            headers=carried,
+            headers=sent,
             environ_base={"REMOTE_ADDR": request.remote_addr or ""},
             base_url=request.host_url,
         )
@@ -87,6 +90,8 @@ def replay_items(items: list) -> list[dict]:
             result["retry_after"] = headers["Retry-After"]
         if code >= 400:
             result["body"] = text
+        if headers.get(OWNER_HEADER + "-Refused"):
+            result["owner_refused"] = True
         results.append(result)
         if code in STOPPING or code >= 500:
             break

@@ -167,6 +167,16 @@ def check_version(row, submitted_version: int | str | None, edit_id: str | None 
 # The service worker marks a request it replays from the outbox. A replayed form that fails
 # validation must not look like success (2xx would delete it from the outbox), so it gets 422.
 REPLAY_HEADER = "X-Outbox-Replay"
+# Sent by the service worker when it fetches a page to keep on the phone (fetchAndKeep): no
+# person opened it then, but it is served in full, so a customer's page is audited as precache.
+PRECACHE_HEADER = "X-Precache"
+# A replay names the person whose outbox item it is; the server refuses it (409) for anyone else.
+OWNER_HEADER = "X-Outbox-Owner"
+# Who is signed in, readable by the service worker even offline (sync/person.py).
+PERSON_COOKIE = "bk_person"
+# What the worker keeps: the app shell (one cache per version, named shell-<version>), and the
+# pages and fragments of the one person signed in (each response tagged with that person).
+CACHE_NAMES = {"shell": "shell-", "pages": "pages-v1", "fragments": "fragments-v1"}
 
 
 def is_replay() -> bool:

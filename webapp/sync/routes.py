@@ -11,8 +11,16 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
 from webapp.htmx import is_fragment
-from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp
-from webapp.sync.batch import BadBatch, replay_items
+from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp, person  # noqa: F401 - its hooks
+from webapp.sync.batch import BATCH_SIZE, BadBatch, replay_items
+from webapp.sync.protocol import (
+    CACHE_NAMES,
+    OWNER_HEADER,
+    PERSON_COOKIE,
+    PRECACHE_HEADER,
+    REPLAY_HEADER,
+    UUID_RE,
+)
 
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
@@ -37,6 +45,26 @@ def _shell(static_folder: str) -> tuple[tuple[str, ...], str]:
     return tuple(urls), digest.hexdigest()[:16]
 
 
+def worker_protocol() -> dict:
+    """The protocol's constants, written once here and put into the worker as it is served."""
+    return {
+        "batchSize": BATCH_SIZE,
+        "clientId": UUID_RE.pattern,
+        "replayHeader": REPLAY_HEADER,
+        "precacheHeader": PRECACHE_HEADER,
+        "ownerHeader": OWNER_HEADER,
+        "ownerRefusedHeader": OWNER_HEADER + "-Refused",
+        "personCookie": PERSON_COOKIE,
+        "caches": CACHE_NAMES,
+    }
+
+
+@bp.app_template_global()
+def person_cookie() -> str:
+    """The cookie naming who is signed in (the pages compare it with the person they show)."""
+    return PERSON_COOKIE
+
+
 @bp.route("/sw.js")
 @public
 def service_worker():
@@ -45,8 +73,10 @@ def service_worker():
     version += current_app.config.get("SW_VERSION_SUFFIX", "")
     static = Path(current_app.static_folder)
     source = (static / "sw.js").read_text(encoding="utf-8")
-    source = source.replace('"__VERSION__"', json.dumps(version)).replace(
-        '["__SHELL__"]', json.dumps(list(urls))
+    source = (
+        source.replace('"__VERSION__"', json.dumps(version))
+        .replace('["__SHELL__"]', json.dumps(list(urls)))
+        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol()))
     )
     # The outbox store is inlined: one request for the browser's update checks, not two.
     store = (static / "js" / "outbox-store.js").read_text(encoding="utf-8")
@@ -94,7 +124,7 @@ def batch():
     try:
         results = replay_items(payload.get("items") if isinstance(payload, dict) else None)
     except BadBatch as error:
-        return jsonify(error=str(error)), 400
+        return jsonify(error=str(error), protocol=True), 400
     response = jsonify(results=results)
     response.headers["Cache-Control"] = "no-store"
     return response
