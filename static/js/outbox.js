@@ -210,7 +210,7 @@
     if (form.matches("form[data-offline]") && form.elements.client_id && !form.elements.client_id.value) {
       form.elements.client_id.value = uuid();
     }
-    if (/\/logout$/.test(form.getAttribute("action") || "")) {
+    if (form.matches("form[data-sign-out]")) {
       var pending = last.waiting + last.attention;
       if (pending && !window.confirm(fill(bar.dataset.textLogout, { n: pending }))) {
         event.preventDefault();

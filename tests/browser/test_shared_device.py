@@ -222,3 +222,11 @@ def test_the_next_person_sees_and_sends_nothing_of_the_first(page, context, live
     assert [v.staff_id for v in visits(live_app, waiting)] == [_staff_id(live_app, FIRST)]
     expect(page.locator("#sync-bar [data-sync-attention]")).to_have_text("1 条需要处理")
     expect(page.locator("[data-logout-pending]")).to_have_text("1 条记录尚未发送")
+    # "Sign out on every device" asks first as well while something waits; dismissed, the
+    # person stays signed in with the item still waiting.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("text=在所有设备上退出登录")
+    assert len(asked) == 1 and "1" in asked[0]
+    expect(page.locator("[data-logout-pending]")).to_have_text("1 条记录尚未发送")
+    assert page.url.endswith("/me")
