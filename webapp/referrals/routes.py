@@ -319,6 +319,10 @@ def parse_share(text: str) -> int | None:
         value = Decimal((text or "0").strip() or "0")
     except InvalidOperation:
         return None
+    if not value.is_finite():  # Infinity, NaN, sNaN: not a number to the manager
+        return None
+    if not 0 <= value <= 100:  # checked before any arithmetic: 1e999999999 overflows it
+        return -1 if value < 0 else 10_001  # the service's "between 0 and 100%" message
     bp = value * 100
     return int(bp) if bp == bp.to_integral_value() else None
 
