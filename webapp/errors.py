@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.inputs import BadInput
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -44,7 +45,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in _messages() else 400)
+        message = error.description if isinstance(error, BadInput) else None
+        return render_error(error.code if error.code in _messages() else 400, message)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
