@@ -61,3 +61,90 @@ def test_the_edges_of_the_range_still_show(client, login_as):
     for day in ("1900-01-01", "2999-12-31"):
         assert client.get("/schedule/", query_string={"day": day}).status_code == 200
         assert client.get("/schedule/week", query_string={"start": day}).status_code == 200
+
+
+def test_a_nul_character_in_a_form_is_a_translated_400_and_nothing_is_stored(
+    app, db, client, login_as, branch
+):
+    """PostgreSQL cannot store U+0000 (it was a 500 there): refused on both databases."""
+    from sqlalchemy import func, select
+
+    from webapp.coaching.models import ActionPlan
+
+    owner = make_staff(Role.RETAIL_AM, branch)
+    login_as(Role.BRANCH_MANAGER)
+    response = client.post_form(
+        "/coaching/action-plans/",
+        {
+            "owner_id": owner.id,
+            "due_on": "2026-12-31",
+            "what": "走访\x00园区",
+            "expected_effect": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert "无法保存的字符" in text_of(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ActionPlan.id))) == 0
+
+
+def test_a_form_date_beyond_the_calendar_gets_a_message_beside_the_field(
+    app, db, client, login_as, branch
+):
+    """0001-01-01 in a date field: the form again, the message beside the field, the rest kept."""
+    from sqlalchemy import func, select
+
+    from webapp.coaching.models import ActionPlan
+
+    owner = make_staff(Role.RETAIL_AM, branch)
+    login_as(Role.BRANCH_MANAGER)
+    response = client.post_form(
+        "/coaching/action-plans/",
+        {
+            "owner_id": owner.id,
+            "due_on": "0001-01-01",
+            "what": "走访园区",
+            "expected_effect": "新客",
+        },
+    )
+    assert response.status_code == 200
+    assert "日期须在1900-01-01至2999-12-31之间" in text_of(response)
+    assert 'value="走访园区"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ActionPlan.id))) == 0
+
+
+def test_an_id_beyond_an_integer_column_is_a_404_not_a_database_error(client, login_as):
+    """/customers/99999999999 reached PostgreSQL as an out-of-range integer (a 500 there)."""
+    login_as(Role.BRANCH_MANAGER)
+    for path in ("/customers/99999999999", "/referrals/2147483648", "/field/visits/9" + "9" * 30):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "页面不存在" in text_of(response)
+
+
+def test_targets_as_large_as_an_exponent_allows_get_a_message_beside_the_field(
+    app, db, client, login_as, branch
+):
+    """1e999999999 overflowed the grid's arithmetic (a 500); now "too large" beside the cell,
+    as typed, and nothing is saved."""
+    from sqlalchemy import func, select
+
+    from webapp.coaching.models import Target
+
+    wealth = make_staff(Role.WEALTH_MANAGER, branch)
+    login_as(Role.BRANCH_MANAGER)
+    data = {
+        "t-branch-deposit": "1e999999999",
+        f"t-{wealth.id}-new_customers": "1e999999999",
+        f"t-{wealth.id}-fund": "Infinity",
+        f"t-{wealth.id}-referrals": "sNaN",
+    }
+    response = client.post_form("/coaching/targets?month=2026-10", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="t-branch-deposit-error">数字过大。' in html
+    assert f'id="t-{wealth.id}-new_customers-error">数字过大。' in html
+    assert 'name="t-branch-deposit" value="1e999999999"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Target.id))) == 0

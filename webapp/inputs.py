@@ -14,6 +14,8 @@ from decimal import Decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+from wtforms import fields
 from wtforms.validators import StopValidation
 
 from webapp import timeutil
@@ -21,6 +23,7 @@ from webapp import timeutil
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 LARGEST = Decimal("1e15")  # above any amount in yuan or count a form takes
+LARGEST_ID = 2**31 - 1  # an INTEGER column (ids, versions) holds no more on PostgreSQL
 
 
 class BadInput(BadRequest):
@@ -65,6 +68,21 @@ def parse_month(text: str | None) -> date:
     return first
 
 
+def refuse_nul() -> None:
+    """before_request: a NUL character in a form or query value is a 400 (PostgreSQL cannot
+    store it, and nobody types one)."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for value in values.values()):
+            raise BadInput(
+                _l("The form holds a character that cannot be saved. Remove it and send again.")
+            )
+
+
+def init_app(app) -> None:
+    """Register the checks every request passes."""
+    app.before_request(refuse_nul)
+
+
 def day_arg(name: str) -> date:
     """The query parameter `name` as a day (see parse_day)."""
     return parse_day(request.args.get(name))
@@ -88,3 +106,52 @@ def finite_number(form, field) -> None:
     finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
     if not finite or abs(Decimal(value)) > LARGEST:
         raise StopValidation(str(_l("Enter a number.")))
+
+
+# Fields that refuse what would break a page before the form's own validators run: forms
+# import these instead of WTForms' own (pre_validate runs first; StopValidation ends there).
+class DateField(fields.DateField):
+    """A date within FIRST_DAY..LAST_DAY."""
+
+    def pre_validate(self, form):
+        in_date_range(form, self)
+
+
+class DateTimeLocalField(fields.DateTimeLocalField):
+    """A date and time whose day is within FIRST_DAY..LAST_DAY."""
+
+    def pre_validate(self, form):
+        in_date_range(form, self)
+
+
+class DecimalField(fields.DecimalField):
+    """A finite decimal no larger than LARGEST."""
+
+    def pre_validate(self, form):
+        finite_number(form, self)
+
+
+class IdField(fields.IntegerField):
+    """A record's id or version typed or posted back: an INTEGER column's value, else none
+    (the view may look the id up even when the form fails: it must not reach the database)."""
+
+    def pre_validate(self, form):
+        if self.data is not None and abs(self.data) > LARGEST_ID:
+            self.data = None
+            raise StopValidation(str(_l("This number is too large.")))
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL: a number beyond an INTEGER column is no record (404), not a
+    database error (installed as the "int" converter before the blueprints)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class FloatField(fields.FloatField):
+    """A finite float no larger than LARGEST."""
+
+    def pre_validate(self, form):
+        finite_number(form, self)

@@ -5,10 +5,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    FloatField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -20,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
+from webapp.inputs import DateField, FloatField, IdField
 from webapp.sync.protocol import device_id, parse_client_time
 
 
@@ -106,7 +104,7 @@ class VisitEditForm(FlaskForm):
     """Change a visit's outcome and notes; carries the version it started from."""
 
     client_id = HiddenField(validators=[device_id])
-    version = IntegerField(validators=[InputRequired()], widget=HiddenField.widget)
+    version = IdField(validators=[InputRequired()], widget=HiddenField.widget)
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
