@@ -148,3 +148,108 @@ def test_targets_as_large_as_an_exponent_allows_get_a_message_beside_the_field(
     assert 'name="t-branch-deposit" value="1e999999999"' in html
     with app.app_context():
         assert db.session.scalar(select(func.count(Target.id))) == 0
+
+
+def test_a_body_over_the_request_limit_is_a_translated_413(app, client, login_as):
+    """A 3 MB JSON body (the limit is 2 MB) is refused before it is read, as a page and as a
+    fragment; the limit is the MAX_CONTENT_LENGTH setting."""
+    import json
+
+    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    login_as(Role.RETAIL_AM)
+    token = client.csrf_token("/me")
+    body = json.dumps({"items": [{"body": "x" * (3 * 1024 * 1024)}]})
+    for headers in ({}, {"HX-Request": "1"}):
+        response = client.raw.post(
+            "/sync/batch",
+            data=body,
+            content_type="application/json",
+            headers={"X-CSRFToken": token, **headers},
+        )
+        assert response.status_code == 413
+        assert "提交的内容过大" in text_of(response)
+    form = client.raw.post(
+        "/coaching/commitment", data={"csrf_token": token, "note": "x" * (3 * 1024 * 1024)}
+    )
+    assert form.status_code == 413 and "提交的内容过大" in text_of(form)
+
+
+def test_the_limit_is_configurable(app, client, login_as, monkeypatch):
+    """A deployment can lower (or raise) it."""
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 10_000)
+    login_as(Role.RETAIL_AM)
+    token = client.csrf_token("/me")
+    response = client.raw.post(
+        "/sync/batch",
+        data="[" + "1," * 10_000 + "1]",
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 413
+
+
+def test_kit_images_have_their_own_larger_limit(app, db, client, login_as):
+    """A 3 MB photo for a product is over the general limit but not the kit's: the form says
+    the image is too large, beside the field; over the kit's limit it is a 413."""
+    import io
+
+    from sqlalchemy import select
+
+    from webapp.kits.models import Product
+
+    assert app.config["KIT_MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+    login_as(Role.ADMIN)
+    fields = {"category": "deposit", "name": "大额存单", "point_1": "保本", "risk_level": "r1"}
+    photo = b"\xff\xd8\xff" + b"\x00" * (3 * 1024 * 1024)
+    response = client.post_form(
+        "/kit/admin/products/new",
+        {**fields, "image": (io.BytesIO(photo), "photo.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert 'id="image-error"' in response.get_data(as_text=True)
+    huge = client.post_form(
+        "/kit/admin/products/new",
+        {**fields, "image": (io.BytesIO(photo * 6), "photo.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert huge.status_code == 413 and "提交的内容过大" in text_of(huge)
+    with app.app_context():
+        assert db.session.scalars(select(Product)).first() is None
+
+
+@pytest.mark.parametrize("amount", ["Infinity", "NaN", "sNaN", "1e999999999", "-1e999999999"])
+def test_a_won_prospect_with_an_amount_that_is_no_number_gets_a_message(
+    app, db, client, login_as, branch, amount
+):
+    """The decimal field refuses them beside the field, keeps the text, records no sale."""
+    from sqlalchemy import func, select
+
+    from tests.factories import make_customer
+    from webapp.prospects.models import Prospect
+    from webapp.sales.models import ProductCategory, Sale
+
+    owner = login_as(Role.WEALTH_MANAGER)
+    customer = make_customer(branch)
+    with app.app_context():
+        from webapp.extensions import db as _db
+
+        prospect = Prospect(
+            branch_id=branch.id,
+            owner_id=owner.id,
+            customer_id=customer.id,
+            category=ProductCategory.WEALTH_MANAGEMENT,
+        )
+        _db.session.add(prospect)
+        _db.session.commit()
+        prospect_id = prospect.id
+    response = client.post_form(
+        f"/prospects/{prospect_id}/won",
+        {"product_name": "稳健理财", "amount": amount},
+        page=f"/prospects/{prospect_id}",
+    )
+    assert response.status_code == 200
+    assert "请输入数字。" in text_of(response)
+    assert f'value="{amount}"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Sale.id))) == 0

@@ -17,6 +17,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("Your role does not give access to this page.")),
         404: (_("Page not found"), _("The page or record does not exist, or is not yours to see.")),
         405: (_("Not allowed"), _("This action cannot be done this way.")),
+        413: (
+            _("Too much at once"),
+            _("What was sent is too large to accept. Send less at a time, or a smaller file."),
+        ),
         429: (
             _("Too many attempts"),
             _("Too many failed attempts. Wait a few minutes, then try again."),
