@@ -135,7 +135,7 @@ def finite_number(form, field) -> None:
     number = value if isinstance(value, Decimal) else Decimal(value)  # exact, even inf/nan
     # Comparisons only: abs() or arithmetic on 1e999999999 raises decimal.Overflow.
     if not number.is_finite() or not -LARGEST <= number <= LARGEST:
-        raise StopValidation(str(_l("Enter a number.")))
+        raise StopValidation(str(getattr(field, "not_finite", None) or _l("Enter a number.")))
 
 
 # Fields that refuse what would break a page before the form's own validators run: forms
@@ -155,7 +155,11 @@ class DateTimeLocalField(fields.DateTimeLocalField):
 
 
 class DecimalField(fields.DecimalField):
-    """A finite decimal no larger than LARGEST."""
+    """A finite decimal no larger than LARGEST (`not_finite`: the message otherwise)."""
+
+    def __init__(self, *args, not_finite=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_finite = not_finite
 
     def pre_validate(self, form):
         finite_number(form, self)
@@ -181,7 +185,11 @@ class IdConverter(IntegerConverter):
 
 
 class FloatField(fields.FloatField):
-    """A finite float no larger than LARGEST."""
+    """A finite float no larger than LARGEST (`not_finite`: the message otherwise)."""
+
+    def __init__(self, *args, not_finite=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_finite = not_finite
 
     def pre_validate(self, form):
         finite_number(form, self)

@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
@@ -47,6 +54,18 @@ class SweepForm(FlaskForm):
             raise ValidationError(_l("Add at least one stop: a customer or a new name."))
 
 
+MAX_ACCURACY_M = 100_000  # a fix worse than 100 km says nothing about where the visit was
+
+
+def _position(low: float, high: float, message) -> FloatField:
+    """A hidden coordinate from the phone: empty, or finite and within [low, high]."""
+    return FloatField(
+        validators=[Optional(), NumberRange(min=low, max=high, message=message)],
+        widget=HiddenField.widget,
+        not_finite=message,
+    )
+
+
 class VisitForm(FlaskForm):
     """One visit at a stop; made on the phone, possibly offline."""
 
@@ -76,9 +95,11 @@ class VisitForm(FlaskForm):
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
-    latitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
-    longitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
-    accuracy_m = FloatField(validators=[Optional()], widget=HiddenField.widget)
+    latitude = _position(-90, 90, _l("The phone's latitude must be between -90 and 90."))
+    longitude = _position(-180, 180, _l("The phone's longitude must be between -180 and 180."))
+    accuracy_m = _position(
+        0, MAX_ACCURACY_M, _l("The phone's position accuracy must be between 0 and 100 km.")
+    )
     position_status = HiddenField(default=PositionStatus.UNAVAILABLE.value)
     checked_in_at = HiddenField()
 
