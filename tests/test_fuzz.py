@@ -26,7 +26,7 @@ from webapp.demo import DEMO_PASSWORD, load_demo
 from webapp.extensions import db, limiter
 
 FUZZ = settings(
-    max_examples=12,
+    max_examples=20,
     derandomize=True,
     database=None,
     deadline=None,
