@@ -40,12 +40,14 @@ DATE_PARAMS = {"day": "day", "date": "day", "start": "day", "week": "day", "mont
 READS_PARAM = re.compile(r'(?:request\.(?:args|values)\.get|day_arg)\(\s*"(\w+)"')
 # Not posted as a form: sign-in and language (public, throttled), sign-out, JSON bodies.
 NOT_FORMS = {"auth.login", "auth.language", "auth.logout", "sync.batch", "push.subscribe"}
-# Forms parsed by hand rather than by WTForms: their fields, by pattern.
+# Forms parsed by hand rather than by WTForms: their fields and the kind of value each takes.
 HAND_PARSED = {
-    "referrals.allocate": ("share_{staff}", "share_{staff2}", "reason"),
-    "coaching.targets": tuple(
-        f"t-{key}-{metric}" for key in ("branch", "{staff}") for metric in TARGET_METRICS
-    ),
+    "referrals.allocate": {"share_{staff}": "number", "share_{staff2}": "number", "reason": "text"},
+    "coaching.targets": {
+        f"t-{key}-{metric}": "number" for key in ("branch", "{staff}") for metric in TARGET_METRICS
+    },
+    "coaching.huddle": {"note-{staff}": "text"},
+    "prospects.stage": {"stage": "text"},
 }
 ACTIONS = {
     "referrals.act": (
@@ -61,13 +63,17 @@ ACTIONS = {
     "lobby.change": ("serve", "done"),
 }
 KINDS = ("morning", "evening")
-# Who signs in for a rule: the branch manager where allowed, else the first that is.
-PEOPLE = {
-    Role.BRANCH_MANAGER: "manager",
-    Role.RETAIL_AM: "retail1",
-    Role.LOBBY_MANAGER: "lobby1",
-    Role.ADMIN: "admin",
-}
+# Who signs in for a rule: the first of these it allows (the owner of a record a URL names).
+PEOPLE = (
+    ("manager", Role.BRANCH_MANAGER),
+    ("retail1", Role.RETAIL_AM),
+    ("wealth1", Role.WEALTH_MANAGER),
+    ("credit1", Role.CREDIT_AM),
+    ("corporate1", Role.CORPORATE_AM),
+    ("lobby1", Role.LOBBY_MANAGER),
+    ("teller1", Role.TELLER),
+    ("admin", Role.ADMIN),
+)
 ID_TABLES = {
     "plan": "action_plan",
     "entry": "schedule_entry",
@@ -145,43 +151,57 @@ def signed_in_client(app, username: str) -> Client:
     return client
 
 
-def person_for(endpoint: str, app) -> str:
-    """The demo sign-in that may open an endpoint."""
+def people_for(endpoint: str, app) -> list[str]:
+    """The demo sign-ins that may open an endpoint, the branch manager first."""
     with app.test_request_context():
         rule = rule_for(endpoint)
-    if rule == SIGNED_IN:
-        return "manager"
-    return next(name for role, name in PEOPLE.items() if role in rule)
+    return [name for name, role in PEOPLE if rule == SIGNED_IN or role in rule]
 
 
-def some_id(app, name: str, branch_id: int) -> int | None:
-    """An id of the record a URL variable names (`<int:referral_id>`), in the demo branch."""
+def some_record(app, name: str, demo, people: list[str]) -> tuple[int, str | None] | None:
+    """A record a URL variable names (`<int:referral_id>`) in the demo branch, and its owner
+    among `people` when the record belongs to one (only its owner may change a visit)."""
+    if name == "staff":
+        return demo["staff"], None
     table = db.metadata.tables.get(ID_TABLES.get(name, name))
     if table is None:
         return None
     query = select(table.c.id).order_by(table.c.id).limit(1)
     if "branch_id" in table.c:
-        query = query.where(table.c.branch_id == branch_id)
+        query = query.where(table.c.branch_id == demo["branch"])
     with app.app_context():
-        return db.session.scalar(query)
+        if "staff_id" in table.c:
+            staff = db.metadata.tables["staff"]
+            owned = db.session.execute(
+                query.add_columns(staff.c.username)
+                .join(staff, staff.c.id == table.c.staff_id)
+                .where(staff.c.username.in_(people))
+            ).first()
+            if owned:
+                return owned[0], owned[1]
+        found = db.session.scalar(query)
+    return (found, None) if found else None
 
 
-def url_for_rule(app, rule, demo, draw=None) -> str | None:
-    """The rule's URL with its variables filled from the demo (None when one cannot be)."""
-    path = rule.rule
+def target(app, rule, demo, draw=None) -> tuple[str, str] | None:
+    """The rule's URL with its variables filled from the demo, and who opens it (None when a
+    variable cannot be filled)."""
+    path, people = rule.rule, people_for(rule.endpoint, app)
+    person = people[0]
     for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", path):
+        value = None
         if converter == "int":
-            value = some_id(app, name.removesuffix("_id"), demo["branch"])
+            record = some_record(app, name.removesuffix("_id"), demo, people)
+            if record:
+                value, person = record[0], record[1] or person
         elif name == "kind":
             value = draw(st.sampled_from(KINDS)) if draw else KINDS[0]
         elif name == "action" and rule.endpoint in ACTIONS:
-            value = draw(st.sampled_from(ACTIONS[rule.endpoint]))
-        else:
-            value = None
+            value = draw(st.sampled_from(ACTIONS[rule.endpoint])) if draw else None
         if value is None:
             return None
         path = re.sub(rf"<(?:\w+:)?{name}>", str(value), path, count=1)
-    return path
+    return path, person
 
 
 def view_of(app, endpoint: str):
@@ -210,17 +230,30 @@ def form_routes(app) -> list[tuple]:
             if rule.endpoint in NOT_FORMS or rule_for(rule.endpoint) == PUBLIC:
                 continue
             view = view_of(app, rule.endpoint)
-            source = inspect.getsource(view)
             module = sys.modules[view.__module__]
+            source = view_source(view, module)
             fields = {}
             for name, obj in vars(module).items():
-                if inspect.isclass(obj) and issubclass(obj, FlaskForm) and f"{name}(" in source:
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, FlaskForm)
+                    and re.search(rf"\b{name}\b", source)
+                ):
                     fields.update(form_fields(obj))
-            fields.update(dict.fromkeys(HAND_PARSED.get(rule.endpoint, ()), "number"))
-            if "reason" in fields:
-                fields["reason"] = "text"
+            fields.update(HAND_PARSED.get(rule.endpoint, {}))
             found.append((rule, fields))
     return found
+
+
+def view_source(view, module) -> str:
+    """The view's source and that of the module's functions it calls (`_call_form()`)."""
+    source = inspect.getsource(view)
+    helpers = [
+        obj
+        for name, obj in vars(module).items()
+        if inspect.isfunction(obj) and obj.__module__ == module.__name__ and f"{name}(" in source
+    ]
+    return "\n".join([source, *(inspect.getsource(h) for h in helpers if h is not view)])
 
 
 FIELD_KINDS = (
@@ -293,14 +326,15 @@ def test_the_fuzz_finds_the_routes_and_fields(app):
 def test_no_day_week_or_month_parameter_answers_5xx(app, demo, data):
     """Any text in a day, week or month parameter of any page: a page or a 4xx, never a 5xx."""
     for rule, params in date_param_routes(app):
-        path = url_for_rule(app, rule, demo, data.draw)
-        if path is None:
+        found = target(app, rule, demo, data.draw)
+        if found is None:
             continue
+        path, person = found
         query = {
             name: data.draw(days if kind == "day" else months, label=f"{rule.endpoint} {name}")
             for name, kind in params.items()
         }
-        client = clients(app)[person_for(rule.endpoint, app)]
+        client = clients(app)[person]
         assert_no_server_error(
             lambda: client.get(path, query_string=query), f"GET {path} {query!r}"
         )
@@ -312,10 +346,11 @@ def test_no_form_field_answers_5xx(app, demo, data):
     """Any text in any field of any form: the form again with a message, or a 4xx; never 5xx."""
     ids = (demo["staff"], demo["staff2"], 1, 0, -1)
     for rule, fields in form_routes(app):
-        path = url_for_rule(app, rule, demo, data.draw)
-        if path is None:
+        found = target(app, rule, demo, data.draw)
+        if found is None:
             continue
-        client = clients(app)[person_for(rule.endpoint, app)]
+        path, person = found
+        client = clients(app)[person]
         form = {"csrf_token": client.token}
         for name, kind in fields.items():
             if data.draw(st.booleans(), label=f"{rule.endpoint} has {name}"):
@@ -333,7 +368,7 @@ def clients(app) -> dict[str, Client]:
     if key not in _CLIENTS:
         _CLIENTS.clear()
         _CLIENTS[key] = {}
-        for username in sorted(set(PEOPLE.values())):
+        for username, _ in PEOPLE:
             client = signed_in_client(app, username)
             client.token = client.csrf_token("/me")
             _CLIENTS[key][username] = client
