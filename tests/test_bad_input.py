@@ -261,3 +261,28 @@ def test_a_won_prospect_with_an_amount_that_is_no_number_gets_a_message(
     assert f'value="{amount}"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Sale.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "status"),
+    [
+        ("/schedule/week?staff=99999999999", Role.BRANCH_MANAGER, 404),
+        ("/schedule/week?staff=²", Role.BRANCH_MANAGER, 404),
+        ("/appointments/?customer_id=99999999999", Role.RETAIL_AM, 200),
+        ("/appointments/new?customer_id=²", Role.RETAIL_AM, 200),
+        ("/referrals/new?check_in=99999999999", Role.LOBBY_MANAGER, 200),
+        ("/field/visits/new?stop_id=99999999999", Role.RETAIL_AM, 200),
+        ("/prospects/new?customer_id=99999999999", Role.RETAIL_AM, 200),
+        ("/prospects/?owner=99999999999", Role.BRANCH_MANAGER, 200),
+        ("/customers/?after=99999999999.王", Role.RETAIL_AM, 200),
+    ],
+)
+def test_an_id_parameter_no_row_can_have_is_no_record_not_a_500(
+    client, login_as, path, role, status
+):
+    """Ids in query parameters: beyond an INTEGER column, or "²" (a digit to isdigit(), not
+    to int()), they name no record."""
+    login_as(role)
+    response = client.get(path)
+    assert response.status_code == status, path
+    assert "出错" not in text_of(response)

@@ -155,7 +155,9 @@ def people_for(endpoint: str, app) -> list[str]:
     """The demo sign-ins that may open an endpoint, the branch manager first."""
     with app.test_request_context():
         rule = rule_for(endpoint)
-    return [name for name, role in PEOPLE if rule == SIGNED_IN or role in rule]
+    if rule in (PUBLIC, SIGNED_IN):
+        return [name for name, _ in PEOPLE]
+    return [name for name, role in PEOPLE if role in rule]
 
 
 def some_record(app, name: str, demo, people: list[str]) -> tuple[int, str | None] | None:
@@ -208,17 +210,28 @@ def view_of(app, endpoint: str):
     return app.view_functions[endpoint]
 
 
-def date_param_routes(app) -> list[tuple]:
-    """(rule, {param: "day" or "month"}) for each GET route whose view reads one."""
+def query_param_routes(app, dates: bool = True) -> list[tuple]:
+    """(rule, {param: kind}) for each GET route whose view (or a helper of its module) reads
+    query parameters: the day, week and month ones ("day", "month"), or all the others
+    ("any") when `dates` is false."""
     found = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        names = set(READS_PARAM.findall(inspect.getsource(view_of(app, rule.endpoint))))
-        params = {n: DATE_PARAMS[n] for n in names if n in DATE_PARAMS}
+        view = view_of(app, rule.endpoint)
+        names = set(READS_PARAM.findall(view_source(view, sys.modules[view.__module__])))
+        if dates:
+            params = {n: DATE_PARAMS[n] for n in names if n in DATE_PARAMS}
+        else:
+            params = dict.fromkeys(sorted(names - set(DATE_PARAMS)), "any")
         if params:
             found.append((rule, params))
     return sorted(found, key=lambda item: item[0].rule)
+
+
+def date_param_routes(app) -> list[tuple]:
+    """(rule, {param: "day" or "month"}) for each GET route whose view reads one."""
+    return query_param_routes(app, dates=True)
 
 
 def form_routes(app) -> list[tuple]:
@@ -333,6 +346,26 @@ def test_no_day_week_or_month_parameter_answers_5xx(app, demo, data):
         query = {
             name: data.draw(days if kind == "day" else months, label=f"{rule.endpoint} {name}")
             for name, kind in params.items()
+        }
+        client = clients(app)[person]
+        assert_no_server_error(
+            lambda: client.get(path, query_string=query), f"GET {path} {query!r}"
+        )
+
+
+@FUZZ
+@given(data=st.data())
+def test_no_other_query_parameter_answers_5xx(app, demo, data):
+    """Any text in the other parameters (?customer_id=, ?after=, ?staff=...): never a 5xx."""
+    ids = st.sampled_from([str(demo["staff"]), "1", "0", "-1", "2147483648", "9" * 30])
+    for rule, params in query_param_routes(app, dates=False):
+        found = target(app, rule, demo, data.draw)
+        if found is None:
+            continue
+        path, person = found
+        query = {
+            name: data.draw(st.one_of(ids, numbers, texts), label=f"{rule.endpoint} {name}")
+            for name in params
         }
         client = clients(app)[person]
         assert_no_server_error(

@@ -68,6 +68,17 @@ def parse_month(text: str | None) -> date:
     return first
 
 
+def as_id(value) -> int | None:
+    """A record id from a query parameter or a raw form value: ASCII digits naming a row an
+    INTEGER column can hold, else None (str.isdigit() also passes "²", which int() refuses,
+    and 99999999999, which PostgreSQL refuses)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(LARGEST_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None
+
+
 def refuse_nul() -> None:
     """before_request: a NUL character in a form or query value is a 400 (PostgreSQL cannot
     store it, and nobody types one)."""

@@ -113,7 +113,11 @@ def _person() -> Staff:
     wanted = request.args.get("staff", "")
     if current_user.role != Role.BRANCH_MANAGER or not wanted.isdigit():
         return current_user
-    person = db.session.scalar(scoped(Staff).where(Staff.id == int(wanted)))
+    person = (
+        db.session.scalar(scoped(Staff).where(Staff.id == inputs.as_id(wanted)))
+        if inputs.as_id(wanted)
+        else None
+    )
     if person is None:
         abort(404)
     return person
@@ -136,6 +140,6 @@ def _own_entry(entry_id: int) -> ScheduleEntry:
 
 
 def _customer(value) -> Customer | None:
-    if not value or not str(value).isdigit():
+    if not inputs.as_id(value):
         return None
-    return db.session.scalar(scoped(Customer).where(Customer.id == int(value)))
+    return db.session.scalar(scoped(Customer).where(Customer.id == inputs.as_id(value)))
