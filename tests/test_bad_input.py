@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import text_of
 from tests.factories import make_staff
-from tests.test_fuzz import date_param_routes
+from tests.fuzzing import date_param_routes
 from webapp.auth.models import Role
 
 # Every page that reads a day, week or month parameter: (path, parameter, who opens it).

@@ -83,7 +83,7 @@ def refuse_nul() -> None:
     """before_request: a NUL character in a form or query value is a 400 (PostgreSQL cannot
     store it, and nobody types one)."""
     for values in (request.args, request.form):
-        if any("\x00" in value for value in values.values()):
+        if any("\x00" in value for _, value in values.items(multi=True)):
             raise BadInput(
                 _l("The form holds a character that cannot be saved. Remove it and send again.")
             )
@@ -106,8 +106,8 @@ class Request(FlaskRequest):
 
     @property
     def max_content_length(self) -> int | None:
-        if self._max_content_length is not None:
-            return self._max_content_length
+        if self._max_content_length is not None or not current_app:
+            return super().max_content_length
         view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
         key = getattr(view, "body_limit", None)
         return current_app.config[key] if key else super().max_content_length
@@ -138,8 +138,8 @@ def in_date_range(form, field) -> None:
 
 
 def finite_number(form, field) -> None:
-    """WTForms validator, first in the list of a decimal or float field: no infinity, no NaN,
-    nothing beyond LARGEST (the following NumberRange cannot compare a signalling NaN)."""
+    """The check a decimal or float field runs before its validators (pre_validate): no
+    infinity, no NaN, nothing beyond LARGEST (NumberRange cannot compare a signalling NaN)."""
     value = field.data
     if value is None:
         return
