@@ -29,7 +29,7 @@ from webapp.demo import load_demo
 from webapp.extensions import db
 
 FUZZ = settings(
-    max_examples=20,
+    max_examples=15,
     derandomize=True,
     database=None,
     deadline=None,
