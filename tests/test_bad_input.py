@@ -151,14 +151,14 @@ def test_targets_as_large_as_an_exponent_allows_get_a_message_beside_the_field(
 
 
 def test_a_body_over_the_request_limit_is_a_translated_413(app, client, login_as):
-    """A 3 MB JSON body (the limit is 2 MB) is refused before it is read, as a page and as a
+    """A 5 MB JSON body (the limit is 4 MB) is refused before it is read, as a page and as a
     fragment; the limit is the MAX_CONTENT_LENGTH setting."""
     import json
 
-    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 4 * 1024 * 1024
     login_as(Role.RETAIL_AM)
     token = client.csrf_token("/me")
-    body = json.dumps({"items": [{"body": "x" * (3 * 1024 * 1024)}]})
+    body = json.dumps({"items": [{"body": "x" * (5 * 1024 * 1024)}]})
     for headers in ({}, {"HX-Request": "1"}):
         response = client.raw.post(
             "/sync/batch",
@@ -169,7 +169,7 @@ def test_a_body_over_the_request_limit_is_a_translated_413(app, client, login_as
         assert response.status_code == 413
         assert "提交的内容过大" in text_of(response)
     form = client.raw.post(
-        "/coaching/commitment", data={"csrf_token": token, "note": "x" * (3 * 1024 * 1024)}
+        "/coaching/commitment", data={"csrf_token": token, "note": "x" * (5 * 1024 * 1024)}
     )
     assert form.status_code == 413 and "提交的内容过大" in text_of(form)
 
@@ -206,7 +206,7 @@ def post_file(client, path: str, fields: dict, content: bytes):
 
 
 def test_kit_images_have_their_own_larger_limit(app, db, client, login_as):
-    """A 3 MB photo for a product is over the general limit but not the kit's: the form says
+    """A 5 MB photo for a product is over the general limit but not the kit's: the form says
     the image is too large, beside the field; over the kit's limit it is a 413."""
     from sqlalchemy import select
 
@@ -215,12 +215,12 @@ def test_kit_images_have_their_own_larger_limit(app, db, client, login_as):
     assert app.config["KIT_MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
     login_as(Role.ADMIN)
     fields = {"category": "deposit", "name": "大额存单", "point_1": "保本", "risk_level": "r1"}
-    photo = b"\xff\xd8\xff" + b"\x00" * (3 * 1024 * 1024)
+    photo = b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024)
     token = client.csrf_token("/kit/admin/products/new")
     response = post_file(client, "/kit/admin/products/new", {**fields, "csrf_token": token}, photo)
     assert response.status_code == 200
     assert 'id="image-error"' in response.get_data(as_text=True)
-    huge = post_file(client, "/kit/admin/products/new", {**fields, "csrf_token": token}, photo * 6)
+    huge = post_file(client, "/kit/admin/products/new", {**fields, "csrf_token": token}, photo * 4)
     assert huge.status_code == 413 and "提交的内容过大" in text_of(huge)
     with app.app_context():
         assert db.session.scalars(select(Product)).first() is None

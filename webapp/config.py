@@ -37,10 +37,11 @@ class Config:
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
     LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50 per 5 minutes")
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
-    # The largest request body (a batch of 25 offline forms fits many times over); a larger
-    # one is a 413 before it is read. The kit administrator's product form takes phone photos:
-    # its own limit, so an image too large gets the form's message rather than a 413.
-    MAX_CONTENT_LENGTH = int(os.environ.get("BRANCHKIT_MAX_REQUEST_BYTES", 2 * 1024 * 1024))
+    # The largest request body: an outbox batch of 25 SME sheets typed to every field's limit
+    # in Chinese is about 1.9 MB (9 bytes a character, percent-encoded); a larger body is a 413
+    # before it is read. The kit administrator's product form takes phone photos: its own
+    # limit, so an image too large gets the form's message rather than a 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("BRANCHKIT_MAX_REQUEST_BYTES", 4 * 1024 * 1024))
     KIT_MAX_CONTENT_LENGTH = int(
         os.environ.get("BRANCHKIT_MAX_KIT_REQUEST_BYTES", 16 * 1024 * 1024)
     )
