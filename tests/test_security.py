@@ -77,3 +77,45 @@ def test_htmx_error_returns_a_fragment(client, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "<html" not in html and "页面不存在" in html
+
+
+def test_the_monthly_workbook_and_the_offline_kit_are_not_stored_by_caches(client, login_as):
+    """Downloads and JSON carry customer and sales data: Cache-Control: no-store, like pages."""
+    login_as(Role.BRANCH_MANAGER)
+    workbook = client.get("/reports/monthly.xlsx?month=2026-10")
+    assert workbook.status_code == 200 and workbook.mimetype.endswith("spreadsheetml.sheet")
+    assert workbook.headers["Cache-Control"] == "no-store"
+    kit = client.get("/kit/offline.json")
+    assert kit.status_code == 200 and kit.is_json
+    assert kit.headers["Cache-Control"] == "no-store"
+
+
+# Responses that may be kept: files anyone may have, and the product images of the sales kit
+# (no personal data; kept a day so the present mode shows them offline).
+CACHEABLE = {"static", "sync.service_worker", "kits.image"}
+
+
+def test_every_signed_in_answer_that_is_not_a_page_is_not_stored_either(app, client, login_as):
+    """Walk the URL map: each GET route without variables, as a role it allows, answers with
+    no-store whatever its type (JSON, a workbook, a fragment, a redirect)."""
+    from webapp.auth.access import PUBLIC, SIGNED_IN, rule_for
+
+    with app.test_request_context():
+        rules = [
+            (r.rule, rule_for(r.endpoint))
+            for r in app.url_map.iter_rules()
+            if "GET" in r.methods and "<" not in r.rule and r.endpoint not in CACHEABLE
+        ]
+    checked = 0
+    for path, access in sorted(rules):
+        if access == PUBLIC:
+            continue
+        role = Role.BRANCH_MANAGER if access == SIGNED_IN else min(access)
+        if access != SIGNED_IN and Role.BRANCH_MANAGER in access:
+            role = Role.BRANCH_MANAGER
+        login_as(role)
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(path, headers=headers)
+            assert response.headers.get("Cache-Control") == "no-store", (path, headers)
+            checked += 1
+    assert checked > 60

@@ -9,6 +9,7 @@ from flask import Flask
 
 from webapp import config as config_module
 from webapp import extensions as ext
+from webapp.inputs import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,10 +32,12 @@ def create_app(config: type | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
     _register_blueprints(app)
 
-    from webapp import cli, errors, security, templating
+    from webapp import cli, errors, inputs, security, templating
 
+    inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -62,6 +62,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+    # The largest request body: an outbox batch of 25 SME sheets typed to every field's limit
+    # in Chinese is about 1.9 MB (9 bytes a character, percent-encoded); a larger body is a 413
+    # before it is read. The kit administrator's product form takes phone photos: its own
+    # limit, so an image too large gets the form's message rather than a 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("BRANCHKIT_MAX_REQUEST_BYTES", 4 * 1024 * 1024))
+    KIT_MAX_CONTENT_LENGTH = int(
+        os.environ.get("BRANCHKIT_MAX_KIT_REQUEST_BYTES", 16 * 1024 * 1024)
+    )
 
 
 class TestConfig(Config):

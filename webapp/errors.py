@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.inputs import BadInput
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -16,6 +17,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("Your role does not give access to this page.")),
         404: (_("Page not found"), _("The page or record does not exist, or is not yours to see.")),
         405: (_("Not allowed"), _("This action cannot be done this way.")),
+        413: (
+            _("Too much at once"),
+            _("What was sent is too large to accept. Send less at a time, or a smaller file."),
+        ),
         429: (
             _("Too many attempts"),
             _("Too many failed attempts. Wait a few minutes, then try again."),
@@ -44,7 +49,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in _messages() else 400)
+        message = error.description if isinstance(error, BadInput) else None
+        return render_error(error.code if error.code in _messages() else 400, message)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

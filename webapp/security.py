@@ -21,7 +21,7 @@ CSP = "; ".join(
 
 
 def add_security_headers(response: Response) -> Response:
-    """Strict CSP, no framing, no sniffing, a quiet referrer; Vary for the SW cache."""
+    """Strict CSP, no framing, no sniffing, a quiet referrer, no-store; Vary for the SW cache."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Frame-Options", "DENY")
@@ -32,9 +32,12 @@ def add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if response.mimetype == "text/html":
-        # Pages may hold customer data: never keep them in shared caches.
-        headers.setdefault("Cache-Control", "no-store")
         response.vary.add("HX-Request")
+    if request.endpoint != "static":
+        # Pages, fragments, JSON and downloads (the monthly workbook, the offline kit) may hold
+        # customer data: never stored by a cache. A view that may be kept says so itself (the
+        # service worker script, the kit's product images).
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

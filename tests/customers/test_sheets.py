@@ -4,6 +4,7 @@ import re
 import uuid
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
@@ -433,3 +434,56 @@ def test_the_customer_list_comes_a_page_at_a_time(client, login_as, branch):
     assert "list__more" not in rest and "<html" not in rest
     assert "分页客户34" in text_of(client.get(more))  # without htmx: a plain page
     assert client.get("/customers/?after=junk").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["１３９００００１１１１", "١٣٩٠٠٠٠١١١١", "۱۳۹۰۰۰۰۱۱۱۱", "＋８６ １３９-００００-１１１１"],
+)
+def test_a_mobile_in_full_width_or_arabic_indic_digits_is_the_same_customer(
+    app, client, login_as, branch, typed
+):
+    """The branch's customer with 13900001111 is found whatever digits the mobile is typed in."""
+    existing = make_customer(branch, name="老客户", mobile="13900001111")
+    login_as(Role.TELLER)
+    response = client.post_form("/customers/new/individual", {"name": "新名字", "mobile": typed})
+    assert response.status_code == 409
+    assert "老客户" in text_of(response)
+    assert f"/customers/{existing.id}" in response.get_data(as_text=True)
+    assert _count(app) == 1
+
+
+def test_identifiers_are_stored_in_ascii(app, client, login_as):
+    """A new customer typed with full-width digits is stored with ASCII digits and letters."""
+    from webapp.customers.models import IndividualSheet
+
+    login_as(Role.TELLER)
+    response = client.post_form(
+        "/customers/new/individual",
+        {
+            "name": "王芳",
+            "mobile": "١٣٩١٢٣٤٥٦٧٨",
+            "resident_id": "１１０１０５１９４９１２３１００２ｘ",
+        },
+    )
+    assert response.status_code in (302, 303), text_of(response)
+    with app.app_context():
+        customer = _db.session.scalar(select(Customer))
+        assert customer.mobile == "13912345678"
+        sheet = _db.session.scalar(select(IndividualSheet))
+        assert sheet.resident_id == "11010519491231002X"
+
+
+def test_a_credit_code_in_full_width_is_the_same_sme(app, client, login_as, branch):
+    """The duplicate check sees the SME whatever width the code is typed in."""
+    make_customer(branch, kind=CustomerKind.SME, name="恒信", mobile=None, credit_code=GOOD_CODE)
+    login_as(Role.CORPORATE_AM)
+    wide = GOOD_CODE.translate(
+        str.maketrans(
+            "0123456789ABCDEFGHJKLMNPQRTUWXY",
+            "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ",
+        )
+    )
+    response = client.post_form("/customers/new/sme", _sme(credit_code=wide))
+    assert response.status_code == 409 and "恒信" in text_of(response)
+    assert _count(app) == 1

@@ -81,3 +81,28 @@ def test_bad_resident_ids_fail(value):
 def test_resident_id_is_never_shown_in_full():
     """Only the first three and last four characters show."""
     assert mask_resident_id("11010519491231002X") == "110***********002X"
+
+
+FULL_WIDTH = str.maketrans("0123456789X+-", "０１２３４５６７８９Ｘ＋－")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize("table", [FULL_WIDTH, ARABIC_INDIC, DEVANAGARI])
+def test_identifiers_typed_in_other_digits_become_ascii(table):
+    """Full-width, Arabic-Indic or any Unicode decimal digits: the same identifier in ASCII."""
+    from webapp.customers.validators import normalise_code
+
+    assert normalise_mobile("+86 138-1234-5678".translate(table)) == "13812345678"
+    assert normalise_code("11010519491231002X".translate(table)) == "11010519491231002X"
+    assert normalise_code("91350100M000100Y43".translate(table)) == "91350100M000100Y43"
+    assert normalise_code("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"
+    assert is_mobile("13812345678".translate(table))
+    assert is_resident_id("11010519491231002X".translate(table))
+
+
+def test_normalising_does_not_make_a_number_out_of_letters():
+    """Only digits are folded: a letter or a second number in the field is still refused."""
+    assert not is_mobile("１３８１２３４５６７a")
+    assert not is_mobile("一三八一二三四五六七八")  # Chinese numerals are words, not digits
+    assert not is_resident_id("１１０１０５１９４９１２３１００２Ｙ")

@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
@@ -234,3 +235,70 @@ def test_access_rules_of_market_running(client, login_as, app):
     login_as(Role.CREDIT_AM)
     assert client.get(f"/field/visits/{visit_id}/edit").status_code == 403
     assert client.get(f"/field/visits/{visit_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("position", "message"),
+    [
+        ({"latitude": "inf"}, "纬度"),
+        ({"latitude": "1e308"}, "纬度"),
+        ({"latitude": "-90.5"}, "纬度"),
+        ({"latitude": "nan"}, "纬度"),
+        ({"longitude": "180.01"}, "经度"),
+        ({"longitude": "-inf"}, "经度"),
+        ({"accuracy_m": "-5"}, "精度"),
+        ({"accuracy_m": "1e12"}, "精度"),
+    ],
+)
+def test_a_position_off_the_globe_is_refused_with_a_message(
+    client, login_as, app, position, message
+):
+    """Latitude -90..90, longitude -180..180, accuracy 0..100 km, all finite: otherwise the
+    form again with a translated message and nothing stored (inf and 1e308 were stored)."""
+    login_as(Role.CREDIT_AM)
+    data = visit_data(**position)
+    response = client.post_form("/field/visits", data, page=FORM, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert count_visits(app) == 0
+    replayed = client.post_form(
+        "/field/visits", data, page=FORM, headers={"HX-Request": "true", "X-Outbox-Replay": "1"}
+    )
+    assert replayed.status_code == 422  # the outbox marks it "needs attention", not a retry
+    assert message in text_of(replayed)
+    assert count_visits(app) == 0
+
+
+def test_the_edges_of_the_globe_are_positions(client, login_as, app):
+    """The poles, the date line and an exact fix are stored."""
+    login_as(Role.CREDIT_AM)
+    data = visit_data(latitude="-90", longitude="180", accuracy_m="0")
+    response = client.post_form("/field/visits", data, page=FORM, headers={"HX-Request": "true"})
+    assert response.status_code == 201
+    with app.app_context():
+        from webapp.extensions import db
+
+        visit = db.session.scalar(select(Visit))
+        assert (visit.latitude, visit.longitude, visit.accuracy_m) == (-90, 180, 0)
+
+
+def test_a_replayed_batch_with_a_bad_position_answers_422_for_that_item(client, login_as, app):
+    """Through /sync/batch: the bad visit is refused (422, needs attention), the good one kept."""
+    import uuid as _uuid
+    from urllib.parse import urlencode
+
+    login_as(Role.RETAIL_AM)
+    items = []
+    for name, lat in (("坏位置", "inf"), ("好位置", "31.2")):
+        form = visit_data(client_id=str(_uuid.uuid4()), business_name=name, latitude=lat)
+        items.append(
+            {"client_id": form["client_id"], "url": "/field/visits", "body": urlencode(form)}
+        )
+    token = client.get("/sync/token").get_json()["token"]
+    answer = client.post("/sync/batch", json={"items": items}, headers={"X-CSRFToken": token})
+    assert answer.status_code == 200
+    assert [r["status"] for r in answer.get_json()["results"]] == [422, 303]
+    with app.app_context():
+        from webapp.extensions import db
+
+        assert db.session.scalars(select(Visit.business_name)).all() == ["好位置"]

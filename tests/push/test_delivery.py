@@ -289,3 +289,28 @@ def test_finished_history_older_than_sixty_days_is_pruned(
         assert prune(NOW) == 1
         assert sorted(db.session.scalars(select(Notification.id))) == sorted([old_pending, recent])
         assert db.session.scalar(select(func.count(Delivery.id))) == 1
+
+
+def test_a_bad_subscription_never_stops_the_pass(app, db, branch, device_for, push_service):
+    """A stored endpoint the HTTP client would aim at 127.0.0.1 (with a port) is not sent to;
+    the colleague's device and the person's good device get theirs in the same pass."""
+    staff, colleague = make_staff(Role.RETAIL_AM, branch), make_staff(Role.TELLER, branch)
+    port = push_service.url.rsplit(":", 1)[1]
+    with app.app_context():
+        bad = PushSubscription(
+            staff_id=staff.id,
+            endpoint=f"https://127.0.0.1:{port}\\@fcm.googleapis.com/push/bad",
+            p256dh=DUMMY_P256DH,
+            auth="AAAAAAAAAAAAAAAAAAAAAA",
+        )
+        db.session.add(bad)
+        db.session.commit()
+    good, theirs = device_for(staff), device_for(colleague)
+    mine, other = queue_one(app, staff), queue_one(app, colleague)
+    with app.app_context():
+        assert deliver_due(NOW) == {"sent": 2}
+        assert db.session.get(Notification, mine).status == Status.SENT
+        assert db.session.get(Notification, other).status == Status.SENT
+        assert "endpoint" in db.session.get(Notification, mine).last_error
+    assert sorted(r.path for r in push_service.received) == sorted([good.path, theirs.path])
+    assert good.decrypt(push_service.received[0].body)["body"] == "晨会5分钟后开始"

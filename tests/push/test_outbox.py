@@ -142,6 +142,7 @@ def test_a_worker_killed_mid_batch_resumes_without_duplicates(
         "VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"],
         "FLASK_APP": "webapp",
         "PUSH_NUDGE_MINUTES": "0",  # a pass at 08:15-08:30 would also nudge the five for today
+        "PUSH_ALLOWED_HOSTS": "127.0.0.1",  # the fake push service, as an operator would name it
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "push", "deliver-due"],

@@ -119,6 +119,65 @@ def test_real_push_services_are_accepted(app, client, login_as, vapid_key):
         assert not push_host_allowed("https://fcm.googleapis.com.evil.example/x")
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1\\@fcm.googleapis.com/fcm/send/x",  # the HTTP client goes to 127.0.0.1
+        "https://10.0.0.5:8443\\@fcm.googleapis.com/fcm/send/x",
+        "https://user:pw@fcm.googleapis.com/fcm/send/x",
+        "https://10.0.0.5@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com:8443/fcm/send/x",
+        "https://fcm.googleapis.com:0443/fcm/send/x",
+        "https://fcm.googleapis.com\\.evil.example/x",
+        "https://203.0.113.7/fcm/send/x",
+        "https://[::1]/fcm/send/x",
+        "ftp://fcm.googleapis.com/fcm/send/x",
+        "//fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com:99999999999/x",
+    ],
+)
+def test_endpoints_the_http_client_would_aim_elsewhere_are_refused(
+    app, client, login_as, monkeypatch, vapid_key, endpoint
+):
+    """The endpoint is read as requests/urllib3 read it: user-info, other ports, IP literals
+    and anything but https are refused, with production's allow-list (no extra host)."""
+    monkeypatch.setitem(app.config, "PUSH_ALLOWED_HOSTS", ())
+    login_as(Role.RETAIL_AM)
+    keys = new_device_keys()
+    response = post_json(client, "/push/subscriptions", {"endpoint": endpoint, "keys": keys})
+    assert response.status_code == 400 and "endpoint" in response.get_json()["error"]
+    with app.app_context():
+        assert db.session.scalar(select(PushSubscription)) is None
+
+
+def test_a_plain_push_service_endpoint_with_port_443_is_accepted(app, monkeypatch, vapid_key):
+    """The default https port may be written out; the host check ignores letter case."""
+    from webapp.push.services import push_host_allowed
+
+    monkeypatch.setitem(app.config, "PUSH_ALLOWED_HOSTS", ())
+    with app.app_context():
+        assert push_host_allowed("https://fcm.googleapis.com:443/fcm/send/x")
+        assert push_host_allowed("https://FCM.googleapis.com/fcm/send/x")
+        assert not push_host_allowed("http://127.0.0.1:8080/push/x")  # no extra host named
+
+
+def new_device_keys() -> dict:
+    """Well-formed subscription keys (the endpoint is what a test varies)."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.push.fakes import b64url
+
+    public = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return {"p256dh": b64url(public), "auth": b64url(os.urandom(16))}
+
+
 def test_removing_a_device(app, client, login_as, device_for):
     """htmx removal answers with the remaining list; another person's device is a 404."""
     staff = login_as(Role.RETAIL_AM)

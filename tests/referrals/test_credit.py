@@ -261,3 +261,36 @@ def test_removing_an_applied_phase_on_the_page_is_refused_with_a_message(
     assert "请新增阶段" in text_of(page) and "已使用" in text_of(page)
     with app.app_context():
         assert db.session.get(SplitPhase, third_id) is not None
+
+
+@pytest.mark.parametrize(
+    ("share", "message"),
+    [
+        ("Infinity", "请按数字填写"),
+        ("-Infinity", "请按数字填写"),
+        ("NaN", "请按数字填写"),
+        ("sNaN", "请按数字填写"),
+        ("1e999999999", "每人比例须在0至100%之间"),
+        ("-1e999999999", "每人比例须在0至100%之间"),
+        ("100.01", "每人比例须在0至100%之间"),
+        ("33.333", "请按数字填写"),
+    ],
+)
+def test_allocation_shares_that_are_not_numbers_get_a_message_not_a_500(
+    app, db, client, login_as, team, share, message
+):
+    """Infinity, NaN, sNaN and a billion-digit exponent: the form again with a message,
+    what was typed kept, no sale recorded."""
+    with app.test_request_context():
+        referral_id = _won(team, START - timedelta(days=1), amount_fen=30_000_00).id
+    login_as(_staff(app, team.manager))
+    response = client.post_form(
+        f"/referrals/{referral_id}/allocate",
+        {f"share_{team.lobby}": share, f"share_{team.wealth}": "30", "reason": "按贡献"},
+        page=f"/referrals/{referral_id}",
+    )
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert f'value="{share}"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Sale)) is None

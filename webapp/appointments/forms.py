@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -24,6 +23,7 @@ from webapp.appointments.models import (
     Via,
 )
 from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.inputs import DateTimeLocalField
 from webapp.sync.protocol import device_id
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

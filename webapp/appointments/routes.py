@@ -17,6 +17,7 @@ from webapp.auth.models import ALL_ROLES, Role
 from webapp.customers.models import Customer
 from webapp.errors import render_error
 from webapp.htmx import is_fragment
+from webapp.inputs import as_id
 from webapp.sync.protocol import ClientIdReused, invalid_form_status, parse_client_time
 
 APPOINTMENT_ROLES = ALL_ROLES - {Role.ADMIN}
@@ -70,8 +71,7 @@ def _index_page(call_form: CallForm, status: int = 200):
 def index():
     """Appointments I made or will attend, today's calls and the form to log one."""
     form = _call_form()
-    chosen = request.args.get("customer_id", "")
-    form.customer_id.data = int(chosen) if chosen.isdigit() else 0
+    form.customer_id.data = as_id(request.args.get("customer_id")) or 0
     return _index_page(form)
 
 
@@ -118,8 +118,7 @@ def new():
             branch=current_user.branch.name,
         )
         form.staff_id.data = current_user.id
-        chosen = request.args.get("customer_id", "")
-        form.customer_id.data = int(chosen) if chosen.isdigit() else 0
+        form.customer_id.data = as_id(request.args.get("customer_id")) or 0
         if request.args.get("via") in {v.value for v in Via}:
             form.via.data = request.args["via"]  # from a field visit: face to face
     return render_template(

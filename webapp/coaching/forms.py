@@ -4,10 +4,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.coaching.models import COMMITMENT_LABELS, COUNT_METRICS, TARGET_METRICS, PlanStatus
+from webapp.inputs import DateField, IdField
 
 
 class CsrfForm(FlaskForm):
@@ -38,6 +39,9 @@ def parse_target_grid(form, keys: list[int | None]):
             if not number.is_finite() or number < 0:
                 errors[name] = str(_l("Enter zero or more."))
                 continue
+            if number > Decimal("1e12"):  # before any arithmetic: 1e999999999 overflows it
+                errors[name] = str(_l("This number is too large."))
+                continue
             if metric in COUNT_METRICS:
                 if number != number.to_integral_value():
                     errors[name] = str(_l("Enter a whole number."))
@@ -46,9 +50,6 @@ def parse_target_grid(form, keys: list[int | None]):
             else:
                 if number * 100 != (number * 100).to_integral_value():
                     errors[name] = str(_l("At most two decimals."))
-                    continue
-                if number > Decimal("1e12"):
-                    errors[name] = str(_l("This number is too large."))
                     continue
                 cells[(key, metric)] = int(number * 100)
     return cells, errors, typed
@@ -93,7 +94,7 @@ class PlanItemForm(FlaskForm):
     """A follow-up item for next week: customer, action, date."""
 
     # Picked by search among the person's own customers (coaching.plan_customer_options).
-    customer_id = IntegerField(_l("Customer"), validators=[Optional()])
+    customer_id = IdField(_l("Customer"), validators=[Optional()])
     action = StringField(
         _l("Action"), validators=[DataRequired(_l("Say what will be done.")), Length(max=200)]
     )

@@ -3,7 +3,7 @@ naive UTC to query the records."""
 
 from datetime import date, datetime, timedelta
 
-from webapp import timeutil
+from webapp import inputs, timeutil
 
 
 def month_start(day: date) -> date:
@@ -27,17 +27,12 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def parse_month(text: str | None) -> date:
-    """A "YYYY-MM" argument as the month's first day; this month when absent or malformed."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return month_start(timeutil.local_today())
+    """A "YYYY-MM" argument as the month's first day; this month when absent or malformed,
+    a 400 when out of the range BranchKit shows (webapp/inputs.py)."""
+    return inputs.parse_month(text)
 
 
 def parse_day(text: str | None) -> date:
-    """A "YYYY-MM-DD" argument as a date; today when absent or malformed."""
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return timeutil.local_today()
+    """A "YYYY-MM-DD" argument as a date; today when absent or malformed, a 400 when out of
+    range (webapp/inputs.py)."""
+    return inputs.parse_day(text)

@@ -20,6 +20,7 @@ from webapp.customers.validators import (
     is_credit_code,
     is_mobile,
     is_resident_id,
+    normalise_code,
     normalise_mobile,
 )
 
@@ -43,7 +44,7 @@ def _split(values):
 
 
 def _upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
+    return normalise_code(value) if isinstance(value, str) else value
 
 
 def check_mobile(form, field) -> None:

@@ -20,6 +20,7 @@ from webapp.customers.sheets import SME_SHEET_FIELDS, missing_fields
 from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.inputs import as_id
 from webapp.sync.protocol import (
     ClientIdReused,
     StaleVersion,
@@ -74,7 +75,7 @@ def too_many_searches():
 def _cursor(value: str) -> tuple[str, int] | None:
     """Parse "123.王芳" (the last row's id and name) into (name, id); junk means the first page."""
     ident, _, name = value.partition(".")
-    return (name, int(ident)) if ident.isdigit() and name else None
+    return (name, as_id(ident)) if as_id(ident) and name else None
 
 
 @bp.route("/<int:customer_id>")
@@ -262,8 +263,8 @@ def assign_owner(customer_id: int):
     owner = None
     if value:
         owner = (
-            db.session.scalar(scoped(Staff).where(Staff.id == int(value)))
-            if value.isdigit()
+            db.session.scalar(scoped(Staff).where(Staff.id == as_id(value)))
+            if as_id(value)
             else None
         )
         if owner is None or owner.role not in SALES_ROLES:

@@ -18,6 +18,7 @@ from webapp.customers.models import (
 )
 from webapp.customers.queries import narrows_a_number, search_customers
 from webapp.customers.sheets import INDIVIDUAL_SHEET_FIELDS, SME_SHEET_FIELDS, completeness
+from webapp.customers.validators import normalise_code, normalise_mobile
 from webapp.extensions import db
 from webapp.sync.protocol import PRECACHE_HEADER, check_version, create_once
 from webapp.timeutil import now_naive
@@ -101,9 +102,9 @@ def find_duplicate(branch_id: int, mobile: str | None = None, credit_code: str |
     """The branch's existing customer with this mobile or credit code, if any."""
     conditions = []
     if mobile:
-        conditions.append(Customer.mobile == mobile)
+        conditions.append(Customer.mobile == normalise_mobile(mobile))
     if credit_code:
-        conditions.append(Customer.credit_code == credit_code.upper())
+        conditions.append(Customer.credit_code == normalise_code(credit_code))
     if not conditions:
         return None
     return db.session.scalars(

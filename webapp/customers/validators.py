@@ -1,20 +1,36 @@
 """Checks for Chinese identifiers: mainland mobiles, credit codes (GB 32100), ID numbers (GB 11643)."""
 
 import re
+import unicodedata
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
 
+def ascii_identifier(value: str | None) -> str:
+    """An identifier as typed, in ASCII where it was meant: NFKC folds full-width letters and
+    digits ("１３８", "Ｘ"), and every Unicode decimal digit (Arabic-Indic "١٣٨", Devanagari...)
+    becomes its ASCII digit, so the same number is the same customer however it was typed."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text
+    )
+
+
+def normalise_code(value: str | None) -> str:
+    """A credit code or ID number as stored: ASCII (see ascii_identifier), trimmed, upper case."""
+    return ascii_identifier(value).strip().upper()
+
+
 def normalise_mobile(value: str) -> str:
-    """Strip spaces, dashes and a +86 prefix from a typed mobile number."""
-    digits = re.sub(r"[\s-]", "", value or "")
+    """A typed mobile number in ASCII digits, without spaces, dashes or a +86 prefix."""
+    digits = re.sub(r"[\s-]", "", ascii_identifier(value))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
@@ -35,7 +51,7 @@ def uscc_check_char(first17: str) -> str:
 
 def is_credit_code(value: str) -> bool:
     """A well-formed Unified Social Credit Code whose check character is right."""
-    code = (value or "").strip().upper()
+    code = normalise_code(value)
     return bool(USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17]
 
 
@@ -47,8 +63,8 @@ def id_check_char(first17: str) -> str:
 
 def is_resident_id(value: str) -> bool:
     """An 18-character resident ID whose check character and birth date are plausible."""
-    code = (value or "").strip().upper()
-    if not re.match(r"^\d{17}[\dX]$", code):
+    code = normalise_code(value)
+    if not re.match(r"^[0-9]{17}[0-9X]$", code):
         return False
     month, day = int(code[10:12]), int(code[12:14])
     if not (1 <= month <= 12 and 1 <= day <= 31):

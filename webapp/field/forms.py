@@ -5,10 +5,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    FloatField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -16,10 +13,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
+from webapp.inputs import DateField, FloatField, IdField
 from webapp.sync.protocol import device_id, parse_client_time
 
 
@@ -47,6 +52,18 @@ class SweepForm(FlaskForm):
     def validate_new_targets(self, field):
         if not (field.data or "").strip() and not self.customers.data:
             raise ValidationError(_l("Add at least one stop: a customer or a new name."))
+
+
+MAX_ACCURACY_M = 100_000  # a fix worse than 100 km says nothing about where the visit was
+
+
+def _position(low: float, high: float, message) -> FloatField:
+    """A hidden coordinate from the phone: empty, or finite and within [low, high]."""
+    return FloatField(
+        validators=[Optional(), NumberRange(min=low, max=high, message=message)],
+        widget=HiddenField.widget,
+        not_finite=message,
+    )
 
 
 class VisitForm(FlaskForm):
@@ -78,9 +95,11 @@ class VisitForm(FlaskForm):
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
-    latitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
-    longitude = FloatField(validators=[Optional()], widget=HiddenField.widget)
-    accuracy_m = FloatField(validators=[Optional()], widget=HiddenField.widget)
+    latitude = _position(-90, 90, _l("The phone's latitude must be between -90 and 90."))
+    longitude = _position(-180, 180, _l("The phone's longitude must be between -180 and 180."))
+    accuracy_m = _position(
+        0, MAX_ACCURACY_M, _l("The phone's position accuracy must be between 0 and 100 km.")
+    )
     position_status = HiddenField(default=PositionStatus.UNAVAILABLE.value)
     checked_in_at = HiddenField()
 
@@ -106,7 +125,7 @@ class VisitEditForm(FlaskForm):
     """Change a visit's outcome and notes; carries the version it started from."""
 
     client_id = HiddenField(validators=[device_id])
-    version = IntegerField(validators=[InputRequired()], widget=HiddenField.widget)
+    version = IdField(validators=[InputRequired()], widget=HiddenField.widget)
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],

@@ -17,6 +17,7 @@ from webapp.field import FIELD_ROLES, bp, queries, services
 from webapp.field.forms import SweepForm, VisitEditForm, VisitForm
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.htmx import is_fragment
+from webapp.inputs import as_id
 from webapp.sync.protocol import (
     ClientIdReused,
     StaleVersion,
@@ -109,19 +110,17 @@ def new_visit():
     """The visit form; works offline (the page fills in the client id and position)."""
     form = VisitForm(formdata=None)
     stop = None
-    if request.args.get("stop_id", "").isdigit():
+    if stop_id := as_id(request.args.get("stop_id")):
         stop = db.session.scalar(
             select(Stop)
             .join(Sweep)
-            .where(
-                Stop.id == int(request.args["stop_id"]), Sweep.branch_id == current_user.branch_id
-            )
+            .where(Stop.id == stop_id, Sweep.branch_id == current_user.branch_id)
         )
     if stop is not None:
         form.sweep_id.data, form.stop_id.data = str(stop.sweep_id), str(stop.id)
         form.business_name.data, form.place.data = stop.name, stop.address
-    elif request.args.get("sweep_id", "").isdigit():
-        form.sweep_id.data = request.args["sweep_id"]
+    elif sweep_id := as_id(request.args.get("sweep_id")):
+        form.sweep_id.data = str(sweep_id)
     return render_template("field/visit_form.html", form=form)
 
 
@@ -170,16 +169,16 @@ def create_visit():
 def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None]:
     """The sweep and stop ids, kept only when they are the user's branch's."""
     stop = None
-    if (stop_id or "").isdigit():
+    if as_id(stop_id):
         stop = db.session.scalar(
             select(Stop)
             .join(Sweep)
-            .where(Stop.id == int(stop_id), Sweep.branch_id == current_user.branch_id)
+            .where(Stop.id == as_id(stop_id), Sweep.branch_id == current_user.branch_id)
         )
     if stop is not None:
         return stop.sweep_id, stop.id
-    if (sweep_id or "").isdigit():
-        sweep = db.session.scalar(scoped(Sweep).where(Sweep.id == int(sweep_id)))
+    if as_id(sweep_id):
+        sweep = db.session.scalar(scoped(Sweep).where(Sweep.id == as_id(sweep_id)))
         if sweep is not None:
             return sweep.id, None
     return None, None

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.inputs import DateField
 from webapp.kits.models import RISK_LABELS
 from webapp.sales.models import CATEGORY_LABELS
 

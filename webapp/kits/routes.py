@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 from webapp.auth.access import roles, signed_in
 from webapp.auth.models import Role
 from webapp.extensions import db
+from webapp.inputs import body_limit
 from webapp.kits import bp, queries, services
 from webapp.kits.forms import PortfolioForm, ProductForm
 from webapp.kits.models import Portfolio, Product
@@ -83,6 +84,7 @@ def admin():
 @bp.route("/admin/products/new", methods=["GET", "POST"])
 @bp.route("/admin/products/<int:product_id>/edit", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@body_limit("KIT_MAX_CONTENT_LENGTH")
 def edit_product(product_id: int | None = None):
     """Add or change a product of the kit."""
     existing = _product(product_id) if product_id else None

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.inputs import IdField
 from webapp.lobby.models import AmountBand, Need
 
 
@@ -33,7 +34,7 @@ class ChipChoices(SelectMultipleField):
 class CustomerPickMixin:
     """Pick an existing customer, create one (name + mobile), or stay anonymous."""
 
-    customer_id = IntegerField(_l("Customer"), validators=[Optional()])
+    customer_id = IdField(_l("Customer"), validators=[Optional()])
     new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
     new_mobile = StringField(
         _l("Mobile"), validators=[Optional()], render_kw={"inputmode": "tel", "autocomplete": "off"}

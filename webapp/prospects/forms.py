@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from webapp.inputs import DateField, DecimalField
 from webapp.sales.models import CATEGORY_LABELS
 
 

@@ -14,6 +14,7 @@ from webapp.customers.models import Customer
 from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.inputs import as_id
 from webapp.prospects import bp, queries, services
 from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, WonForm, yuan_to_fen
 from webapp.prospects.models import Prospect, Stage
@@ -32,7 +33,7 @@ def index():
     today = local_today()
     owner = request.args.get("owner", "")
     is_manager = current_user.role in queries.MANAGERS
-    owner_id = int(owner) if owner.isdigit() and is_manager else None
+    owner_id = as_id(owner) if is_manager else None
     term = request.args.get("q", "")[:60]
     after = _cursor(request.args.get("after", ""))
     prospects = queries.open_prospects(current_user, today, owner_id, term, after)
@@ -96,8 +97,8 @@ def new():
         query = query.where(Customer.owner_id == current_user.id)
     customers = db.session.execute(query.with_only_columns(Customer.id, Customer.name)).all()
     form.customer_id.choices = [SelectChoice(c.id, c.name) for c in customers]
-    if request.method == "GET" and request.args.get("customer_id", "").isdigit():
-        form.customer_id.data = int(request.args["customer_id"])
+    if request.method == "GET" and as_id(request.args.get("customer_id")):
+        form.customer_id.data = as_id(request.args.get("customer_id"))
     if form.validate_on_submit():
         customer = db.session.scalar(scoped(Customer).where(Customer.id == form.customer_id.data))
         prospect = services.create_prospect(

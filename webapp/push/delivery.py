@@ -9,6 +9,7 @@ header let the browser and the push service collapse any repeat as well.
 """
 
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.push import keys
+from webapp.push import endpoints, keys
 from webapp.push.models import (
     Delivery,
     DeliveryStatus,
@@ -39,6 +40,8 @@ FINISHED = (Status.SENT, Status.NO_DEVICE, Status.FAILED, Status.EXPIRED)
 MAX_ATTEMPTS = 5
 BATCH = 50
 GONE_CODES = {404, 410}
+
+log = logging.getLogger(__name__)
 
 
 class Outcome:
@@ -220,12 +223,20 @@ def deliver_one(notification: Notification, now: datetime, send: Sender, prefere
         delivery = done.get(sub.id)
         if delivery is not None and delivery.status != DeliveryStatus.FAILED:
             continue  # sent, gone, or unknown: never again
+        refused = endpoints.refusal(sub.endpoint)
         delivery = _mark_sending(notification, sub, delivery, now)
         if delivery is None:
             continue  # another worker holds this device's delivery
-        outcome = send(sub, payload, notification)
+        outcome = (
+            Outcome(False, None, refused)
+            if refused
+            else _send_safely(send, sub, payload, notification)
+        )
         delivery.status_code = outcome.status
-        if outcome.ok:
+        if refused:  # stored before the check was strict: never sent, not worth a retry
+            delivery.status = DeliveryStatus.FAILED
+            notification.last_error = refused
+        elif outcome.ok:
             delivery.status = DeliveryStatus.SENT
             sub.last_success_at = now
         elif outcome.status in GONE_CODES:
@@ -239,6 +250,15 @@ def deliver_one(notification: Notification, now: datetime, send: Sender, prefere
         # No commit here: the next device's claim or _settle commits the outcome. A worker
         # dying in between leaves `sending`, which recovery treats as unknown (never resent).
     return _settle(notification, now, retry, had_devices=bool(subs))
+
+
+def _send_safely(send: Sender, sub, payload: str, notification: Notification) -> Outcome:
+    """One device's send; whatever it raises fails that device only, never the whole pass."""
+    try:
+        return send(sub, payload, notification)
+    except Exception as error:  # a library's surprise must not leave colleagues' rows `sending`
+        log.exception("push to subscription %s failed", sub.id)
+        return Outcome(False, None, f"error: {type(error).__name__}")
 
 
 def _mark_sending(notification, sub, delivery, now):

@@ -2,9 +2,7 @@
 
 import base64
 import binascii
-import os
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,20 +10,9 @@ from werkzeug.routing import BuildError
 
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
+from webapp.push import endpoints
 from webapp.push.models import Kind, Notification, Preference, PushSubscription
 from webapp.timeutil import now_naive
-
-# Push services browsers subscribe with (Chrome/Edge/Android, Firefox, Safari, Windows).
-# The worker POSTs only to these hosts, so a crafted subscription cannot aim it at the LAN.
-DEFAULT_PUSH_HOSTS = (
-    "fcm.googleapis.com",
-    "android.googleapis.com",
-    "updates.push.services.mozilla.com",
-    "push.services.mozilla.com",
-    "web.push.apple.com",
-    "*.push.apple.com",
-    "*.notify.windows.com",
-)
 
 # Time to live and urgency per kind: a referral matters while the customer is in the branch.
 DELIVERY = {
@@ -134,17 +121,8 @@ def _b64url(value: str, size: int, what: str) -> str:
 
 
 def push_host_allowed(endpoint: str) -> bool:
-    """Whether the endpoint is https on a known push service (PUSH_ALLOWED_HOSTS adds more)."""
-    parts = urlsplit(endpoint)
-    extra = current_app.config.get("PUSH_ALLOWED_HOSTS") or tuple(
-        h.strip() for h in os.environ.get("PUSH_ALLOWED_HOSTS", "").split(",") if h.strip()
-    )
-    hosts = tuple(DEFAULT_PUSH_HOSTS) + tuple(extra)
-    host = (parts.hostname or "").lower()
-    # An extra host named exactly (a test or in-house push service) may use plain http.
-    if parts.scheme != "https" and host not in extra:
-        return False
-    return any(host == h or (h.startswith("*.") and host.endswith(h[1:])) for h in hosts)
+    """Whether the worker may POST to the endpoint (webapp/push/endpoints.py says why not)."""
+    return endpoints.refusal(endpoint) is None
 
 
 def subscribe(staff: Staff, data: dict, user_agent: str = "") -> PushSubscription:
@@ -152,8 +130,10 @@ def subscribe(staff: Staff, data: dict, user_agent: str = "") -> PushSubscriptio
     moves to the new person); raise BadSubscription for malformed or foreign endpoints."""
     endpoint = str((data or {}).get("endpoint") or "")
     keys = (data or {}).get("keys") or {}
-    if not endpoint or len(endpoint) > 1000 or not push_host_allowed(endpoint):
-        raise BadSubscription("endpoint is not a known push service")
+    if not endpoint or len(endpoint) > 1000:
+        raise BadSubscription("endpoint is missing or too long")
+    if why := endpoints.refusal(endpoint):
+        raise BadSubscription(why)
     p256dh = _b64url(str(keys.get("p256dh") or ""), 65, "p256dh")
     auth = _b64url(str(keys.get("auth") or ""), 16, "auth")
     sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))

@@ -3,19 +3,10 @@
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-)
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.inputs import DateField, DateTimeLocalField, DecimalField
 from webapp.lobby.forms import CustomerPickMixin, need_choices
 from webapp.sales.models import ProductCategory
 

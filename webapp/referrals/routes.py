@@ -17,6 +17,7 @@ from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
+from webapp.inputs import as_id
 from webapp.lobby.models import CheckIn, Need
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
@@ -90,9 +91,7 @@ def _proposal(visit: CheckIn | None, hot: bool):
 @roles(STAFF_ROLES)
 def new():
     """Refer a customer to a colleague: who is free, the rule met, hot, or a callback."""
-    check_in_id = request.values.get("check_in", type=int) or request.form.get(
-        "check_in_id", type=int
-    )
+    check_in_id = as_id(request.values.get("check_in")) or as_id(request.form.get("check_in_id"))
     visit = get_or_404(CheckIn, check_in_id) if check_in_id else None
     receivers = [
         r for r in queries.receiver_statuses(current_user.branch_id) if r[0].id != current_user.id
@@ -292,7 +291,7 @@ def act(referral_id: int, action: str):
         elif action == "reassign":
             _manager_only()
             services.reassign(
-                referral, current_user, _branch_staff(request.form.get("receiver_id", type=int))
+                referral, current_user, _branch_staff(as_id(request.form.get("receiver_id")))
             )
         else:
             abort(404)
@@ -327,6 +326,10 @@ def parse_share(text: str) -> int | None:
         value = Decimal((text or "0").strip() or "0")
     except InvalidOperation:
         return None
+    if not value.is_finite():  # Infinity, NaN, sNaN: not a number to the manager
+        return None
+    if not 0 <= value <= 100:  # checked before any arithmetic: 1e999999999 overflows it
+        return -1 if value < 0 else 10_001  # the service's "between 0 and 100%" message
     bp = value * 100
     return int(bp) if bp == bp.to_integral_value() else None
 

@@ -1,14 +1,12 @@
 """Branch-level referral views: presence, the ledger, the criteria and the split policy."""
 
-from datetime import date
-
 import click
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp import timeutil
+from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Branch, Role
 from webapp.extensions import db
@@ -46,14 +44,7 @@ def ledger():
     period = request.args.get("period", "day")
     if period not in ("day", "week", "month"):
         period = "day"
-    try:
-        day = (
-            date.fromisoformat(request.args.get("date", ""))
-            if request.args.get("date")
-            else timeutil.local_date()
-        )
-    except ValueError:
-        day = timeutil.local_date()
+    day = inputs.day_arg("date")
     start, end = queries.period_bounds(period, day)
     rows, totals = queries.ledger(current_user.branch_id, start, end)
     return render_template(

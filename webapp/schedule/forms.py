@@ -2,17 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TimeField,
-)
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from webapp.inputs import DateField
 from webapp.schedule.models import KIND_LABELS, EntryKind
 
 

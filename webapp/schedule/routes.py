@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import timeutil
+from webapp import inputs, timeutil
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers.models import Customer
@@ -18,18 +18,11 @@ from webapp.schedule.models import EntryKind, ScheduleEntry
 STAFF = ALL_ROLES - {Role.ADMIN}
 
 
-def _day_arg(name: str) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return timeutil.local_today()
-
-
 @bp.route("/")
 @roles(STAFF)
 def day():
     """One day of the user's schedule (today unless ?day=YYYY-MM-DD)."""
-    shown = _day_arg("day")
+    shown = inputs.day_arg("day")
     return render_template(
         "schedule/day.html",
         day=shown,
@@ -48,7 +41,7 @@ def week():
     The branch manager may look at a colleague's week (?staff=ID), as in the one-on-one.
     """
     person = _person()
-    start = timeutil.week_start(_day_arg("start"))
+    start = timeutil.week_start(inputs.day_arg("start"))
     start_utc, _ = timeutil.day_bounds(start)
     entries = queries.entries_between(person.id, start_utc, start_utc + timedelta(days=7))
     by_day: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
@@ -73,7 +66,7 @@ def new():
     """Add an activity to one's own schedule."""
     form = EntryForm()
     if request.method == "GET":
-        form.day.data = _day_arg("day")
+        form.day.data = inputs.day_arg("day")
         form.customer_id.data = request.args.get("customer_id", "")
         form.title.data = request.args.get("title", "")[:120]
     customer = _customer(form.customer_id.data)
@@ -120,7 +113,11 @@ def _person() -> Staff:
     wanted = request.args.get("staff", "")
     if current_user.role != Role.BRANCH_MANAGER or not wanted.isdigit():
         return current_user
-    person = db.session.scalar(scoped(Staff).where(Staff.id == int(wanted)))
+    person = (
+        db.session.scalar(scoped(Staff).where(Staff.id == inputs.as_id(wanted)))
+        if inputs.as_id(wanted)
+        else None
+    )
     if person is None:
         abort(404)
     return person
@@ -143,6 +140,6 @@ def _own_entry(entry_id: int) -> ScheduleEntry:
 
 
 def _customer(value) -> Customer | None:
-    if not value or not str(value).isdigit():
+    if not inputs.as_id(value):
         return None
-    return db.session.scalar(scoped(Customer).where(Customer.id == int(value)))
+    return db.session.scalar(scoped(Customer).where(Customer.id == inputs.as_id(value)))
