@@ -126,3 +126,38 @@ def test_dashboard_tile_counts_plans_in_progress(app, db, branch, client, login_
         )  # fmt: skip
     page = text_of(client.get("/dashboard"))
     assert "Action plans in progress 1" in page
+
+
+def test_demo_credits_referrers_only_on_referred_sales_and_adds_up(app, db):
+    """Item 2's demo: a referrer's credit line only on a referred sale; on the demo branch the
+    report and the ledger agree person by person, and the branch row counts the ledger's won."""
+    from sqlalchemy import select
+
+    from webapp.auth.models import Branch
+    from webapp.coaching.periods import month_start
+    from webapp.sales.models import CreditLine, Sale
+    from webapp.timeutil import local_today
+
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        from webapp.extensions import db as _db
+
+        stray = _db.session.scalars(
+            select(CreditLine)
+            .join(Sale, Sale.id == CreditLine.sale_id)
+            .where(
+                CreditLine.role.in_([CreditRole.REFERRER, CreditRole.MANUAL]),
+                Sale.source != SaleSource.REFERRAL,
+            )
+        ).all()
+        assert stray == []
+        home = _db.session.scalar(select(Branch).where(Branch.name == "陆家嘴支行"))
+        month = month_start(local_today())
+        report = report_queries.monthly(home.id, month)
+        rows, totals = referral_queries.ledger(home.id, month, local_today())
+        ledger = {r.staff_id: r.credit_fen for r in rows}
+        for row in report["by_person"]:
+            assert row["referral_credit_fen"] == ledger[row["person"].id], row["person"].name
+        branch_row = report["progress"]["branch"][REFERRALS]["achieved"]
+        people = sum(c.get(REFERRALS, {}).get("achieved", 0) for _, c in report["progress"]["people"])
+        assert branch_row == totals["won"] == people
