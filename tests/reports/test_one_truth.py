@@ -44,7 +44,7 @@ def test_branch_row_counts_the_referrals_won(app, db, branch):
     won_referral(branch, teller, wealth, customer, datetime(2026, 10, 20, 2))
     with app.app_context():
         table = queries.progress(branch.id, OCT, on=date(2026, 10, 22))
-        rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 10, 31))
+        _rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 10, 31))
     people = {p.id: cells for p, cells in table["people"]}
     assert people[lobby.id][REFERRALS]["achieved"] == 2
     assert people[teller.id][REFERRALS]["achieved"] == 1
@@ -159,5 +159,7 @@ def test_demo_credits_referrers_only_on_referred_sales_and_adds_up(app, db):
         for row in report["by_person"]:
             assert row["referral_credit_fen"] == ledger[row["person"].id], row["person"].name
         branch_row = report["progress"]["branch"][REFERRALS]["achieved"]
-        people = sum(c.get(REFERRALS, {}).get("achieved", 0) for _, c in report["progress"]["people"])
+        people = sum(
+            c.get(REFERRALS, {}).get("achieved", 0) for _, c in report["progress"]["people"]
+        )
         assert branch_row == totals["won"] == people

@@ -20,7 +20,7 @@ from webapp.coaching.models import (
 )
 from webapp.coaching.periods import month_start, previous_month
 from webapp.extensions import db
-from webapp.sales.models import CreditRole, ProductCategory, Sale
+from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
 from webapp.timeutil import local_today, week_start
 
