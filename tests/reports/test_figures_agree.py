@@ -1,8 +1,8 @@
 """Every figure is the same on every screen that shows it (issue 18): a seeded generator makes a
 few branches' worth of check-ins, referrals, won sales, split phases and allocations over two
 months, and each person's credit, referral credit and referrals won are compared across the
-progress table, the monthly report, its workbook, the ledger, the credit statement and the
-one-on-one; the branch row is the sum of its people wherever a figure adds up."""
+progress table, the monthly report, its workbook, the ledger, the credit statement (its totals
+and its lines) and the one-on-one; the branch row is the sum of its people wherever a figure adds up."""
 
 import random
 import re
@@ -22,11 +22,12 @@ from webapp.lobby.models import CheckIn, Desk, Need, VisitState
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import CreditState, Referral, SplitPhase, State
 from webapp.reports import queries as report_queries
+from webapp.reports.credit import statement
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 from webapp.sales.services import record_sale
 
 SEED = 18
-BRANCHES = 40
+BRANCHES = 25
 MONTHS = (date(2026, 9, 1), date(2026, 10, 1))
 START, END = datetime(2026, 8, 31, 16), datetime(2026, 10, 31, 16)  # Sep 1 - Nov 1 at UTC+8
 MONEY = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
@@ -142,7 +143,13 @@ def _check(app, client, login_as, made: dict) -> int:
             assert credit == sum(cells[m]["achieved"] for m in MONEY if m in cells)
             assert round(sheet[person.name][3] * 100) == credit
             assert round(sheet[person.name][4] * 100) == referred == ledger[person.id].credit_fen
-            checked += 4
+            # The credit statement: its totals, and its lines add up to them.
+            with app.app_context():
+                lines, own = statement(person.id, month)
+            assert (own.total, own.referred) == (credit, referred)
+            assert sum(line.amount_fen for line in lines) == credit
+            assert sum(line.amount_fen for line in lines if line.referred) == referred
+            checked += 7
             if person.role in SALES_ROLES:
                 # The one-on-one of the month's first full week shows the month's credit.
                 week = month + timedelta(days=(7 - month.weekday()) % 7)
@@ -150,6 +157,11 @@ def _check(app, client, login_as, made: dict) -> int:
                 shown = re.search(r"Credit this month \(yuan\) ([\d,]+)", page).group(1)
                 assert _yuan(shown) == credit, (person.name, month)
                 checked += 1
+        # The statement as the manager opens it, for one person of the month.
+        person = made["greeters"][0]
+        page = text_of(client.get(f"/reports/credit?month={month:%Y-%m}&person={person.id}"))
+        shown = re.search(r"Credit earned CN¥([\d,]+)\.00", page).group(1)
+        assert _yuan(shown) == by_person[person.id]["credit_fen"]
         # The branch row: each category the sum of its people (every share goes to one of
         # them), referrals won the ledger's and the people's.
         for metric in MONEY:
