@@ -86,7 +86,7 @@ def together(
     """Run several figures as ONE statement (UNION ALL): {figure: {staff_id: n}}.
 
     A one-on-one shows a dozen figures: one round trip instead of a dozen. `month` (its first
-    day) is the period of the month figures (month_credit, month_sales_target) among them."""
+    day) is the period of the month figures (month_sales_target) among them."""
     figures = tuple(figures)
     result: dict = {fig: {} for fig in figures}
     by_name = {fig.__name__: fig for fig in figures}
@@ -120,20 +120,6 @@ def credit_by_category(
 # The month around a period (a one-on-one's week shows its month's credit against target):
 # bound to the month's UTC bounds and first day, given to together() as `month`.
 MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
-
-
-@figure
-def month_credit():
-    """Credit earned per person in fen in the month given to together()."""
-    return (
-        select(CreditLine.staff_id.label("staff_id"), func.sum(CreditLine.amount_fen).label("n"))
-        .where(
-            CreditLine.staff_id.in_(STAFF_IDS),
-            CreditLine.sold_at >= MONTH_LO,
-            CreditLine.sold_at < MONTH_HI,
-        )
-        .group_by(CreditLine.staff_id)
-    )
 
 
 @figure

@@ -27,6 +27,7 @@ from webapp.customers.models import Customer
 from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.sales.models import Sale
+from webapp.sales.queries import Credit, credit_of
 from webapp.timeutil import local_today, week_start
 
 HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -324,7 +325,7 @@ def week_figures(person: Staff, week: date) -> dict:
         (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
         (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
     )
-    month_figures = (metrics.month_credit, metrics.month_sales_target)
+    month_figures = (metrics.month_sales_target,)
     values = metrics.together(
         [fig for _label, fig in figures + tools] + list(month_figures), ids, week, end, month
     )
@@ -335,7 +336,8 @@ def week_figures(person: Staff, week: date) -> dict:
     return {
         "figures": read(figures),
         "tools": read(tools),
-        "credit": values[metrics.month_credit].get(person.id, 0),
+        # The month's credit as every screen reads it (the same lines, the same function).
+        "credit": credit_of(ids, *bounds(month, next_month(month))).get(person.id, Credit()).total,
         "target": values[metrics.month_sales_target].get(person.id),
     }
 
