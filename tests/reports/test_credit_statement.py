@@ -64,6 +64,9 @@ def test_the_manager_picks_anyone_of_the_branch(app, db, branch, client, login_a
     other = make_staff(Role.TELLER, make_branch())
     assert client.get(f"/reports/credit?month=2026-10&person={other.id}").status_code == 404
     assert text_of(client.get("/reports/credit?month=2026-09")).count("No credit lines") == 1
+    # The monthly report's names open their statements.
+    monthly = client.get("/reports/monthly?month=2026-10").get_data(as_text=True)
+    assert f'href="/reports/credit?person={lobby.id}&amp;month=2026-10"' in monthly
 
 
 def test_the_statement_is_linked_from_the_ledger_and_me(app, db, branch, client, login_as):
