@@ -14,7 +14,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 
 from webapp.extensions import db
-from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
+from webapp.sales.models import CreditLine, ProductCategory, Sale, SaleSource
 
 
 @dataclass
@@ -23,7 +23,6 @@ class Credit:
 
     total: int = 0
     referred: int = 0  # on referred sales (转介分润)
-    as_referrer: int = 0  # as the referrer (or a referrer's share allocated by hand)
     by_category: dict[str, int] = field(default_factory=dict)
 
 
@@ -32,7 +31,7 @@ def credit_of(staff_ids, lo: datetime, hi: datetime) -> dict[int, Credit]:
     People without a credit line in the period are missing."""
     params = {"staff_ids": list(staff_ids), "lo": lo, "hi": hi}
     result: dict[int, Credit] = {}
-    for staff_id, category, role, referred, fen in db.session.execute(_credit(), params):
+    for staff_id, category, referred, fen in db.session.execute(_credit(), params):
         fen = int(fen or 0)
         credit = result.setdefault(staff_id, Credit())
         credit.total += fen
@@ -40,8 +39,6 @@ def credit_of(staff_ids, lo: datetime, hi: datetime) -> dict[int, Credit]:
         credit.by_category[key] = credit.by_category.get(key, 0) + fen
         if referred:
             credit.referred += fen
-        if role in (CreditRole.REFERRER, CreditRole.MANUAL) and referred:
-            credit.as_referrer += fen
     return result
 
 
@@ -53,7 +50,6 @@ def _credit():
         select(
             CreditLine.staff_id,
             CreditLine.category,
-            CreditLine.role,
             referred,
             func.sum(CreditLine.amount_fen),
         )
@@ -63,5 +59,5 @@ def _credit():
             CreditLine.sold_at >= bindparam("lo"),
             CreditLine.sold_at < bindparam("hi"),
         )
-        .group_by(CreditLine.staff_id, CreditLine.category, CreditLine.role, referred)
+        .group_by(CreditLine.staff_id, CreditLine.category, referred)
     )
