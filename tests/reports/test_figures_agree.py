@@ -2,7 +2,8 @@
 few branches' worth of check-ins, referrals, won sales, split phases and allocations over two
 months, and each person's credit, referral credit and referrals won are compared across the
 progress table, the monthly report, its workbook, the ledger, the credit statement (its totals
-and its lines) and the one-on-one; the branch row is the sum of its people wherever a figure adds up."""
+and its lines) and the one-on-one, and a week's credit on the weekly meeting and the one-on-one's trend; the branch
+row is the sum of its people wherever a figure adds up."""
 
 import random
 import re
@@ -16,7 +17,8 @@ from tests.factories import make_branch, make_customer, make_staff
 from webapp import timeutil
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.coaching.models import COUNT_METRICS, REFERRALS, TARGET_METRICS
-from webapp.coaching.periods import next_month
+from webapp.coaching.periods import bounds, next_month
+from webapp.coaching.queries import trend
 from webapp.extensions import db as _db
 from webapp.lobby.models import CheckIn, Desk, Need, VisitState
 from webapp.referrals import queries as referral_queries
@@ -24,6 +26,7 @@ from webapp.referrals.models import CreditState, Referral, SplitPhase, State
 from webapp.reports import queries as report_queries
 from webapp.reports.credit import statement
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
+from webapp.sales.queries import credit_of
 from webapp.sales.services import record_sale
 
 SEED = 18
@@ -157,6 +160,23 @@ def _check(app, client, login_as, made: dict) -> int:
                 shown = re.search(r"Credit this month \(yuan\) ([\d,]+)", page).group(1)
                 assert _yuan(shown) == credit, (person.name, month)
                 checked += 1
+        # A week of the month: the weekly meeting and the one-on-one's trend count its credit
+        # as the credit of any other period is counted.
+        week = month + timedelta(days=7 + (7 - month.weekday()) % 7)
+        with app.app_context():
+            meeting = report_queries.weekly(branch.id, week)
+            of_week = credit_of(list(people), *bounds(week, week + timedelta(days=7)))
+            for row in meeting["rows"]:
+                expected = of_week[row["person"].id].total if row["person"].id in of_week else 0
+                assert row["this_week"] == expected
+                if row["person"].role in SALES_ROLES:
+                    assert trend(row["person"], week)[-1]["credit_fen"] == expected
+                checked += 1
+        # The workbook's branch rows are the table's.
+        achieved = [r[2] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+        assert sorted(achieved) == sorted(
+            c["achieved"] / (1 if m in COUNT_METRICS else 100) for m, c in table["branch"].items()
+        )
         # The statement as the manager opens it, for one person of the month.
         person = made["greeters"][0]
         page = text_of(client.get(f"/reports/credit?month={month:%Y-%m}&person={person.id}"))
