@@ -2,7 +2,8 @@
 few branches' worth of check-ins, referrals, won sales, split phases and allocations over two
 months, and each person's credit, referral credit and referrals won are compared across the
 progress table, the monthly report, its workbook, the ledger, the credit statement (its totals
-and its lines) and the one-on-one, and a week's credit on the weekly meeting and the one-on-one's trend; the branch
+and its lines) and the one-on-one, a week's credit on the weekly meeting and the one-on-one's trend, a day's on the
+evening huddle; the branch
 row is the sum of its people wherever a figure adds up."""
 
 import random
@@ -65,7 +66,9 @@ def _make_branch(app, rng: random.Random, n: int) -> dict:
         for _ in range(rng.randint(15, 30)):
             _deal(rng, branch, sellers, greeters, customers, phases)
         _db.session.commit()
-    return {"branch": branch, "manager": manager, "sellers": sellers, "greeters": greeters}
+    everyone = [manager, *sellers, *greeters]
+    return {"branch": branch, "manager": manager, "sellers": sellers, "greeters": greeters,
+            "everyone": everyone}  # fmt: skip
 
 
 def _deal(rng, branch, sellers, greeters, customers, phases) -> None:
@@ -172,6 +175,16 @@ def _check(app, client, login_as, made: dict) -> int:
                 if row["person"].role in SALES_ROLES:
                     assert trend(row["person"], week)[-1]["credit_fen"] == expected
                 checked += 1
+        # The evening huddle's ledger of a day: its referral credit is the day's referred lines.
+        for day in (month.replace(day=15), last):
+            page = text_of(client.get(f"/coaching/huddles/evening?day={day}"))
+            shown = re.search(r"Referral credit CN¥([\d,]+)\.00", page).group(1)
+            with app.app_context():
+                of_day = credit_of(
+                    [s.id for s in made["everyone"]], *bounds(day, day + timedelta(days=1))
+                )
+            assert _yuan(shown) == sum(c.referred for c in of_day.values())
+            checked += 1
         # The workbook's branch rows are the table's.
         achieved = [r[2] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
         assert sorted(achieved) == sorted(
