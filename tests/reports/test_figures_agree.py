@@ -2,9 +2,9 @@
 few branches' worth of check-ins, referrals, won sales, split phases and allocations over two
 months, and each person's credit, referral credit and referrals won are compared across the
 progress table, the monthly report, its workbook, the ledger, the credit statement (its totals
-and its lines) and the one-on-one, a week's credit on the weekly meeting and the one-on-one's trend, a day's on the
-evening huddle; the branch
-row is the sum of its people wherever a figure adds up."""
+and its lines) and the one-on-one; a week's credit on the weekly meeting and the one-on-one's
+trend, a day's on the evening huddle; the branch row is the sum of its people wherever a figure
+adds up."""
 
 import random
 import re
