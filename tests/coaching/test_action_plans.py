@@ -30,7 +30,8 @@ def test_plan_is_on_the_dashboard_until_closed(app, db, branch, client, login_as
         )
         plan_id = plan.id
     dashboard = text_of(client.get("/dashboard"))
-    assert "周末理财沙龙" in dashboard and "Open action plans 1" in dashboard
+    # Listed among the open plans; not started, so not counted as in progress.
+    assert "周末理财沙龙" in dashboard and "Action plans in progress 0" in dashboard
     client.post_form(
         f"/coaching/action-plans/{plan_id}", {"status": "closed", "result": "成交620万"}
     )
@@ -38,7 +39,7 @@ def test_plan_is_on_the_dashboard_until_closed(app, db, branch, client, login_as
         plan = db.session.get(ActionPlan, plan_id)
         assert plan.status == PlanStatus.CLOSED and plan.result == "成交620万" and plan.closed_at
     dashboard = text_of(client.get("/dashboard"))
-    assert "周末理财沙龙" not in dashboard and "Open action plans 0" in dashboard
+    assert "周末理财沙龙" not in dashboard and "Action plans in progress 0" in dashboard
     assert "成交620万" in text_of(client.get("/coaching/action-plans/"))
 
 

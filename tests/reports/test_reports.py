@@ -14,7 +14,7 @@ from webapp.coaching import queries
 from webapp.coaching.services import set_targets
 from webapp.customers.models import Acquisition
 from webapp.reports import queries as report_queries
-from webapp.sales.models import CreditRole, ProductCategory
+from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 
 OCT = date(2026, 10, 1)
 
@@ -51,7 +51,7 @@ def october(app, db, branch):
     make_sale(branch, wang, c1, 6_000_00, sold_at=datetime(2026, 10, 5, 2))
     make_sale(
         branch, wang, c3, 30_000_00, category=ProductCategory.WEALTH_MANAGEMENT,
-        sold_at=datetime(2026, 10, 12, 2),
+        sold_at=datetime(2026, 10, 12, 2), source=SaleSource.REFERRAL,
         credit=[(li.id, CreditRole.REFERRER, 6000), (wang.id, CreditRole.SELLER, 4000)],
     )  # fmt: skip
     with app.app_context():
@@ -154,7 +154,8 @@ def test_xlsx_reopens_with_the_same_numbers(app, october, client, login_as):
     assert categories["存款"] == (20000, 6000, 30)
     assert categories["理财"] == (50000, 30000, 60)
     people = {row[0]: row[2:] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
-    assert people["王芳"] == (10000, 18000, 0)
+    # Referral credit is every line on a referred sale: Wang's seller share of it too.
+    assert people["王芳"] == (10000, 18000, 12000)
     assert people["李娜"] == (0, 18000, 18000)
     behaviours = [row for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)]
     assert behaviours[0][1:] == (2, 1, 6000, 3.0)

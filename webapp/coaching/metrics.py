@@ -34,7 +34,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from webapp.coaching.periods import bounds
 from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
-from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale
+from webapp.sales.models import CreditLine, ProductCategory, Sale
+from webapp.sales.queries import credit_of
 
 # Figures counted per person are statements with bound parameters (the people, the period's
 # UTC bounds and its last day), built once per process: building SQLAlchemy statements costs
@@ -85,7 +86,7 @@ def together(
     """Run several figures as ONE statement (UNION ALL): {figure: {staff_id: n}}.
 
     A one-on-one shows a dozen figures: one round trip instead of a dozen. `month` (its first
-    day) is the period of the month figures (month_credit, month_sales_target) among them."""
+    day) is the period of the month figures (month_sales_target) among them."""
     figures = tuple(figures)
     result: dict = {fig: {} for fig in figures}
     by_name = {fig.__name__: fig for fig in figures}
@@ -106,52 +107,19 @@ def credit_by_category(
     staff_ids: Iterable[int], start: date, end: date
 ) -> tuple[dict[int, dict], dict[int, int]]:
     """Credit earned per person per product category in fen ({staff_id: {category: fen}}), and
-    the part of it earned as referrer ({staff_id: fen}): one statement for both."""
-    rows = db.session.execute(_credit_by_category(), _period(staff_ids, start, end)).all()
-    by_category: dict[int, dict] = {}
-    as_referrer: dict[int, int] = {}
-    for staff_id, category, role, total in rows:
-        cells = by_category.setdefault(staff_id, {})
-        key = ProductCategory(category).value
-        cells[key] = cells.get(key, 0) + int(total)
-        if role == CreditRole.REFERRER:
-            as_referrer[staff_id] = as_referrer.get(staff_id, 0) + int(total)
-    return by_category, as_referrer
-
-
-@cache
-def _credit_by_category():
+    the part of it earned on referred sales, whatever the role ({staff_id: fen}): both from
+    the one definition of credit (webapp/sales/queries.py)."""
+    lo, hi = bounds(start, end)
+    credit = credit_of(staff_ids, lo, hi)
     return (
-        select(
-            CreditLine.staff_id,
-            CreditLine.category,
-            CreditLine.role,
-            func.sum(CreditLine.amount_fen),
-        )
-        .where(
-            CreditLine.staff_id.in_(STAFF_IDS), CreditLine.sold_at >= LO, CreditLine.sold_at < HI
-        )
-        .group_by(CreditLine.staff_id, CreditLine.category, CreditLine.role)
+        {staff_id: c.by_category for staff_id, c in credit.items()},
+        {staff_id: c.referred for staff_id, c in credit.items()},
     )
 
 
 # The month around a period (a one-on-one's week shows its month's credit against target):
 # bound to the month's UTC bounds and first day, given to together() as `month`.
 MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
-
-
-@figure
-def month_credit():
-    """Credit earned per person in fen in the month given to together()."""
-    return (
-        select(CreditLine.staff_id.label("staff_id"), func.sum(CreditLine.amount_fen).label("n"))
-        .where(
-            CreditLine.staff_id.in_(STAFF_IDS),
-            CreditLine.sold_at >= MONTH_LO,
-            CreditLine.sold_at < MONTH_HI,
-        )
-        .group_by(CreditLine.staff_id)
-    )
 
 
 @figure
@@ -420,6 +388,33 @@ def referrals_received():
     from webapp.referrals.models import Referral
 
     return _count_by(Referral.receiver_id, Referral.created_at)
+
+
+def branch_referrals_won(branch_id: int, start: date, end: date) -> int:
+    """The branch's referrals won in the period, each counted once (by when it was closed):
+    the branch row of referrals won, and the referral ledger's total."""
+    from webapp.referrals.models import Referral, State
+
+    lo, hi = bounds(start, end)
+    return db.session.scalar(
+        select(func.count(Referral.id)).where(
+            Referral.branch_id == branch_id,
+            Referral.state == State.WON,
+            Referral.closed_at >= lo,
+            Referral.closed_at < hi,
+        )
+    )
+
+
+@figure
+def referrals_received_won():
+    """Referrals received that were won, per receiver, by when they were closed."""
+    from webapp.referrals.models import Referral, State
+
+    return _count_by(
+        Referral.receiver_id, Referral.closed_at,
+        Referral.state == State.WON,
+    )  # fmt: skip
 
 
 @figure

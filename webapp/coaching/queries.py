@@ -27,6 +27,7 @@ from webapp.customers.models import Customer
 from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.sales.models import Sale
+from webapp.sales.queries import Credit, credit_of
 from webapp.timeutil import local_today, week_start
 
 HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -94,13 +95,14 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
     counted = metrics.together([metrics.new_customers, metrics.referrals_won], ids, month, end)
     new, referrals = counted[metrics.new_customers], counted[metrics.referrals_won]
     branch_sales, branch_new = metrics.branch_totals(branch_id, month, end)
+    branch_referrals = metrics.branch_referrals_won(branch_id, month, end)
     left = days_left_in(month, on)
 
     def achieved(staff_id, metric):
         if metric == NEW_CUSTOMERS:
             return branch_new if staff_id is None else new.get(staff_id, 0)
         if metric == REFERRALS:
-            return referrals.get(staff_id, 0)
+            return branch_referrals if staff_id is None else referrals.get(staff_id, 0)
         if staff_id is None:
             return branch_sales.get(metric, 0)
         return credit.get(staff_id, {}).get(metric, 0)
@@ -312,7 +314,8 @@ def week_figures(person: Staff, week: date) -> dict:
         (_("Appointments held"), metrics.appointments_held),
         (_("Referrals given"), metrics.referrals_given),
         (_("Referrals received"), metrics.referrals_received),
-        (_("Referrals won"), metrics.referrals_won),
+        (_("Referrals given and won"), metrics.referrals_won),
+        (_("Referrals received and won"), metrics.referrals_received_won),
         (_("Prospects moved forward"), metrics.prospects_moved_forward),
         (_("Sales made"), metrics.sales_count),
         (_("New customers"), metrics.new_customers),
@@ -322,7 +325,7 @@ def week_figures(person: Staff, week: date) -> dict:
         (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
         (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
     )
-    month_figures = (metrics.month_credit, metrics.month_sales_target)
+    month_figures = (metrics.month_sales_target,)
     values = metrics.together(
         [fig for _label, fig in figures + tools] + list(month_figures), ids, week, end, month
     )
@@ -333,7 +336,8 @@ def week_figures(person: Staff, week: date) -> dict:
     return {
         "figures": read(figures),
         "tools": read(tools),
-        "credit": values[metrics.month_credit].get(person.id, 0),
+        # The month's credit as every screen reads it (the same lines, the same function).
+        "credit": credit_of(ids, *bounds(month, next_month(month))).get(person.id, Credit()).total,
         "target": values[metrics.month_sales_target].get(person.id),
     }
 
@@ -399,9 +403,9 @@ def dashboard_tiles(branch_id: int) -> dict:
             Commitment.branch_id == branch_id, Commitment.day == day
         )
     )
-    open_plans = db.session.scalar(
+    plans_in_progress = db.session.scalar(
         select(func.count(ActionPlan.id)).where(
-            ActionPlan.branch_id == branch_id, ActionPlan.status != PlanStatus.CLOSED
+            ActionPlan.branch_id == branch_id, ActionPlan.status == PlanStatus.IN_PROGRESS
         )
     )
     return {
@@ -410,6 +414,6 @@ def dashboard_tiles(branch_id: int) -> dict:
         "percent": round(sales * 100 / target) if target else None,
         "committed": committed,
         "team_size": len(team(branch_id)),
-        "open_plans": open_plans,
+        "plans_in_progress": plans_in_progress,
         "due": len(due_one_on_ones(branch_id, week_start(day))),
     }

@@ -20,7 +20,7 @@ from webapp.coaching.models import (
 )
 from webapp.coaching.periods import month_start, previous_month
 from webapp.extensions import db
-from webapp.sales.models import CreditRole, ProductCategory, Sale
+from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
 from webapp.timeutil import local_today, week_start
 
@@ -84,10 +84,10 @@ def load(ctx) -> None:
 
 
 def _sales(ctx, key: str, today: date, per_day: float) -> None:
-    """About `per_day` sales per salesperson per day over eight weeks; a third referred."""
+    """About `per_day` sales per salesperson per day over eight weeks, credited to the seller
+    alone: the referred sales, with the referrer's share, come from the referral step."""
     branch = ctx.branches[key]
     sellers = ctx.staff_of(key, *SALES_ROLES)
-    referrers = ctx.staff_of(key, Role.TELLER, Role.LOBBY_MANAGER)
     customers = [c for c in ctx.customers[key]]
     made = 0
     for days_ago in range(56, -1, -1):
@@ -105,12 +105,6 @@ def _sales(ctx, key: str, today: date, per_day: float) -> None:
             if not eligible:
                 continue
             customer = ctx.rng.choice(eligible)
-            credit = None
-            if referrers and ctx.rng.random() < 0.35:
-                credit = [
-                    (ctx.rng.choice(referrers).id, CreditRole.REFERRER, 6000),
-                    (seller.id, CreditRole.SELLER, 4000),
-                ]
             record_sale(
                 branch_id=branch.id,
                 customer_id=customer.id,
@@ -118,7 +112,6 @@ def _sales(ctx, key: str, today: date, per_day: float) -> None:
                 category=category,
                 product_name=name,
                 amount_fen=ctx.rng.randrange(low, high, 1000) * 100,
-                credit=credit,
                 sold_at=sold_at,
             )
             made += 1

@@ -1,10 +1,10 @@
 """Read-only queries: who is free to receive, inboxes, lists and the referral ledger (SQL aggregates)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, distinct, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, distinct, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from webapp import timeutil
@@ -13,7 +13,7 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.lobby.models import CheckIn, VisitState
 from webapp.referrals.models import RECEIVER_ROLES, CreditState, Presence, Referral, State
-from webapp.sales.models import CreditLine, Sale, SaleSource
+from webapp.sales.queries import credit_of
 
 # The people a list row shows, loaded in one query each rather than one per row.
 ROW_LOADS = (
@@ -116,8 +116,9 @@ def period_bounds(period: str, day: date) -> tuple[date, date]:
 
 def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dict[str, int]]:
     """Per person of the branch, local days start..end: referrals given, received, accepted,
-    won (as referrer or seller), value of those won, and credit earned from referral sales; and
-    the branch line (each referral counted once, however many people took part). One statement."""
+    won (as referrer or seller), value of those won, and credit earned on referred sales; and
+    the branch line (each referral counted once, however many people took part). Two statements:
+    the counts, and the credit read as every screen reads it."""
     since, until = timeutil.day_bounds(start, end)
     params = {"branch_id": branch_id, "since": since, "until": until}
     result = db.session.execute(_ledger_statement(), params).all()
@@ -125,6 +126,14 @@ def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dic
     # Every row carries the branch's won referrals and their value; a branch without active
     # staff has no rows, and asks for them alone.
     won, value = result[0][9:] if result else db.session.execute(_won_statement(), params).one()
+    # Credit earned on referred sales (转介分润), whatever the person's role on the line: the
+    # one definition of credit, from the same lines as every other screen's.
+    credit = credit_of([r.staff_id for r in rows], since, until)
+    rows = sorted(
+        (replace(r, credit_fen=credit[r.staff_id].referred if r.staff_id in credit else 0)
+         for r in rows),
+        key=lambda r: -r.credit_fen,
+    )  # fmt: skip
     totals = {
         "given": sum(r.given for r in rows),
         "accepted": sum(r.accepted for r in rows),
@@ -193,32 +202,19 @@ def _ledger_statement():
         .group_by(per_referral.c.staff_id)
         .subquery()
     )
-    credit = (
-        select(CreditLine.staff_id, func.sum(CreditLine.amount_fen).label("v"))
-        .join(Sale, Sale.id == CreditLine.sale_id)
-        .where(
-            Sale.branch_id == branch_id,
-            Sale.source == SaleSource.REFERRAL,
-            Sale.sold_at >= since,
-            Sale.sold_at < until,
-        )
-        .group_by(CreditLine.staff_id)
-        .subquery()
-    )
     zero = 0
     return (
         select(
             Staff.id, Staff.name, Staff.role,
             func.coalesce(given.c.n, zero), func.coalesce(received.c.n, zero),
             func.coalesce(accepted.c.n, zero), func.coalesce(won.c.n, zero),
-            func.coalesce(won.c.v, zero), func.coalesce(credit.c.v, zero),
+            func.coalesce(won.c.v, zero), literal(0),
         )
         .outerjoin(given, given.c.staff_id == Staff.id)
         .outerjoin(received, received.c.staff_id == Staff.id)
         .outerjoin(accepted, accepted.c.staff_id == Staff.id)
         .outerjoin(won, won.c.staff_id == Staff.id)
-        .outerjoin(credit, credit.c.staff_id == Staff.id)
         .add_columns(*_won_statement().selected_columns)
         .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
-        .order_by(func.coalesce(credit.c.v, zero).desc(), Staff.name)
+        .order_by(Staff.name)
     )  # fmt: skip

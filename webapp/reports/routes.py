@@ -6,8 +6,8 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.auth.access import roles
-from webapp.auth.models import Role
+from webapp.auth.access import get_or_404, roles
+from webapp.auth.models import Role, Staff
 from webapp.coaching.models import COUNT_METRICS, metric_labels
 from webapp.coaching.periods import (
     next_month,
@@ -16,8 +16,11 @@ from webapp.coaching.periods import (
     previous_month,
 )
 from webapp.coaching.queries import progress as progress_table
+from webapp.coaching.queries import team
 from webapp.reports import bp, charts, queries
+from webapp.reports.credit import statement
 from webapp.reports.xlsx import monthly_workbook
+from webapp.sales.models import CreditRole
 from webapp.timeutil import local_today, week_start
 
 
@@ -101,6 +104,31 @@ def monthly_xlsx():
             "Content-Disposition": f'attachment; filename="monthly-report-{month:%Y-%m}.xlsx"'
         },
     )
+
+
+@bp.route("/credit")
+@roles(set(Role) - {Role.ADMIN})
+def credit():
+    """The credit statement (我的分润明细): a person's credit lines of a month, with totals; the
+    branch manager picks anyone of the branch, everyone else sees their own."""
+    month = parse_month(request.args.get("month"))
+    person, people = current_user, []
+    if current_user.role is Role.BRANCH_MANAGER:
+        people = team(current_user.branch_id)
+        wanted = request.args.get("person", type=int)
+        if wanted is not None:
+            person = get_or_404(Staff, wanted)
+    lines, totals = statement(person.id, month)
+    role_labels = {
+        CreditRole.SELLER: _("Seller"),
+        CreditRole.REFERRER: _("Referrer"),
+        CreditRole.MANUAL: _("Allocated by the manager"),
+    }
+    return render_template(
+        "reports/credit.html", month=month, previous=previous_month(month),
+        following=next_month(month), person=person, people=people, lines=lines,
+        totals=totals, role_label=role_labels.get,
+    )  # fmt: skip
 
 
 @bp.route("/region")
