@@ -278,6 +278,10 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
 
     columns = ("id", "branch_id", "name", "starts_on", "ends_on", "referrer_bp", "created_by_id")
     step("split_phase", writer.write("split_phase", columns, phase_rows()))
+    # Each branch comes with its referral criteria (the seed's defaults), as create_criteria.
+    criteria_id = writer.next_id("referral_criteria")
+    rows = ((criteria_id + k, branch.id) for k, branch in enumerate(branches))
+    step("referral_criteria", writer.write("referral_criteria", ("id", "branch_id"), rows))
 
     # -- customers ----------------------------------------------------------------------------
     existing_customers = db.session.scalar(select(func.count()).select_from(text("customer")))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers.models import Customer
@@ -15,6 +15,7 @@ from webapp.lobby.models import Need
 from webapp.timeutil import now_naive
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
+DEFAULT_ACCEPT_MINUTES = 10  # a referral not accepted within this is overdue (seed 004)
 # Who may receive a referral: the salespeople and the branch manager.
 RECEIVER_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 
@@ -30,7 +31,7 @@ class ReferralCriteria(db.Model):
     account_flow_on: Mapped[bool] = mapped_column(default=True)
     account_flow_fen: Mapped[int] = mapped_column(BigInteger, default=100_000_00)
     simple_products: Mapped[str] = mapped_column(String(200), default=DEFAULT_SIMPLE_PRODUCTS)
-    accept_minutes: Mapped[int] = mapped_column(default=10)
+    accept_minutes: Mapped[int] = mapped_column(default=DEFAULT_ACCEPT_MINUTES)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
@@ -177,7 +178,11 @@ class Referral(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_naive)
     accepted_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # When the worker told the managers it was overdue (webapp/referrals/tasks.py); whether it
+    # is overdue is computed from created_at by the queries that list it (queries.overdue).
     overdue_flagged_at: Mapped[datetime | None] = mapped_column()
+    # Set by the queries that list referrals (with_expression(Referral.overdue, ...)).
+    overdue: Mapped[bool | None] = query_expression()
     disputed: Mapped[bool] = mapped_column(default=False)
     reassigned: Mapped[bool] = mapped_column(default=False)
     credit_state: Mapped[CreditState] = mapped_column(
