@@ -20,7 +20,7 @@ STORED = MOMENT.replace(tzinfo=None)
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 
 
-def test_the_suites_postgresql_server_runs_at_shanghai_time(app, db, request):
+def test_the_suites_postgresql_server_runs_at_shanghai_time(app, db):
     """A connection that does not set its zone gets the server's, Asia/Shanghai: the app's
     own connections must not depend on it."""
     with app.app_context():
