@@ -1,4 +1,7 @@
-"""referral criteria for every branch
+"""referral criteria for every branch; the audit of customer source corrections
+
+customer_source_change: the owner's or the manager's correction of how the branch won a customer
+(webapp/customers/routes_source.py).
 
 A branch's referral criteria (and, with them, its credit split policy) used to be created the
 first time a page read them; now they are created with the branch. This gives every existing
@@ -62,6 +65,26 @@ def _add_months(day: date, months: int) -> date:
 
 
 def upgrade():
+    op.create_table('customer_source_change',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('customer_id', sa.Integer(), nullable=False),
+        sa.Column('branch_id', sa.Integer(), nullable=False),
+        sa.Column('staff_id', sa.Integer(), nullable=False),
+        sa.Column('from_source', sa.Enum('lobby', 'referral', 'appointment', 'market_running', 'existing', name='acquisition', native_enum=False, length=20), nullable=False),
+        sa.Column('to_source', sa.Enum('lobby', 'referral', 'appointment', 'market_running', 'existing', name='acquisition', native_enum=False, length=20), nullable=False),
+        sa.Column('changed_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_customer_source_change_branch_id_branch')),
+        sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_customer_source_change_customer_id_customer')),
+        sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_customer_source_change_staff_id_staff')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_customer_source_change'))
+    )
+    with op.batch_alter_table('customer_source_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customer_source_change_branch_id'), ['branch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_source_change_customer_id'), ['customer_id'], unique=False)
+    _criteria_for_every_branch()
+
+
+def _criteria_for_every_branch():
     connection = op.get_bind()
     now = datetime.now(UTC).replace(tzinfo=None)
     zone = ZoneInfo(os.environ.get('BRANCHKIT_TIMEZONE', 'Asia/Shanghai'))
@@ -93,5 +116,8 @@ def select_ids(connection, table) -> set[int]:
 
 
 def downgrade():
-    # The rows are ordinary data from here on (a manager may have changed them): they stay.
-    pass
+    # The criteria rows are ordinary data from here on (a manager may have changed them): they stay.
+    with op.batch_alter_table('customer_source_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customer_source_change_customer_id'))
+        batch_op.drop_index(batch_op.f('ix_customer_source_change_branch_id'))
+    op.drop_table('customer_source_change')

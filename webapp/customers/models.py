@@ -142,6 +142,18 @@ class CustomerView(db.Model):
     staff: Mapped[Staff] = relationship()
 
 
+class CustomerSourceChange(db.Model):
+    """Audit: the owner or the manager corrected how the branch won a customer (its source)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    from_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
+    to_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
+
+
 class CustomerSearch(db.Model):
     """Audit: a search by mobile that narrows one number (more digits than the last four).
 
