@@ -24,9 +24,9 @@ def todays_board(user) -> list:
     """Today's check-ins of the user's branch (waiting first, then referred, serving, done) as
     rows of the columns a board row shows, with the latest referral of each (id, whether it is
     overdue) and the customer's and server's names."""
-    start, end = timeutil.day_bounds(timeutil.local_date())
     from webapp.referrals.queries import overdue_before
 
+    start, end = timeutil.day_bounds(timeutil.local_date())
     params = scope_params(user) | {"branch_id": user.branch_id, "start": start, "end": end}
     params["overdue_before"] = overdue_before(user.branch_id)
     if db.session.get_bind().dialect.name == "postgresql":
