@@ -46,10 +46,11 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    """One PostgreSQL cluster for the whole session, stopped at the end."""
+    """One PostgreSQL cluster for the whole session, stopped at the end. Its server runs at
+    Asia/Shanghai, as a Shanghai bank's would: a time that depends on it shows 8 hours off."""
     if not postgres.available():
         pytest.skip(f"PostgreSQL did not run: no server binaries in {postgres.PG_BIN}")
-    cluster = postgres.Cluster().start()
+    cluster = postgres.Cluster().start(postgres.SHANGHAI)
     yield cluster
     cluster.stop()
 

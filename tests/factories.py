@@ -29,12 +29,21 @@ def _password_hash() -> str:
 
 
 def make_branch(name: str | None = None, parent: Branch | None = None) -> Branch:
-    """A branch with a unique code."""
+    """A branch with a unique code, made as the app makes one: with its referral criteria (a
+    test that needs the split policy sets it from its own start, policy.ensure_policy)."""
+    from webapp.referrals.criteria import create_criteria
+
     n = next(_seq)
     branch = Branch(
         code=f"T{n:04d}", name=name or f"测试支行{n}", parent_id=parent.id if parent else None
     )
-    return _save(branch)
+    with APP.app_context():
+        db.session.add(branch)
+        db.session.flush()
+        create_criteria(branch.id, None)
+        db.session.commit()
+        db.session.refresh(branch)
+        return branch
 
 
 def make_staff(role: Role, branch: Branch, **fields) -> Staff:

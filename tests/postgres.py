@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+# The server's own time zone, as a Shanghai bank would set it (the app fixes its connections').
+SHANGHAI = "-c TimeZone=Asia/Shanghai"
 
 
 def available() -> bool:

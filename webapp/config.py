@@ -87,6 +87,19 @@ def finalise(app) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "branchkit.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        fix_connection_zone(app.config)
     app.config["PERMANENT_SESSION_LIFETIME"] = max(
         app.config["SESSION_IDLE_TIMEOUT"], app.config["REMEMBERED_IDLE_TIMEOUT"]
     )
+
+
+def fix_connection_zone(config) -> None:
+    """PostgreSQL connections run in UTC whatever the server's own TimeZone (a Shanghai bank
+    sets Asia/Shanghai): stored times are naive UTC, and a server-side now() or a conversion
+    of an aware value must agree with them. Set at connection start, so it costs no statement."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c timezone=UTC".strip()
+    options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -12,10 +12,10 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp import numbers
 from webapp.auth.access import SIGNED_IN, rule_for
-from webapp.auth.models import utcnow
 from webapp.customers.models import mask_mobile
 from webapp.fragments import language_fragment
 from webapp.i18n import current_language
+from webapp.timeutil import now_naive
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def init_app(app: Flask) -> None:
         id_url=id_url,
         language_fragment=language_fragment,
         static_url=static_url,
-        now_local=utcnow,
+        now_local=now_naive,
         current_language=current_language,
         html_lang=html_lang,
     )

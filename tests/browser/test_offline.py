@@ -14,9 +14,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import WAIT_MS, ready, sign_in
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.field.models import Outcome, Visit
+from webapp.timeutil import now_naive
 
 VISIT_FORM = "/field/visits/new"
 # A visit reaches the server by its own URL when sent online, and inside /sync/batch when the
@@ -342,7 +343,7 @@ def _make_visit(app, notes: str) -> int:
             business_name=unique("冲突"),
             outcome=Outcome.INFO_COLLECTED,
             notes=notes,
-            checked_in_at=utcnow().replace(tzinfo=None),
+            checked_in_at=now_naive(),
         )
         db.session.add(visit)
         db.session.commit()
@@ -445,7 +446,7 @@ def test_12_an_item_eight_days_old_is_still_delivered(page, context, live_app):
     wait_outbox_empty(page)
     rows = visits(live_app, name)
     assert len(rows) == 1
-    age = utcnow().replace(tzinfo=None) - rows[0].checked_in_at
+    age = now_naive() - rows[0].checked_in_at
     assert timedelta(days=7, hours=23) < age < timedelta(days=8, hours=1)
 
 

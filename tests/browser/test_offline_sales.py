@@ -113,6 +113,7 @@ def test_sme_sheet_created_offline_is_delivered_once(page, context, live_app):
     name = unique("离线新建") + "有限公司"
     page.fill("input[name=name]", name)
     page.fill("input[name=industry]", "餐饮")
+    page.select_option("select[name=acquired_via]", "market_running")  # 客户来源: 跑市场
     page.click("button[type=submit]")
     expect(page.locator("[data-outbox-saved]")).to_be_visible()
     (item,) = outbox(page)
@@ -128,6 +129,7 @@ def test_sme_sheet_created_offline_is_delivered_once(page, context, live_app):
         rows = db.session.scalars(select(Customer).where(Customer.name == name)).all()
         assert len(rows) == 1 and rows[0].client_id == item["client_id"]
         assert rows[0].sme_sheet.industry == "餐饮"
+        assert rows[0].acquired_via == "market_running"
 
 
 def test_kit_and_present_mode_open_offline_after_one_visit(page, context, shots):

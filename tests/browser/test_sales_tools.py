@@ -22,6 +22,7 @@ def test_create_sme_sheet_find_it_and_win_a_prospect(page, shots):
     page.fill("input[name=credit_code]", "91350100M000100Y44")  # wrong check character
     page.fill("input[name=industry]", "信息技术")
     page.fill("input[name=mobile]", "13900008888")
+    page.select_option("select[name=acquired_via]", "market_running")  # 客户来源: 跑市场
     page.click("button[type=submit]")
     expect(page.locator("#credit_code-error")).to_contain_text("校验不通过")
     expect(page.locator("input[name=name]")).to_have_value(name)

@@ -208,7 +208,9 @@ def test_policy_page_is_the_managers_and_shows_errors_beside_fields(
     login_as(_staff(app, team.wealth))
     assert client.get("/referrals/policy").status_code == 403
     login_as(_staff(app, team.manager))
-    client.get("/referrals/criteria")  # the programme (and its default phases) starts here
+    with app.app_context():  # the programme comes with the branch (here: its default phases)
+        policy.ensure_policy(team.get("manager").branch_id, START)
+        db.session.commit()
     page = text_of(client.get("/referrals/policy"))
     assert "80%" in page and "60%" in page and "50%" in page
     with app.app_context():

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from webapp.lobby.models import CheckIn
-from webapp.referrals.models import Referral, SplitPhase
+from webapp.referrals.models import Referral, ReferralCriteria, SplitPhase
 from webapp.sales.models import CreditLine, CreditRole, Sale, SaleSource
 
 
@@ -17,6 +17,8 @@ def test_demo_has_check_ins_referrals_in_many_states_and_exact_credit(app, db):
         states = set(db.session.scalars(select(Referral.state).distinct()))
         assert {"won", "lost", "declined", "met"} <= {str(s) for s in states}
         assert db.session.scalar(select(func.count(SplitPhase.id))) == 6
+        # Criteria come with the branches (the region's too), before any page reads them.
+        assert db.session.scalar(select(func.count(ReferralCriteria.id))) == 3
         sums = db.session.execute(
             select(Sale.amount_fen, func.sum(CreditLine.amount_fen), func.sum(CreditLine.share_bp))
             .join(CreditLine, CreditLine.sale_id == Sale.id)

@@ -205,15 +205,18 @@ def test_accepting_takes_over_the_walk_in(app, db, team):
 
 def test_overdue_after_the_branch_limit_is_flagged_once(app, db, client, login_as, team, received):
     """Not accepted in 10 minutes: overdue to the manager, the signal sent once."""
+    from webapp.referrals.tasks import notify_overdue
+    from webapp.timeutil import now_naive
+
     with app.test_request_context():
         referral = refer(team)
         referral.created_at -= timedelta(minutes=9)
         db.session.commit()
-        assert services.flag_overdue(referral.branch_id) == []
+        assert notify_overdue(now_naive()) == 0
         referral.created_at -= timedelta(minutes=2)
         db.session.commit()
-        assert len(services.flag_overdue(referral.branch_id)) == 1
-        assert services.flag_overdue(referral.branch_id) == []
+        assert notify_overdue(now_naive()) == 1
+        assert notify_overdue(now_naive()) == 0
     assert [n for n, _ in received] == ["referral-sent", "referral-overdue"]
     login_as(_staff(app, team.manager))
     assert "钱多多" in text_of(client.get("/referrals/?which=overdue"))

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from tests.referrals.conftest import refer
 from webapp.push.models import Kind, Notification
-from webapp.referrals import services
+from webapp.referrals.tasks import notify_overdue
+from webapp.timeutil import now_naive
 
 
 def test_referral_sent_writes_the_receivers_notification(app, db, team):
@@ -28,8 +29,8 @@ def test_overdue_referral_notifies_the_manager_once(app, db, team):
         referral = refer(team)
         referral.created_at -= timedelta(minutes=30)
         db.session.commit()
-        services.flag_overdue(referral.branch_id)
-        services.flag_overdue(referral.branch_id)
+        notify_overdue(now_naive())
+        notify_overdue(now_naive())
         overdue = db.session.scalars(
             select(Notification).where(Notification.kind == Kind.REFERRAL_OVERDUE)
         ).all()

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
+from webapp.timeutil import now_naive
 
 
 class Reason(enum.StrEnum):
@@ -136,8 +137,8 @@ class Appointment(OfflineRecordMixin, db.Model):
     via: Mapped[Via] = mapped_column(enum_column(Via), default=Via.CALL, server_default="call")
     state: Mapped[State] = mapped_column(enum_column(State), default=State.CONFIRMED)
     state_note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
     created_by: Mapped[Staff] = relationship(foreign_keys=[created_by_id])
@@ -161,7 +162,7 @@ class Call(OfflineRecordMixin, db.Model):
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
     note: Mapped[str] = mapped_column(String(500), default="")
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
-    called_at: Mapped[datetime] = mapped_column(default=utcnow)
+    called_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     staff: Mapped[Staff] = relationship()
     customer: Mapped[Customer] = relationship()
@@ -173,7 +174,7 @@ class AppointmentChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
     from_state: Mapped[State] = mapped_column(enum_column(State))
     to_state: Mapped[State] = mapped_column(enum_column(State))
     from_starts_at: Mapped[datetime]

@@ -1,14 +1,14 @@
 """Appointment capture and the call log (both offline-capable), the list, one appointment and
 its state."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from webapp import timeutil
 from webapp.appointments import bp, permissions, queries, services
 from webapp.appointments.forms import AppointmentForm, CallForm, StateForm
 from webapp.appointments.models import Appointment, Outcome, Reason, State, Via
@@ -25,11 +25,7 @@ APPOINTMENT_ROLES = ALL_ROLES - {Role.ADMIN}
 
 def to_utc(moment: datetime | None) -> datetime | None:
     """A local wall-clock time typed in the form as naive UTC, as stored."""
-    if moment is None:
-        return None
-    zone = get_timezone()
-    local = zone.localize(moment) if hasattr(zone, "localize") else moment.replace(tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return None if moment is None else timeutil.local_to_utc(moment)
 
 
 def _form() -> AppointmentForm:

@@ -1,7 +1,7 @@
 """Branches, staff and their roles: the ground floor every other domain stands on."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -11,11 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (stored naive-UTC by SQLite)."""
-    return datetime.now(UTC)
+from webapp.timeutil import now_naive
 
 
 class Role(enum.StrEnum):
@@ -63,7 +59,7 @@ class Branch(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     # Set by the administrator on a region: its managers and administrators need a second factor.
     require_second_factor: Mapped[bool] = mapped_column(default=False, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     parent: Mapped["Branch | None"] = relationship(remote_side=[id])
 
@@ -94,7 +90,7 @@ class Staff(UserMixin, db.Model):
     # The second factor (TOTP, RFC 6238): the shared secret and the last time step accepted.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     branch: Mapped[Branch] = relationship()
 
@@ -153,4 +149,4 @@ class SignInFailure(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     address: Mapped[str] = mapped_column(String(45))
     second_factor: Mapped[bool] = mapped_column(default=False)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=now_naive)

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
+from webapp.timeutil import now_naive
 
 # Target metrics: every product category (value in fen) plus two counts.
 NEW_CUSTOMERS = "new_customers"
@@ -50,7 +51,7 @@ class Target(db.Model):
     metric: Mapped[str] = mapped_column(String(30))
     value: Mapped[int] = mapped_column(BigInteger)  # fen for categories, a count otherwise
     set_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
 
 # The numbers a person commits to for one day, in the order the forms show them.
@@ -79,7 +80,7 @@ class Commitment(db.Model):
     visits: Mapped[int] = mapped_column(default=0)
     sales: Mapped[int] = mapped_column(default=0)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
 
@@ -112,7 +113,7 @@ class HuddleNote(db.Model):
     kind: Mapped[HuddleKind] = mapped_column(enum_column(HuddleKind))
     note: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
 
 class OneOnOne(db.Model):
@@ -130,7 +131,7 @@ class OneOnOne(db.Model):
     # Private to the person, their manager and the administrator (职业发展规划).
     career_notes: Mapped[str] = mapped_column(Text, default="")
     folder_checked: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
 
@@ -149,7 +150,7 @@ class PlanItem(db.Model):
     action: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date] = mapped_column()
     done: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -187,7 +188,7 @@ class ActionPlan(db.Model):
     status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.OPEN)
     result: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
     closed_at: Mapped[datetime | None] = mapped_column()
 
     owner: Mapped[Staff] = relationship(foreign_keys=[owner_id])

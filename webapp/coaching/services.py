@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     ActionPlan,
@@ -19,6 +19,7 @@ from webapp.coaching.models import (
 from webapp.extensions import db
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind
+from webapp.timeutil import now_naive
 
 
 def set_targets(
@@ -185,4 +186,4 @@ def update_action_plan(plan: ActionPlan, *, status: PlanStatus, result: str) -> 
     """Move a plan on and record its result against the expected effect; closing stamps it."""
     plan.status = status
     plan.result = result.strip()
-    plan.closed_at = utcnow() if status == PlanStatus.CLOSED else None
+    plan.closed_at = now_naive() if status == PlanStatus.CLOSED else None

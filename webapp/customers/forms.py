@@ -13,9 +13,10 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from webapp.customers import sheets
+from webapp.customers.models import Acquisition
 from webapp.customers.validators import (
     is_credit_code,
     is_mobile,
@@ -167,3 +168,45 @@ class SmeSheetForm(FlaskForm):
     next_step = StringField(_l("Next step"), validators=[Length(max=200)], filters=[_strip])
     client_id = HiddenField()
     version = HiddenField()
+
+
+def source_choices(blank: bool) -> list[SelectChoice]:
+    """How the branch won a customer (the four sales behaviours, or already ours); a blank
+    first choice when nothing is preset."""
+    pairs = [(a.value, a.label) for a in Acquisition]
+    return choices(([("", _l("Choose…"))] if blank else []) + pairs)
+
+
+def check_source_chosen(form, field) -> None:
+    """A source must be chosen on the form. A sheet sent without the list at all (saved offline
+    by an earlier version of the form) keeps the preset of where it was started."""
+    if field.raw_data and field.data not in {a.value for a in Acquisition}:
+        raise StopValidation(_l("Choose the customer's source."))
+
+
+def _source_field():
+    return SelectField(
+        _l("Customer source"), choices=lambda: source_choices(True), validators=[check_source_chosen],
+        validate_choice=False, default="",
+    )  # fmt: skip
+
+
+class NewIndividualForm(IndividualSheetForm):
+    """The individual sheet as it creates a customer: with the customer's source."""
+
+    acquired_via = _source_field()
+
+
+class NewSmeForm(SmeSheetForm):
+    """The SME sheet as it creates a customer: with the customer's source."""
+
+    acquired_via = _source_field()
+
+
+class SourceForm(FlaskForm):
+    """The owner's or the manager's correction of a customer's source."""
+
+    acquired_via = SelectField(
+        _l("Customer source"), choices=lambda: source_choices(False), validators=[check_source_chosen],
+        validate_choice=False,
+    )  # fmt: skip

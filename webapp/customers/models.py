@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Branch, Staff, utcnow
+from webapp.auth.models import Branch, Staff
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
+from webapp.timeutil import now_naive
 
 
 class CustomerKind(enum.StrEnum):
@@ -81,8 +82,8 @@ class Customer(OfflineRecordMixin, db.Model):
     acquired_via: Mapped[Acquisition] = mapped_column(
         enum_column(Acquisition), default=Acquisition.EXISTING
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
     # Offline edits carry the version they started from; a stale one is a conflict.
     version: Mapped[int] = mapped_column(default=1)
     # The id of the last edit applied, so an edit replayed by the outbox is not a conflict.
@@ -132,13 +133,25 @@ class CustomerView(db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
-    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    viewed_at: Mapped[datetime] = mapped_column(default=now_naive)
     ip_address: Mapped[str] = mapped_column(String(45), default="")
     reason: Mapped[ViewReason] = mapped_column(
         enum_column(ViewReason, 12), default=ViewReason.OPENED, server_default="opened"
     )
 
     staff: Mapped[Staff] = relationship()
+
+
+class CustomerSourceChange(db.Model):
+    """Audit: the owner or the manager corrected how the branch won a customer (its source)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    from_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
+    to_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
 
 
 class CustomerSearch(db.Model):
@@ -155,7 +168,7 @@ class CustomerSearch(db.Model):
     term: Mapped[str] = mapped_column(String(60))
     matched: Mapped[int] = mapped_column(default=0)
     refused: Mapped[bool] = mapped_column(default=False)
-    searched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    searched_at: Mapped[datetime] = mapped_column(default=now_naive)
     ip_address: Mapped[str] = mapped_column(String(45), default="")
 
     staff: Mapped[Staff] = relationship()
@@ -180,7 +193,7 @@ class IndividualSheet(db.Model):
     resident_id: Mapped[str | None] = mapped_column(String(18))
     notes: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     customer: Mapped[Customer] = relationship(back_populates="individual_sheet")
 
@@ -209,6 +222,6 @@ class SmeSheet(db.Model):
     visit_history: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     customer: Mapped[Customer] = relationship(back_populates="sme_sheet")

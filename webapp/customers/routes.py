@@ -7,7 +7,13 @@ from flask_login import current_user
 from webapp.auth.access import get_or_404, roles, scoped, signed_in, visible_branch_ids
 from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers import bp, permissions, services
-from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
+from webapp.customers.forms import (
+    IndividualSheetForm,
+    NewIndividualForm,
+    NewSmeForm,
+    SmeSheetForm,
+    SourceForm,
+)
 from webapp.customers.models import Acquisition, Customer, CustomerKind, ViewReason
 from webapp.customers.queries import (
     PAGE_SIZE as CUSTOMER_PAGE,
@@ -86,13 +92,23 @@ def detail(customer_id: int):
     if not permissions.can_view_full(current_user, customer):
         return render_template("customers/card.html", customer=customer)
     services.record_full_view(customer, current_user)
-    return render_template(
+    return detail_page(customer)
+
+
+def detail_page(customer: Customer, source_form: SourceForm | None = None, status: int = 200):
+    """The full sheet page (its view already audited), with the source correction form."""
+    can_edit = permissions.can_edit(current_user, customer)
+    if source_form is None and can_edit:
+        source_form = SourceForm(formdata=None, acquired_via=customer.acquired_via.value)
+    page = render_template(
         "customers/detail.html",
         customer=customer,
-        can_edit=permissions.can_edit(current_user, customer),
+        can_edit=can_edit,
         missing=missing_fields(customer),
         salespeople=_salespeople() if current_user.role == Role.BRANCH_MANAGER else [],
+        source_form=source_form,
     )
+    return page, status
 
 
 @bp.route("/new")
@@ -109,8 +125,11 @@ def _owner_id() -> int | None:
 @bp.route("/new/individual", methods=["GET", "POST"])
 @roles(permissions.CREATORS)
 def new_individual():
-    """Create an individual customer with its sheet; a duplicate shows the existing record."""
-    form = IndividualSheetForm()
+    """Create an individual customer with its sheet and source; a duplicate shows the existing
+    record."""
+    form = NewIndividualForm()
+    if request.method == "GET":
+        form.acquired_via.data = _preset()
     if form.validate_on_submit():
         try:
             customer = services.create_with_sheet(
@@ -118,6 +137,7 @@ def new_individual():
                 kind=CustomerKind.INDIVIDUAL,
                 data=form.data,
                 owner_id=_owner_id(),
+                acquired_via=_acquisition(form),
             )
         except services.DuplicateCustomer as dup:
             return _form_page(form, CustomerKind.INDIVIDUAL, duplicate=dup.existing, status=409)
@@ -133,10 +153,10 @@ def new_sme():
         data = {k: request.args.get(k, "").strip()[:200] for k in PREFILL if request.args.get(k)}
         if "contact_mobile" in data:
             data["mobile"] = data.pop("contact_mobile")
-        form = SmeSheetForm(data=data)
+        form = NewSmeForm(data=data | {"acquired_via": _preset()})
         form.client_id.data = new_client_id()
         return _form_page(form, CustomerKind.SME)
-    form = SmeSheetForm()
+    form = NewSmeForm()
     client_id = request.form.get("client_id", "")
     if client_id and not is_client_id(client_id):
         return render_error(400, _("The form's offline id is malformed. Reload the form."))
@@ -156,7 +176,7 @@ def new_sme():
                 kind=CustomerKind.SME,
                 data=form.data,
                 owner_id=_owner_id(),
-                acquired_via=_acquisition(),
+                acquired_via=_acquisition(form),
                 client_id=client_id or None,
                 payload=request.form,
             )
@@ -207,10 +227,21 @@ def _salespeople():
     ).all()
 
 
-def _acquisition() -> Acquisition:
-    """Market running when the sheet was started from a field visit (?via=market_running)."""
-    via = request.args.get("via") or request.form.get("via")
-    return Acquisition.MARKET_RUNNING if via == "market_running" else Acquisition.LOBBY
+# Where a creation starts (?via=) presets the source: a lobby check-in, market running, a
+# referral or an appointment. The plain form presets nothing: the person chooses.
+PRESETS = {a.value for a in (Acquisition.LOBBY, Acquisition.MARKET_RUNNING, Acquisition.REFERRAL, Acquisition.APPOINTMENT)}  # fmt: skip
+
+
+def _preset() -> str:
+    """The source preset by where the creation started, or "" (to be chosen)."""
+    via = request.args.get("via") or request.form.get("via") or ""
+    return via if via in PRESETS else ""
+
+
+def _acquisition(form) -> Acquisition:
+    """The source chosen on the form; a sheet sent without the list (saved offline by an
+    earlier form) keeps its preset, or the lobby as before."""
+    return Acquisition(form.acquired_via.data or _preset() or Acquisition.LOBBY)
 
 
 def _form_page(form, kind, customer=None, duplicate=None, status=200):
@@ -280,3 +311,6 @@ def completeness():
     """Sheet completeness per salesperson, thinnest first: what the manager coaches on."""
     rows = completeness_by_staff(visible_branch_ids(current_user))
     return render_template("customers/completeness.html", rows=rows)
+
+
+from webapp.customers import routes_source  # noqa: E402, F401  (the source correction view)

@@ -11,6 +11,7 @@ from webapp.customers.models import (
     Customer,
     CustomerKind,
     CustomerSearch,
+    CustomerSourceChange,
     CustomerView,
     IndividualSheet,
     SmeSheet,
@@ -41,6 +42,24 @@ def record_full_view(
     )
     db.session.add(view)
     return view
+
+
+def correct_source(customer: Customer, staff: Staff, source: Acquisition) -> None:
+    """The owner or the manager corrects how the branch won the customer, with an audit row
+    (permissions.can_edit decides who; the same source again changes nothing)."""
+    if source is customer.acquired_via:
+        return
+    db.session.add(
+        CustomerSourceChange(
+            customer_id=customer.id,
+            branch_id=customer.branch_id,
+            staff_id=staff.id,
+            from_source=customer.acquired_via,
+            to_source=source,
+        )
+    )
+    customer.acquired_via = source
+    db.session.flush()
 
 
 # Searches by mobile narrowing one number (more digits than the last four) a person may make in

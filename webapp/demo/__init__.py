@@ -11,8 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from webapp.auth.models import Branch, Staff, utcnow
+from webapp.auth.models import Branch, Staff
 from webapp.extensions import db
+from webapp.timeutil import now_naive
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo sign-in, created only by demo-data
 
@@ -59,7 +60,7 @@ def database_is_empty() -> bool:
 
 def load_demo(seed: int = 20261123) -> dict[str, int]:
     """Run every step and commit; return the counts of what was made."""
-    ctx = DemoContext(rng=random.Random(seed), now=utcnow().replace(tzinfo=None))
+    ctx = DemoContext(rng=random.Random(seed), now=now_naive())
     for step in STEPS:
         importlib.import_module(f"webapp.demo.{step}").load(ctx)
         db.session.flush()

@@ -25,13 +25,13 @@ import click
 from sqlalchemy import func, select, text
 
 from webapp import demo
-from webapp.auth.models import ACCOUNT_MANAGERS, Role, Staff, utcnow
+from webapp.auth.models import ACCOUNT_MANAGERS, Role, Staff
 from webapp.customers.validators import USCC_CHARS, uscc_check_char
 from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.sales.services import split_amount
-from webapp.timeutil import day_start_utc
+from webapp.timeutil import day_start_utc, local_date, now_naive
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
     """Load the small demo, then add the generated branches and their history."""
     made = demo.load_demo()
     rng = random.Random(seed)
-    now = utcnow().replace(tzinfo=None, microsecond=0)  # naive UTC, as stored
-    today = (now + timedelta(hours=8)).date()
+    now = now_naive().replace(microsecond=0)  # naive UTC, as stored
+    today = local_date(now)
     connection = db.session.connection().connection.dbapi_connection
     writer = Writer(connection, now)
     existing = {
@@ -278,6 +278,10 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
 
     columns = ("id", "branch_id", "name", "starts_on", "ends_on", "referrer_bp", "created_by_id")
     step("split_phase", writer.write("split_phase", columns, phase_rows()))
+    # Each branch comes with its referral criteria (the seed's defaults), as create_criteria.
+    criteria_id = writer.next_id("referral_criteria")
+    rows = ((criteria_id + k, branch.id) for k, branch in enumerate(branches))
+    step("referral_criteria", writer.write("referral_criteria", ("id", "branch_id"), rows))
 
     # -- customers ----------------------------------------------------------------------------
     existing_customers = db.session.scalar(select(func.count()).select_from(text("customer")))
@@ -399,7 +403,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             staff = rng.choice(branch.sellers)
             day_start = datetime.combine(today - timedelta(days=rng.randrange(counts.days)), datetime.min.time()) + timedelta(hours=1)  # fmt: skip
             area = rng.choice(PLACES) + rng.choice(("商业街", "农贸市场", "产业园", "社区"))
-            sweeps.append((sweep_id, branch.id, staff, area, rng.choice(AREA_KINDS), (day_start + timedelta(hours=8)).date(), day_start))  # fmt: skip
+            sweeps.append((sweep_id, branch.id, staff, area, rng.choice(AREA_KINDS), local_date(day_start), day_start))  # fmt: skip
             for stop in range(min(5, total - n)):
                 industry, _ = rng.choice(names.INDUSTRIES)
                 at = day_start + timedelta(minutes=30 * stop + rng.randrange(25))
@@ -478,7 +482,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             if closed and closed > now:
                 closed = now
             amount = rng.randrange(1, 200) * 10_000_00 if state == "won" else None
-            phase = next(p for p in reversed(phases[branch.id]) if p[1] <= (created + timedelta(hours=8)).date())  # fmt: skip
+            phase = next(p for p in reversed(phases[branch.id]) if p[1] <= local_date(created))  # fmt: skip
             category = rng.choice(CATEGORIES)
             sale = None
             if state == "won":
@@ -498,7 +502,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             event_id += 1
             yield (
                 referral_id, branch.id, referrer, receiver, customer, check_in, need,
-                state, (created + timedelta(hours=8)).date(), created, accepted, closed,
+                state, local_date(created), created, accepted, closed,
                 "settled" if sale else "none", phase[0] if sale else None, sale,
                 category if sale else "", PRODUCTS[category] if sale else "", amount,
             )  # fmt: skip

@@ -1,7 +1,11 @@
 """Demo step: the region, its two branches and their staff."""
 
+from datetime import timedelta
+
+from webapp import timeutil
 from webapp.auth.models import Branch, Role, Staff
 from webapp.extensions import db
+from webapp.referrals.criteria import create_criteria
 
 HOME_STAFF = (
     # username, name, role, title
@@ -34,6 +38,12 @@ def load(ctx) -> None:
     db.session.add_all([region, home, second])
     db.session.flush()
     ctx.branches.update(region=region, home=home, second=second)
+    # Each branch comes with its referral criteria and a split policy begun four months ago
+    # (the region sells nothing: criteria only).
+    policy_start = timeutil.local_date(ctx.now) - timedelta(days=120)
+    create_criteria(region.id, None)
+    for branch in (home, second):
+        create_criteria(branch.id, policy_start)
 
     probe = Staff()
     probe.set_password(DEMO_PASSWORD)  # one hash shared by all demo accounts: scrypt is slow

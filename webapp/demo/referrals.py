@@ -8,7 +8,6 @@ from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.demo.customers import person_name, unique_mobile
 from webapp.extensions import db
 from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
-from webapp.referrals.criteria import add_months, criteria_for
 from webapp.referrals.models import (
     CreditState,
     Kind,
@@ -43,20 +42,9 @@ COIS = ("小区物业王经理", "商会李会长", "老客户张阿姨", "菜�
 
 
 def load(ctx) -> None:
-    """Create phases from four months ago, the criteria, check-ins and referrals."""
+    """Check-ins and referrals (the criteria and split phases come with the branch, demo/org)."""
     ctx.made.update(check_ins=0, referrals=0)
     for key in ("home", "second"):
-        branch = ctx.branches[key]
-        start = timeutil.local_date(ctx.now) - timedelta(days=120)
-        second = add_months(start, 3)
-        third = add_months(start, 6)
-        db.session.add_all([
-            SplitPhase(branch_id=branch.id, name="第一阶段", starts_on=start, ends_on=second - timedelta(days=1), referrer_bp=8000),
-            SplitPhase(branch_id=branch.id, name="第二阶段", starts_on=second, ends_on=third - timedelta(days=1), referrer_bp=6000),
-            SplitPhase(branch_id=branch.id, name="第三阶段", starts_on=third, ends_on=None, referrer_bp=5000),
-        ])  # fmt: skip
-        db.session.flush()
-        criteria_for(branch.id)
         _history(ctx, key, per_day=(8, 16) if key == "home" else (3, 6))
         _external(ctx, key, 6 if key == "home" else 2)
     _allocate_one(ctx)

@@ -1,6 +1,6 @@
 """Forms of market running: planning a sweep, recording and editing a visit."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,6 +26,7 @@ from webapp.customers.validators import is_mobile, normalise_mobile
 from webapp.field.models import AREA_LABELS, OUTCOME_LABELS, PositionStatus
 from webapp.inputs import DateField, FloatField, IdField
 from webapp.sync.protocol import device_id, parse_client_time
+from webapp.timeutil import now_naive
 
 
 class SweepForm(FlaskForm):
@@ -111,7 +112,7 @@ class VisitForm(FlaskForm):
         moment = parse_client_time(field.data)
         if field.data and moment is None:
             raise ValidationError(_l("The check-in time from the phone is not readable."))
-        if moment and moment > datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1):
+        if moment and moment > now_naive() + timedelta(hours=1):
             raise ValidationError(
                 _l("The check-in time is in the future: check the phone's clock.")
             )

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sync.protocol import OfflineRecordMixin
+from webapp.timeutil import now_naive
 
 
 class AreaKind(enum.StrEnum):
@@ -81,7 +82,7 @@ class Sweep(db.Model):
     area: Mapped[str] = mapped_column(String(120))
     area_kind: Mapped[AreaKind] = mapped_column(enum_column(AreaKind))
     day: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     staff: Mapped[Staff] = relationship()
     stops: Mapped[list["Stop"]] = relationship(
@@ -128,8 +129,8 @@ class Visit(OfflineRecordMixin, db.Model):
     shown: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
     # Offline edits carry the version they started from, and their own id so a replayed
     # edit is recognised instead of being taken for a conflict.
     version: Mapped[int] = mapped_column(default=1)

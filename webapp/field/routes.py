@@ -27,16 +27,16 @@ from webapp.sync.protocol import (
 
 
 def sme_sheet_url(visit: Visit) -> str:
-    """The new SME sheet form, pre-filled with what the visit knew."""
+    """The new SME sheet form, pre-filled with what the visit knew (its source: market running)."""
     query = {
-        "kind": "sme",
+        "via": "market_running",
         "name": visit.business_name,
         "address": visit.place,
         "industry": visit.industry,
         "contact_name": visit.contact_name,
         "contact_mobile": visit.contact_mobile,
     }
-    return "/customers/new?" + urlencode({k: v for k, v in query.items() if v})
+    return "/customers/new/sme?" + urlencode({k: v for k, v in query.items() if v})
 
 
 @bp.route("/")

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import utcnow
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
+from webapp.timeutil import now_naive
 
 
 class RiskLevel(enum.StrEnum):
@@ -55,7 +55,7 @@ class Product(db.Model):
     featured: Mapped[bool] = mapped_column(default=False)
     valid_from: Mapped[date | None] = mapped_column()
     valid_to: Mapped[date | None] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     @property
     def points(self) -> list[str]:
@@ -80,7 +80,7 @@ class Portfolio(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     segment: Mapped[str] = mapped_column(String(120))
     pitch: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     items: Mapped[list[PortfolioItem]] = relationship(
         cascade="all, delete-orphan", order_by=PortfolioItem.position, lazy="selectin"

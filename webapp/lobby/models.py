@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
+from webapp.timeutil import now_naive
 
 
 class Need(enum.StrEnum):
@@ -133,7 +134,7 @@ class CheckIn(db.Model):
     state: Mapped[VisitState] = mapped_column(enum_column(VisitState), default=VisitState.WAITING)
     checked_in_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     served_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
     served_at: Mapped[datetime | None] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
 

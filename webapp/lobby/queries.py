@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import aliased
 
 from webapp import timeutil
@@ -24,8 +24,11 @@ def todays_board(user) -> list:
     """Today's check-ins of the user's branch (waiting first, then referred, serving, done) as
     rows of the columns a board row shows, with the latest referral of each (id, whether it is
     overdue) and the customer's and server's names."""
+    from webapp.referrals.queries import overdue_before
+
     start, end = timeutil.day_bounds(timeutil.local_date())
     params = scope_params(user) | {"branch_id": user.branch_id, "start": start, "end": end}
+    params["overdue_before"] = overdue_before(user.branch_id)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(GENERIC_PLAN)
     rows = db.session.execute(_board_statement(), params).all()
@@ -45,7 +48,8 @@ def _board_statement():
     """The board's one statement, built once per process (bound parameters). Plain columns,
     not CheckIn objects: loading an object with its customer and server cost some 80 µs a
     row, as much as the rest of the page."""
-    from webapp.referrals.models import Referral, State
+    from webapp.referrals.models import Referral
+    from webapp.referrals.queries import overdue
 
     latest = (
         select(func.max(Referral.id))
@@ -71,10 +75,8 @@ def _board_statement():
             Customer.mobile,
             served_by.name.label("server_name"),
             Referral.id.label("referral_id"),
-            # Flagged overdue and still waiting for the receiver (None without a referral).
-            and_(Referral.overdue_flagged_at.is_not(None), Referral.state == State.REFERRED).label(
-                "overdue"
-            ),
+            # Still waiting for the receiver past the branch's limit (None without a referral).
+            overdue(bindparam("overdue_before")).label("overdue"),
             maintain_column_froms=False,
         )
         .outerjoin(Customer, Customer.id == CheckIn.customer_id)

@@ -17,7 +17,6 @@ from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
 from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, deciding_amount_fen, needs_of
 from webapp.referrals import criteria as referral_criteria
-from webapp.referrals import services as referral_services
 
 LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
@@ -93,10 +92,9 @@ def _empty_panel() -> str:
 @bp.route("/rows")
 @roles(LOBBY_ROLES)
 def rows():
-    """The board's rows only, polled by the tablet (overdue referrals are flagged on the way)."""
+    """The board's rows only, polled by the tablet (a read: it writes nothing)."""
     if not is_fragment():
         return redirect(url_for("lobby.board"))
-    referral_services.flag_overdue(current_user.branch_id)
     return render_template("lobby/_rows.html", **_board_context())
 
 

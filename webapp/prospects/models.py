@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
+from webapp.timeutil import now_naive
 
 
 class Stage(enum.StrEnum):
@@ -74,8 +75,8 @@ class Prospect(db.Model):
     # Why this prospect is worth the list (the "effective prospect" test of the seed).
     potential: Mapped[str] = mapped_column(String(200), default="")
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sale.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[Staff] = relationship()
@@ -118,7 +119,7 @@ class StageChange(db.Model):
     from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage))
     to_stage: Mapped[Stage] = mapped_column(enum_column(Stage))
     note: Mapped[str] = mapped_column(String(200), default="")
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     prospect: Mapped[Prospect] = relationship(back_populates="history")
     staff: Mapped[Staff] = relationship(lazy="selectin")

@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.prospects.models import Prospect, Stage, StageChange
 from webapp.sales.models import SaleSource
 from webapp.sales.services import record_sale
 from webapp.schedule.models import EntryKind
 from webapp.schedule.services import complete_source_entry, sync_source_entry
+from webapp.timeutil import now_naive
 
 SOURCE = "prospect"
 
@@ -55,7 +56,7 @@ def create_prospect(*, customer, owner: Staff, data: dict, changed_at=None) -> P
             staff_id=owner.id,
             from_stage=None,
             to_stage=Stage.NEW,
-            changed_at=changed_at or utcnow(),
+            changed_at=changed_at or now_naive(),
         )
     )
     db.session.flush()
@@ -85,7 +86,7 @@ def move_stage(
         return prospect
     if to == Stage.LOST and not reason.strip():
         raise StageError("reason")
-    at = at or utcnow().replace(tzinfo=None)
+    at = at or now_naive()
     prospect.history.append(
         StageChange(
             staff_id=by.id,

@@ -249,13 +249,10 @@ def _staff_by_id(ids) -> dict[int, Staff]:
 
 
 def overdue_referrals(now: datetime) -> int:
-    """Flag referrals left unaccepted past each branch's limit; the referrals domain's
-    `referral_overdue` signal then writes the managers' notifications (once per referral)."""
-    from webapp.auth.models import Branch
-    from webapp.referrals.services import flag_overdue
+    """The referrals domain's task: tell the managers of referrals left unaccepted too long."""
+    from webapp.referrals.tasks import notify_overdue
 
-    branch_ids = db.session.scalars(select(Branch.id)).all()
-    return sum(len(flag_overdue(branch_id)) for branch_id in branch_ids)
+    return notify_overdue(now)
 
 
 SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges, overdue_referrals)

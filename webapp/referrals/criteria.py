@@ -9,7 +9,15 @@ from sqlalchemy import exists, select
 from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.lobby.models import TRANSACTION_NEEDS, Need
-from webapp.referrals.models import CreditState, Referral, ReferralCriteria, Rule, SplitPhase
+from webapp.referrals.models import (
+    DEFAULT_ACCEPT_MINUTES,
+    DEFAULT_SIMPLE_PRODUCTS,
+    CreditState,
+    Referral,
+    ReferralCriteria,
+    Rule,
+    SplitPhase,
+)
 
 
 class PolicyError(Exception):
@@ -22,32 +30,37 @@ class PolicyError(Exception):
 
 
 def criteria_for(branch_id: int) -> ReferralCriteria:
-    """The branch's criteria, created with the defaults of seed 004 on first use."""
-    return ensure_criteria(branch_id)[0]
-
-
-def ensure_criteria(branch_id: int) -> tuple[ReferralCriteria, bool]:
-    """The branch's criteria and whether they were created just now (flushed, not committed)."""
+    """The branch's criteria (made with the branch, see create_criteria). A read never writes:
+    a branch made outside the app without them reads the seed's defaults, unsaved."""
     criteria = db.session.scalar(
         select(ReferralCriteria).where(ReferralCriteria.branch_id == branch_id)
     )
-    created = criteria is None
-    if created:
-        criteria = ReferralCriteria(
-            branch_id=branch_id,
-            large_transaction_on=True,
-            large_transaction_fen=50_000_00,
-            featured_interest_on=True,
-            account_flow_on=True,
-            account_flow_fen=100_000_00,
-            accept_minutes=10,
-        )
-        db.session.add(criteria)
-        db.session.flush()
-        from webapp.timeutil import local_date
+    return criteria if criteria is not None else default_criteria(branch_id)
 
-        ensure_policy(branch_id, local_date())  # the programme starts with the criteria
-    return criteria, created
+
+def default_criteria(branch_id: int) -> ReferralCriteria:
+    """The defaults of seed 004 for a branch, not added to the session."""
+    return ReferralCriteria(
+        branch_id=branch_id,
+        large_transaction_on=True,
+        large_transaction_fen=50_000_00,
+        featured_interest_on=True,
+        account_flow_on=True,
+        account_flow_fen=100_000_00,
+        simple_products=DEFAULT_SIMPLE_PRODUCTS,
+        accept_minutes=DEFAULT_ACCEPT_MINUTES,
+    )
+
+
+def create_criteria(branch_id: int, policy_start: date | None) -> ReferralCriteria:
+    """A new branch's criteria (seed 004's defaults) and, from `policy_start` when given, its
+    credit split policy (flushed, not committed): the programme starts with the branch."""
+    criteria = default_criteria(branch_id)
+    db.session.add(criteria)
+    db.session.flush()
+    if policy_start is not None:
+        ensure_policy(branch_id, policy_start)
+    return criteria
 
 
 def update_criteria(criteria: ReferralCriteria, staff: Staff, **values) -> ReferralCriteria:
@@ -60,6 +73,7 @@ def update_criteria(criteria: ReferralCriteria, staff: Staff, **values) -> Refer
     for name, value in values.items():
         setattr(criteria, name, value)
     criteria.updated_by_id = staff.id
+    db.session.add(criteria)  # the defaults of a branch made without them, saved now
     db.session.flush()
     return criteria
 

@@ -5,15 +5,17 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from webapp.auth.models import SALES_ROLES, Role, Staff, utcnow
+from webapp.auth.models import SALES_ROLES, Role, Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.lobby.models import Need
+from webapp.timeutil import now_naive
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
+DEFAULT_ACCEPT_MINUTES = 10  # a referral not accepted within this is overdue (seed 004)
 # Who may receive a referral: the salespeople and the branch manager.
 RECEIVER_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 
@@ -29,9 +31,9 @@ class ReferralCriteria(db.Model):
     account_flow_on: Mapped[bool] = mapped_column(default=True)
     account_flow_fen: Mapped[int] = mapped_column(BigInteger, default=100_000_00)
     simple_products: Mapped[str] = mapped_column(String(200), default=DEFAULT_SIMPLE_PRODUCTS)
-    accept_minutes: Mapped[int] = mapped_column(default=10)
+    accept_minutes: Mapped[int] = mapped_column(default=DEFAULT_ACCEPT_MINUTES)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
 
 class Rule(enum.StrEnum):
@@ -71,7 +73,7 @@ class SplitPhase(db.Model):
     ends_on: Mapped[date | None] = mapped_column()  # None: open-ended, the current last phase
     referrer_bp: Mapped[int] = mapped_column()  # the referrer's share in basis points
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     @property
     def seller_bp(self) -> int:
@@ -173,10 +175,14 @@ class Referral(db.Model):
     state: Mapped[State] = mapped_column(enum_column(State), default=State.REFERRED)
     reason: Mapped[str] = mapped_column(String(200), default="")
     referred_on: Mapped[date] = mapped_column()  # the branch-local day: picks the split phase
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
     accepted_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # When the worker told the managers it was overdue (webapp/referrals/tasks.py); whether it
+    # is overdue is computed from created_at by the queries that list it (queries.overdue).
     overdue_flagged_at: Mapped[datetime | None] = mapped_column()
+    # Set by the queries that list referrals (with_expression(Referral.overdue, ...)).
+    overdue: Mapped[bool | None] = query_expression()
     disputed: Mapped[bool] = mapped_column(default=False)
     reassigned: Mapped[bool] = mapped_column(default=False)
     credit_state: Mapped[CreditState] = mapped_column(
@@ -213,7 +219,7 @@ class ReferralEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=now_naive)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     action: Mapped[str] = mapped_column(String(30))
     from_state: Mapped[str] = mapped_column(String(20), default="")
@@ -229,7 +235,7 @@ class Presence(db.Model):
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
     out: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
 
 EVENT_LABELS = {

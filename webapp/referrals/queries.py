@@ -1,18 +1,26 @@
 """Read-only queries: who is free to receive, inboxes, lists and the referral ledger (SQL aggregates)."""
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import and_, bindparam, distinct, func, literal, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_expression
 
 from webapp import timeutil
 from webapp.auth.access import scoped
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.lobby.models import CheckIn, VisitState
-from webapp.referrals.models import RECEIVER_ROLES, CreditState, Presence, Referral, State
+from webapp.referrals.models import (
+    DEFAULT_ACCEPT_MINUTES,
+    RECEIVER_ROLES,
+    CreditState,
+    Presence,
+    Referral,
+    ReferralCriteria,
+    State,
+)
 from webapp.sales.queries import credit_of
 
 # The people a list row shows, loaded in one query each rather than one per row.
@@ -54,13 +62,29 @@ def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
     return sorted(result, key=lambda r: (r[0].role is not Role.WEALTH_MANAGER, STATUS_ORDER[r[1]]))
 
 
+def overdue_before(branch_id: int, now: datetime | None = None) -> datetime:
+    """The moment before which a referral still waiting for acceptance is overdue at the
+    branch (now less its criteria's minutes to accept)."""
+    minutes = db.session.scalar(
+        select(ReferralCriteria.accept_minutes).where(ReferralCriteria.branch_id == branch_id)
+    )
+    return (now or timeutil.now_naive()) - timedelta(minutes=minutes or DEFAULT_ACCEPT_MINUTES)
+
+
+def overdue(before: datetime):
+    """The condition "overdue": still waiting for acceptance, sent before `before` (from
+    overdue_before). Computed from the times, so reading a list never writes."""
+    return and_(Referral.state == State.REFERRED, Referral.created_at < before)
+
+
 def waiting_for(staff: Staff) -> list[Referral]:
     """Referrals sent to the member of staff and not yet accepted, oldest first."""
+    before = overdue_before(staff.branch_id)
     return list(
         db.session.scalars(
             select(Referral)
             .where(Referral.receiver_id == staff.id, Referral.state == State.REFERRED)
-            .options(*ROW_LOADS)
+            .options(*ROW_LOADS, with_expression(Referral.overdue, overdue(before)))
             .order_by(Referral.created_at)
         )
     )
@@ -69,10 +93,9 @@ def waiting_for(staff: Staff) -> list[Referral]:
 def referral_list(user: Staff, which: str = "mine", limit: int = 100) -> list[Referral]:
     """Referrals for the list: mine (sent or received), overdue, credit to allocate, or all."""
     query = scoped(Referral, user)
+    late = overdue(overdue_before(user.branch_id))
     if which == "overdue":
-        query = query.where(
-            Referral.state == State.REFERRED, Referral.overdue_flagged_at.is_not(None)
-        )
+        query = query.where(late)
     elif which == "credit":
         query = query.where(Referral.credit_state == CreditState.PENDING)
     elif which != "all" or user.role not in (Role.BRANCH_MANAGER, Role.ADMIN):
@@ -83,7 +106,8 @@ def referral_list(user: Staff, which: str = "mine", limit: int = 100) -> list[Re
                 Referral.second_referrer_id == user.id,
             )
         )
-    query = query.options(*ROW_LOADS).order_by(Referral.created_at.desc()).limit(limit)
+    query = query.options(*ROW_LOADS, with_expression(Referral.overdue, late))
+    query = query.order_by(Referral.created_at.desc()).limit(limit)
     return list(db.session.scalars(query))
 
 

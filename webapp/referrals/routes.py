@@ -65,9 +65,7 @@ def customer_options():
 def index():
     """My referrals (sent and received); the manager also sees all, overdue and credit to allocate."""
     which = request.args.get("which", "mine")
-    if current_user.role is MANAGER:
-        services.flag_overdue(current_user.branch_id)
-    elif which != "mine":
+    if current_user.role is not MANAGER and which != "mine":
         which = "mine"
     return render_template(
         "referrals/index.html",
@@ -241,6 +239,8 @@ def _detail_context(referral: Referral, **forms) -> dict:
         "branch_staff": staff,
         "phase": policy.phase_on(referral.branch_id, referral.referred_on),
         "accept_minutes": policy.criteria_for(referral.branch_id).accept_minutes,
+        "overdue": referral.state is State.REFERRED
+        and referral.created_at < queries.overdue_before(referral.branch_id),
         "event_labels": EVENT_LABELS,
         "allocation": {},
         "allocation_reason": "",
@@ -369,7 +369,6 @@ def today_panel():
     presence = db.session.get(services.Presence, current_user.id)
     overdue = []
     if current_user.role is MANAGER:
-        services.flag_overdue(current_user.branch_id)
         overdue = queries.referral_list(current_user, "overdue", limit=10)
     return render_template(
         "referrals/_today_panel.html",

@@ -4,11 +4,10 @@ import click
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp import inputs
 from webapp.auth.access import get_or_404, roles
-from webapp.auth.models import ALL_ROLES, Branch, Role
+from webapp.auth.models import ALL_ROLES, Role
 from webapp.extensions import db
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
@@ -21,11 +20,13 @@ MANAGER = Role.BRANCH_MANAGER
 
 @bp.cli.command("flag-overdue")
 def flag_overdue_command() -> None:
-    """Flag every branch's referrals not accepted in time (run it from cron every minute)."""
-    branch_ids = db.session.scalars(select(Branch.id)).all()
+    """Tell the managers of referrals not accepted in time, as the push worker's pass does."""
+    from webapp.referrals.tasks import notify_overdue
+
     # Listeners build links with url_for and translate labels: give them a request context.
     with current_app.test_request_context():
-        late = sum(len(services.flag_overdue(branch_id)) for branch_id in branch_ids)
+        late = notify_overdue(timeutil.now_naive())
+        db.session.commit()
     click.echo(f"{late} referral(s) newly overdue.")
 
 

@@ -1,6 +1,6 @@
 """Every state change of a referral: create, accept, move on, win with its credit, allocate."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -379,28 +379,6 @@ def reassign(referral: Referral, manager: Staff, receiver: Staff | None) -> Refe
     signals.referral_sent.send(referral)
     db.session.flush()
     return referral
-
-
-def flag_overdue(branch_id: int) -> list[Referral]:
-    """Mark referrals not accepted within the branch's limit as overdue, once each."""
-    limit = policy.criteria_for(branch_id).accept_minutes
-    cutoff = timeutil.now_naive() - timedelta(minutes=limit)
-    late = list(
-        db.session.scalars(
-            select(Referral).where(
-                Referral.branch_id == branch_id,
-                Referral.state == State.REFERRED,
-                Referral.overdue_flagged_at.is_(None),
-                Referral.created_at < cutoff,
-            )
-        )
-    )
-    for referral in late:
-        referral.overdue_flagged_at = timeutil.now_naive()
-        _log(referral, None, "overdue", referral.state.value)
-        signals.referral_overdue.send(referral)
-    db.session.flush()
-    return late
 
 
 def set_presence(staff: Staff, out: bool) -> Presence:

@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Staff, utcnow
+from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
+from webapp.timeutil import now_naive
 
 
 class ProductCategory(enum.StrEnum):
@@ -78,10 +79,10 @@ class Sale(db.Model):
     category: Mapped[ProductCategory] = mapped_column(enum_column(ProductCategory, 30))
     product_name: Mapped[str] = mapped_column(String(120))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
-    sold_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sold_at: Mapped[datetime] = mapped_column(default=now_naive)
     source: Mapped[SaleSource] = mapped_column(enum_column(SaleSource), default=SaleSource.OTHER)
     source_id: Mapped[int | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     customer: Mapped[Customer] = relationship()
     seller: Mapped[Staff] = relationship()
@@ -113,7 +114,7 @@ class CreditLine(db.Model):
         enum_column(ProductCategory, 30)
     )  # the sale's
     reason: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     sale: Mapped[Sale] = relationship(back_populates="credit_lines")
     staff: Mapped[Staff] = relationship()

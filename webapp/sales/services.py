@@ -1,8 +1,8 @@
 """Every state change of sales: recording a sale and splitting its credit exactly."""
 
-from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
+from webapp.timeutil import now_naive
 
 
 def split_amount(amount_fen: int, shares_bp: list[int]) -> list[int]:
@@ -45,7 +45,7 @@ def record_sale(
         amount_fen=amount_fen,
         source=source,
         source_id=source_id,
-        sold_at=sold_at if sold_at is not None else utcnow(),
+        sold_at=sold_at if sold_at is not None else now_naive(),
     )
     credit = credit or [(seller_id, CreditRole.SELLER, 10_000)]
     amounts = split_amount(amount_fen, [share for _, _, share in credit])

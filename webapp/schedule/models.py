@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import utcnow
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
+from webapp.timeutil import now_naive
 
 
 class EntryKind(enum.StrEnum):
@@ -60,6 +60,6 @@ class ScheduleEntry(db.Model):
     done_at: Mapped[datetime | None] = mapped_column()
     source_type: Mapped[str | None] = mapped_column(String(30))
     source_id: Mapped[int | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     customer: Mapped[Customer | None] = relationship()

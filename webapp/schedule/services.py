@@ -9,10 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from webapp.auth.models import utcnow
 from webapp.extensions import db
 from webapp.schedule.models import EntryKind, ScheduleEntry
-from webapp.timeutil import local_to_utc
+from webapp.timeutil import local_to_utc, now_naive
 
 FOLLOW_UP_TIME = time(9, 30)  # a follow-up date shows at the start of the working day
 
@@ -99,7 +98,7 @@ def complete_source_entry(source_type: str, source_id: int) -> None:
         )
     )
     if entry is not None and entry.done_at is None:
-        entry.done_at = utcnow().replace(tzinfo=None)
+        entry.done_at = now_naive()
 
 
 def create_entry(**fields) -> ScheduleEntry:
@@ -111,6 +110,6 @@ def create_entry(**fields) -> ScheduleEntry:
 
 def set_done(entry: ScheduleEntry, done: bool = True) -> ScheduleEntry:
     """Mark an entry done (or not done again), and save it."""
-    entry.done_at = utcnow().replace(tzinfo=None) if done else None
+    entry.done_at = now_naive() if done else None
     db.session.flush()
     return entry
