@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import inputs
+from webapp import inputs, timeutil
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Role
 from webapp.extensions import db
