@@ -16,6 +16,7 @@ DATED_PAGES = [
     ("/reports/progress", "month", Role.BRANCH_MANAGER),
     ("/reports/monthly", "month", Role.BRANCH_MANAGER),
     ("/reports/monthly.xlsx", "month", Role.BRANCH_MANAGER),
+    ("/reports/credit", "month", Role.BRANCH_MANAGER),
     ("/reports/weekly", "week", Role.BRANCH_MANAGER),
     ("/reports/region", "month", Role.ADMIN),
     ("/schedule/", "day", Role.RETAIL_AM),

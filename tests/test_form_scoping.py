@@ -186,6 +186,7 @@ NOT_BRANCH_IDS = {
     ("PreferencesForm", "lead_minutes"),  # a number of minutes
     ("PortfolioForm", "products"),  # the sales kit is the region's, not a branch's
     ("IndividualSheetForm", "resident_id"),  # an identity card number
+    ("NewIndividualForm", "resident_id"),
 }
 
 
@@ -422,6 +423,7 @@ URL_ID_ROUTES = {
     "coaching.one_on_one": ("/coaching/one-on-ones/{wealth}", {"do": "save"}),
     "customers.edit": ("/customers/{customer}/edit", {"name": "改名"}),
     "customers.assign_owner": ("/customers/{customer}/owner", {"owner_id": ""}),
+    "customers.correct_source": ("/customers/{customer}/source", {"acquired_via": "referral"}),
     "field.edit_visit": ("/field/visits/{visit}/edit", {"outcome": "not_interested"}),
     "lobby.change": ("/lobby/check-ins/{check_in}/done", {}),
     "prospects.stage": ("/prospects/{prospect}/stage", {"stage": "contacted"}),
@@ -461,6 +463,7 @@ def test_another_branchs_record_in_the_url(app, client, login_as, foreign, home,
     assert_not_shown(response)
     with app.app_context():
         assert db.session.get(Customer, foreign.customer).name == FOREIGN_CUSTOMER
+        assert db.session.get(Customer, foreign.customer).acquired_via.value != "referral"
         assert db.session.get(Appointment, foreign.appointment).state.value == "confirmed"
         assert db.session.get(Referral, foreign.referral).accepted_at is None
         assert db.session.get(ScheduleEntry, foreign.entry).done_at is None

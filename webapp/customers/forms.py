@@ -13,7 +13,14 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from webapp.customers import sheets
 from webapp.customers.models import Acquisition
@@ -207,6 +214,7 @@ class SourceForm(FlaskForm):
     """The owner's or the manager's correction of a customer's source."""
 
     acquired_via = SelectField(
-        _l("Customer source"), choices=lambda: source_choices(False), validators=[check_source_chosen],
+        _l("Customer source"), choices=lambda: source_choices(False),
+        validators=[InputRequired(_l("Choose the customer's source.")), check_source_chosen],
         validate_choice=False,
     )  # fmt: skip

@@ -88,7 +88,7 @@ def _board_statement():
             CheckIn.created_at >= bindparam("start"),
             CheckIn.created_at < bindparam("end"),
         )
-        .order_by(CheckIn.created_at)
+        .order_by(CheckIn.created_at, CheckIn.id)  # two walk-ins in one second: ticket order
     )
 
 

@@ -6,6 +6,7 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role, Staff
 from webapp.coaching.models import COUNT_METRICS, metric_labels
@@ -115,7 +116,7 @@ def credit():
     person, people = current_user, []
     if current_user.role is Role.BRANCH_MANAGER:
         people = team(current_user.branch_id)
-        wanted = request.args.get("person", type=int)
+        wanted = inputs.as_id(request.args.get("person"))
         if wanted is not None:
             person = get_or_404(Staff, wanted)
     lines, totals = statement(person.id, month)
