@@ -158,3 +158,30 @@ def test_simultaneous_edits_of_a_sheet_exactly_one_is_saved(app, db, client, log
     with app.app_context():
         stored = db.session.get(Customer, customer_id)
         assert (stored.version, stored.sme_sheet.address) == (2, f"地址{winner}")
+
+
+def test_two_flushes_of_one_batch_at_once_make_each_record_once(app, db, client, login_as):
+    """The page's flush and Background Sync send the same batch at the same moment (threads,
+    each its own request): three appointments for new customers, each stored once, and each
+    new customer made once (the loser's savepoint takes its customer with it)."""
+    me = login_as(Role.WEALTH_MANAGER)
+    items = [_appointment_item(me.id, f"并发客户{n}") for n in range(3)]
+    token = client.get("/sync/token").get_json()["token"]
+    cookie = client.raw.get_cookie("session")
+    answers, start = [], threading.Barrier(2)
+
+    def flush():
+        phone = app.test_client()
+        phone.set_cookie("session", cookie.value)
+        start.wait()
+        answer = phone.post("/sync/batch", json={"items": items}, headers={"X-CSRFToken": token})
+        answers.append([r["status"] for r in answer.get_json()["results"]])
+
+    threads = [threading.Thread(target=flush) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [[303] * 3, [303] * 3]
+    assert _count(app, Appointment) == 3
+    assert [_count(app, Customer, name=f"并发客户{n}") for n in range(3)] == [1, 1, 1]
