@@ -1,13 +1,15 @@
 """Market running and appointments on a phone and a tablet: the screens, and an offline appointment."""
 
+import time
 import uuid
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, TABLET, ready, sign_in
-from tests.browser.test_offline import wait_outbox_empty
+from tests.browser.test_offline import outbox, wait_outbox_empty, wait_until
 from webapp.appointments.models import Appointment, Call, Outcome
+from webapp.customers.models import Customer
 from webapp.extensions import db
 
 SCREENS = (
@@ -105,3 +107,60 @@ def test_a_call_that_fixed_a_meeting_opens_the_form_for_that_customer(page):
     expect(link).to_have_attribute("href", f"/appointments/new?customer_id={chosen}")
     link.click()
     expect(page.locator("#customer_id")).to_have_value(chosen)
+
+
+def _queue_appointment(page, name: str) -> None:
+    """Fill the four steps for a new customer with no mobile and save, with no signal."""
+    page.goto("/appointments/new")
+    page.fill("#new_name", name)
+    page.check("input[name=reason][value=external_referral]")
+    page.select_option("#statement_id", index=1)
+    page.fill("#option_1", "2026-12-02T10:00")
+    page.fill("#option_2", "2026-12-03T14:00")
+    page.check("input[name=chosen_option][value='1']")
+    page.fill("#place", "支行一楼")
+    page.check("#reconfirmed")
+    page.click("#appointment-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+
+
+def test_a_lost_answer_then_a_new_appointment_make_each_customer_once(page, context, live_app):
+    """Issue 17, item 11 as the phone lives it: appointment A for a new customer reaches the
+    server but its answer is lost; B is queued; the next flush sends A again with B. Each
+    appointment and each new customer is stored once (A's replay made a second customer that
+    B's item committed)."""
+    ready(page, "/appointments/new", username="wealth1")
+    first, second = (f"丢失应答-{uuid.uuid4().hex[:6]}" for _ in range(2))
+    context.set_offline(True)
+    _queue_appointment(page, first)
+    lost = []
+
+    def lose_answer(route):
+        if not lost:
+            route.fetch()  # the server stores A...
+            lost.append(1)
+            return route.abort()  # ...and the phone never hears back
+        return route.continue_()
+
+    context.route("**/sync/batch", lose_answer)
+    context.set_offline(False)
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush', force: true})")
+    deadline = time.monotonic() + 20
+    while not lost and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # polls for the batch to reach the route
+    wait_until(
+        page, "() => OutboxStore.all().then(i => i.length === 1 && i[0].status !== 'sending')"
+    )
+    assert lost and len(outbox(page)) == 1  # A is still on the phone, as far as it knows
+    context.set_offline(True)
+    _queue_appointment(page, second)
+    context.set_offline(False)
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush', force: true})")
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        for name in (first, second):
+            customers = db.session.scalars(select(Customer).where(Customer.name == name)).all()
+            appointments = db.session.scalars(
+                select(Appointment).where(Appointment.customer_id.in_([c.id for c in customers]))
+            ).all()
+            assert (len(customers), len(appointments)) == (1, 1), name
