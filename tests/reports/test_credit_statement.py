@@ -58,7 +58,10 @@ def test_a_person_sees_their_own_lines_and_totals(app, db, branch, client, login
 def test_the_manager_picks_anyone_of_the_branch(app, db, branch, client, login_as):
     """The person picker lists the team; another branch's person is not found."""
     lobby, _wealth = _october(branch)
-    login_as(Role.BRANCH_MANAGER, locale="en")
+    manager = login_as(Role.BRANCH_MANAGER, locale="en")
+    # Their own statement first: the picker names them, not the first of the team.
+    own = client.get("/reports/credit?month=2026-10").get_data(as_text=True)
+    assert f'<option value="{manager.id}" selected>' in own
     page = text_of(client.get(f"/reports/credit?month=2026-10&person={lobby.id}"))
     assert "李娜" in page and "王芳" in page and "Credit earned CN¥18,000.00" in page
     other = make_staff(Role.TELLER, make_branch())

@@ -116,6 +116,8 @@ def credit():
     person, people = current_user, []
     if current_user.role is Role.BRANCH_MANAGER:
         people = team(current_user.branch_id)
+        if all(p.id != current_user.id for p in people):
+            people = [current_user, *people]  # the picker names whose statement is shown
         wanted = inputs.as_id(request.args.get("person"))
         if wanted is not None:
             person = get_or_404(Staff, wanted)
