@@ -62,3 +62,23 @@ def load(ctx) -> None:
             ctx.staff[username] = member
     db.session.flush()
     ctx.made.update(branches=3, staff=len(ctx.staff))
+    _sign_in_failures(ctx)
+
+
+def _sign_in_failures(ctx) -> None:
+    """What the administrator's failure list shows: a teller who mistyped twice this morning,
+    a lobby manager's wrong second-factor code, and someone trying a name nobody has."""
+    from webapp.auth.models import SignInFailure
+
+    tries = [
+        ("teller1", ctx.staff["teller1"].id, "10.12.3.41", False, timedelta(hours=3, minutes=2)),
+        ("teller1", ctx.staff["teller1"].id, "10.12.3.41", False, timedelta(hours=3)),
+        ("lobby1", ctx.staff["lobby1"].id, "10.12.3.40", True, timedelta(days=1, hours=2)),
+        ("zhangwei", None, "10.12.7.18", False, timedelta(days=2, hours=5)),
+        ("zhangwei", None, "10.12.7.18", False, timedelta(days=2, hours=5, minutes=-1)),
+    ]
+    db.session.add_all(
+        SignInFailure(username=name, staff_id=staff_id, address=address, second_factor=code,
+                      at=ctx.now - ago)
+        for name, staff_id, address, code, ago in tries
+    )  # fmt: skip
