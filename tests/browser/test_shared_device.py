@@ -187,6 +187,9 @@ def test_the_next_person_sees_and_sends_nothing_of_the_first(page, context, live
     context.set_offline(True)
     refused, waiting = unique("被退回"), unique("待发送")
     submit_visit(page, refused, mobile="12345")  # the server refuses it: kept with its answer
+    # Kept on the phone before the network returns: back online first, the worker would send
+    # it as a page's form, and its refusal would show beside the fields with nothing kept.
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
     context.set_offline(False)
     expect(page.locator("#sync-bar [data-sync-attention]")).to_have_text("1 条需要处理")
     refused_id = outbox(page)[0]["client_id"]
