@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium against the app served from a thread."""
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,12 @@ def ready(page, path: str = "/field/visits/new", username: str = "retail1") -> N
         except PlaywrightTimeout:
             page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def until(page, condition, what: str, timeout_ms: int = WAIT_MS) -> None:
+    """Let the page run until a condition seen from Python holds (a route was reached, a server
+    holds an answer); fail saying what never happened rather than wait for ever."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {timeout_ms} ms: {what}"
+        page.wait_for_timeout(50)

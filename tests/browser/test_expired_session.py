@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, ready, sign_in
+from tests.browser.conftest import PHONE, WAIT_MS, ready, sign_in, until
 from tests.browser.test_offline import (
     VISIT_FORM,
     fill_visit,
@@ -54,8 +54,7 @@ def test_closing_the_app_right_after_save_loses_nothing(page, context, live_app)
     name = unique("随即关闭")
     fill_visit(page, name)
     page.click(SAVE)
-    while not held:
-        page.wait_for_timeout(50)
+    until(page, lambda: held, "the save reached the network")
     page.close()  # the person closes the app before any answer
     context.unroute("**/field/visits")
     held[0].fallback()
@@ -132,7 +131,7 @@ def cutting(live_app, browser):
     context = browser.new_context(
         base_url=f"http://127.0.0.1:{server.server_port}", viewport=PHONE, locale="zh-CN"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     yield middleware, context.new_page()
     context.close()
     server.shutdown()
@@ -164,8 +163,7 @@ def test_every_way_a_send_ends_shows_its_outcome(page, context):
     context.route("**/field/visits", lambda route: held.append(route))
     fill_visit(page, unique("中止"))
     page.click(SAVE)
-    while not held:
-        page.wait_for_timeout(50)
+    until(page, lambda: held, "the save reached the network")
     page.evaluate("htmx.trigger('#visit-form', 'htmx:abort')")
     expect(page.locator("#flash [data-no-answer=send]")).to_contain_text("不会重复保存")
     held[0].abort()

@@ -1,12 +1,11 @@
 """Market running and appointments on a phone and a tablet: the screens, and an offline appointment."""
 
-import time
 import uuid
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import PHONE, TABLET, ready, sign_in
+from tests.browser.conftest import PHONE, TABLET, ready, sign_in, until
 from tests.browser.test_offline import outbox, wait_outbox_empty, wait_until
 from webapp.appointments.models import Appointment, Call, Outcome
 from webapp.customers.models import Customer
@@ -145,9 +144,7 @@ def test_a_lost_answer_then_a_new_appointment_make_each_customer_once(page, cont
     context.route("**/sync/batch", lose_answer)
     context.set_offline(False)
     page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush', force: true})")
-    deadline = time.monotonic() + 20
-    while not lost and time.monotonic() < deadline:
-        page.wait_for_timeout(100)  # polls for the batch to reach the route
+    until(page, lambda: lost, "the batch reaching the server")
     wait_until(
         page, "() => OutboxStore.all().then(i => i.length === 1 && i[0].status !== 'sending')"
     )
