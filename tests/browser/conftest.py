@@ -2,6 +2,7 @@
 
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,22 +87,38 @@ def closing_body(app):
     return wsgi
 
 
+@contextmanager
+def served(app):
+    """A WSGI app served on 127.0.0.1 from a thread, its bodies closed (closing_body); yields
+    its base URL. Every server of the browser tests starts here."""
+    server = make_server("127.0.0.1", 0, closing_body(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def phone(browser, base_url: str):
+    """A fresh phone-sized browser profile on a server, waiting as long as the tests wait."""
+    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")
+    context.set_default_timeout(WAIT_MS)
+    return context
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The app served on 127.0.0.1 from a thread."""
-    server = make_server("127.0.0.1", 0, closing_body(live_app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(live_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
 def context(browser, live_server):
     """A fresh phone-sized browser profile on the live server."""
-    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN")
-    context.set_default_timeout(WAIT_MS)
+    context = phone(browser, live_server)
     yield context
     context.close()
 

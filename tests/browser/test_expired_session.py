@@ -1,12 +1,9 @@
 """Issue 17, items 20-22: an ended session, a dead token or a cut answer never costs what was typed."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, WAIT_MS, ready, sign_in, until
+from tests.browser.conftest import phone, ready, served, sign_in, until
 from tests.browser.test_offline import (
     VISIT_FORM,
     fill_visit,
@@ -125,17 +122,10 @@ class CutAnswers:
 def cutting(live_app, browser):
     """A second server on the same app and database whose answers can be cut; a phone on it."""
     middleware = CutAnswers(live_app.wsgi_app)
-    server = make_server("127.0.0.1", 0, middleware, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    context = browser.new_context(
-        base_url=f"http://127.0.0.1:{server.server_port}", viewport=PHONE, locale="zh-CN"
-    )
-    context.set_default_timeout(WAIT_MS)
-    yield middleware, context.new_page()
-    context.close()
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(middleware) as base_url:
+        context = phone(browser, base_url)
+        yield middleware, context.new_page()
+        context.close()
 
 
 def test_a_save_whose_answer_is_cut_off_shows_its_outcome_and_makes_one_row(cutting, live_app):

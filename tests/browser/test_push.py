@@ -2,7 +2,6 @@
 service worker through the DevTools protocol, the notification shows, a tap opens the referral."""
 
 import json
-import threading
 import time
 
 import pytest
@@ -10,9 +9,8 @@ from flask_migrate import upgrade
 from playwright.sync_api import expect
 from py_vapid import Vapid
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, TABLET, WAIT_MS, ready, sign_in
+from tests.browser.conftest import PHONE, TABLET, WAIT_MS, ready, served, sign_in
 from tests.push.fakes import b64url, new_device, start_push_service, stop_push_service
 from webapp import create_app, demo
 from webapp.auth.models import Staff
@@ -48,13 +46,9 @@ def push_app(tmp_path_factory):
     with app.app_context():
         upgrade()
         demo.load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as base_url:
+        app.base_url = base_url
+        yield app
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import threading
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import PHONE, WAIT_MS, ready, sign_in, until
+from tests.browser.conftest import WAIT_MS, phone, ready, served, sign_in, until
 from tests.browser.test_offline import (
     VISIT_FORM,
     outbox,
@@ -125,18 +124,11 @@ class HoldPrecache:
 def held_precache(live_app, browser):
     """A second server on the same app whose worker's first page answers wait; a phone on it."""
     middleware = HoldPrecache(live_app.wsgi_app)
-    server = make_server("127.0.0.1", 0, middleware, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    context = browser.new_context(
-        base_url=f"http://127.0.0.1:{server.server_port}", viewport=PHONE, locale="zh-CN"
-    )
-    context.set_default_timeout(WAIT_MS)
-    yield middleware, context
-    middleware.release.set()
-    context.close()
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(middleware) as base_url:
+        context = phone(browser, base_url)
+        yield middleware, context
+        middleware.release.set()
+        context.close()
 
 
 def test_a_quick_sign_out_while_the_first_precache_runs_keeps_no_page(held_precache):
