@@ -15,9 +15,9 @@ from wtforms import fields as wtf
 from tests.conftest import Client
 from webapp.auth.access import PUBLIC, SIGNED_IN, rule_for
 from webapp.auth.models import Role
-from webapp.coaching.models import TARGET_METRICS
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db, limiter
+from webapp.figures.models import TARGET_METRICS
 
 # Query parameters holding a day (YYYY-MM-DD; a week is given by any of its days) or a month.
 DATE_PARAMS = {"day": "day", "date": "day", "start": "day", "week": "day", "month": "month"}
@@ -27,7 +27,7 @@ NOT_FORMS = {"auth.login", "auth.language", "auth.logout", "sync.batch", "push.s
 # Forms parsed by hand rather than by WTForms: their fields and the kind of value each takes.
 HAND_PARSED = {
     "referrals.allocate": {"share_{staff}": "number", "share_{staff2}": "number", "reason": "text"},
-    "coaching.targets": {
+    "figures.targets": {
         f"t-{key}-{metric}": "number" for key in ("branch", "{staff}") for metric in TARGET_METRICS
     },
     "coaching.huddle": {"note-{staff}": "text"},

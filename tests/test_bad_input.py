@@ -9,7 +9,7 @@ from webapp.auth.models import Role
 
 # Every page that reads a day, week or month parameter: (path, parameter, who opens it).
 DATED_PAGES = [
-    ("/coaching/targets", "month", Role.BRANCH_MANAGER),
+    ("/reports/targets", "month", Role.BRANCH_MANAGER),
     ("/coaching/huddles/morning", "day", Role.BRANCH_MANAGER),
     ("/coaching/huddles/evening", "day", Role.BRANCH_MANAGER),
     ("/coaching/one-on-ones/{staff}", "week", Role.BRANCH_MANAGER),
@@ -131,7 +131,7 @@ def test_targets_as_large_as_an_exponent_allows_get_a_message_beside_the_field(
     as typed, and nothing is saved."""
     from sqlalchemy import func, select
 
-    from webapp.coaching.models import Target
+    from webapp.figures.models import Target
 
     wealth = make_staff(Role.WEALTH_MANAGER, branch)
     login_as(Role.BRANCH_MANAGER)
@@ -141,7 +141,7 @@ def test_targets_as_large_as_an_exponent_allows_get_a_message_beside_the_field(
         f"t-{wealth.id}-fund": "Infinity",
         f"t-{wealth.id}-referrals": "sNaN",
     }
-    response = client.post_form("/coaching/targets?month=2026-10", data)
+    response = client.post_form("/reports/targets?month=2026-10", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="t-branch-deposit-error">数字过大。' in html

@@ -74,7 +74,7 @@ def assert_no_server_error(send, what: str) -> None:
 def test_the_fuzz_finds_the_routes_and_fields(app):
     """The discovery is not empty-handed: the known date pages and decimal fields are in it."""
     dated = {rule.endpoint: params for rule, params in date_param_routes(app)}
-    assert dated["reports.monthly_xlsx"] == {"month": "month"}
+    assert dated["figures.monthly_xlsx"] == {"month": "month"}
     assert dated["schedule.week"] == {"start": "day"}
     assert dated["coaching.one_on_one"] == {"week": "day"}
     assert len(dated) >= 12

@@ -84,7 +84,7 @@ DOMAINS = (
     "referrals",
     "sync",
     "coaching",
-    "reports",
+    "figures",
     "push",
     "field",
     "appointments",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from flask import Request as FlaskRequest
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 from wtforms import fields
@@ -204,3 +205,8 @@ class FloatField(fields.FloatField):
 
     def pre_validate(self, form):
         finite_number(form, self)
+
+
+class CsrfForm(FlaskForm):
+    """A form carrying only the CSRF token: a button that changes something, or a grid parsed
+    by hand."""

@@ -39,8 +39,8 @@ NAV = (
     NavItem("schedule.day", _l("Schedule"), "schedule"),
     NavItem("appointments.index", _l("Appointments"), "phone"),
     NavItem("kits.index", _l("Kit"), "kit"),
-    NavItem("reports.progress", _l("Progress"), "report"),
-    NavItem("reports.region", _l("Roll-up"), "report"),
+    NavItem("figures.progress", _l("Progress"), "report"),
+    NavItem("figures.region", _l("Roll-up"), "report"),
     NavItem("coaching.commitment", _l("Commitment"), "schedule"),
     NavItem("home.me", _l("Me"), "me"),
 )

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tests.conftest import text_of
 from tests.factories import make_customer, make_sale, make_staff
 from webapp.auth.models import Role
+from webapp.auth.queries import team
 from webapp.coaching import queries
 from webapp.coaching.models import Commitment, HuddleKind, HuddleNote
 from webapp.coaching.services import save_commitment
@@ -62,7 +63,7 @@ def test_evening_checks_commitments_against_the_sales(app, db, branch, client, l
                 payload={"n": n},
             )
         _db.session.commit()
-        people = queries.team(branch.id)
+        people = team(branch.id)
         checks = queries.check_commitments(
             people, queries.commitments_for(branch.id, MONDAY), MONDAY
         )
@@ -80,7 +81,7 @@ def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client,
     wang, _li = _fixed_day(app, branch)
     tuesday = MONDAY + timedelta(days=1)
     with app.app_context():
-        carried = queries.carry_over(branch.id, queries.team(branch.id), tuesday)
+        carried = queries.carry_over(branch.id, team(branch.id), tuesday)
     assert carried == {wang.id: {"day": MONDAY, "short": {"sales": 1, "calls": 5}}}
     login_as(Role.BRANCH_MANAGER, locale="en")
     response = client.get(f"/coaching/huddles/morning?day={tuesday}")
@@ -123,7 +124,7 @@ def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, 
                             starts_at=monday_noon, place="贵宾室", state=state)
             )  # fmt: skip
         _db.session.commit()
-        people = queries.team(branch.id)
+        people = team(branch.id)
         assert queries.wins(people, MONDAY) == {
             "referrals": [("吴佳琪", 2)],
             "appointments": [("林晓燕", 1)],

@@ -6,8 +6,8 @@ from tests.factories import make_customer, make_staff
 from webapp.appointments.models import Appointment, Reason
 from webapp.appointments.models import State as AppointmentState
 from webapp.auth.models import Role
-from webapp.coaching import metrics
 from webapp.field.models import Outcome, Visit
+from webapp.figures import metrics
 from webapp.lobby.models import Need
 from webapp.referrals.models import Kind, Referral, State
 

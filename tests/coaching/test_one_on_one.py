@@ -7,8 +7,9 @@ from sqlalchemy import select
 from tests.conftest import text_of
 from tests.factories import _save, make_branch, make_customer, make_sale, make_staff
 from webapp.auth.models import Role
-from webapp.coaching.models import NEW_CUSTOMERS, OneOnOne, PlanItem, Target
+from webapp.coaching.models import OneOnOne, PlanItem
 from webapp.extensions import db as _db
+from webapp.figures.models import NEW_CUSTOMERS, Target
 
 WEEK = date(2026, 11, 9)  # a Monday
 PREV = date(2026, 11, 2)

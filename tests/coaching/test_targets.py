@@ -7,9 +7,9 @@ from sqlalchemy import select
 from tests.conftest import text_of
 from tests.factories import make_staff
 from webapp.auth.models import Role
-from webapp.coaching.models import Target
+from webapp.figures.models import Target
 
-URL = "/coaching/targets?month=2026-10"
+URL = "/reports/targets?month=2026-10"
 
 
 def test_manager_sets_branch_and_personal_targets(app, db, branch, client, login_as):

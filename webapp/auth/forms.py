@@ -66,10 +66,6 @@ class CodeForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something (CSRF only)."""
-
-
 class RequirementForm(FlaskForm):
     """The administrator's switch: managers and administrators need a second factor."""
 

@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from webapp.auth import bp, services, throttle
 from webapp.auth.access import get_or_404, roles, scoped, visible_branch_ids
-from webapp.auth.forms import ConfirmForm, RequirementForm
+from webapp.auth.forms import RequirementForm
 from webapp.auth.models import Branch, Role, Staff
 from webapp.extensions import db
+from webapp.inputs import CsrfForm
 from webapp.timeutil import now_naive
 
 FAILURE_DAYS = 7
@@ -36,7 +37,7 @@ def staff():
     return render_template(
         "auth/staff.html",
         people=[(person, branch, services.may_reset(me, person)) for person, branch in people],
-        form=ConfirmForm(),
+        form=CsrfForm(),
         requirement=RequirementForm(required=me.branch.require_second_factor),
     )
 
@@ -46,7 +47,7 @@ def staff():
 def one_time_password(staff_id: int):
     """Issue a one-time password (shown this once) that its holder changes at sign-in."""
     person = get_or_404(Staff, staff_id)
-    if not ConfirmForm().validate_on_submit():
+    if not CsrfForm().validate_on_submit():
         abort(400)
     if not services.may_reset(_me(), person):
         abort(403)

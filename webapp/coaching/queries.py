@@ -1,4 +1,4 @@
-"""Read models of the rhythm: target grids, progress, huddle sheets, one-on-one figures."""
+"""Read models of the rhythm: huddle sheets, commitments, one-on-ones, action plans; figures come from webapp.figures."""
 
 from datetime import date, timedelta
 from functools import cache
@@ -6,13 +6,10 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from webapp.auth.models import SALES_ROLES, Role, Staff
-from webapp.coaching import metrics
+from webapp.auth.models import SALES_ROLES, Staff
+from webapp.auth.queries import team
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
-    NEW_CUSTOMERS,
-    REFERRALS,
-    TARGET_METRICS,
     ActionPlan,
     Commitment,
     HuddleKind,
@@ -20,112 +17,15 @@ from webapp.coaching.models import (
     OneOnOne,
     PlanItem,
     PlanStatus,
-    Target,
 )
-from webapp.coaching.periods import bounds, next_month
 from webapp.customers.models import Customer
 from webapp.customers.queries import search_customers
 from webapp.extensions import db
+from webapp.figures import metrics
+from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
+from webapp.figures.periods import bounds, next_month
 from webapp.sales.models import Sale
-from webapp.sales.queries import Credit, credit_of
 from webapp.timeutil import local_today, week_start
-
-HUDDLE_ROLES = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
-
-
-def team(branch_id: int, roles=HUDDLE_ROLES) -> list[Staff]:
-    """The active staff of a branch holding one of the roles, by role then name."""
-    return list(db.session.scalars(_team(frozenset(roles)), {"branch_id": branch_id}))
-
-
-@cache
-def _team(roles: frozenset):
-    # Statements here are built once per process (bound parameters): building one costs more
-    # than running it on a branch.
-    return (
-        select(Staff)
-        .where(
-            Staff.branch_id == bindparam("branch_id"),
-            Staff.active.is_(True),
-            Staff.role.in_(sorted(roles)),
-        )
-        .order_by(Staff.role, Staff.name)
-    )
-
-
-def target_grid(branch_id: int, month: date) -> dict[tuple[int | None, str], int]:
-    """The month's targets keyed by (staff_id or None for the branch, metric)."""
-    rows = db.session.execute(_target_grid(), {"branch_id": branch_id, "month": month}).all()
-    return {(staff_id, metric): value for staff_id, metric, value in rows}
-
-
-@cache
-def _target_grid():
-    return select(Target.staff_id, Target.metric, Target.value).where(
-        Target.branch_id == bindparam("branch_id"), Target.month == bindparam("month")
-    )
-
-
-def _cell(target, achieved, days_left):
-    """One progress cell: target, achieved, percent and the daily pace still needed."""
-    percent = None if not target else min(round(achieved * 100 / target), 999)
-    pace = None
-    if target and days_left > 0:
-        pace = max(target - achieved, 0) / days_left
-    return {"target": target, "achieved": achieved, "percent": percent, "pace": pace}
-
-
-def days_left_in(month: date, on: date | None = None) -> int:
-    """Days left in the month counting today; 0 for a past month, all days for a future one."""
-    on = on or local_today()
-    end = next_month(month)
-    if on >= end:
-        return 0
-    return (end - max(on, month)).days
-
-
-def progress(branch_id: int, month: date, on: date | None = None) -> dict:
-    """The sales progress table (销售进度表): per person and for the branch, every metric
-    with a target or an achievement this month: target, achieved, percent, pace needed."""
-    end = next_month(month)
-    people = team(branch_id, SALES_ROLES | {Role.LOBBY_MANAGER, Role.TELLER})
-    ids = [p.id for p in people]
-    targets = target_grid(branch_id, month)
-    credit, referral_credit = metrics.credit_by_category(ids, month, end)
-    counted = metrics.together([metrics.new_customers, metrics.referrals_won], ids, month, end)
-    new, referrals = counted[metrics.new_customers], counted[metrics.referrals_won]
-    branch_sales, branch_new = metrics.branch_totals(branch_id, month, end)
-    branch_referrals = metrics.branch_referrals_won(branch_id, month, end)
-    left = days_left_in(month, on)
-
-    def achieved(staff_id, metric):
-        if metric == NEW_CUSTOMERS:
-            return branch_new if staff_id is None else new.get(staff_id, 0)
-        if metric == REFERRALS:
-            return branch_referrals if staff_id is None else referrals.get(staff_id, 0)
-        if staff_id is None:
-            return branch_sales.get(metric, 0)
-        return credit.get(staff_id, {}).get(metric, 0)
-
-    def row(staff_id):
-        cells = {}
-        for metric in TARGET_METRICS:
-            target = targets.get((staff_id, metric))
-            value = achieved(staff_id, metric)
-            if target is None and not value:
-                continue
-            cells[metric] = _cell(target, value, left)
-        return cells
-
-    return {
-        "branch": row(None),
-        "people": [(person, row(person.id)) for person in people],
-        "days_left": left,
-        # What the table was built from, for reports that show more of it (monthly report).
-        "targets": targets,
-        "credit_by_category": credit,
-        "referral_credit": referral_credit,
-    }
 
 
 def commitments_for(branch_id: int, day: date) -> dict[int, Commitment]:
@@ -298,58 +198,6 @@ def customer_of(person: Staff, customer_id: int) -> Customer | None:
             Customer.branch_id == person.branch_id,
         )
     )
-
-
-def week_figures(person: Staff, week: date) -> dict:
-    """A one-on-one's figures from one statement: the week's figures and use of the four sales tools 销售四宝 as (label, value) pairs, and the
-    month's credit (fen) against the sales target (None when none is set)."""
-    from flask_babel import gettext as _
-
-    ids, end, month = [person.id], week + timedelta(days=7), week.replace(day=1)
-    figures = (
-        (_("Calls"), metrics.calls_made),
-        (_("Visits"), metrics.visits_made),
-        (_("Visits with an outcome"), metrics.visit_outcomes),
-        (_("Appointments set"), metrics.appointments_set),
-        (_("Appointments held"), metrics.appointments_held),
-        (_("Referrals given"), metrics.referrals_given),
-        (_("Referrals received"), metrics.referrals_received),
-        (_("Referrals given and won"), metrics.referrals_won),
-        (_("Referrals received and won"), metrics.referrals_received_won),
-        (_("Prospects moved forward"), metrics.prospects_moved_forward),
-        (_("Sales made"), metrics.sales_count),
-        (_("New customers"), metrics.new_customers),
-    )
-    tools = (
-        (_("Days with a planned schedule"), metrics.schedule_days_planned),
-        (_("Stale follow-ups on the prospect list"), metrics.stale_follow_ups),
-        (_("Customer sheet completeness (%)"), metrics.sheet_completeness),
-    )
-    month_figures = (metrics.month_sales_target,)
-    values = metrics.together(
-        [fig for _label, fig in figures + tools] + list(month_figures), ids, week, end, month
-    )
-
-    def read(pairs):
-        return [(label, values[fig].get(person.id, 0)) for label, fig in pairs]
-
-    return {
-        "figures": read(figures),
-        "tools": read(tools),
-        # The month's credit as every screen reads it (the same lines, the same function).
-        "credit": credit_of(ids, *bounds(month, next_month(month))).get(person.id, Credit()).total,
-        "target": values[metrics.month_sales_target].get(person.id),
-    }
-
-
-def trend(person: Staff, week: date, weeks: int = 8) -> list[dict]:
-    """The person's key figures for the `weeks` weeks ending with `week`, oldest first."""
-    first = week - timedelta(weeks=weeks - 1)
-    credit, sales = metrics.credit_and_sales_by_week(person.id, first, weeks)
-    return [
-        {"week": first + timedelta(weeks=i), "credit_fen": credit[i], "sales": sales[i]}
-        for i in range(weeks)
-    ]
 
 
 def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None]]:

@@ -10,70 +10,36 @@ from sqlalchemy.orm import selectinload
 
 from webapp.auth.access import get_or_404, roles, signed_in
 from webapp.auth.models import SALES_ROLES, Role, Staff
+from webapp.auth.queries import team
 from webapp.coaching import bp, queries, services
 from webapp.coaching.forms import (
     ActionPlanForm,
     ActionPlanUpdateForm,
     CommitmentForm,
-    CsrfForm,
     OneOnOneForm,
     OwnNotesForm,
     PlanItemForm,
-    parse_target_grid,
 )
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     COMMITMENT_LABELS,
-    TARGET_METRICS,
     ActionPlan,
     HuddleKind,
     PlanStatus,
-    metric_label,
-)
-from webapp.coaching.periods import (
-    next_month,
-    parse_day,
-    parse_month,
-    previous_month,
 )
 from webapp.extensions import db
+from webapp.figures import person as person_figures
+from webapp.figures.charts import line_chart
+from webapp.figures.periods import (
+    parse_day,
+)
 from webapp.htmx import is_fragment
+from webapp.inputs import CsrfForm
 from webapp.referrals import queries as referral_queries
-from webapp.reports.charts import line_chart
 from webapp.timeutil import local_today, week_start
 
 MANAGER = Role.BRANCH_MANAGER
 COMMITTERS = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
-
-
-@bp.route("/targets", methods=["GET", "POST"])
-@roles(MANAGER)
-def targets():
-    """Enter the month's targets for the branch and each person, by category."""
-    month = parse_month(request.values.get("month"))
-    people = queries.team(current_user.branch_id)
-    keys = [None] + [p.id for p in people]
-    form = CsrfForm()
-    errors, typed = {}, {}
-    if request.method == "POST" and form.validate_on_submit():
-        cells, errors, typed = parse_target_grid(request.form, keys)
-        if not errors:
-            services.set_targets(current_user.branch_id, month, cells, current_user)
-            flash(_("Targets saved."), "ok")
-            return redirect(url_for("coaching.targets", month=f"{month:%Y-%m}"))
-    grid = queries.target_grid(current_user.branch_id, month)
-    return render_template(
-        "coaching/targets.html",
-        month=month,
-        previous=previous_month(month),
-        following=next_month(month),
-        rows=[(None, _("Branch"))] + [(p.id, f"{p.name} · {p.role_label}") for p in people],
-        metrics=[(m, metric_label(m)) for m in TARGET_METRICS],
-        grid=grid,
-        errors=errors,
-        typed=typed,
-        form=form,
-    )
 
 
 @bp.route("/commitment", methods=["GET", "POST"])
@@ -118,7 +84,7 @@ def huddle(kind: str):
         abort(404)
     day = parse_day(request.values.get("day"))
     branch_id = current_user.branch_id
-    people = queries.team(branch_id)
+    people = team(branch_id)
     form = CsrfForm()
     if form.validate_on_submit():
         notes = {p.id: request.form.get(f"note-{p.id}", "")[:2000] for p in people}
@@ -154,7 +120,7 @@ def one_on_ones():
     """The salespeople and when each last had a one-on-one; those due come first."""
     week = week_start(local_today())
     due = {staff.id for staff, _ in queries.due_one_on_ones(current_user.branch_id, week)}
-    people = queries.team(current_user.branch_id, SALES_ROLES)
+    people = team(current_user.branch_id, SALES_ROLES)
     return render_template("coaching/one_on_ones.html", people=people, due=due, week=week)
 
 
@@ -245,8 +211,8 @@ def one_on_one(staff_id: int):
             services.save_one_on_one(meeting, by=current_user, **values)
             flash(_("One-on-one saved."), "ok")
             return redirect(url_for("coaching.one_on_one", staff_id=person.id, week=week))
-    trend = queries.trend(person, week)
-    week_figures = queries.week_figures(person, week)
+    trend = person_figures.trend(person, week)
+    week_figures = person_figures.week_figures(person, week)
     return render_template(
         "coaching/one_on_one.html",
         person=person,
@@ -276,7 +242,7 @@ def action_plans():
     """The branch action plans (网点行动计划): open ones first, and a form for a new one."""
     form = ActionPlanForm()
     form.owner_id.choices = [
-        (p.id, p.name) for p in queries.team(current_user.branch_id, frozenset(Role) - {Role.ADMIN})
+        (p.id, p.name) for p in team(current_user.branch_id, frozenset(Role) - {Role.ADMIN})
     ]
     if form.validate_on_submit():
         services.create_action_plan(

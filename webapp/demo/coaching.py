@@ -7,8 +7,6 @@ from sqlalchemy import func, select
 from webapp.auth.models import SALES_ROLES, Role
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
-    NEW_CUSTOMERS,
-    REFERRALS,
     ActionPlan,
     Commitment,
     HuddleKind,
@@ -16,10 +14,10 @@ from webapp.coaching.models import (
     OneOnOne,
     PlanItem,
     PlanStatus,
-    Target,
 )
-from webapp.coaching.periods import month_start, previous_month
 from webapp.extensions import db
+from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
+from webapp.figures.periods import month_start, previous_month
 from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
 from webapp.timeutil import local_today, week_start

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from tests.conftest import text_of
 from tests.factories import make_branch, make_customer, make_sale, make_staff
 from webapp.auth.models import Role
-from webapp.coaching import queries
-from webapp.coaching.services import set_targets
 from webapp.customers.models import Acquisition
-from webapp.reports import queries as report_queries
+from webapp.figures import queries as report_queries
+from webapp.figures.progress import progress
+from webapp.figures.services import set_targets
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 
 OCT = date(2026, 10, 1)
@@ -71,7 +71,7 @@ def test_progress_table_figures(app, october, branch):
     """Per person by credit, the branch by sales; pace needed over the days left."""
     _, wang, li = october
     with app.app_context():
-        table = queries.progress(branch.id, OCT, on=date(2026, 10, 22))
+        table = progress(branch.id, OCT, on=date(2026, 10, 22))
     assert table["days_left"] == 10
     branch_row = table["branch"]
     assert branch_row["deposit"] == {

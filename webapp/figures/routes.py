@@ -2,25 +2,28 @@
 
 from datetime import timedelta
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role, Staff
-from webapp.coaching.models import COUNT_METRICS, metric_labels
-from webapp.coaching.periods import (
+from webapp.auth.queries import team
+from webapp.figures import bp, charts, queries, services
+from webapp.figures.credit import statement
+from webapp.figures.forms import parse_target_grid
+from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, metric_label, metric_labels
+from webapp.figures.periods import (
     next_month,
     parse_day,
     parse_month,
     previous_month,
 )
-from webapp.coaching.queries import progress as progress_table
-from webapp.coaching.queries import team
-from webapp.reports import bp, charts, queries
-from webapp.reports.credit import statement
-from webapp.reports.xlsx import monthly_workbook
+from webapp.figures.progress import progress as progress_table
+from webapp.figures.progress import target_grid
+from webapp.figures.xlsx import monthly_workbook
+from webapp.inputs import CsrfForm
 from webapp.sales.models import CreditRole
 from webapp.timeutil import local_today, week_start
 
@@ -31,7 +34,7 @@ def progress():
     """The sales progress table (销售进度表): target vs achieved, per person and branch."""
     month = parse_month(request.args.get("month"))
     return render_template(
-        "reports/progress.html",
+        "figures/progress.html",
         month=month,
         previous=previous_month(month),
         following=next_month(month),
@@ -49,7 +52,7 @@ def weekly():
     asked = request.args.get("week")
     week = week_start(parse_day(asked)) if asked else week_start(local_today()) - timedelta(days=7)
     return render_template(
-        "reports/weekly.html",
+        "figures/weekly.html",
         week=week,
         report=queries.weekly(current_user.branch_id, week),
         delta7=timedelta(days=7),
@@ -79,7 +82,7 @@ def monthly():
         [_("New customers"), _("Bought")],
     )
     return render_template(
-        "reports/monthly.html",
+        "figures/monthly.html",
         month=month,
         previous=previous_month(month),
         following=next_month(month),
@@ -128,7 +131,7 @@ def credit():
         CreditRole.MANUAL: _("Allocated by the manager"),
     }
     return render_template(
-        "reports/credit.html", month=month, previous=previous_month(month),
+        "figures/credit.html", month=month, previous=previous_month(month),
         following=next_month(month), person=person, people=people, lines=lines,
         totals=totals, role_label=role_labels.get,
     )  # fmt: skip
@@ -140,9 +143,39 @@ def region():
     """The administrator's roll-up: each branch's month against its targets."""
     month = parse_month(request.args.get("month"))
     return render_template(
-        "reports/region.html",
+        "figures/region.html",
         month=month,
         previous=previous_month(month),
         following=next_month(month),
         rows=queries.region(current_user, month),
+    )
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles(Role.BRANCH_MANAGER)
+def targets():
+    """Enter the month's targets for the branch and each person, by category."""
+    month = parse_month(request.values.get("month"))
+    people = team(current_user.branch_id)
+    keys = [None] + [p.id for p in people]
+    form = CsrfForm()
+    errors, typed = {}, {}
+    if request.method == "POST" and form.validate_on_submit():
+        cells, errors, typed = parse_target_grid(request.form, keys)
+        if not errors:
+            services.set_targets(current_user.branch_id, month, cells, current_user)
+            flash(_("Targets saved."), "ok")
+            return redirect(url_for("figures.targets", month=f"{month:%Y-%m}"))
+    grid = target_grid(current_user.branch_id, month)
+    return render_template(
+        "figures/targets.html",
+        month=month,
+        previous=previous_month(month),
+        following=next_month(month),
+        rows=[(None, _("Branch"))] + [(p.id, f"{p.name} · {p.role_label}") for p in people],
+        metrics=[(m, metric_label(m)) for m in TARGET_METRICS],
+        grid=grid,
+        errors=errors,
+        typed=typed,
+        form=form,
     )

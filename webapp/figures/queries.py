@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from webapp.auth.access import visible_branch_ids
 from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
-from webapp.coaching import metrics
-from webapp.coaching.models import COUNT_METRICS, TARGET_METRICS, Target
-from webapp.coaching.periods import bounds, next_month
-from webapp.coaching.queries import progress, team
+from webapp.auth.queries import team
 from webapp.extensions import db
+from webapp.figures import metrics
+from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, Target
+from webapp.figures.periods import bounds, next_month
+from webapp.figures.progress import progress
 from webapp.sales.models import Sale
 
 WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a one-on-one

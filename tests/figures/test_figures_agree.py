@@ -17,15 +17,15 @@ from tests.conftest import text_of
 from tests.factories import make_branch, make_customer, make_staff
 from webapp import timeutil
 from webapp.auth.models import SALES_ROLES, Role
-from webapp.coaching.models import COUNT_METRICS, REFERRALS, TARGET_METRICS
-from webapp.coaching.periods import bounds, next_month
-from webapp.coaching.queries import trend
 from webapp.extensions import db as _db
+from webapp.figures import queries as report_queries
+from webapp.figures.credit import statement
+from webapp.figures.models import COUNT_METRICS, REFERRALS, TARGET_METRICS
+from webapp.figures.periods import bounds, next_month
+from webapp.figures.person import trend
 from webapp.lobby.models import CheckIn, Desk, Need, VisitState
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import CreditState, Referral, SplitPhase, State
-from webapp.reports import queries as report_queries
-from webapp.reports.credit import statement
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 from webapp.sales.queries import credit_of
 from webapp.sales.services import record_sale

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from webapp.coaching.models import COUNT_METRICS, metric_label
+from webapp.figures.models import COUNT_METRICS, metric_label
 
 YUAN = "#,##0.00"
 

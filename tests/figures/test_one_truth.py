@@ -10,12 +10,13 @@ from openpyxl import load_workbook
 from tests.conftest import text_of
 from tests.factories import _save, make_customer, make_sale, make_staff
 from webapp.auth.models import Role
-from webapp.coaching import queries
-from webapp.coaching.models import REFERRALS, ActionPlan, PlanStatus
+from webapp.coaching.models import ActionPlan, PlanStatus
+from webapp.figures import queries as report_queries
+from webapp.figures.models import REFERRALS
+from webapp.figures.progress import progress
 from webapp.lobby.models import Need
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import Referral, State
-from webapp.reports import queries as report_queries
 from webapp.sales.models import CreditRole, ProductCategory, SaleSource
 
 OCT = date(2026, 10, 1)
@@ -43,7 +44,7 @@ def test_branch_row_counts_the_referrals_won(app, db, branch):
     won_referral(branch, lobby, wealth, customer, datetime(2026, 10, 14, 2))
     won_referral(branch, teller, wealth, customer, datetime(2026, 10, 20, 2))
     with app.app_context():
-        table = queries.progress(branch.id, OCT, on=date(2026, 10, 22))
+        table = progress(branch.id, OCT, on=date(2026, 10, 22))
         _rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 10, 31))
     people = {p.id: cells for p, cells in table["people"]}
     assert people[lobby.id][REFERRALS]["achieved"] == 2
@@ -134,7 +135,7 @@ def test_demo_credits_referrers_only_on_referred_sales_and_adds_up(app, db):
     from sqlalchemy import select
 
     from webapp.auth.models import Branch
-    from webapp.coaching.periods import month_start
+    from webapp.figures.periods import month_start
     from webapp.sales.models import CreditLine, Sale
     from webapp.timeutil import local_today
 

@@ -7,9 +7,9 @@ from functools import cache
 
 from sqlalchemy import and_, bindparam, select
 
-from webapp.coaching.periods import bounds, next_month
 from webapp.customers.models import Customer, mask_mobile
 from webapp.extensions import db
+from webapp.figures.periods import bounds, next_month
 from webapp.referrals.models import Referral, SplitPhase
 from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
 from webapp.sales.queries import Credit, credit_of

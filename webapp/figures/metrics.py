@@ -31,9 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from webapp.coaching.periods import bounds
 from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
+from webapp.figures.periods import bounds
 from webapp.sales.models import CreditLine, ProductCategory, Sale
 from webapp.sales.queries import credit_of
 
@@ -126,7 +126,7 @@ MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindpa
 def month_sales_target():
     """Each person's sales target in fen for the month given to together(): the product
     categories summed (the count targets left out). People without one are missing."""
-    from webapp.coaching.models import COUNT_METRICS, Target
+    from webapp.figures.models import COUNT_METRICS, Target
 
     return (
         select(Target.staff_id.label("staff_id"), func.sum(Target.value).label("n"))
