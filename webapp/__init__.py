@@ -91,6 +91,7 @@ DOMAINS = (
     "schedule",
     "prospects",
     "kits",
+    "story",
 )
 
 

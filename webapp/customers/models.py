@@ -154,6 +154,30 @@ class CustomerSourceChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=now_naive)
 
 
+class ChangeKind(enum.StrEnum):
+    """What a CustomerChange changed."""
+
+    SHEET = "sheet"
+    OWNER = "owner"
+
+
+class CustomerChange(db.Model):
+    """Audit: who changed a customer's sheet (which fields, never the values) or owner, and
+    when; the customer's story and the audit viewer read it."""
+
+    __table_args__ = (Index("ix_customer_change_customer_at", "customer_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 10))
+    fields: Mapped[str] = mapped_column(String(400), default="")  # comma-separated names
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    to_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
+
+
 class CustomerSearch(db.Model):
     """Audit: a search by mobile that narrows one number (more digits than the last four).
 

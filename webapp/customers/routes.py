@@ -205,7 +205,9 @@ def edit(customer_id: int):
         return render_error(400, _("The form's offline id is malformed. Reload the form."))
     if form.validate_on_submit():
         try:
-            services.update_sheet(customer, form.data, form.version.data, edit_id or None)
+            services.update_sheet(
+                customer, form.data, form.version.data, edit_id or None, by=current_user
+            )
         except services.DuplicateCustomer as dup:
             return _form_page(
                 form, customer.kind, customer=customer, duplicate=dup.existing, status=409
@@ -300,7 +302,7 @@ def assign_owner(customer_id: int):
         )
         if owner is None or owner.role not in SALES_ROLES:
             return render_error(400, _("Choose a salesperson of this branch."))
-    services.assign_owner(customer, owner)
+    services.assign_owner(customer, owner, by=current_user)
     flash(_("Owner saved."), "ok")
     return redirect(url_for("customers.detail", customer_id=customer.id), 303)
 
