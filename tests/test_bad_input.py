@@ -23,6 +23,7 @@ DATED_PAGES = [
     ("/schedule/week", "start", Role.RETAIL_AM),
     ("/schedule/new", "day", Role.RETAIL_AM),
     ("/referrals/ledger", "date", Role.BRANCH_MANAGER),
+    ("/coaching/action-plans/month", "month", Role.BRANCH_MANAGER),
 ]
 FAR = {"month": ("9999-12", "0001-01"), "day": ("9999-12-31", "0001-01-01")}
 

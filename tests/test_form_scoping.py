@@ -420,6 +420,7 @@ URL_ID_ROUTES = {
     "appointments.move": ("/appointments/{appointment}/state", {"state": "cancelled"}),
     "auth.one_time_password": ("/staff/{wealth}/one-time-password", {}),
     "coaching.action_plan": ("/coaching/action-plans/{plan}", {"status": "done", "result": "x"}),
+    "coaching.plan_note": ("/coaching/action-plans/{plan}/notes", {"note": "x"}),
     "coaching.one_on_one": ("/coaching/one-on-ones/{wealth}", {"do": "save"}),
     "customers.edit": ("/customers/{customer}/edit", {"name": "改名"}),
     "customers.assign_owner": ("/customers/{customer}/owner", {"owner_id": ""}),

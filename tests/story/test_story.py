@@ -19,9 +19,10 @@ from webapp.lobby.models import CheckIn, Need
 from webapp.prospects.models import Stage
 from webapp.referrals.models import Referral
 from webapp.sales.models import ProductCategory
-from webapp.timeutil import now_naive
 
 T0 = datetime(2026, 11, 2, 2, 0)  # naive UTC: 10:00 in Shanghai
+
+HX = {"HX-Request": "true"}
 
 
 def _one_of_each(app, branch, owner, colleague, customer_id):
@@ -131,7 +132,7 @@ def test_the_story_tells_every_kind_of_record_newest_first(app, client, login_as
         {"name": "周芳", "mobile": "13800001111", "version": version, "occupation": "教师"},
     )
 
-    story = text_of(client.get(f"/customers/{customer.id}/story"))
+    story = text_of(client.get(f"/customers/{customer.id}/story", headers=HX))
     order = [
         "Sheet edited",
         "Bought",
@@ -168,7 +169,7 @@ def test_the_story_tells_every_kind_of_record_newest_first(app, client, login_as
             ("owner", manager.id),
         ]
         assert "occupation" in changes[0].fields.split(",")
-    story = text_of(client.get(f"/customers/{customer.id}/story"))
+    story = text_of(client.get(f"/customers/{customer.id}/story", headers=HX))
     with app.test_request_context():
         assert f"{gettext('Owner changed')} 赵理财 → 李客户经理 孙经理" in story
 
@@ -201,7 +202,7 @@ def test_the_story_pages_without_gaps_or_repeats(app, client, login_as, branch):
         ]
     seen, url, pages = [], f"/customers/{customer.id}/story", 0
     while url:
-        html = client.get(url).get_data(as_text=True)
+        html = client.get(url, headers=HX).get_data(as_text=True)
         pages += 1
         seen += re.findall(r"timeline__item--(\w+)", html)
         more = re.search(r'hx-get="([^"]+)"', html)
@@ -217,11 +218,11 @@ def test_the_story_is_for_who_may_open_the_full_sheet(app, client, login_as, bra
     elsewhere = make_customer(make_branch("张江支行"))
     for role in (Role.TELLER, Role.WEALTH_MANAGER):
         login_as(role)
-        assert client.get(f"/customers/{customer.id}/story").status_code == 403
+        assert client.get(f"/customers/{customer.id}/story", headers=HX).status_code == 403
     login_as(owner)
-    assert client.get(f"/customers/{customer.id}/story").status_code == 200
-    assert client.get(f"/customers/{elsewhere.id}/story").status_code == 404
-    assert client.get(f"/customers/{customer.id}/story?before=junk").status_code == 200
+    assert client.get(f"/customers/{customer.id}/story", headers=HX).status_code == 200
+    assert client.get(f"/customers/{elsewhere.id}/story", headers=HX).status_code == 404
+    assert client.get(f"/customers/{customer.id}/story?before=junk", headers=HX).status_code == 200
 
 
 def test_the_customer_page_loads_the_story(app, client, login_as, branch):
@@ -231,4 +232,5 @@ def test_the_customer_page_loads_the_story(app, client, login_as, branch):
     make_sale(branch, me, customer, 50_000_00)
     html = client.get(f"/customers/{customer.id}").get_data(as_text=True)
     assert f'hx-get="/customers/{customer.id}/story"' in html
-    assert now_naive()  # the clock is the app's
+    plain = client.get(f"/customers/{customer.id}/story")
+    assert plain.status_code == 302 and plain.location.endswith(f"/customers/{customer.id}")

@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.coaching.models import COMMITMENT_LABELS, PlanStatus
+from webapp.figures.effect import TRACKABLE_LABELS
 from webapp.inputs import DateField, IdField
 
 
@@ -66,6 +74,20 @@ class ActionPlanForm(FlaskForm):
     expected_effect = StringField(
         _l("Expected effect"),
         validators=[DataRequired(_l("Say what effect is expected.")), Length(max=300)],
+    )
+    metric = SelectField(
+        _l("Figure that shows the effect"),
+        choices=[SelectChoice("", _l("None"))]
+        + [SelectChoice(k, v) for k, v in TRACKABLE_LABELS.items()],
+        validators=[Optional()],
+    )
+
+
+class PlanNoteForm(FlaskForm):
+    """Progress on a plan, in a sentence or two."""
+
+    note = TextAreaField(
+        _l("Progress"), validators=[DataRequired(_l("Say what was done.")), Length(max=1000)]
     )
 
 

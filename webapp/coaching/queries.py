@@ -220,6 +220,17 @@ def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None
     return [(staff, when) for staff, when in rows if when is None or when < week]
 
 
+def my_action_plans(staff: Staff) -> list[ActionPlan]:
+    """The plans naming this person that are not closed, soonest due first (for Today)."""
+    return list(
+        db.session.scalars(
+            select(ActionPlan)
+            .where(ActionPlan.owner_id == staff.id, ActionPlan.status != PlanStatus.CLOSED)
+            .order_by(ActionPlan.due_on, ActionPlan.id)
+        )
+    )
+
+
 def open_action_plans(branch_id: int) -> list[ActionPlan]:
     """The branch's action plans not yet closed, by due date."""
     return list(

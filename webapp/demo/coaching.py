@@ -8,6 +8,7 @@ from webapp.auth.models import SALES_ROLES, Role
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     ActionPlan,
+    ActionPlanNote,
     Commitment,
     HuddleKind,
     HuddleNote,
@@ -252,6 +253,8 @@ def _action_plans(ctx, today: date) -> None:
             "邀约30位客户，成交理财500万元",
             PlanStatus.OPEN,
             "",
+            "appointments_set",
+            (),
         ),
         (
             "lobby1",
@@ -260,6 +263,8 @@ def _action_plans(ctx, today: date) -> None:
             "每天内部转介增加5笔",
             PlanStatus.IN_PROGRESS,
             "",
+            "referrals_given",
+            ("高峰时段已安排引导人员，本周识别转介机会12次", "周二、周五转介最多，继续保持"),
         ),
         (
             "corporate1",
@@ -268,6 +273,8 @@ def _action_plans(ctx, today: date) -> None:
             "新开对公结算账户5户",
             PlanStatus.OPEN,
             "",
+            "visits_made",
+            (),
         ),
         (
             "retail1",
@@ -276,6 +283,8 @@ def _action_plans(ctx, today: date) -> None:
             "到期资金留存率达到80%",
             PlanStatus.CLOSED,
             "回访42户，留存率83%，达到预期。",
+            "calls_made",
+            ("已回访20户，其中3户资金转他行", "回访完成42户"),
         ),
         (
             "teller1",
@@ -284,23 +293,32 @@ def _action_plans(ctx, today: date) -> None:
             "柜员转介每周不少于10笔",
             PlanStatus.CLOSED,
             "每周平均8笔，未完全达到，下月继续。",
+            "referrals_given",
+            ("大额业务提示转介已贴在柜台",),
         ),
     )
-    for username, days, what, effect, status, result in rows:
-        db.session.add(
-            ActionPlan(
-                branch_id=branch.id,
-                owner_id=ctx.staff[username].id,
-                due_on=today + timedelta(days=days),
-                what=what,
-                expected_effect=effect,
-                status=status,
-                result=result,
-                created_by_id=manager.id,
-                created_at=ctx.now - timedelta(days=abs(days) + 14),
-                closed_at=ctx.now - timedelta(days=abs(days))
-                if status == PlanStatus.CLOSED
-                else None,
-            )
+    for username, days, what, effect, status, result, metric, notes in rows:
+        created = ctx.now - timedelta(days=abs(days) + 14)
+        plan = ActionPlan(
+            metric=metric,
+            branch_id=branch.id,
+            owner_id=ctx.staff[username].id,
+            due_on=today + timedelta(days=days),
+            what=what,
+            expected_effect=effect,
+            status=status,
+            result=result,
+            created_by_id=manager.id,
+            created_at=created,
+            closed_at=ctx.now - timedelta(days=abs(days)) if status == PlanStatus.CLOSED else None,
         )
+        db.session.add(plan)
+        for i, note in enumerate(notes):
+            plan.notes.append(
+                ActionPlanNote(
+                    staff_id=ctx.staff[username].id,
+                    note=note,
+                    created_at=created + timedelta(days=4 * (i + 1), hours=2),
+                )
+            )
     ctx.made["action_plans"] = len(rows)

@@ -28,7 +28,9 @@ def index():
 def today():
     """The account manager's home: what today holds, thumb-first."""
     return render_template(
-        "home/today.html", recent_customers=queries.my_recent_customers(current_user)
+        "home/today.html",
+        recent_customers=queries.my_recent_customers(current_user),
+        my_plans=coaching_queries.my_action_plans(current_user),
     )
 
 
