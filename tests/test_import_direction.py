@@ -90,11 +90,7 @@ def test_every_part_of_webapp_is_declared():
 def test_base_modules_import_no_domain():
     """extensions, timeutil, i18n, templating...: every page stands on them, so they name no
     domain (templating.py does not read auth's access rules nor a domain's model)."""
-    wrong = [
-        f"{a} imports {b}"
-        for a, b in imports()
-        if part(a) in BASE and part(b) not in BASE
-    ]
+    wrong = [f"{a} imports {b}" for a, b in imports() if part(a) in BASE and part(b) not in BASE]
     assert wrong == [], "\n".join(wrong)
 
 
