@@ -1,7 +1,8 @@
 """Domain events. Domains send them; listeners (push notifications, reports) subscribe.
 
 Senders pass the model instance as `sender` and keyword data as documented here, so no
-domain needs to import another's listeners (STYLE.md: signals instead of cross-imports).
+domain needs to import another's listeners: a domain imports only those below it
+(tests/test_import_direction.py), and those below reach it through a signal.
 Signals are sent *before* the sender commits, so a listener that writes rows (the push
 outbox) writes them in the same transaction: a rolled-back event notifies nobody.
 """

@@ -12,6 +12,9 @@ worker or several, and still write each reminder once.
 | appointment_reminders  | appointments.models.Appointment          | lead_minutes before starts_at |
 | field_visit_mornings   | field.models.FieldVisit (planned today)  | PUSH_FIELD_MORNING_AT..+3 h   |
 | commitment_nudges      | coaching.models.Commitment (staff_id, day) | PUSH_NUDGE_MINUTES before the morning huddle |
+
+A domain with scheduled work of its own (referrals: flag the overdue ones) answers
+signals.worker_pass, so the worker runs it without naming the domain.
 """
 
 import importlib
