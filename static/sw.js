@@ -1,4 +1,5 @@
-// BranchKit service worker (scope "/"). Plain JavaScript, no build step. See DESIGN.md "Offline".
+// BranchKit service worker (scope "/"). Plain JavaScript, no build step. The server's side of the
+// protocol is webapp/sync/protocol.py.
 // - App shell (static files) precached, cache-first, one cache per version.
 // - Pages and htmx fragments: network-first with a short timeout, cached separately
 //   (the server answers `Vary: HX-Request`), cache fallback, then an offline page.

@@ -33,15 +33,15 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
-    _register_blueprints(app)
-
     from webapp import cli, errors, inputs, security, templating
 
+    app.extensions["offline_pages"] = []
+    _declare(app, templating)
+    _load_domains(app)
+    _declare(app, cli)
     inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    templating.init_app(app)
-    cli.init_app(app)
     return app
 
 
@@ -74,28 +74,29 @@ def _init_extensions(app: Flask) -> None:
 
 
 # One line per domain package: its models are loaded, and its blueprint `bp` (from
-# __init__, with views in routes.py) registered when it has one.
+# __init__, with views in routes.py) registered when it has one. The order is the layering: a
+# domain imports only those listed before it (tests/test_import_direction.py).
 DOMAINS = (
     "auth",
-    "home",
+    "sync",
     "customers",
     "sales",
     "lobby",
     "referrals",
-    "sync",
-    "coaching",
-    "figures",
-    "push",
-    "field",
-    "appointments",
     "schedule",
+    "appointments",
+    "field",
     "prospects",
     "kits",
     "story",
+    "figures",
+    "coaching",
+    "home",
+    "push",
 )
 
 
-def _register_blueprints(app: Flask) -> None:
+def _load_domains(app: Flask) -> None:
     for name in DOMAINS:
         package = importlib.import_module(f"webapp.{name}")
         if importlib.util.find_spec(f"webapp.{name}.models"):
@@ -103,3 +104,16 @@ def _register_blueprints(app: Flask) -> None:
         if hasattr(package, "bp"):
             importlib.import_module(f"webapp.{name}.routes")  # the views attach to package.bp
             app.register_blueprint(package.bp)
+        _declare(app, package)
+
+
+def _declare(app: Flask, module) -> None:
+    """Register what a module declares for the whole app, here and nowhere else (a test holds
+    it): `template_filters` and `template_globals` (name -> function), `commands` (click
+    commands or groups) and `offline_pages`, the pages a phone keeps for offline use (endpoint
+    names, shown to the roles that may open them, or functions user -> list of URLs)."""
+    app.jinja_env.filters.update(getattr(module, "template_filters", {}))
+    app.jinja_env.globals.update(getattr(module, "template_globals", {}))
+    for command in getattr(module, "commands", ()):
+        app.cli.add_command(command)
+    app.extensions["offline_pages"].extend(getattr(module, "offline_pages", ()))

@@ -3,7 +3,6 @@
 import time
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp import demo
@@ -53,6 +52,4 @@ def demo_data(if_empty: bool, scale: str, counts: str) -> None:
     click.echo(f"Password for all: {demo.DEMO_PASSWORD}")
 
 
-def init_app(app: Flask) -> None:
-    """Register the commands."""
-    app.cli.add_command(demo_data)
+commands = (demo_data,)  # registered by webapp/__init__.py

@@ -1,7 +1,8 @@
 """Domain events. Domains send them; listeners (push notifications, reports) subscribe.
 
 Senders pass the model instance as `sender` and keyword data as documented here, so no
-domain needs to import another's listeners (STYLE.md: signals instead of cross-imports).
+domain needs to import another's listeners: a domain imports only those below it
+(tests/test_import_direction.py), and those below reach it through a signal.
 Signals are sent *before* the sender commits, so a listener that writes rows (the push
 outbox) writes them in the same transaction: a rolled-back event notifies nobody.
 """
@@ -24,3 +25,19 @@ referral_overdue = events.signal("referral-overdue")
 referral_accepted = events.signal("referral-accepted")
 # sender: Appointment; kwargs: none. An appointment was confirmed for the person who will meet.
 appointment_confirmed = events.signal("appointment-confirmed")
+
+# Questions a lower domain asks the domains above it, which answer with the receivers' return
+# values (blinker's send() lists them): the lower one names no domain above it.
+
+# sender: CheckIn just recorded (id, branch_id, needs, deciding_amount_fen, flow_fen);
+# kwargs: clear_intent (bool, the customer said what they want). A receiver answers None or a
+# dict: "rules" (the referral criteria met, each with a .label, strongest first; a referral is
+# proposed when there is one) and "simple_products" (names of products not grounds for one).
+check_in_recorded = events.signal("check-in-recorded")
+# sender: branch id; kwargs: check_in_ids (list of int), the lobby board's rows. A receiver
+# answers {check_in_id: (referral_id, overdue)} for the check-ins with a referral (the latest).
+lobby_board_shown = events.signal("lobby-board-shown")
+# sender: the push worker's pass time (naive UTC); kwargs: none. A receiver does its domain's
+# scheduled work for the pass (flushed, not committed) and answers how many things it did; the
+# worker reports the count under the receiver's name.
+worker_pass = events.signal("worker-pass")

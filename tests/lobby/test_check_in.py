@@ -77,8 +77,8 @@ def test_new_customer_created_at_check_in_and_a_duplicate_offers_the_existing_on
         assert db.session.scalar(select(func.count(Customer.id))) == 1
         assert db.session.scalar(select(func.count(CheckIn.id))) == 1
         assert db.session.scalar(select(Customer.mobile)) == "13800138000"
-        # The walk-in is that customer on the board and in the referral (issue 19, item 1: the
-        # check-in was stored with no customer when the new one had no id yet).
+        # The walk-in is that customer on the board and in the referral: the new customer has
+        # its id before the check-in takes it.
         assert db.session.scalar(select(CheckIn.customer_id)) == db.session.scalar(
             select(Customer.id)
         )

@@ -46,7 +46,7 @@ class AppointmentForm(FlaskForm):
         choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
         validators=[InputRequired(_l("Choose why the appointment is made."))],
     )
-    # A form queued offline before this field existed has none: it was a call (the default).
+    # A form queued offline by a page without this field carries none: a call, the default.
     via = RadioField(
         _l("Fixed"),
         choices=[SelectChoice(k.value, v) for k, v in VIA_LABELS.items()],

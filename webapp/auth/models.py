@@ -15,7 +15,7 @@ from webapp.timeutil import now_naive
 
 
 class Role(enum.StrEnum):
-    """The roles of DOMAIN.md; the value is stored, the label is shown."""
+    """The roles of the branch and the region staff; the value is stored, the label is shown."""
 
     BRANCH_MANAGER = "branch_manager"
     WEALTH_MANAGER = "wealth_manager"

@@ -2,10 +2,10 @@
 
 from functools import cache
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import aliased
 
-from webapp import timeutil
+from webapp import signals, timeutil
 from webapp.auth.access import scope_params, scoped_template
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
@@ -22,13 +22,9 @@ BOARD_ORDER = {
 
 def todays_board(user) -> list:
     """Today's check-ins of the user's branch (waiting first, then referred, serving, done) as
-    rows of the columns a board row shows, with the latest referral of each (id, whether it is
-    overdue) and the customer's and server's names."""
-    from webapp.referrals.queries import overdue_before
-
+    rows of the columns a board row shows, with the customer's and server's names."""
     start, end = timeutil.day_bounds(timeutil.local_date())
     params = scope_params(user) | {"branch_id": user.branch_id, "start": start, "end": end}
-    params["overdue_before"] = overdue_before(user.branch_id)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(GENERIC_PLAN)
     rows = db.session.execute(_board_statement(), params).all()
@@ -48,15 +44,6 @@ def _board_statement():
     """The board's one statement, built once per process (bound parameters). Plain columns,
     not CheckIn objects: loading an object with its customer and server cost some 80 µs a
     row, as much as the rest of the page."""
-    from webapp.referrals.models import Referral
-    from webapp.referrals.queries import overdue
-
-    latest = (
-        select(func.max(Referral.id))
-        .where(Referral.check_in_id == CheckIn.id)
-        .correlate(CheckIn)
-        .scalar_subquery()
-    )
     served_by = aliased(Staff)
     return (
         scoped_template(CheckIn)
@@ -74,15 +61,10 @@ def _board_statement():
             Customer.name.label("customer_name"),
             Customer.mobile,
             served_by.name.label("server_name"),
-            Referral.id.label("referral_id"),
-            # Still waiting for the receiver past the branch's limit (None without a referral).
-            overdue(bindparam("overdue_before")).label("overdue"),
             maintain_column_froms=False,
         )
         .outerjoin(Customer, Customer.id == CheckIn.customer_id)
         .outerjoin(served_by, served_by.id == CheckIn.served_by_id)
-        # The latest referral in the same statement (one row per check-in at most).
-        .outerjoin(Referral, Referral.id == latest)
         .where(
             CheckIn.branch_id == bindparam("branch_id"),
             CheckIn.created_at >= bindparam("start"),
@@ -99,3 +81,13 @@ def minutes_waited(visit) -> int:
     if visit.state is VisitState.WAITING:
         end = timeutil.now_naive()
     return max(0, int((end - visit.created_at).total_seconds() // 60))
+
+
+def board_referrals(user, rows) -> dict[int, tuple[int, bool]]:
+    """{check_in_id: (referral_id, overdue)} for the board's rows with a referral, answered by
+    the domains listening to signals.lobby_board_shown (referrals)."""
+    found: dict[int, tuple[int, bool]] = {}
+    ids = [row.id for row in rows]
+    for _receiver, answer in signals.lobby_board_shown.send(user.branch_id, check_in_ids=ids):
+        found.update(answer or {})
+    return found

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from webapp import signals
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
 from webapp.customers.models import Acquisition, Customer, CustomerKind, mask_mobile
@@ -16,16 +17,17 @@ from webapp.htmx import is_fragment
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
 from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, deciding_amount_fen, needs_of
-from webapp.referrals import criteria as referral_criteria
 
 LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
 
 def _board_context() -> dict:
-    return {"rows": [_row(row) for row in queries.todays_board(current_user)]}
+    rows = queries.todays_board(current_user)
+    referrals = queries.board_referrals(current_user, rows)
+    return {"rows": [_row(row, *referrals.get(row.id, (None, False))) for row in rows]}
 
 
-def _row(row) -> Markup:
+def _row(row, referral_id: int | None, overdue: bool) -> Markup:
     """A board row from the values it shows: rendered again only when one of them changed (a
     polled board of a busy day is mostly rows that did not)."""
     return pure_fragment(
@@ -39,18 +41,13 @@ def _row(row) -> Markup:
         amount_fen=deciding_amount_fen(row.amount_fen, row.amount_band),
         minutes=queries.minutes_waited(row),
         server=row.server_name,
-        referral_id=row.referral_id,
-        overdue=bool(row.overdue),
+        referral_id=referral_id,
+        overdue=overdue,
     )
 
 
-def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
+def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None, simple=()):
     # The simple products are named only beside a check-in that met no criterion.
-    simple = (
-        referral_criteria.simple_products(referral_criteria.criteria_for(current_user.branch_id))
-        if result is not None and not rules
-        else []
-    )
     return {
         "form": form,
         "result": result,
@@ -159,15 +156,7 @@ def check_in():
         note=form.note.data or "",
         desk=Desk.COUNTER if form.desk.data == Desk.COUNTER.value else Desk.LOBBY,
     )
-    facts = referral_criteria.Facts(
-        needs=tuple(visit.needs),
-        amount_fen=visit.deciding_amount_fen,
-        flow_fen=visit.flow_fen,
-        clear_intent=form.clear_intent.data,
-    )
-    rules = referral_criteria.matching_rules(
-        referral_criteria.criteria_for(current_user.branch_id), facts
-    )
+    rules, simple = _proposal(visit, form.clear_intent.data)
     if not is_fragment():
         if rules:
             return redirect(
@@ -175,9 +164,20 @@ def check_in():
             )
         return redirect(url_for("lobby.board"))
     response = render_template(
-        "lobby/_check_in.html", **_panel(_new_form(), result=visit, rules=rules)
+        "lobby/_check_in.html", **_panel(_new_form(), result=visit, rules=rules, simple=simple)
     )
     return response, 200, {"HX-Trigger": "check-in-saved"}
+
+
+def _proposal(visit: CheckIn, clear_intent: bool) -> tuple[list, list]:
+    """The referral criteria the walk-in meets and, when none, the simple products not grounds
+    for a referral: the referrals domain answers signals.check_in_recorded."""
+    rules, simple = [], []
+    for _receiver, answer in signals.check_in_recorded.send(visit, clear_intent=clear_intent):
+        if answer:
+            rules.extend(answer.get("rules", ()))
+            simple.extend(answer.get("simple_products", ()))
+    return rules, [] if rules else simple
 
 
 @bp.route("/check-ins/<int:check_in_id>/<action>", methods=["POST"])

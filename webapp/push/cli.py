@@ -5,14 +5,14 @@ import threading
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.auth.models import Staff
 from webapp.extensions import db
-from webapp.push import bp, keys
+from webapp.push import keys
 
-# The blueprint's command group is `flask push ...`.
-push_cli = bp.cli
+push_cli = AppGroup("push", help="Web push: keys and the outbox worker.")
 
 
 @push_cli.command("init-keys")

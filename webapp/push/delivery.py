@@ -233,7 +233,7 @@ def deliver_one(notification: Notification, now: datetime, send: Sender, prefere
             else _send_safely(send, sub, payload, notification)
         )
         delivery.status_code = outcome.status
-        if refused:  # stored before the check was strict: never sent, not worth a retry
+        if refused:  # an endpoint the check refuses (a row stored unchecked): never worth a retry
             delivery.status = DeliveryStatus.FAILED
             notification.last_error = refused
         elif outcome.ok:

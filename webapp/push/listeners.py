@@ -1,7 +1,7 @@
 """Listeners on the domain signals: each writes outbox rows in the sender's transaction.
 
 They rely only on the attributes webapp/signals.py documents for each sender, never on
-another domain's module, so push knows no domain (STYLE.md).
+another domain's module, so push calls no domain's services (tests/test_import_direction.py).
 """
 
 from flask_babel import force_locale, format_time, gettext

@@ -1,11 +1,10 @@
 """Branch-level referral views: presence, the ledger, the criteria and the split policy."""
 
-import click
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import inputs, timeutil
+from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Role
 from webapp.extensions import db
@@ -16,18 +15,6 @@ from webapp.referrals.models import SplitPhase
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
-
-
-@bp.cli.command("flag-overdue")
-def flag_overdue_command() -> None:
-    """Tell the managers of referrals not accepted in time, as the push worker's pass does."""
-    from webapp.referrals.tasks import notify_overdue
-
-    # Listeners build links with url_for and translate labels: give them a request context.
-    with current_app.test_request_context():
-        late = notify_overdue(timeutil.now_naive())
-        db.session.commit()
-    click.echo(f"{late} referral(s) newly overdue.")
 
 
 @bp.route("/presence", methods=["POST"])

@@ -9,9 +9,9 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
+from webapp.auth.access import may_open, public, signed_in
 from webapp.htmx import is_fragment
-from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp, person  # noqa: F401 - its hooks
+from webapp.sync import bp, person  # noqa: F401 - its hooks
 from webapp.sync.batch import BATCH_SIZE, BadBatch, replay_items
 from webapp.sync.protocol import (
     CACHE_NAMES,
@@ -59,12 +59,6 @@ def worker_protocol() -> dict:
     }
 
 
-@bp.app_template_global()
-def person_cookie() -> str:
-    """The cookie naming who is signed in (the pages compare it with the person they show)."""
-    return PERSON_COOKIE
-
-
 @bp.route("/sw.js")
 @public
 def service_worker():
@@ -92,15 +86,15 @@ def service_worker():
 @signed_in
 def precache():
     """The pages this user's phone keeps for offline use (those their role may open)."""
-    pages = []
-    for endpoint in OFFLINE_PAGES:
-        if endpoint not in current_app.view_functions:
-            continue
-        rule = rule_for(endpoint)
-        if rule == SIGNED_IN or (rule and not isinstance(rule, str) and current_user.role in rule):
-            pages.append(url_for(endpoint))
-    for provider in OFFLINE_URL_PROVIDERS:
-        pages.extend(provider(current_user))
+    declared = current_app.extensions["offline_pages"]
+    pages = [
+        url_for(page)
+        for page in declared
+        if isinstance(page, str) and may_open(current_user.role, page)
+    ]
+    for provider in declared:
+        if callable(provider):
+            pages.extend(provider(current_user))
     response = jsonify(pages=pages, fragments=[url_for("sync.saved")])
     response.headers["Cache-Control"] = "no-store"
     return response
