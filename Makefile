@@ -20,7 +20,7 @@ translations: $(BIN)/.installed
 
 # The content-hashed and compressed copies of static/ (webapp/static_files.py), build output
 # not committed; rebuilt whenever a file of static/ is newer than the manifest.
-STATIC_SOURCES := $(shell find static -type f ! -name '*.gz' ! -name '*.br' ! -name cache_manifest.json ! -regex '.*-[0-9a-f]\{32\}\.[^/]*' 2>/dev/null)
+STATIC_SOURCES := $(shell find static -regextype posix-extended -type f ! -name '*.gz' ! -name '*.br' ! -name cache_manifest.json ! -regex '.*-[0-9a-f]{32}(\.[^/]*)?' 2>/dev/null)
 static: static/cache_manifest.json
 static/cache_manifest.json: $(BIN)/.installed $(STATIC_SOURCES)
 	$(BIN)/flask static-build
@@ -76,4 +76,4 @@ vendor:
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-results
-	find static \( -name '*.gz' -o -name '*.br' -o -name cache_manifest.json -o -regex '.*-[0-9a-f]\{32\}\.[^/]*' \) -delete
+	find static -regextype posix-extended \( -name '*.gz' -o -name '*.br' -o -name cache_manifest.json -o -regex '.*-[0-9a-f]{32}(\.[^/]*)?' \) -delete

@@ -1,10 +1,10 @@
 """Serving as sent: pages compressed on the fly, static files under content-hashed names.
 
-`flask static-build` (run by `make run`, `make test` and the tests' own session) writes beside
-each file of static/ a copy named by its content (Flask-Static-Digest: `app-<md5>.css`, listed
-in static/cache_manifest.json) and brotli and gzip copies of every file that compresses
-(WhiteNoise's compressor leaves PNG and other compressed formats alone). None of it is
-committed. WhiteNoise serves static/: a hashed name is cached for a year as immutable, any other
+`flask static-build` (run by `make run`, `make test` and, when static/ changed since, by the
+tests' own session) writes beside each file of static/ a copy named by its content
+(Flask-Static-Digest: `app-<md5>.css`, listed in static/cache_manifest.json) and brotli and gzip
+copies of every file that compresses (WhiteNoise's compressor leaves PNG and other compressed
+formats alone). None of it is committed. WhiteNoise serves static/: a hashed name is cached for a year as immutable, any other
 name is revalidated on each use; url_for('static', ...) yields the hashed name once built.
 Flask-Compress compresses pages, fragments and JSON for a client that asks.
 """
@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import click
@@ -42,6 +43,33 @@ def build(static_folder: str) -> dict[str, str]:
         if path.is_file() and path.name != MANIFEST and compressor.should_compress(path.name):
             compressor.compress(str(path))
     return manifest(static_folder)
+
+
+def is_built(static_folder: str) -> bool:
+    """Whether the last build is still that of every file in static/ (none added or changed
+    since): rebuilding then would only delete and rewrite what a running server serves."""
+    root = Path(static_folder)
+    names = manifest(static_folder)
+    if not names:
+        return False
+    built_at = (root / MANIFEST).stat().st_mtime
+    sources = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and not _is_build_output(p)
+    ]
+    return set(sources) == set(names) and all(
+        (root / name).stat().st_mtime <= built_at and (root / names[name]).exists()
+        for name in sources
+    )
+
+
+def _is_build_output(path: Path) -> bool:
+    return (
+        path.suffix in (".gz", ".br")
+        or path.name == MANIFEST
+        or re.search(digester.DIGESTED_FILE_REGEX, path.name) is not None
+    )
 
 
 def manifest(static_folder: str) -> dict[str, str]:

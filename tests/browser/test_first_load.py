@@ -48,3 +48,35 @@ def test_each_roles_first_home_load_is_under_60_kb_as_sent(browser, live_server,
     heavy = [(name, size) for name, _, size, _ in rows if size > GOAL_BYTES]
     assert not heavy, table
     assert all(count >= 4 for *_, count in rows), table  # the page, its style sheet and scripts
+
+
+def test_a_repeat_load_asks_the_network_for_no_static_file(browser, live_server):
+    """Once a home has been opened, opening it again takes every static file from the browser's
+    cache (hashed names are immutable): nothing static crosses the network, not even a 304."""
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, locale="zh-CN", service_workers="block"
+    )
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = context.new_page()
+        sign_in(page, "retail1")  # the sign-in page and the home fill the cache
+        cdp = context.new_cdp_session(page)
+        urls: dict[str, str] = {}
+        received: dict[str, int] = {}
+        cdp.on(
+            "Network.requestWillBeSent",
+            lambda e: urls.update({e["requestId"]: e["request"]["url"]}),
+        )
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: received.update({e["requestId"]: e["encodedDataLength"]}),
+        )
+        cdp.send("Network.enable")
+        page.goto("/today")
+        page.wait_for_load_state("networkidle")
+        static = {i: url for i, url in urls.items() if "/static/" in url}
+        assert len(static) >= 4, urls  # the style sheet, htmx, the app's scripts, the icons
+        from_network = [url for i, url in static.items() if received.get(i, 0) > 0]
+        assert not from_network
+    finally:
+        context.close()
