@@ -26,6 +26,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config_module.finalise(app)
 
+    from webapp import static_files
+
+    static_files.init_app(app)  # WhiteNoise wraps the app before the proxy fix wraps both
+
     if os.environ.get("BRANCHKIT_BEHIND_PROXY") == "1":
         from werkzeug.middleware.proxy_fix import ProxyFix
 
