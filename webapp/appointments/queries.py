@@ -40,7 +40,7 @@ def customer_choices(user: Staff) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Customer.id, Customer.name, Customer.mobile)
         .where(Customer.branch_id == user.branch_id, Customer.owner_id == user.id)
-        .order_by(Customer.name)
+        .order_by(Customer.name_key, Customer.id)
     ).all()
     return [(row.id, f"{row.name} {(row.mobile or '')[-4:]}".strip()) for row in rows]
 
@@ -54,7 +54,7 @@ def meeter_choices(user: Staff) -> list[tuple[int, str]]:
             Staff.active.is_(True),
             Staff.role.in_(list(SALES_ROLES)),
         )
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
     return [(row.id, f"{row.name} · {row.title}") for row in rows]
 

@@ -24,8 +24,8 @@ from webapp.coaching.models import (
 )
 from webapp.coaching.periods import bounds, next_month
 from webapp.customers.models import Customer
-from webapp.customers.queries import search_customers
 from webapp.extensions import db
+from webapp.names import by_name
 from webapp.sales.models import Sale
 from webapp.sales.queries import Credit, credit_of
 from webapp.timeutil import local_today, week_start
@@ -49,7 +49,7 @@ def _team(roles: frozenset):
             Staff.active.is_(True),
             Staff.role.in_(sorted(roles)),
         )
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     )
 
 
@@ -225,7 +225,7 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
     names = {p.id: p.name for p in people}
 
     def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
-        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], r[0]))
+        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], *by_name(r[0])))
 
     return {
         "referrals": ranked(counted[metrics.referrals_won]),
@@ -281,12 +281,6 @@ def _one_on_ones(limit: int):
         .order_by(OneOnOne.week.desc())
         .limit(limit)
     )
-
-
-def customers_of(person: Staff, term: str, limit: int = 8) -> list[Customer]:
-    """The person's own customers whose name or mobile tail matches, for a plan item's picker."""
-    found = search_customers(term, limit=limit).where(Customer.owner_id == person.id)
-    return db.session.scalars(found).all()
 
 
 def customer_of(person: Staff, customer_id: int) -> Customer | None:
@@ -367,7 +361,7 @@ def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None
             Staff.active.is_(True),
             Staff.role.in_(SALES_ROLES),
         )
-        .order_by(last.c.week.asc().nulls_first(), Staff.name)
+        .order_by(last.c.week.asc().nulls_first(), Staff.name_key, Staff.id)
     ).all()
     return [(staff, when) for staff, when in rows if when is None or when < week]
 
