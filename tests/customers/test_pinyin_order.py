@@ -64,6 +64,6 @@ def test_the_picker_names_the_no_customer_choice_per_form(client, login_as, bran
     login_as(Role.WEALTH_MANAGER, locale="en")
     make_customer(branch, name="丁小明", mobile="13900001111")
     chips = client.get("/customers/picker", query_string={"q": "1111", "none": "new"}, headers=HX)
-    assert text_of(chips) == "New customer 丁小明 139****1111"
+    assert text_of(chips) == "New customer: enter below 丁小明 139****1111"
     page = client.get("/customers/picker", query_string={"q": "1111"})
     assert page.status_code == 302 and "/customers/?q=1111" in page.headers["Location"]

@@ -1,7 +1,6 @@
 """The customer picker's search: one endpoint for every form that chooses a customer."""
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth.access import get_or_404, signed_in
@@ -49,14 +48,6 @@ def picker():
         term=term,
         chosen=chosen,
         picker_name=field,
-        none_label=_none_label(request.args.get("none", "")),
+        picker_none=request.args.get("none", ""),
     )
 
-
-def _none_label(which: str) -> str:
-    """The first chip's words, naming what choosing no customer means on that form."""
-    if which == "plan":
-        return _("(no particular customer)")
-    if which == "new":
-        return _("New customer")
-    return _("Anonymous")
