@@ -117,7 +117,10 @@ def test_plan_item_customer_is_searched_among_the_persons_own(app, db, branch, c
     own = make_customer(branch, name="王建国", mobile="13900001234", owner_id=person.id)
     make_customer(branch, name="王建华", mobile="13900005678", owner_id=colleague.id)
     make_customer(make_branch(), name="王建业", owner_id=person.id)  # not in the branch
-    url, plan = "/customers/picker", {"owner": person.id, "field": "item-customer_id", "none": "plan"}
+    url, plan = (
+        "/customers/picker",
+        {"owner": person.id, "field": "item-customer_id", "none": "plan"},
+    )
     for term in ("王建", "1234", "wjg"):
         found = client.get(url, query_string={**plan, "q": term}, headers={"HX-Request": "true"})
         assert text_of(found) == "(no particular customer) 王建国 139****1234"
@@ -139,11 +142,17 @@ def test_plan_item_customer_is_searched_among_the_persons_own(app, db, branch, c
         assert (item.customer_id, item.action) == (own.id, "约王总面谈")
     login_as(colleague)
     assert (
-        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 403
+        client.get(
+            url, query_string={**plan, "q": "王"}, headers={"HX-Request": "true"}
+        ).status_code
+        == 403
     )
     login_as(Role.BRANCH_MANAGER, branch=make_branch())
     assert (
-        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 404
+        client.get(
+            url, query_string={**plan, "q": "王"}, headers={"HX-Request": "true"}
+        ).status_code
+        == 404
     )
 
 

@@ -225,7 +225,9 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
     names = {p.id: p.name for p in people}
 
     def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
-        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], *by_name(r[0])))
+        return sorted(
+            ((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], *by_name(r[0]))
+        )
 
     return {
         "referrals": ranked(counted[metrics.referrals_won]),

@@ -50,7 +50,9 @@ def index():
         customers = services.audited_search(current_user, term, CUSTOMER_PAGE, after)
     except services.TooManySearches:
         return too_many_searches()
-    more = f"{customers[-1].id}.{customers[-1].name_key}" if len(customers) == CUSTOMER_PAGE else None
+    more = (
+        f"{customers[-1].id}.{customers[-1].name_key}" if len(customers) == CUSTOMER_PAGE else None
+    )
     if is_fragment():
         return render_template(
             "customers/_rows.html",
