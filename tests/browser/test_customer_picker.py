@@ -4,7 +4,8 @@ anonymous referral's message shown where it is seen."""
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import PHONE, TABLET, WAIT_MS, sign_in
+from tests.browser.conftest import PHONE, TABLET, WAIT_MS, ready, sign_in
+from tests.browser.test_offline import wait_outbox_empty
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
@@ -35,9 +36,21 @@ def _customer_of(live_app, username: str, owned: bool) -> Customer:
         return customer
 
 
-def test_anonymous_referral_shows_its_message_and_keeps_the_typing(
-    browser, live_server, shots
-):
+def _own_customers(live_app, username: str) -> list[Customer]:
+    """The person's own demo customers with distinct initials, in pinyin order."""
+    with live_app.app_context():
+        me = db.session.scalar(select(Staff).where(Staff.username == username))
+        own = db.session.scalars(
+            select(Customer).where(Customer.owner_id == me.id).order_by(Customer.name_key)
+        ).all()
+        initials = [c.name_initials for c in own]
+        unique = [c for c in own if sum(i.startswith(c.name_initials) for i in initials) == 1]
+        for customer in unique:
+            db.session.expunge(customer)
+        return unique
+
+
+def test_anonymous_referral_shows_its_message_and_keeps_the_typing(browser, live_server, shots):
     """Referring an anonymous walk-in is refused with the message in sight (the new-customer
     section opens), the note typed kept."""
     context = _tablet(browser, live_server)
@@ -112,3 +125,35 @@ def test_appointment_customer_is_chosen_with_the_picker_on_the_phone(
         latest = db.session.scalar(select(Appointment).order_by(Appointment.id.desc()).limit(1))
         assert latest.customer_id == customer.id and latest.place == "支行二楼贵宾室"
     context.close()
+
+
+def test_the_appointment_picker_works_without_signal(page, context, live_app, shots):
+    """Offline, the link's customer is chosen and the picker searches one's own customers kept
+    in the form; the appointment queued is delivered with the customer chosen."""
+    customers = _own_customers(live_app, "wealth1")
+    linked, wanted = customers[0], customers[-1]
+    ready(page, "/appointments/new", username="wealth1")
+    context.set_offline(True)
+    page.goto(f"/appointments/new?customer_id={linked.id}")
+    expect(page.locator(f"#customer-options input[value='{linked.id}']")).to_be_checked()
+    page.fill("#picker-search", wanted.name_initials)
+    chip = page.locator("#customer-options label.chip-choice", has_text=wanted.name)
+    chip.click()
+    expect(chip.locator("input")).to_be_checked()
+    page.screenshot(path=shots / "appointment-picker-offline-phone.png")
+    page.check("input[name=reason][value=external_referral]")
+    page.fill("#value_statement", "离线也能约见。")
+    page.fill("#option_1", "2026-12-22T10:00")
+    page.fill("#option_2", "2026-12-23T14:00")
+    page.check("input[name=chosen_option][value='1']")
+    page.fill("#place", "离线选择客户测试")
+    page.check("#reconfirmed")
+    page.click("#appointment-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        saved = db.session.scalar(
+            select(Appointment).where(Appointment.place == "离线选择客户测试")
+        )
+        assert saved.customer_id == wanted.id

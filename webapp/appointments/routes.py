@@ -127,6 +127,7 @@ def _form_page(form: AppointmentForm, status: int = 200, **context):
         form=form,
         statements=queries.statements(current_user),
         chosen=branch_customer(form.customer_id.data),
+        own_customers=queries.own_customers(current_user),
         **context,
     ), status
 
