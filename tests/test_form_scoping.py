@@ -385,7 +385,9 @@ def test_coaching_forms_with_another_branchs_customer_owner_and_plan_item(
     login_as(home.manager)
     url = f"/coaching/one-on-ones/{home.wealth.id}"
     picker = "/customers/picker?field=item-customer_id&q=外行"
-    options = client.get(f"{picker}&owner={home.wealth.id}&item-customer_id={foreign.customer}", headers=HX)
+    options = client.get(
+        f"{picker}&owner={home.wealth.id}&item-customer_id={foreign.customer}", headers=HX
+    )
     assert_not_shown(options)
     assert client.get(f"{picker}&owner={foreign.wealth}", headers=HX).status_code == 404
     item = {"do": "add-item", "item-action": "跟进", "item-due_on": "2026-12-01",

@@ -41,9 +41,7 @@ def test_the_team_tables_are_in_pinyin_order(client, login_as, branch):
         assert _order(text_of(client.get(page)), PINYIN) == PINYIN, page
 
 
-def test_the_picker_finds_by_name_initials_and_last_four_in_pinyin_order(
-    client, login_as, branch
-):
+def test_the_picker_finds_by_name_initials_and_last_four_in_pinyin_order(client, login_as, branch):
     """Radio chips of the branch's customers, masked, in pinyin order."""
     login_as(Role.LOBBY_MANAGER, locale="en")
     for n, name in enumerate(CODE_POINT):
