@@ -390,6 +390,8 @@ def test_coaching_forms_with_another_branchs_customer_owner_and_plan_item(
     )
     assert_not_shown(options)
     assert client.get(f"{picker}&owner={foreign.wealth}", headers=HX).status_code == 404
+    chosen = client.get(f"/customers/picker?q=外行&customer_id={foreign.customer}", headers=HX)
+    assert_not_shown(chosen)
     item = {"do": "add-item", "item-action": "跟进", "item-due_on": "2026-12-01",
             "item-customer_id": foreign.customer}  # fmt: skip
     assert_not_shown(post(client, f"{url}?week={WEEK}", item))
