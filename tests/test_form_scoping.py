@@ -384,8 +384,14 @@ def test_coaching_forms_with_another_branchs_customer_owner_and_plan_item(
     """Plan item customer, action plan owner, last week's items: branch B's are refused."""
     login_as(home.manager)
     url = f"/coaching/one-on-ones/{home.wealth.id}"
-    options = client.get(f"{url}/customers?q=外行&item-customer_id={foreign.customer}", headers=HX)
+    picker = "/customers/picker?field=item-customer_id&q=外行"
+    options = client.get(
+        f"{picker}&owner={home.wealth.id}&item-customer_id={foreign.customer}", headers=HX
+    )
     assert_not_shown(options)
+    assert client.get(f"{picker}&owner={foreign.wealth}", headers=HX).status_code == 404
+    chosen = client.get(f"/customers/picker?q=外行&customer_id={foreign.customer}", headers=HX)
+    assert_not_shown(chosen)
     item = {"do": "add-item", "item-action": "跟进", "item-due_on": "2026-12-01",
             "item-customer_id": foreign.customer}  # fmt: skip
     assert_not_shown(post(client, f"{url}?week={WEEK}", item))

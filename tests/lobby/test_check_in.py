@@ -49,7 +49,7 @@ def test_check_in_an_existing_customer_found_by_mobile_tail(app, db, client, log
     """The last four digits find the customer; choosing them links the visit."""
     customer = make_customer(branch, name="钱多多", mobile="13912345678")
     login_as(Role.LOBBY_MANAGER)
-    options = client.get("/referrals/customers?q=5678", headers=HX)
+    options = client.get("/customers/picker?q=5678", headers=HX)
     assert "钱多多" in text_of(options) and "139****5678" in text_of(options)
     assert "13912345678" not in options.get_data(as_text=True)
     _check_in(client, {"first_need": "wealth", "customer_id": customer.id}, headers=HX)
@@ -162,7 +162,7 @@ def test_searching_again_keeps_the_customer_already_chosen(client, login_as, bra
     chosen = make_customer(branch, name="已选客户")
     make_customer(branch, name="别的客户", mobile="13700005678")
     login_as(Role.LOBBY_MANAGER)
-    html = client.get(f"/referrals/customers?q=5678&customer_id={chosen.id}", headers=HX).get_data(
+    html = client.get(f"/customers/picker?q=5678&customer_id={chosen.id}", headers=HX).get_data(
         as_text=True
     )
     assert f'value="{chosen.id}" checked' in html and "别的客户" in html

@@ -6,11 +6,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
+from webapp.names import sort_key
 from webapp.timeutil import now_naive
 
 
@@ -73,6 +74,8 @@ class Staff(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(60))
+    # The name's pinyin (webapp.names.sort_key): every list of people sorts by it.
+    name_key: Mapped[str] = mapped_column(String(255), default="", server_default="")
     title: Mapped[str] = mapped_column(String(60), default="")
     mobile: Mapped[str] = mapped_column(String(20), default="")
     role: Mapped[Role] = mapped_column(enum_column(Role))
@@ -93,6 +96,11 @@ class Staff(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     branch: Mapped[Branch] = relationship()
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = sort_key(name)
+        return name
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password, never the password."""

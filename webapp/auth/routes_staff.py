@@ -32,7 +32,7 @@ def staff():
         scoped(Staff, me)
         .add_columns(Branch.name)
         .join(Branch, Branch.id == Staff.branch_id)
-        .order_by(Branch.name, Staff.active.desc(), Staff.name, Staff.id)
+        .order_by(Branch.name, Staff.active.desc(), Staff.name_key, Staff.id)
     ).all()
     return render_template(
         "auth/staff.html",

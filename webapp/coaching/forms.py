@@ -55,7 +55,7 @@ class OwnNotesForm(FlaskForm):
 class PlanItemForm(FlaskForm):
     """A follow-up item for next week: customer, action, date."""
 
-    # Picked by search among the person's own customers (coaching.plan_customer_options).
+    # Picked by search among the person's own customers (customers.picker with the owner).
     customer_id = IdField(_l("Customer"), validators=[Optional()])
     action = StringField(
         _l("Action"), validators=[DataRequired(_l("Say what will be done.")), Length(max=200)]

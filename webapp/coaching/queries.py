@@ -19,11 +19,11 @@ from webapp.coaching.models import (
     PlanStatus,
 )
 from webapp.customers.models import Customer
-from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.figures import metrics
 from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
 from webapp.figures.periods import bounds, next_month
+from webapp.names import by_name
 from webapp.sales.models import Sale
 from webapp.timeutil import local_today, week_start
 
@@ -125,7 +125,9 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
     names = {p.id: p.name for p in people}
 
     def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
-        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], r[0]))
+        return sorted(
+            ((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], *by_name(r[0]))
+        )
 
     return {
         "referrals": ranked(counted[metrics.referrals_won]),
@@ -183,12 +185,6 @@ def _one_on_ones(limit: int):
     )
 
 
-def customers_of(person: Staff, term: str, limit: int = 8) -> list[Customer]:
-    """The person's own customers whose name or mobile tail matches, for a plan item's picker."""
-    found = search_customers(term, limit=limit).where(Customer.owner_id == person.id)
-    return db.session.scalars(found).all()
-
-
 def customer_of(person: Staff, customer_id: int) -> Customer | None:
     """One of the person's own customers, or None when the id is not one of theirs."""
     return db.session.scalar(
@@ -215,7 +211,7 @@ def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None
             Staff.active.is_(True),
             Staff.role.in_(SALES_ROLES),
         )
-        .order_by(last.c.week.asc().nulls_first(), Staff.name)
+        .order_by(last.c.week.asc().nulls_first(), Staff.name_key, Staff.id)
     ).all()
     return [(staff, when) for staff, when in rows if when is None or when < week]
 

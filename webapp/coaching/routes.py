@@ -147,25 +147,6 @@ def _plan_customer(person: Staff, item_form: PlanItemForm):
     return customer
 
 
-@bp.route("/one-on-ones/<int:staff_id>/customers")
-@roles(MANAGER)
-def plan_customer_options(staff_id: int):
-    """The person's own customers matching the search, as radio chips for a plan item."""
-    person = get_or_404(Staff, staff_id)
-    if not is_fragment():
-        return redirect(url_for("coaching.one_on_one", staff_id=person.id))
-    term = request.args.get("q", "").strip()
-    chosen_id = request.args.get("item-customer_id", type=int)
-    return render_template(
-        "lobby/_customer_options.html",
-        customers=queries.customers_of(person, term) if term else [],
-        term=term,
-        chosen=queries.customer_of(person, chosen_id) if chosen_id else None,
-        picker_name="item-customer_id",
-        none_label=_("(no particular customer)"),
-    )
-
-
 @bp.route("/one-on-ones/<int:staff_id>", methods=["GET", "POST"])
 @signed_in
 def one_on_one(staff_id: int):

@@ -50,7 +50,9 @@ def index():
         customers = services.audited_search(current_user, term, CUSTOMER_PAGE, after)
     except services.TooManySearches:
         return too_many_searches()
-    more = f"{customers[-1].id}.{customers[-1].name}" if len(customers) == CUSTOMER_PAGE else None
+    more = (
+        f"{customers[-1].id}.{customers[-1].name_key}" if len(customers) == CUSTOMER_PAGE else None
+    )
     if is_fragment():
         return render_template(
             "customers/_rows.html",
@@ -79,9 +81,10 @@ def too_many_searches():
 
 
 def _cursor(value: str) -> tuple[str, int] | None:
-    """Parse "123.王芳" (the last row's id and name) into (name, id); junk means the first page."""
-    ident, _, name = value.partition(".")
-    return (name, as_id(ident)) if as_id(ident) and name else None
+    """Parse "123.wang2fang1" (the last row's id and name_key) into (name_key, id); junk means
+    the first page."""
+    ident, _, key = value.partition(".")
+    return (key, as_id(ident)) if as_id(ident) and key else None
 
 
 @bp.route("/<int:customer_id>")
@@ -225,7 +228,7 @@ def _salespeople():
     return db.session.scalars(
         scoped(Staff)
         .where(Staff.role.in_(SALES_ROLES), Staff.active.is_(True))
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
 
 
@@ -315,4 +318,4 @@ def completeness():
     return render_template("customers/completeness.html", rows=rows)
 
 
-from webapp.customers import routes_source  # noqa: E402, F401  (the source correction view)
+from webapp.customers import routes_picker, routes_source  # noqa: E402, F401  (more views)

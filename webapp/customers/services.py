@@ -76,11 +76,15 @@ class TooManySearches(Exception):
 
 
 def audited_search(
-    staff: Staff, term: str, limit: int, after: tuple[str, int] | None = None
+    staff: Staff,
+    term: str,
+    limit: int,
+    after: tuple[str, int] | None = None,
+    owner_id: int | None = None,
 ) -> list[Customer]:
-    """Search customers; a search narrowing one mobile number is throttled (TooManySearches)
-    and recorded, refused or not, with what it matched."""
-    statement = search_customers(term, limit=limit, after=after, user=staff)
+    """Search customers (only the owner's when given); a search narrowing one mobile number is
+    throttled (TooManySearches) and recorded, refused or not, with what it matched."""
+    statement = search_customers(term, limit=limit, after=after, user=staff, owner_id=owner_id)
     if not narrows_a_number(term):
         return list(db.session.scalars(statement))
     config = current_app.config

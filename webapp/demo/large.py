@@ -30,6 +30,7 @@ from webapp.customers.validators import USCC_CHARS, uscc_check_char
 from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
+from webapp.names import initials, sort_key
 from webapp.sales.services import split_amount
 from webapp.timeutil import day_start_utc, local_date, now_naive
 
@@ -234,7 +235,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
     def staff_rows():
         nonlocal staff_id
         for i, rid in enumerate(region_ids):
-            yield (staff_id, f"admin{i + 1:02d}", person_name(rng), "管辖行管理员", "", Role.ADMIN.value, rid, password)  # fmt: skip
+            name = person_name(rng)
+            yield (staff_id, f"admin{i + 1:02d}", name, sort_key(name), "管辖行管理员", "", Role.ADMIN.value, rid, password)  # fmt: skip
             staff_id += 1
         for b, branch in enumerate(branches):
             people = []
@@ -242,7 +244,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
                 title = next(t for r, t in BRANCH_ROLES if r == role)
                 mobile = f"136{b:04d}{k:04d}"
                 username = f"b{b + 1:03d}_{role.value}{k + 1:02d}"
-                yield (staff_id, username, person_name(rng), title, mobile, role.value, branch.id, password)  # fmt: skip
+                name = person_name(rng)
+                yield (staff_id, username, name, sort_key(name), title, mobile, role.value, branch.id, password)  # fmt: skip
                 people.append((staff_id, role))
                 staff_id += 1
             branch.staff = people
@@ -252,7 +255,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             for sid, role in people:
                 branch.by_role.setdefault(role, []).append(sid)
 
-    columns = ("id", "username", "name", "title", "mobile", "role", "branch_id", "password_hash")
+    columns = ("id", "username", "name", "name_key", "title", "mobile", "role", "branch_id", "password_hash")  # fmt: skip
     step("staff", writer.write("staff", columns, staff_rows()))
 
     # -- credit split phases: the defaults, over the two years ---------------------------------
@@ -309,16 +312,17 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
                 if sme:
                     body = "913101" + f"{b % 100:02d}" + _base31(seq, 9)
                     code = body + uscc_check_char(body)
+                name = company_name(rng) if sme else person_name(rng)
                 yield (
                     customer_id, branch.id, "sme" if sme else "individual",
-                    company_name(rng) if sme else person_name(rng), mobile, code, owner,
+                    name, sort_key(name), initials(name), mobile, code, owner,
                     rng.choices(("lobby", "referral", "appointment", "market_running", "existing"), (4, 3, 2, 2, 5))[0],
                     created, min(created + timedelta(days=rng.randrange(30)), now),
                     rng.randrange(20, 101),
                 )  # fmt: skip
                 customer_id += 1
 
-    columns = ("id", "branch_id", "kind", "name", "mobile", "credit_code", "owner_id", "acquired_via", "created_at", "updated_at", "completeness")  # fmt: skip
+    columns = ("id", "branch_id", "kind", "name", "name_key", "name_initials", "mobile", "credit_code", "owner_id", "acquired_via", "created_at", "updated_at", "completeness")  # fmt: skip
     step("customer", writer.write("customer", columns, customer_rows()))
 
     def customer_of(branch: Branch) -> int:

@@ -40,7 +40,7 @@ def staff_with_customer_counts(user: Staff):
         select(Staff, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.owner_id == Staff.id)
         .where(Staff.branch_id.in_(visible_branch_ids(user)), Staff.active.is_(True))
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     ).all()
 
 

@@ -9,13 +9,11 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.customers.validators import is_mobile, normalise_mobile
-from webapp.inputs import IdField
+from webapp.customers.forms import CustomerPickMixin
 from webapp.lobby.models import AmountBand, Need
 
 
@@ -29,25 +27,6 @@ class ChipChoices(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class CustomerPickMixin:
-    """Pick an existing customer, create one (name + mobile), or stay anonymous."""
-
-    customer_id = IdField(_l("Customer"), validators=[Optional()])
-    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
-    new_mobile = StringField(
-        _l("Mobile"), validators=[Optional()], render_kw={"inputmode": "tel", "autocomplete": "off"}
-    )
-
-    def validate_new_mobile(self, field):
-        if field.data and not is_mobile(field.data):
-            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
-        field.data = normalise_mobile(field.data) if field.data else ""
-
-    def validate_new_name(self, field):
-        if self.new_mobile.data and not (field.data or "").strip():
-            raise ValidationError(_l("Enter the new customer's name."))
 
 
 class CheckInForm(CustomerPickMixin, FlaskForm):

@@ -8,9 +8,9 @@ from markupsafe import Markup
 from webapp import signals
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role
-from webapp.customers.models import Acquisition, Customer, CustomerKind, mask_mobile
+from webapp.customers import choice
+from webapp.customers.models import Acquisition, mask_mobile
 from webapp.customers.queries import branch_customer
-from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
 from webapp.fragments import form_once, pure_fragment, slot_csrf
 from webapp.htmx import is_fragment
@@ -95,29 +95,6 @@ def rows():
     return render_template("lobby/_rows.html", **_board_context())
 
 
-def _chosen_customer(form) -> Customer | None:
-    """The existing customer picked, or a new one created from name + mobile."""
-    if form.customer_id.data:
-        customer = branch_customer(form.customer_id.data)
-        if customer is None:
-            raise UnknownCustomer
-        return customer
-    if form.new_name.data and form.new_name.data.strip():
-        return create_customer(
-            branch_id=current_user.branch_id,
-            kind=CustomerKind.INDIVIDUAL,
-            name=form.new_name.data,
-            mobile=form.new_mobile.data or None,
-            owner_id=None,
-            acquired_via=Acquisition.LOBBY,
-        )
-    return None
-
-
-class UnknownCustomer(Exception):
-    """The form named a customer the user's branch does not have."""
-
-
 @bp.route("/check-ins", methods=["POST"])
 @roles(LOBBY_ROLES)
 def check_in():
@@ -128,18 +105,19 @@ def check_in():
     if not form.validate():
         return render_template(template, **_panel(form), **extra)
     try:
-        customer = _chosen_customer(form)
-    except UnknownCustomer:
+        customer = choice.chosen_or_new(
+            current_user,
+            customer_id=form.customer_id.data,
+            new_name=form.new_name.data,
+            new_mobile=form.new_mobile.data,
+            acquired_via=Acquisition.LOBBY,
+        )
+    except choice.UnknownCustomer:
         form.customer_id.data = None
         errors = [_("Choose a customer of this branch.")]
         return render_template(template, **_panel(form), picker_errors=errors, **extra)
-    except DuplicateCustomer as duplicate:
-        form.new_mobile.errors.append(
-            _(
-                "This mobile belongs to %(name)s: they are selected below.",
-                name=duplicate.existing.name,
-            )
-        )
+    except choice.DuplicateCustomer as duplicate:
+        form.new_mobile.errors.append(choice.duplicate_message(duplicate.existing))
         form.customer_id.data = duplicate.existing.id
         db.session.rollback()
         return render_template(template, **_panel(form, duplicate=duplicate.existing), **extra)

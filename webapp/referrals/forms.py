@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.customers.forms import CustomerPickMixin
 from webapp.inputs import DateField, DateTimeLocalField, DecimalField
-from webapp.lobby.forms import CustomerPickMixin, need_choices
+from webapp.lobby.forms import need_choices
 from webapp.sales.models import ProductCategory
 
 

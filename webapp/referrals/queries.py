@@ -55,7 +55,7 @@ def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
             Staff.active.is_(True),
             Staff.role.in_(RECEIVER_ROLES),
         )
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     ).all()
     result = [(s, "out" if out else "serving" if busy else "free") for s, out, busy in rows]
     # Wealth managers first (they take most referrals), then by status.
@@ -240,5 +240,5 @@ def _ledger_statement():
         .outerjoin(won, won.c.staff_id == Staff.id)
         .add_columns(*_won_statement().selected_columns)
         .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     )  # fmt: skip

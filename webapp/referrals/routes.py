@@ -8,13 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import timeutil
-from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
-from webapp.customers import services as customer_services
-from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers import choice
+from webapp.customers.models import Acquisition
 from webapp.customers.queries import branch_customer
-from webapp.customers.services import DuplicateCustomer, create_customer
-from webapp.errors import render_error
+from webapp.customers.services import DuplicateCustomer
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
@@ -34,30 +33,6 @@ from webapp.sales.models import ProductCategory, Sale
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
-
-
-@bp.route("/customers")
-@signed_in
-def customer_options():
-    """Customers matching the last four digits of the mobile or the name, as radio chips."""
-    term = request.args.get("q", "").strip()
-    if not is_fragment():
-        return redirect(url_for("customers.index", q=term))
-    try:
-        customers = customer_services.audited_search(current_user, term, 8) if term else []
-    except customer_services.TooManySearches:
-        return render_error(
-            429,
-            _("Too many searches by mobile number. Search by name, or try again later."),
-        )
-    chosen_id = request.args.get("customer_id", type=int)
-    return render_template(
-        "lobby/_customer_options.html",
-        customers=customers,
-        term=term,
-        chosen=get_or_404(Customer, chosen_id) if chosen_id else None,
-        hide_anonymous=request.args.get("anonymous") == "0",
-    )
 
 
 @bp.route("/")
@@ -101,10 +76,16 @@ def new():
             form.need.data = visit.first_need.value
             form.check_in_id.data = str(visit.id)
             form.customer_id.data = visit.customer_id
-    free_alternatives = []
+    free_alternatives, picker_errors = [], []
     if request.method == "POST" and form.validate():
         try:
-            customer = _customer_for_referral(form)
+            customer = choice.chosen_or_new(
+                current_user,
+                customer_id=form.customer_id.data,
+                new_name=form.new_name.data,
+                new_mobile=form.new_mobile.data,
+                acquired_via=Acquisition.LOBBY,
+            )
             if customer is None:
                 form.new_name.errors = [
                     _("Choose the customer or enter a new one: the receiver needs a name.")
@@ -128,15 +109,14 @@ def new():
             )
             flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
             return redirect(url_for("referrals.detail", referral_id=referral.id))
-        except DuplicateCustomer as duplicate:
+        except choice.DuplicateCustomer as duplicate:
             db.session.rollback()
-            form.new_mobile.errors = [
-                _(
-                    "This mobile belongs to %(name)s: they are selected below.",
-                    name=duplicate.existing.name,
-                )
-            ]
+            form.new_mobile.errors = [choice.duplicate_message(duplicate.existing)]
             form.customer_id.data = duplicate.existing.id
+        except choice.UnknownCustomer:
+            db.session.rollback()
+            picker_errors = [_("Choose a customer of this branch.")]
+            form.customer_id.data = None
         except services.ReceiverBusy as busy:
             db.session.rollback()
             attach_error(form, busy)
@@ -150,24 +130,13 @@ def new():
     return render_template(
         "referrals/new.html", form=form, visit=visit, receivers=receivers,
         rules=_proposal(visit, bool(form.hot.data)), chosen=chosen,
-        free_alternatives=free_alternatives,
+        free_alternatives=free_alternatives, picker_errors=picker_errors,
+        picker_term=request.form.get("q", ""),
     )  # fmt: skip
 
 
 class _Stop(Exception):
     """Leave the form handling early to re-render with the errors set."""
-
-
-def _customer_for_referral(form) -> Customer | None:
-    if form.customer_id.data:
-        return get_or_404(Customer, form.customer_id.data)
-    if form.new_name.data and form.new_name.data.strip():
-        return create_customer(
-            branch_id=current_user.branch_id, kind=CustomerKind.INDIVIDUAL,
-            name=form.new_name.data, mobile=form.new_mobile.data or None,
-            acquired_via=Acquisition.LOBBY,
-        )  # fmt: skip
-    return None
 
 
 @bp.route("/external", methods=["GET", "POST"])
