@@ -14,7 +14,9 @@ events = Namespace()
 # (Customer, .name, .masked_mobile), need_label (str, translated), created_at (naive UTC),
 # and the endpoint "referrals.detail" takes referral_id. The Appointment sender has: id,
 # branch_id, staff_id (who meets), customer (Customer), starts_at (naive UTC), place (str),
-# and the endpoint "appointments.detail" takes appointment_id.
+# and the endpoint "appointments.detail" takes appointment_id. The CheckIn sender has: id,
+# branch_id, ticket (the day's number), visitor_label (name or "Walk-in"), first_need (.label),
+# created_at (naive UTC); the lobby board is the endpoint "lobby.board".
 
 # sender: Referral; kwargs: none. A referral was sent to its receiver.
 referral_sent = events.signal("referral-sent")
@@ -24,3 +26,5 @@ referral_overdue = events.signal("referral-overdue")
 referral_accepted = events.signal("referral-accepted")
 # sender: Appointment; kwargs: none. An appointment was confirmed for the person who will meet.
 appointment_confirmed = events.signal("appointment-confirmed")
+# sender: CheckIn; kwargs: minutes (int). A walk-in has waited past the branch's limit.
+walk_in_waiting = events.signal("walk-in-waiting")

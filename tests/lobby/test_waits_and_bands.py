@@ -97,7 +97,12 @@ def test_amount_bands_follow_the_branchs_threshold_and_show_as_bands(
     board = client.get("/lobby/")
     html = board.get_data(as_text=True)
     labels = [text_of_html(v).strip() for v in html.split('name="amount_band"')[1:]]
-    assert [label.split()[0] for label in labels] == ["8万以下", "8万–10万", "10万–80万", "80万以上"]
+    assert [label.split()[0] for label in labels] == [
+        "8万以下",
+        "8万–10万",
+        "10万–80万",
+        "80万以上",
+    ]
     value = html.split('name="amount_band"')[2].split('value="')[1].split('"')[0]
     page = text_of(_check_in(client, {"first_need": "deposit", "amount_band": value}))
     assert "单笔存取转汇" in page
@@ -116,12 +121,16 @@ def test_a_band_meets_a_threshold_only_when_its_whole_range_is_at_or_above_it(
     lobby = login_as(Role.LOBBY_MANAGER)
     html = client.get("/lobby/").get_data(as_text=True)
     value = html.split('name="amount_band"')[2].split('value="')[1].split('"')[0]
-    assert "单笔存取转汇" in text_of(_check_in(client, {"first_need": "deposit", "amount_band": value}))
+    assert "单笔存取转汇" in text_of(
+        _check_in(client, {"first_need": "deposit", "amount_band": value})
+    )
     with app.app_context():
         criteria = criteria_for(branch.id)
         criteria.large_transaction_fen = 80_000_00
         _db.session.add(criteria)
         _db.session.commit()
         visit_id = _db.session.scalar(select(CheckIn.id))
-    assert lobby and "单笔存取转汇" not in text_of(client.get(f"/referrals/new?check_in={visit_id}"))
+    assert lobby and "单笔存取转汇" not in text_of(
+        client.get(f"/referrals/new?check_in={visit_id}")
+    )
     assert make_staff  # the factory module is shared with the other lobby tests

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import text_of
-from tests.factories import make_branch, make_staff
+from tests.factories import make_branch
 from tests.referrals.conftest import refer
 from webapp import timeutil
 from webapp.auth.models import Role
@@ -67,7 +67,7 @@ def test_the_serving_wealth_manager_ends_serving_from_today(app, db, client, tea
     login_as(_staff(app, team))
     panel = client.get("/referrals/today-panel", headers={"HX-Request": "true"})
     assert "办结" in text_of(panel) and "钱多多" in text_of(panel)
-    response = client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/")
+    response = client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/settings")
     assert response.status_code == 302
     with app.app_context():
         assert _db.session.get(CheckIn, visit_id).state is VisitState.DONE
@@ -87,7 +87,7 @@ def test_only_the_server_or_the_lobby_ends_a_visit(app, db, client, team, login_
         visit, _referral = _walk_in_accepted(team)
         visit_id = visit.id
     login_as(_staff(app, team, "wealth2"))
-    response = client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/")
+    response = client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/settings")
     assert response.status_code == 403
     with app.app_context():
         assert _db.session.get(CheckIn, visit_id).state is VisitState.SERVING
@@ -112,9 +112,10 @@ def test_reassigning_keeps_the_referral_time_and_confirms(app, db, client, team,
         assert referral.created_at == earlier and referral.receiver_id == team.wealth2
         assert referral.reassigned_at is not None and referral.reassigned_at > earlier
         # Overdue counts from the reassignment: the new receiver has her full minutes.
-        assert queries.waiting_for(_db.session.get(type(team.get("wealth2")), team.wealth2))[
-            0
-        ].overdue is False
+        assert (
+            queries.waiting_for(_db.session.get(type(team.get("wealth2")), team.wealth2))[0].overdue
+            is False
+        )
 
 
 def test_a_callback_later_is_not_overdue_and_the_badge_says_what_is_late(
@@ -141,7 +142,9 @@ def test_the_callback_phone_is_the_chosen_customers_when_left_empty(
 ):
     """A chosen customer's mobile is the callback contact: no retyping."""
     login_as(_staff(app, team, "lobby"))
-    when = (timeutil.utc_to_local(timeutil.now_naive()) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    with app.app_context():
+        when = timeutil.utc_to_local(timeutil.now_naive()) + timedelta(hours=2)
+    when = when.strftime("%Y-%m-%dT%H:%M")
     response = client.post_form(
         "/referrals/new",
         {"customer_id": team.customer, "need": "wealth", "receiver_id": team.wealth,

@@ -67,7 +67,8 @@ def _board_statement():
             CheckIn.first_need,
             CheckIn.other_needs,
             CheckIn.amount_fen,
-            CheckIn.amount_band,
+            CheckIn.band_floor_fen,
+            CheckIn.band_ceiling_fen,
             CheckIn.created_at,
             CheckIn.served_at,
             CheckIn.done_at,
@@ -90,6 +91,45 @@ def _board_statement():
         )
         .order_by(CheckIn.created_at, CheckIn.id)  # two walk-ins in one second: ticket order
     )
+
+
+def earlier_today(branch_id: int, customer_id: int) -> CheckIn | None:
+    """The customer's latest check-in of the branch's local day, if any."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return db.session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.customer_id == customer_id,
+            CheckIn.created_at >= start,
+            CheckIn.created_at < end,
+        )
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+
+
+def serving_now(staff: Staff) -> list[CheckIn]:
+    """Today's walk-ins the member of staff is serving (their Today shows 办结 for each)."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return list(
+        db.session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.branch_id == staff.branch_id,
+                CheckIn.served_by_id == staff.id,
+                CheckIn.state == VisitState.SERVING,
+                CheckIn.created_at >= start,
+                CheckIn.created_at < end,
+            )
+            .order_by(CheckIn.served_at)
+        )
+    )
+
+
+def waited_too_long(row, limit_minutes: int) -> bool:
+    """Whether a board row is a walk-in still waiting past the branch's limit."""
+    return row.state is VisitState.WAITING and minutes_waited(row) >= limit_minutes
 
 
 def minutes_waited(visit) -> int:

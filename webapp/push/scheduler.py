@@ -12,6 +12,8 @@ worker or several, and still write each reminder once.
 | appointment_reminders  | appointments.models.Appointment          | lead_minutes before starts_at |
 | field_visit_mornings   | field.models.FieldVisit (planned today)  | PUSH_FIELD_MORNING_AT..+3 h   |
 | commitment_nudges      | coaching.models.Commitment (staff_id, day) | PUSH_NUDGE_MINUTES before the morning huddle |
+| overdue_referrals      | referrals.tasks (referrals not accepted)  | the branch's minutes to accept |
+| long_waits             | lobby.tasks (walk-ins still waiting)      | the branch's wait limit        |
 """
 
 import importlib
@@ -255,4 +257,13 @@ def overdue_referrals(now: datetime) -> int:
     return notify_overdue(now)
 
 
-SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges, overdue_referrals)
+def long_waits(now: datetime) -> int:
+    """The lobby's task: tell the lobby managers of walk-ins waiting past the branch's limit."""
+    from webapp.lobby.tasks import notify_long_waits
+
+    return notify_long_waits(now)
+
+
+SOURCES = (
+    appointment_reminders, field_visit_mornings, commitment_nudges, overdue_referrals, long_waits,
+)  # fmt: skip
