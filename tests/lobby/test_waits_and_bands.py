@@ -1,12 +1,13 @@
 """Issue 19, items 4 and 5: the same customer twice in a day is warned about; a long wait is
 marked on the board; amount bands follow the branch's thresholds and are shown as bands."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
-from tests.factories import make_customer, make_staff
+from tests.factories import make_customer
 from webapp import timeutil
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
@@ -65,9 +66,17 @@ def test_a_walk_in_waiting_past_the_branch_limit_is_marked_on_the_board(
 
 
 def text_of_html(html: str) -> str:
-    import re
-
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _band_chips(html: str) -> list[tuple[str, str]]:
+    """(value, label) of the amount band chips, in order."""
+    return re.findall(r'name="amount_band" value="([^"]*)"[^>]*><span>([^<]*)</span>', html)
+
+
+def _band_chips(html: str) -> list[tuple[str, str]]:
+    """(value, label) of the amount band chips, in order."""
+    return re.findall(r'name="amount_band" value="([^"]*)"[^>]*><span>([^<]*)</span>', html)
 
 
 def test_the_wait_limit_is_a_branch_setting_the_manager_edits(app, db, client, login_as, branch):
@@ -96,14 +105,9 @@ def test_amount_bands_follow_the_branchs_threshold_and_show_as_bands(
     login_as(Role.LOBBY_MANAGER)
     board = client.get("/lobby/")
     html = board.get_data(as_text=True)
-    labels = [text_of_html(v).strip() for v in html.split('name="amount_band"')[1:]]
-    assert [label.split()[0] for label in labels] == [
-        "8万以下",
-        "8万–10万",
-        "10万–80万",
-        "80万以上",
-    ]
-    value = html.split('name="amount_band"')[2].split('value="')[1].split('"')[0]
+    chips = _band_chips(html)
+    assert [label for _value, label in chips] == ["8万以下", "8万–10万", "10万–80万", "80万以上"]
+    value = chips[1][0]
     page = text_of(_check_in(client, {"first_need": "deposit", "amount_band": value}))
     assert "单笔存取转汇" in page
     rows = text_of(client.get("/lobby/rows", headers=HX))
@@ -120,7 +124,7 @@ def test_a_band_meets_a_threshold_only_when_its_whole_range_is_at_or_above_it(
     """A 5万–10万 band recorded before the threshold rose to 8万 no longer meets the rule."""
     lobby = login_as(Role.LOBBY_MANAGER)
     html = client.get("/lobby/").get_data(as_text=True)
-    value = html.split('name="amount_band"')[2].split('value="')[1].split('"')[0]
+    value = _band_chips(html)[1][0]
     assert "单笔存取转汇" in text_of(
         _check_in(client, {"first_need": "deposit", "amount_band": value})
     )
@@ -133,4 +137,3 @@ def test_a_band_meets_a_threshold_only_when_its_whole_range_is_at_or_above_it(
     assert lobby and "单笔存取转汇" not in text_of(
         client.get(f"/referrals/new?check_in={visit_id}")
     )
-    assert make_staff  # the factory module is shared with the other lobby tests
