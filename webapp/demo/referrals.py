@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from webapp import timeutil
 from webapp.auth.models import Role, Staff
@@ -55,6 +55,9 @@ def load(ctx) -> None:
     _long_wait(ctx)
 
 
+OPEN_TODAY = (State.REFERRED, State.ACCEPTED, State.CONTACTED)
+
+
 def _closed_today(ctx) -> None:
     """This morning's served walk-ins whose referral was already won or lost: the walk-in is
     done and the receiver free again (closing a referral ends the serving)."""
@@ -63,16 +66,23 @@ def _closed_today(ctx) -> None:
     open_today = (
         db.session.query(Referral)
         .filter(Referral.branch_id == home.id, Referral.created_at >= start,
-                Referral.check_in_id.is_not(None), Referral.state.in_((State.ACCEPTED, State.CONTACTED)),
+                Referral.check_in_id.is_not(None), Referral.state.in_(OPEN_TODAY),
                 Referral.created_at < ctx.now - timedelta(hours=1))
         .order_by(Referral.created_at)
         .limit(3)
         .all()
     )  # fmt: skip
+    open_today += _referred_this_morning(ctx, home, start, 3 - len(open_today))
     for n, referral in enumerate(open_today):
         receiver = db.session.get(Staff, referral.receiver_id)
-        when = min(referral.accepted_at + timedelta(minutes=rng.randint(20, 45)), ctx.now)
         events = []
+        if referral.state is State.REFERRED:  # taken a few minutes after it was sent
+            referral.accepted_at = referral.created_at + timedelta(minutes=rng.randint(2, 8))
+            referral.state, referral.overdue_flagged_at = State.ACCEPTED, None
+            events.append(
+                ("accepted", State.REFERRED, State.ACCEPTED, referral.accepted_at, receiver)
+            )
+        when = min(referral.accepted_at + timedelta(minutes=rng.randint(20, 45)), ctx.now)
         if n % 3 == 2:
             _close(referral, State.LOST, when, rng.choice(LOST_REASONS), events, receiver)
         else:
@@ -88,6 +98,46 @@ def _closed_today(ctx) -> None:
                 to_state=str(after), note=referral.reason if action == "lost" else "",
             ))  # fmt: skip
         ctx.made["closed_today"] = ctx.made.get("closed_today", 0) + 1
+
+
+def _referred_this_morning(ctx, branch, start, count: int) -> list[Referral]:
+    """Referrals of this morning's walk-ins that had none, accepted by a wealth manager (so
+    there are a few to close on any day the demo is loaded after the morning)."""
+    if count <= 0:
+        return []
+    referred = select(Referral.check_in_id).where(Referral.check_in_id.is_not(None))
+    visits = (
+        db.session.query(CheckIn)
+        .filter(CheckIn.branch_id == branch.id, CheckIn.created_at >= start,
+                CheckIn.created_at < ctx.now - timedelta(hours=1),
+                CheckIn.customer_id.is_not(None), CheckIn.id.not_in(referred))
+        .order_by(CheckIn.created_at)
+        .limit(count)
+        .all()
+    )  # fmt: skip
+    receivers = ctx.staff_of("home", Role.WEALTH_MANAGER)
+    made = []
+    for visit in visits:
+        receiver = ctx.rng.choice(receivers)
+        accepted = visit.created_at + timedelta(minutes=ctx.rng.randint(3, 9))
+        referral = Referral(
+            branch_id=branch.id, referrer_id=visit.checked_in_by_id, receiver_id=receiver.id,
+            customer_id=visit.customer_id, check_in_id=visit.id, need=Need.WEALTH,
+            rule=Rule.CLEAR_INTENT, hot=True, referred_on=timeutil.local_date(visit.created_at),
+            created_at=visit.created_at + timedelta(minutes=2), state=State.ACCEPTED,
+            accepted_at=accepted,
+        )  # fmt: skip
+        db.session.add(referral)
+        db.session.flush()
+        for action, before, after, at, who in (
+            ("referred", "", State.REFERRED, referral.created_at, visit.checked_in_by_id),
+            ("accepted", State.REFERRED, State.ACCEPTED, accepted, receiver.id),
+        ):
+            db.session.add(ReferralEvent(referral_id=referral.id, at=at, by_id=who, action=action,
+                                         from_state=str(before), to_state=str(after)))  # fmt: skip
+        ctx.made["referrals"] += 1
+        made.append(referral)
+    return made
 
 
 def _long_wait(ctx) -> None:
