@@ -433,6 +433,7 @@ URL_ID_ROUTES = {
     "customers.correct_source": ("/customers/{customer}/source", {"acquired_via": "referral"}),
     "field.edit_visit": ("/field/visits/{visit}/edit", {"outcome": "not_interested"}),
     "lobby.change": ("/lobby/check-ins/{check_in}/done", {}),
+    "lobby.finish": ("/lobby/check-ins/{check_in}/finish", {}),
     "prospects.stage": ("/prospects/{prospect}/stage", {"stage": "contacted"}),
     "prospects.won": ("/prospects/{prospect}/won", {"amount": "1"}),
     "prospects.lost": ("/prospects/{prospect}/lost", {"reason": "x"}),

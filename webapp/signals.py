@@ -15,7 +15,9 @@ events = Namespace()
 # (Customer, .name, .masked_mobile), need_label (str, translated), created_at (naive UTC),
 # and the endpoint "referrals.detail" takes referral_id. The Appointment sender has: id,
 # branch_id, staff_id (who meets), customer (Customer), starts_at (naive UTC), place (str),
-# and the endpoint "appointments.detail" takes appointment_id.
+# and the endpoint "appointments.detail" takes appointment_id. The CheckIn sender has: id,
+# branch_id, ticket (the day's number), visitor_label (name or "Walk-in"), first_need (.label),
+# created_at (naive UTC); the lobby board is the endpoint "lobby.board".
 
 # sender: Referral; kwargs: none. A referral was sent to its receiver.
 referral_sent = events.signal("referral-sent")
@@ -41,3 +43,9 @@ lobby_board_shown = events.signal("lobby-board-shown")
 # scheduled work for the pass (flushed, not committed) and answers how many things it did; the
 # worker reports the count under the receiver's name.
 worker_pass = events.signal("worker-pass")
+# sender: CheckIn; kwargs: minutes (int). A walk-in has waited past the branch's limit.
+walk_in_waiting = events.signal("walk-in-waiting")
+# sender: branch id; kwargs: none. A receiver answers the branch's lobby settings as a dict:
+# "wait_minutes" (a walk-in waiting longer is marked and told) and "bands" (the amount bands
+# the check-in offers, cut at the branch's referral thresholds).
+lobby_settings = events.signal("lobby-settings")

@@ -39,7 +39,7 @@ def test_a_small_e_banking_visit_proposes_nothing_and_lists_simple_products(clie
     """Mobile banking is a simple product: no referral, and the screen says why."""
     login_as(Role.LOBBY_MANAGER)
     page = text_of(
-        _check_in(client, {"first_need": "e_banking", "amount_band": "under_50k"}, headers=HX)
+        _check_in(client, {"first_need": "e_banking", "amount_band": "0-5000000"}, headers=HX)
     )
     assert "未达到转介标准" in page and "手机银行" in page
     assert "单笔存取转汇" not in page

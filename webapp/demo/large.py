@@ -90,7 +90,8 @@ PRODUCTS = {
 }  # fmt: skip
 NEEDS = ("deposit", "transfer", "account_opening", "card", "e_banking", "wealth", "loan", "featured", "enquiry", "other")  # fmt: skip
 NEED_WEIGHTS = (30, 15, 8, 6, 10, 12, 5, 4, 6, 4)
-BANDS = ("under_50k", "50k_100k", "100k_500k", "500k_plus")
+# The seed's default bands as (floor, ceiling) in fen: 5万以下, 5万–10万, 10万–50万, 50万以上.
+BANDS = ((0, 50_000_00), (50_000_00, 100_000_00), (100_000_00, 500_000_00), (500_000_00, None))
 OUTCOMES = ("not_interested", "info_collected", "sme_sheet", "appointment", "lead")
 OUTCOME_WEIGHTS = (35, 30, 12, 15, 8)
 AREA_KINDS = ("street", "market", "industrial_park", "community")
@@ -385,13 +386,13 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             if customer and len(check_ins_of.setdefault(branch.id, [])) < 4_000:
                 check_ins_of[branch.id].append((check_in_id, customer, created, need))
             yield (
-                check_in_id, branch.id, n // len(branches) % 300 + 1, customer, need, band,
+                check_in_id, branch.id, n // len(branches) % 300 + 1, customer, need, *band,
                 "done", lobby, rng.choice(tellers), created, served,
                 served + timedelta(minutes=rng.randrange(3, 20)),
             )  # fmt: skip
             check_in_id += 1
 
-    columns = ("id", "branch_id", "ticket", "customer_id", "first_need", "amount_band", "state", "checked_in_by_id", "served_by_id", "created_at", "served_at", "done_at")  # fmt: skip
+    columns = ("id", "branch_id", "ticket", "customer_id", "first_need", "band_floor_fen", "band_ceiling_fen", "state", "checked_in_by_id", "served_by_id", "created_at", "served_at", "done_at")  # fmt: skip
     step("check_in", writer.write("check_in", columns, check_in_rows()))
 
     # -- market running: sweeps of five visits ------------------------------------------------

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.customers.forms import CustomerPickMixin
-from webapp.lobby.models import AmountBand, Need
+from webapp.lobby.models import Need
 
 
 def need_choices():
@@ -50,9 +50,11 @@ class CheckInForm(CustomerPickMixin, FlaskForm):
     clear_intent = BooleanField(_l("Said yes to a one-line pitch"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     desk = HiddenField(default="lobby")
+    # Set by the second submit button beside the "already checked in today" warning.
+    repeat_ok = BooleanField(_l("Check in again anyway"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bands=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.first_need.choices = need_choices()
         self.other_needs.choices = need_choices()
-        self.amount_band.choices = [(b.value, b.label) for b in AmountBand]
+        self.amount_band.choices = [(b.value, b.label) for b in bands]

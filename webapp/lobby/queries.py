@@ -2,7 +2,8 @@
 
 from functools import cache
 
-from sqlalchemy import bindparam, text
+from flask import g
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import aliased
 
 from webapp import signals, timeutil
@@ -54,7 +55,8 @@ def _board_statement():
             CheckIn.first_need,
             CheckIn.other_needs,
             CheckIn.amount_fen,
-            CheckIn.amount_band,
+            CheckIn.band_floor_fen,
+            CheckIn.band_ceiling_fen,
             CheckIn.created_at,
             CheckIn.served_at,
             CheckIn.done_at,
@@ -74,6 +76,45 @@ def _board_statement():
     )
 
 
+def earlier_today(branch_id: int, customer_id: int) -> CheckIn | None:
+    """The customer's latest check-in of the branch's local day, if any."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return db.session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.customer_id == customer_id,
+            CheckIn.created_at >= start,
+            CheckIn.created_at < end,
+        )
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+
+
+def serving_now(staff: Staff) -> list[CheckIn]:
+    """Today's walk-ins the member of staff is serving (their Today shows 办结 for each)."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return list(
+        db.session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.branch_id == staff.branch_id,
+                CheckIn.served_by_id == staff.id,
+                CheckIn.state == VisitState.SERVING,
+                CheckIn.created_at >= start,
+                CheckIn.created_at < end,
+            )
+            .order_by(CheckIn.served_at)
+        )
+    )
+
+
+def waited_too_long(row, limit_minutes: int) -> bool:
+    """Whether a board row is a walk-in still waiting past the branch's limit."""
+    return row.state is VisitState.WAITING and minutes_waited(row) >= limit_minutes
+
+
 def minutes_waited(visit) -> int:
     """Minutes from check-in to being served (or to now while waiting), of a CheckIn or a
     board row."""
@@ -91,3 +132,15 @@ def board_referrals(user, rows) -> dict[int, tuple[int, bool]]:
     for _receiver, answer in signals.lobby_board_shown.send(user.branch_id, check_in_ids=ids):
         found.update(answer or {})
     return found
+
+
+def lobby_settings(branch_id: int) -> dict:
+    """The branch's lobby settings, read once per request: "wait_minutes" and "bands". The
+    referrals domain keeps them with the criteria and answers signals.lobby_settings."""
+    cached = g.setdefault("lobby_settings", {})
+    if branch_id not in cached:
+        answers = [a for _r, a in signals.lobby_settings.send(branch_id) if a]
+        if not answers:
+            raise LookupError("no domain answers signals.lobby_settings")
+        cached[branch_id] = answers[0]
+    return cached[branch_id]

@@ -11,7 +11,7 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
-from webapp.signals import referral_overdue, referral_sent
+from webapp.signals import referral_overdue, referral_sent, walk_in_waiting
 from webapp.timeutil import now_naive
 
 
@@ -74,3 +74,31 @@ def notify_referral_overdue(referral, **_) -> None:
             referral_path(referral),
             dedupe_key=f"referral-overdue:{referral.id}:{manager.id}",
         )
+
+
+@walk_in_waiting.connect
+def notify_walk_in_waiting(visit, minutes: int = 0, **_) -> None:
+    """Tell the branch's lobby managers a walk-in has waited too long, once per walk-in."""
+    lobby_managers = db.session.scalars(
+        select(Staff).where(
+            Staff.branch_id == visit.branch_id,
+            Staff.role == Role.LOBBY_MANAGER,
+            Staff.active.is_(True),
+        )
+    ).all()
+    path = path_for("lobby.board", "/lobby/")
+    for manager in lobby_managers:
+        with force_locale(manager.locale):
+            title = gettext(
+                "#%(n)s %(name)s: waiting %(minutes)d min", n=visit.ticket,
+                name=visit.visitor_label, minutes=minutes,
+            )  # fmt: skip
+            body = gettext(
+                "%(need)s · checked in at %(time)s",
+                need=visit.first_need.label,
+                time=format_time(visit.created_at, "short"),
+            )
+        enqueue(
+            manager, Kind.LOBBY_LONG_WAIT, title, body, path,
+            dedupe_key=f"long-wait:{visit.id}:{manager.id}",
+        )  # fmt: skip

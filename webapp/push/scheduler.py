@@ -15,6 +15,7 @@ worker or several, and still write each reminder once.
 
 A domain with scheduled work of its own (referrals: flag the overdue ones) answers
 signals.worker_pass, so the worker runs it without naming the domain.
+The lobby answers it too (walk-ins waiting past the branch's limit are told once).
 """
 
 import importlib

@@ -116,6 +116,10 @@ class CriteriaForm(FlaskForm):
         _l("Minutes to accept before it is overdue"),
         validators=[InputRequired(_l("Enter the minutes.")), NumberRange(min=1, max=240, message=_l("Enter between 1 and 240 minutes."))],
     )  # fmt: skip
+    wait_minutes = IntegerField(
+        _l("Minutes a walk-in may wait before the lobby manager is told"),
+        validators=[InputRequired(_l("Enter the minutes.")), NumberRange(min=1, max=240, message=_l("Enter between 1 and 240 minutes."))],
+    )  # fmt: skip
 
 
 class PhaseForm(FlaskForm):

@@ -1,6 +1,6 @@
 """The referrals domain's answers to the signals of the domains below it: the lobby asks whether a
 walk-in meets the criteria and which check-ins have a referral; the push worker's pass asks for
-the overdue referrals to be flagged. Lobby and push so name no part of referrals."""
+the overdue referrals to be flagged; the lobby asks for its settings. Lobby and push so name no part of referrals."""
 
 from sqlalchemy import func, select
 
@@ -44,6 +44,16 @@ def board_referrals(branch_id: int, check_in_ids=(), **_) -> dict[int, tuple[int
         ).where(Referral.id.in_(latest), Referral.branch_id == branch_id)
     )
     return {row.check_in_id: (row.id, bool(row.late)) for row in rows}
+
+
+@signals.lobby_settings.connect
+def lobby_settings(branch_id: int, **_) -> dict:
+    """The branch's wait limit and amount bands, kept with its referral criteria."""
+    branch_criteria = criteria.criteria_for(branch_id)
+    return {
+        "wait_minutes": branch_criteria.wait_minutes,
+        "bands": criteria.bands_for(branch_criteria),
+    }
 
 
 @signals.worker_pass.connect

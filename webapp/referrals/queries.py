@@ -71,10 +71,23 @@ def overdue_before(branch_id: int, now: datetime | None = None) -> datetime:
     return (now or timeutil.now_naive()) - timedelta(minutes=minutes or DEFAULT_ACCEPT_MINUTES)
 
 
+def due_at():
+    """When a referral's acceptance clock starts: the callback time the customer asked for,
+    else when it was last handed to its receiver (reassigned), else when it was sent."""
+    return func.coalesce(Referral.callback_at, Referral.reassigned_at, Referral.created_at)
+
+
 def overdue(before: datetime):
-    """The condition "overdue": still waiting for acceptance, sent before `before` (from
-    overdue_before). Computed from the times, so reading a list never writes."""
-    return and_(Referral.state == State.REFERRED, Referral.created_at < before)
+    """The condition "overdue": still not accepted by the branch's minutes after it was due
+    (due_at; a callback asked for later is not late before its time). `before` comes from
+    overdue_before. Computed from the times, so reading a list never writes."""
+    return and_(Referral.state == State.REFERRED, due_at() < before)
+
+
+def is_overdue(referral: Referral, before: datetime) -> bool:
+    """The same condition for one loaded referral."""
+    due = referral.callback_at or referral.reassigned_at or referral.created_at
+    return referral.state is State.REFERRED and due < before
 
 
 def waiting_for(staff: Staff) -> list[Referral]:

@@ -11,13 +11,14 @@ from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers import choice
-from webapp.customers.models import Acquisition
+from webapp.customers.models import Acquisition, Customer
 from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
-from webapp.lobby.models import CheckIn, Need
+from webapp.lobby import queries as lobby_queries
+from webapp.lobby.models import CheckIn, Need, VisitState
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
 from webapp.referrals.forms import (
@@ -101,7 +102,7 @@ def new():
                 hot=form.hot.data,
                 note=form.note.data or "",
                 check_in=visit,
-                callback_contact=form.callback_contact.data or "",
+                callback_contact=_callback_contact(form, customer),
                 callback_at=timeutil.local_to_utc(form.callback_at.data)
                 if form.callback_at.data
                 else None,
@@ -133,6 +134,15 @@ def new():
         free_alternatives=free_alternatives, picker_errors=picker_errors,
         picker_term=request.form.get("q", ""),
     )  # fmt: skip
+
+
+def _callback_contact(form, customer: Customer) -> str:
+    """The contact typed, else the chosen customer's mobile when a callback time is asked for
+    (the customer is known: no retyping)."""
+    typed = (form.callback_contact.data or "").strip()
+    if typed or not form.callback_at.data:
+        return typed
+    return customer.mobile or ""
 
 
 class _Stop(Exception):
@@ -208,14 +218,23 @@ def _detail_context(referral: Referral, **forms) -> dict:
         "branch_staff": staff,
         "phase": policy.phase_on(referral.branch_id, referral.referred_on),
         "accept_minutes": policy.criteria_for(referral.branch_id).accept_minutes,
-        "overdue": referral.state is State.REFERRED
-        and referral.created_at < queries.overdue_before(referral.branch_id),
+        "overdue": queries.is_overdue(referral, queries.overdue_before(referral.branch_id)),
+        "serving": _served_visit(referral),
         "event_labels": EVENT_LABELS,
         "allocation": {},
         "allocation_reason": "",
     }
     context.update(forms)
     return context
+
+
+def _served_visit(referral: Referral) -> CheckIn | None:
+    """The referral's walk-in while the signed-in person is serving it (they may end it)."""
+    if not referral.check_in_id:
+        return None
+    visit = db.session.get(CheckIn, referral.check_in_id)
+    serving = visit is not None and visit.state is VisitState.SERVING
+    return visit if serving and visit.served_by_id == current_user.id else None
 
 
 @bp.route("/<int:referral_id>")
@@ -262,6 +281,7 @@ def act(referral_id: int, action: str):
             services.reassign(
                 referral, current_user, _branch_staff(as_id(request.form.get("receiver_id")))
             )
+            flash(_("Reassigned to %(name)s.", name=referral.receiver.name), "ok")
         else:
             abort(404)
     except services.ReferralError as refused:
@@ -343,6 +363,7 @@ def today_panel():
         "referrals/_today_panel.html",
         overdue=overdue,
         inbox=queries.waiting_for(current_user),
+        serving=lobby_queries.serving_now(current_user),
         out=bool(presence and presence.out),
         receives=current_user.role in services.RECEIVER_ROLES,
         accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,

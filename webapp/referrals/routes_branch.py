@@ -62,6 +62,7 @@ def criteria():
                 account_flow_fen=form.account_flow_yuan.data * 100,
                 simple_products=(form.simple_products.data or "").strip(),
                 accept_minutes=form.accept_minutes.data,
+                wait_minutes=form.wait_minutes.data,
             )  # fmt: skip
             flash(_("Referral criteria saved."), "ok")
             return redirect(url_for("referrals.criteria"))
