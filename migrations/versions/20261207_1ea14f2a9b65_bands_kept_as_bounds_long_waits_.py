@@ -21,7 +21,7 @@ OLD_BANDS = {
 
 # revision identifiers, used by Alembic.
 revision = "1ea14f2a9b65"
-down_revision = "bc9d73dd5278"
+down_revision = "18c0d5f9dc28"
 branch_labels = None
 depends_on = None
 
