@@ -91,6 +91,9 @@ DOMAINS = (
     "schedule",
     "prospects",
     "kits",
+    "jobs",
+    "imports",
+    "audit",
 )
 
 
