@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField
+from wtforms import BooleanField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp.imports.columns import KIND_CHOICES
@@ -22,7 +22,11 @@ def check_file(form, field) -> None:
 class UploadForm(FlaskForm):
     """Which kind of rows, the file, and whether existing customers may be updated."""
 
-    kind = RadioField(_l("What the file holds"), choices=KIND_CHOICES, default="individual")
+    kind = RadioField(
+        _l("What the file holds"),
+        choices=[SelectChoice(k, label) for k, label in KIND_CHOICES],
+        default="individual",
+    )
     file = FileField(
         _l("File (.xlsx, or CSV saved by Excel or WPS)"),
         validators=[FileRequired(_l("Choose a file.")), check_file],

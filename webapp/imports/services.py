@@ -166,7 +166,8 @@ def _create(record: CustomerImport, kind: str, planned: list) -> None:
     """Bulk-insert a batch of new customers, their sheets and the import's record of them."""
     sheet_model = IndividualSheet if kind == "individual" else SmeSheet
     sheet_names = [
-        c for c in sheet_model.__table__.columns.keys() if c not in ("id", "customer_id")
+        c
+        for c in sheet_model.__table__.columns.keys()  # noqa: SIM118 if c not in ("id", "customer_id")
     ]
     now = now_naive()
     customers, sheets = [], []
@@ -234,6 +235,7 @@ def _update(record: CustomerImport, planned: list) -> None:
         sheet = customer.sme_sheet if customer.kind == "sme" else customer.individual_sheet
         if sheet is None:
             sheet = (SmeSheet if customer.kind == "sme" else IndividualSheet)(customer=customer)
+            db.session.add(sheet)
         before = {}
         for key, (old, new) in plan.changes.items():
             before[key] = old
