@@ -202,7 +202,11 @@ def test_only_managers_import_and_only_into_their_branch(app, client, login_as, 
     assert record(app, import_id).error_rows == 3  # an owner of another branch is unknown here
     login_as(Role.BRANCH_MANAGER, branch=other)
     assert client.get(f"/imports/{import_id}").status_code == 404
-    assert client.post_form(f"/imports/{import_id}/undo", {}, page="/imports/").status_code == 404
+    for action in ("confirm", "cancel", "undo"):
+        response = client.post_form(f"/imports/{import_id}/{action}", {}, page="/imports/")
+        assert response.status_code == 404
+    assert client.get(f"/imports/{import_id}/progress").status_code == 404
+    assert record(app, import_id).status is ImportStatus.CHECKED
 
 
 def test_template_has_chinese_headers_an_example_and_drop_downs(client, login_as):
