@@ -26,7 +26,14 @@ def customer_rows(rows: int, bad: int, owner_username: str, start: int = 0) -> t
     spoiled = 0
     for i in range(rows):
         n = start + i
-        row = [f"导入客户{n:05d}", f"139{n:08d}", resident_id(n), owner_username, "教师", "30–39 岁"]
+        row = [
+            f"导入客户{n:05d}",
+            f"139{n:08d}",
+            resident_id(n),
+            owner_username,
+            "教师",
+            "30–39 岁",
+        ]
         if bad and i % step == step - 1 and spoiled < bad:
             column = BAD_KINDS[spoiled % len(BAD_KINDS)]
             if column == "手机":

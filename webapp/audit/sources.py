@@ -8,7 +8,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
+from webapp.audit.models import AuditEvent
 from webapp.auth.models import SignInFailure, Staff
 from webapp.customers.models import Customer, CustomerView
 from webapp.extensions import db
@@ -126,13 +128,55 @@ def failed_sign_ins(f: Filters) -> list[Entry]:
     ]
 
 
+def events(f: Filters) -> list[Entry]:
+    """The general audit log (AuditEvent): sign-ins, owner changes, role changes, hand-overs.
+    The person filter matches who did it and whom it was about."""
+    actor, subject = aliased(Staff), aliased(Staff)
+    query = (
+        select(
+            AuditEvent, actor.name, subject.name.label("subject"), Customer.name.label("customer")
+        )
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+        .outerjoin(Customer, Customer.id == AuditEvent.customer_id)
+        .where(AuditEvent.branch_id.in_(f.branch_ids))
+        .where(AuditEvent.at >= f.start, AuditEvent.at < f.end)
+    )
+    if f.staff_id:
+        query = query.where(
+            (AuditEvent.actor_id == f.staff_id) | (AuditEvent.subject_id == f.staff_id)
+        )
+    if f.customer_id:
+        query = query.where(AuditEvent.customer_id == f.customer_id)
+    rows = db.session.execute(query.order_by(AuditEvent.at.desc()).limit(f.limit))
+    return [
+        Entry(
+            event.at,
+            event.kind,
+            EVENT_KINDS.get(event.kind, event.kind),
+            name or "",
+            customer or "",
+            event.detail or subject or "",
+        )
+        for event, name, subject, customer in rows
+    ]
+
+
+# The kinds of AuditEvent and their labels; a domain that records a new kind adds it here.
+EVENT_KINDS = {
+    "sign_in": _l("Sign-in"),
+    "owner_change": _l("Owner change"),
+    "role_change": _l("Role change"),
+    "hand_over": _l("Hand-over"),
+}
 KINDS = {
     "view": _l("Full customer view"),
     "import": _l("Import"),
     "failed_sign_in": _l("Failed sign-in"),
+    **EVENT_KINDS,
 }
 # The viewer reads every source listed here (a new audit table adds its function).
-SOURCES = [full_views, imports, failed_sign_ins]
+SOURCES = [full_views, imports, failed_sign_ins, events]
 
 
 def entries(f: Filters) -> list[Entry]:

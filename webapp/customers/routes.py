@@ -300,7 +300,7 @@ def assign_owner(customer_id: int):
         )
         if owner is None or owner.role not in SALES_ROLES:
             return render_error(400, _("Choose a salesperson of this branch."))
-    services.assign_owner(customer, owner)
+    services.assign_owner(customer, owner, by=current_user)
     flash(_("Owner saved."), "ok")
     return redirect(url_for("customers.detail", customer_id=customer.id), 303)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app, request
 from sqlalchemy import func, or_, select
 
+from webapp.audit import services as audit
 from webapp.auth.models import Staff
 from webapp.customers.models import (
     Acquisition,
@@ -256,7 +257,16 @@ def sheet_data(customer: Customer) -> dict:
     return data
 
 
-def assign_owner(customer: Customer, owner: Staff | None) -> Customer:
-    """Give the customer to a salesperson of its branch (or to nobody)."""
-    customer.owner_id = owner.id if owner is not None else None
+def assign_owner(customer: Customer, owner: Staff | None, by: Staff | None = None) -> Customer:
+    """Give the customer to a salesperson of its branch (or to nobody); an owner change made by
+    someone is in the audit."""
+    new_id = owner.id if owner is not None else None
+    if by is not None and new_id != customer.owner_id:
+        before = customer.owner.name if customer.owner is not None else "—"
+        after = owner.name if owner is not None else "—"
+        audit.record(
+            "owner_change", customer.branch_id, by.id, subject_id=new_id,
+            customer_id=customer.id, detail=f"{before} → {after}",
+        )  # fmt: skip
+    customer.owner_id = new_id
     return customer
