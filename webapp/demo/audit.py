@@ -55,7 +55,7 @@ def load(ctx) -> None:
         CustomerView(customer_id=c.id, staff_id=(c.owner_id or manager.id), branch_id=home.id,
                      viewed_at=ctx.now - timedelta(days=ctx.rng.randint(0, 13), hours=2),
                      ip_address="10.12.3.45", reason=ViewReason.OPENED)
-        for c in customers[:25]
+        for c in [c for c in customers if c.kind is CustomerKind.SME][:25]
     ]  # fmt: skip
     db.session.add_all(events + views)
     ctx.made["audit events"] = len(events) + len(views)
