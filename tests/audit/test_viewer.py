@@ -76,7 +76,9 @@ def test_a_manager_sees_the_branch_and_the_region_admin_the_region(app, client, 
     page = text_of(client.get("/audit/"))
     assert "陆客户甲" in page and "张客户甲" not in page and "张名单" not in page
     # Another branch's person or customer filters nothing in.
-    assert "张" not in text_of(client.get(f"/audit/?person={other_person.id}")).split("详情")[1]
+    assert (
+        "张" not in text_of(client.get(f"/audit/?person={other_person.id}")).split("导出 Excel")[1]
+    )
     assert "张客户" not in text_of(client.get(f"/audit/?customer={other_customer.id}"))
     login_as(Role.ADMIN, branch=region)
     page = text_of(client.get("/audit/"))

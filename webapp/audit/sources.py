@@ -6,13 +6,14 @@ Each source answers entries of the branches given, filtered by person, customer 
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import SignInFailure, Staff
-from webapp.customers.models import Customer, CustomerView
+from webapp.customers.models import Customer, CustomerView, ViewReason
 from webapp.extensions import db
 from webapp.imports.models import CustomerImport
 
@@ -39,6 +40,14 @@ class Entry:
     person: str
     customer: str
     detail: str
+
+
+REASONS = {
+    ViewReason.OPENED: _l("opened"),
+    ViewReason.EDIT_FORM: _l("edit form"),
+    ViewReason.CONFLICT: _l("conflict page"),
+    ViewReason.PRECACHE: _l("kept on the phone for offline use"),
+}
 
 
 def full_views(f: Filters) -> list[Entry]:
@@ -68,7 +77,7 @@ def full_views(f: Filters) -> list[Entry]:
             KINDS["view"],
             r.name,
             r.customer,
-            f"{r.reason.value} {r.ip_address}",
+            f"{REASONS.get(r.reason, r.reason.value)} {r.ip_address}",
         )
         for r in rows
     ]
@@ -94,8 +103,14 @@ def imports(f: Filters) -> list[Entry]:
             KINDS["import"],
             name,
             "",
-            f"{record.filename}: {record.status.label}, +{record.created_count} "
-            f"~{record.updated_count} / {record.total_rows}",
+            _(
+                "%(file)s: %(status)s, %(created)d new, %(updated)d updated of %(rows)d rows",
+                file=record.filename,
+                status=record.status.label,
+                created=record.created_count,
+                updated=record.updated_count,
+                rows=record.total_rows,
+            ),
         )
         for record, name in rows
     ]
