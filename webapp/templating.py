@@ -42,7 +42,7 @@ NAV = (
     NavItem("reports.progress", _l("Progress"), "report"),
     NavItem("reports.region", _l("Roll-up"), "report"),
     NavItem("coaching.commitment", _l("Commitment"), "schedule"),
-    NavItem("imports.index", _l("Import customers"), "customers"),
+    NavItem("imports.index", _l("Import"), "customers"),
     NavItem("audit.index", _l("Audit"), "report"),
     NavItem("home.me", _l("Me"), "me"),
 )

@@ -29,7 +29,7 @@ def test_import_a_thousand_customers_twenty_bad(
     try:
         sign_in(page, "manager")
         page.goto("/imports/")
-        expect(page.locator("h1")).to_have_text("导入客户")
+        expect(page.locator("h1")).to_have_text("从 Excel 或 WPS 导入")
         expect(page.locator("#import-history, table")).to_contain_text("存量客户名单.xlsx")
         page.screenshot(path=shots / "imports-phone.png", full_page=True)
         page.set_viewport_size(TABLET)

@@ -137,7 +137,7 @@ def test_undo_takes_back_and_is_refused_after_a_change(app, client, login_as, br
         )
         _db.session.commit()
     client.post_form(f"/imports/{first}/undo", {}, page=f"/imports/{first}")
-    assert "未撤销：导入后已有 1 个客户被修改或使用。" in text_of(client.get(f"/imports/{first}"))
+    assert "未撤销：导入后已有 1 行被修改或使用。" in text_of(client.get(f"/imports/{first}"))
     assert customers(app, branch) == 10
     with app.app_context():
         _db.session.execute(update(Customer).values(version=1))

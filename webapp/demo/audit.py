@@ -87,7 +87,7 @@ def _past_import(ctx, home, manager, customers) -> None:
     db.session.add(record)
     db.session.flush()
     db.session.add_all(
-        ImportedRow(import_id=record.id, customer_id=c.id, created=True, version_after=c.version)
+        ImportedRow(import_id=record.id, record_id=c.id, created=True, version_after=c.version)
         for c in existing
     )
     ctx.made["imports"] = 1

@@ -34,7 +34,7 @@ MESSAGES = {
     "other_kind": _l("Already a customer of the other kind."),
 }
 # Findings that leave a row out without making it an error of the file.
-NOTICES = frozenset({"dup_existing"})
+NOTICES = frozenset({"dup_existing", "dup_staff", "dup_prospect"})
 MATCH_KEYS = ("credit_code", "resident_id", "mobile")
 
 
@@ -160,10 +160,9 @@ def choice_map(column) -> dict[str, str]:
     return out
 
 
-def check(kind: Kind, branch_id: int, rows: list, update_existing: bool) -> Result:
-    """Check every row: each error by row and column, duplicates inside the file and of the
-    branch's customers, and for the valid rows whether they create, change or repeat one."""
-    owners = {
+def owners_of(branch_id: int) -> dict[str, int]:
+    """The branch's active staff by lower-case username: who may own what an import brings."""
+    return {
         username.lower(): staff_id
         for staff_id, username in db.session.execute(
             select(Staff.id, Staff.username).where(
@@ -171,6 +170,12 @@ def check(kind: Kind, branch_id: int, rows: list, update_existing: bool) -> Resu
             )
         )
     }
+
+
+def check(kind: Kind, branch_id: int, rows: list, update_existing: bool) -> Result:
+    """Check every row: each error by row and column, duplicates inside the file and of the
+    branch's customers, and for the valid rows whether they create, change or repeat one."""
+    owners = owners_of(branch_id)
     choices = {c.key: choice_map(c) for c in kind.columns if c.choices}
     by_key, current = _existing(kind, branch_id)
     result = Result(total=len(rows))
@@ -223,5 +228,15 @@ MESSAGES.update(
     {
         "unreadable": _l("The file cannot be read: save it as .xlsx or CSV and upload it again."),
         "missing_column": _l("This column is missing from the header row."),
+        "username": _l("A username is 2 to 60 lower-case letters, digits, dots, dashes or _."),
+        "dup_staff": _l("This username is taken already: this row is left out."),
+        "unknown_customer": _l(
+            "No customer of the branch has this mobile, ID number or credit code."
+        ),
+        "amount": _l("Not an amount in yuan."),
+        "date": _l("Not a date: write it as YYYY-MM-DD."),
+        "dup_prospect": _l(
+            "This customer is already an open prospect of this owner for this product: this row is left out."
+        ),
     }
 )

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from webapp.auth.models import ROLE_LABELS, Role
 from webapp.customers import sheets
+from webapp.sales.models import CATEGORY_LABELS, ProductCategory
 
 
 @dataclass(frozen=True)
@@ -87,5 +89,47 @@ SME = Kind(
     ),
 )
 
-KINDS = {kind.key: kind for kind in (INDIVIDUAL, SME)}
+
+def _roles() -> tuple:
+    return tuple((r.value, ROLE_LABELS[r]) for r in Role if r is not Role.ADMIN)
+
+
+def _categories() -> tuple:
+    return tuple((c.value, CATEGORY_LABELS[c]) for c in ProductCategory)
+
+
+STAFF = Kind(
+    "staff",
+    _l("Staff"),
+    (
+        Column("username", _l("Username"), "wangfang", required=True, max_length=60),
+        Column("name", _l("Name"), "王芳", required=True, max_length=60),
+        Column("role", _l("Role"), "wealth_manager", required=True, choices=_roles()),
+        Column("mobile", _l("Mobile"), "13700137000"),
+        Column("title", _l("Title"), "理财经理", max_length=60),
+    ),
+)
+
+PROSPECT = Kind(
+    "prospect",
+    _l("Prospect customers"),
+    (
+        Column(
+            "customer",
+            _l("Customer mobile, ID number or credit code"),
+            "13800138000",
+            required=True,
+        ),
+        Column("category", _l("Product category"), "fund", required=True, choices=_categories()),
+        Column("product_name", _l("Product"), "稳健增利基金", max_length=120),
+        Column("expected_amount", _l("Expected amount (yuan)"), "50000", text=False),
+        Column("next_follow_up", _l("Next follow-up (YYYY-MM-DD)"), "2026-12-20"),
+        Column("potential", _l("Why worth following"), "", max_length=200),
+        Column("owner", _l("Owner (username)"), "wealth1", required=True, max_length=60),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (INDIVIDUAL, SME, PROSPECT, STAFF)}
+# Kinds about customers: matched to existing customers, which an import may update.
+CUSTOMER_KINDS = frozenset({"individual", "sme"})
 KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS.values()]

@@ -81,14 +81,15 @@ class CustomerImport(db.Model):
 
 
 class ImportedRow(db.Model):
-    """A customer an import created or updated, the version it left, and what it replaced."""
+    """A row an import created or updated, the version it left, and what it replaced."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(
         ForeignKey("customer_import.id", ondelete="CASCADE"), index=True
     )
-    # No foreign key: an undone import deletes the customers it created but keeps this record.
-    customer_id: Mapped[int] = mapped_column(index=True)
+    # The customer, member of staff or prospect (by the import's kind). No foreign key: an
+    # undone import deletes what it created but keeps this record.
+    record_id: Mapped[int] = mapped_column(index=True)
     created: Mapped[bool] = mapped_column(default=True)
     version_after: Mapped[int] = mapped_column(default=1)
     # For an update: the replaced values as JSON, restored by an undo.

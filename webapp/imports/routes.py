@@ -130,13 +130,13 @@ def undo(import_id: int):
     except services.UndoRefused as refused:
         flash(
             _(
-                "Not undone: %(count)d of its customers were changed or used since the import.",
+                "Not undone: %(count)d of its rows were changed or used since the import.",
                 count=refused.args[0],
             ),
             "error",
         )
     else:
-        flash(_("Import undone: %(count)d customers taken back.", count=count), "ok")
+        flash(_("Import undone: %(count)d rows taken back.", count=count), "ok")
     return redirect(url_for("imports.show", import_id=record.id), 303)
 
 

@@ -10,8 +10,8 @@ from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind, IndividualSheet, SmeSheet
 from webapp.customers.sheets import completeness
 from webapp.extensions import db
-from webapp.imports import checks
-from webapp.imports.columns import KINDS
+from webapp.imports import checks, others
+from webapp.imports.columns import CUSTOMER_KINDS, KINDS
 from webapp.imports.models import CustomerImport, ImportedRow, ImportStatus
 from webapp.imports.parsing import MissingColumns, UnreadableFile, read_rows
 from webapp.jobs import runner
@@ -84,7 +84,7 @@ def run_check(job: Job) -> None:
         record.error_rows = 1
         return
     job.total = len(rows)
-    result = checks.check(kind, record.branch_id, rows, record.update_existing)
+    result = _check(kind, record, rows)
     names = _customer_names([p.customer_id for p in result.update[:KEEP_FINDINGS]])
     owners = staff_names(
         {v for p in result.update for k, pair in p.changes.items() if k == "owner" for v in pair}
@@ -124,12 +124,13 @@ def run_import(job: Job) -> None:
     record, kind, rows, _problems = _load(job)
     if rows is None:
         return
-    result = checks.check(kind, record.branch_id, rows, record.update_existing)
+    result = _check(kind, record, rows)
     done = job.done
     todo = result.create + result.update
     job.total = max(job.total, done + len(todo))
+    create = CREATORS.get(kind.key, _create_customers)
     for start_at in range(0, len(result.create), BATCH):
-        _create(record, kind.key, result.create[start_at : start_at + BATCH])
+        create(record, result.create[start_at : start_at + BATCH])
         done += len(result.create[start_at : start_at + BATCH])
         runner.progress(job, done)
     for start_at in range(0, len(result.update), BATCH):
@@ -162,13 +163,22 @@ def _on_end(job: Job) -> None:
 CUSTOMER_FIELDS = ("name", "mobile", "credit_code")
 
 
-def _create(record: CustomerImport, kind: str, planned: list) -> None:
+def _check(kind, record: CustomerImport, rows: list) -> checks.Result:
+    """Check the rows as their kind is checked (customers may be matched for an update)."""
+    if kind.key in CUSTOMER_KINDS:
+        return checks.check(kind, record.branch_id, rows, record.update_existing)
+    return CHECKERS[kind.key](kind, record.branch_id, rows)
+
+
+CHECKERS = {"staff": others.check_staff, "prospect": others.check_prospects}
+CREATORS = {"staff": others.create_staff, "prospect": others.create_prospects}
+
+
+def _create_customers(record: CustomerImport, planned: list) -> None:
     """Bulk-insert a batch of new customers, their sheets and the import's record of them."""
+    kind = record.kind
     sheet_model = IndividualSheet if kind == "individual" else SmeSheet
-    sheet_names = [
-        c
-        for c in sheet_model.__table__.columns.keys()  # noqa: SIM118 if c not in ("id", "customer_id")
-    ]
+    sheet_names = [c.name for c in sheet_model.__table__.columns if c.name not in SHEET_KEYS]
     now = now_naive()
     customers, sheets = [], []
     for plan in planned:
@@ -206,10 +216,13 @@ def _create(record: CustomerImport, kind: str, planned: list) -> None:
     db.session.execute(
         insert(ImportedRow),
         [
-            {"import_id": record.id, "customer_id": i, "created": True, "version_after": 1}
+            {"import_id": record.id, "record_id": i, "created": True, "version_after": 1}
             for i in ids
         ],
     )
+
+
+SHEET_KEYS = ("id", "customer_id")
 
 
 def _sheet_defaults(model) -> dict:
@@ -250,7 +263,7 @@ def _update(record: CustomerImport, planned: list) -> None:
         written.append(
             {
                 "import_id": record.id,
-                "customer_id": customer.id,
+                "record_id": customer.id,
                 "created": False,
                 "version_after": customer.version,
                 "before": json.dumps(before, ensure_ascii=False),
@@ -262,25 +275,37 @@ def _update(record: CustomerImport, planned: list) -> None:
 
 
 def undo(record: CustomerImport) -> int:
-    """Take back what the import wrote: delete the customers it created, restore those it
+    """Take back what the import wrote: delete what it created, restore the customers it
     changed. Refused (UndoRefused) when any of them was changed or used since."""
     rows = db.session.scalars(select(ImportedRow).where(ImportedRow.import_id == record.id)).all()
-    versions = (
-        dict(
+    ids = [r.record_id for r in rows]
+    if record.kind in CUSTOMER_KINDS:
+        _undo_customers(rows)
+    else:
+        refused = UNDOERS[record.kind](ids)
+        if refused:
+            raise UndoRefused(refused)
+    record.status = ImportStatus.UNDONE
+    record.undone_at = now_naive()
+    db.session.flush()
+    return len(rows)
+
+
+UNDOERS = {"staff": others.undo_staff, "prospect": others.undo_prospects}
+
+
+def _undo_customers(rows: list) -> None:
+    versions = {}
+    for start_at in range(0, len(rows), BATCH):
+        chunk = [r.record_id for r in rows[start_at : start_at + BATCH]]
+        versions.update(
             db.session.execute(
-                select(Customer.id, Customer.version).where(
-                    Customer.id.in_([r.customer_id for r in rows])
-                )
+                select(Customer.id, Customer.version).where(Customer.id.in_(chunk))
             ).all()
         )
-        if rows
-        else {}
-    )
-    changed = sum(
-        1 for r in rows if versions.get(r.customer_id, r.version_after) != r.version_after
-    )
-    created = [r.customer_id for r in rows if r.created and r.customer_id in versions]
-    changed += _used_elsewhere(created)
+    changed = sum(1 for r in rows if versions.get(r.record_id, r.version_after) != r.version_after)
+    created = [r.record_id for r in rows if r.created and r.record_id in versions]
+    changed += used_elsewhere(Customer, created, OWN_TABLES)
     if changed:
         raise UndoRefused(changed)
     for start_at in range(0, len(created), BATCH):
@@ -291,15 +316,11 @@ def undo(record: CustomerImport) -> int:
     for row in rows:
         if not row.created:
             _restore(row)
-    record.status = ImportStatus.UNDONE
-    record.undone_at = now_naive()
-    db.session.flush()
-    return len(rows)
 
 
 def _restore(row: ImportedRow) -> None:
     """Put back the values an import's update replaced."""
-    customer = db.session.get(Customer, row.customer_id)
+    customer = db.session.get(Customer, row.record_id)
     sheet = customer.sme_sheet if customer.kind == "sme" else customer.individual_sheet
     for key, old in json.loads(row.before or "{}").items():
         if key == "owner":
@@ -322,22 +343,20 @@ def _empty(sheet, key: str):
 OWN_TABLES = frozenset({"individual_sheet", "sme_sheet"})
 
 
-def _used_elsewhere(customer_ids: list[int]) -> int:
-    """How many of these customers some other row (a prospect, a view...) points at."""
+def used_elsewhere(model, ids: list[int], own_tables) -> int:
+    """How many of these rows some other row (a prospect, a view, a sign-in...) points at."""
     used: set[int] = set()
-    customer_id = Customer.__table__.c.id
+    key = model.__table__.c.id
     for table in db.metadata.sorted_tables:
-        if table.name in OWN_TABLES:
+        if table.name in own_tables:
             continue
         for fk in table.foreign_keys:
-            if fk.column is not customer_id:
+            if fk.column is not key:
                 continue
-            for start_at in range(0, len(customer_ids), BATCH):
-                chunk = customer_ids[start_at : start_at + BATCH]
+            for start_at in range(0, len(ids), BATCH):
+                chunk = ids[start_at : start_at + BATCH]
                 used.update(
-                    db.session.scalars(
-                        select(fk.parent).where(fk.parent.in_(chunk)).distinct()
-                    ).all()
+                    db.session.scalars(select(fk.parent).where(fk.parent.in_(chunk)).distinct())
                 )
     return len(used)
 
