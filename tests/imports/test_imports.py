@@ -233,3 +233,48 @@ def test_an_unreadable_file_is_said_plainly(app, client, login_as):
     import_id = upload(client, b"\x81\x30\xff\xfe\x00garbage" * 3, name="x.csv")
     work(app)
     assert record(app, import_id).status is ImportStatus.CHECKED
+
+
+def test_a_running_job_stops_at_its_next_batch_when_cancelled(app, db):
+    calls = []
+
+    @runner.handler("test.count")
+    def count(job):
+        for done in range(1, 4):
+            calls.append(done)
+            if done == 2:  # meanwhile someone presses 取消 (another request sets the flag)
+                _db.session.execute(
+                    update(Job).where(Job.id == job.id).values(cancel_requested=True)
+                )
+            runner.progress(job, done)
+
+    with app.app_context():
+        job = runner.enqueue("test.count", 0, total=3)
+        _db.session.commit()
+        runner.run_pending()
+        job = _db.session.get(Job, job.id)
+        assert (job.status, job.done, calls) == (JobStatus.CANCELLED, 2, [1, 2])
+    runner.HANDLERS.pop("test.count")
+
+
+def test_sme_customers_match_by_credit_code(app, client, login_as, branch):
+    login_as(Role.BRANCH_MANAGER)
+    make_staff(Role.CORPORATE_AM, branch, username="c1")
+    rows = [
+        "企业名称*,统一社会信用代码,联系人,联系人手机,年营业额,管户人（用户名）",
+        "某某贸易有限公司,91350100M000100Y43,李娜,,1000 万–5000 万,c1",
+        "另一家公司,91350100M000100Y44,,,,c1",
+    ]
+    data = ("\r\n".join(rows) + "\r\n").encode("gb18030")
+    first = upload(client, data, name="企业.csv", kind="sme")
+    work(app)
+    page = text_of(client.get(f"/imports/{first}"))
+    assert "统一社会信用代码无效" in page
+    client.post_form(f"/imports/{first}/confirm", {}, page=f"/imports/{first}")
+    work(app)
+    with app.app_context():
+        sme = _db.session.scalars(select(Customer).where(Customer.kind == "sme")).one()
+        assert sme.credit_code == "91350100M000100Y43" and sme.sme_sheet.contact_name == "李娜"
+    again = upload(client, data, name="企业.csv", kind="sme")
+    work(app)
+    assert record(app, again).valid_rows == 0 and customers(app, branch) == 1
