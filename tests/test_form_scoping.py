@@ -444,6 +444,9 @@ URL_ID_ROUTES = {
 }
 # Ids in the URL that are not branch records, or are scoped by person rather than branch.
 URL_ID_ELSEWHERE = {
+    "imports.cancel",  # scoped by get_or_404 (tests/imports: another branch's import)
+    "imports.confirm",
+    "imports.undo",
     "kits.edit_portfolio",  # the sales kit is the region's, not a branch's
     "kits.edit_product",
     "push.unsubscribe",  # a person's own devices only (tests/push)

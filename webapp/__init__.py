@@ -81,6 +81,8 @@ def _init_extensions(app: Flask) -> None:
 # __init__, with views in routes.py) registered when it has one. The order is the layering: a
 # domain imports only those listed before it (tests/test_import_direction.py).
 DOMAINS = (
+    "trail",
+    "jobs",
     "auth",
     "sync",
     "customers",
@@ -93,6 +95,8 @@ DOMAINS = (
     "prospects",
     "kits",
     "story",
+    "imports",
+    "audit",
     "figures",
     "coaching",
     "home",

@@ -30,6 +30,7 @@ STEPS = (
     "kits",
     "prospects",
     "schedule",
+    "audit",
 )
 
 

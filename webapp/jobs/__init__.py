@@ -1,0 +1,1 @@
+"""Background jobs: a table of work the worker process runs, resumable and cancellable."""
