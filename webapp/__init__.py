@@ -35,8 +35,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
     _register_blueprints(app)
 
-    from webapp import cli, errors, inputs, security, templating
+    from webapp import cli, errors, inputs, ops, security, templating
 
+    ops.init_logging(app)
     inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)

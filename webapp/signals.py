@@ -24,3 +24,7 @@ referral_overdue = events.signal("referral-overdue")
 referral_accepted = events.signal("referral-accepted")
 # sender: Appointment; kwargs: none. An appointment was confirmed for the person who will meet.
 appointment_confirmed = events.signal("appointment-confirmed")
+# sender: HandOver (webapp/auth/models.py: to_staff_id, from_staff (Staff, .name), customers,
+# prospects, referrals, schedule_entries, appointments, total); kwargs: none. A leaving or
+# moving person's book was handed to a colleague.
+book_handed_over = events.signal("book-handed-over")
