@@ -97,7 +97,9 @@ def setup(head_office, regions, branches, admin_username, admin_name) -> None:
         regions = _split(click.prompt("Regions (管辖行), separated by commas"))
     if not branches:
         branches = _split(
-            click.prompt('Branches (网点), separated by commas ("Region/Branch" for another region)')
+            click.prompt(
+                'Branches (网点), separated by commas ("Region/Branch" for another region)'
+            )
         )
     admin_username = admin_username or click.prompt("First administrator's username")
     admin_name = admin_name or click.prompt("First administrator's name")

@@ -76,7 +76,10 @@ def _database() -> list[Finding]:
     head = ScriptDirectory.from_config(config).get_current_head()
     reached = Finding(True, "Database", f"answers ({url}).")
     if current is None:
-        return [reached, Finding(False, "Migrations", "the database is empty: run flask db upgrade.")]
+        return [
+            reached,
+            Finding(False, "Migrations", "the database is empty: run flask db upgrade."),
+        ]
     if current != head:
         return [
             reached,

@@ -197,3 +197,10 @@ def recent_in(branch_ids: list[int], limit: int = 20) -> list[HandOver]:
         .order_by(HandOver.at.desc(), HandOver.id.desc())
         .limit(limit)
     ).all()
+
+
+def given_by(person: Staff) -> list[HandOver]:
+    """The hand-overs of the person's book, newest first (for their page)."""
+    return db.session.scalars(
+        select(HandOver).where(HandOver.from_staff_id == person.id).order_by(HandOver.at.desc())
+    ).all()

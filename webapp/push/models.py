@@ -22,6 +22,7 @@ class Kind(enum.StrEnum):
     FIELD_VISIT_MORNING = "field_visit_morning"
     COMMITMENT_NUDGE = "commitment_nudge"
     BRANCH_BROADCAST = "branch_broadcast"
+    HAND_OVER = "hand_over"
     TEST = "test"
 
     @property
@@ -37,9 +38,13 @@ KIND_LABELS = Labels(
         Kind.FIELD_VISIT_MORNING: _l("Morning of a day with field visits"),
         Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
         Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
+        Kind.HAND_OVER: _l("A colleague's book is handed over to me"),
         Kind.TEST: _l("Test notification"),
     }
 )
+
+
+ALWAYS_SENT = frozenset({Kind.TEST, Kind.HAND_OVER})
 
 
 class Status(enum.StrEnum):
@@ -115,8 +120,9 @@ class Preference(db.Model):
     quiet_end: Mapped[time | None] = mapped_column()
 
     def wants(self, kind: Kind) -> bool:
-        """Whether this kind is turned on (a test notification always is)."""
-        return kind == Kind.TEST or bool(getattr(self, kind.value))
+        """Whether this kind is turned on (a test notification and a hand-over, which is work
+        the person must pick up, always are)."""
+        return kind in ALWAYS_SENT or bool(getattr(self, kind.value))
 
 
 class Notification(db.Model):

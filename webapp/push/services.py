@@ -22,6 +22,7 @@ DELIVERY = {
     Kind.FIELD_VISIT_MORNING: (3 * 60 * 60, "normal"),
     Kind.COMMITMENT_NUDGE: (30 * 60, "normal"),
     Kind.BRANCH_BROADCAST: (10 * 60, "high"),
+    Kind.HAND_OVER: (24 * 60 * 60, "normal"),
     Kind.TEST: (10 * 60, "normal"),
 }
 
