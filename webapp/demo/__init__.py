@@ -30,6 +30,7 @@ STEPS = (
     "kits",
     "prospects",
     "schedule",
+    "staff_changes",
 )
 
 
