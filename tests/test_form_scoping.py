@@ -425,7 +425,7 @@ URL_ID_ROUTES = {
     "auth.one_time_password": ("/staff/{wealth}/one-time-password", {}),
     "auth.change_role": ("/staff/{wealth}/role", {"role": "teller"}),
     "auth.deactivate": ("/staff/{wealth}/deactivate", {}),
-    "auth.move": ("/staff/{wealth}/move", {"branch_id": "{branch}"}),
+    "auth.move": ("/staff/{wealth}/move", {"move-branch_id": "{branch}"}),
     "auth.rename_unit": ("/organisation/units/{branch}/rename", {"name": "改名"}),
     "auth.close_unit": ("/organisation/units/{branch}/close", {}),
     "coaching.action_plan": ("/coaching/action-plans/{plan}", {"status": "done", "result": "x"}),
@@ -519,7 +519,8 @@ def test_region_forms_with_another_regions_unit_and_colleague(app, client, login
     assert response.status_code == 422
     response = post(
         client, f"/staff/{home.wealth.id}/move",
-        {"branch_id": foreign.branch, "receiver_ids": foreign.wealth},
+        {"move-branch_id": foreign.branch, "move-receiver_ids": foreign.wealth,
+         "move-csrf_token": client.csrf_token("/customers/")},
     )  # fmt: skip
     assert response.status_code == 422
     assert_not_shown(response)

@@ -395,10 +395,11 @@ def test_region_admin_moves_someone_and_their_book_stays(app, client, login_as, 
     customers = _give_a_book(app, bank, customers=2)
     url = f"/staff/{bank['wealth_a1'].id}/move"
     login_as(bank["manager_a"])
-    data = {"branch_id": bank["b"].id, "receiver_ids": [bank["wealth_a2"].id]}
+    data = {"move-branch_id": bank["b"].id, "move-receiver_ids": [bank["wealth_a2"].id]}
     assert _post(client, url, data, "/staff").status_code == 403
     login_as(bank["r1_admin"])
-    assert _post(client, url, {**data, "branch_id": bank["c"].id}, "/staff").status_code == 422
+    data["move-csrf_token"] = client.csrf_token("/staff")  # the move form's fields are prefixed
+    assert _post(client, url, {**data, "move-branch_id": bank["c"].id}, "/staff").status_code == 422
     assert _post(client, url, data, "/staff").status_code == 302
     with app.app_context():
         person = db.session.get(Staff, bank["wealth_a1"].id)

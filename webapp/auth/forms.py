@@ -97,7 +97,9 @@ class UnitForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), validate_choice=True)
     parent_id = SelectField(_l("Under"), coerce=_id, validate_choice=True)
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name = StringField(
+        _l("Unit name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)]
+    )
     code = StringField(
         _l("Code"),
         validators=[
@@ -162,7 +164,10 @@ class DeactivateForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    """Move a person to another unit; their book stays in the branch with the receivers."""
+    """Move a person to another unit; their book stays in the branch with the receivers. Its
+    fields are prefixed: the page also holds the leaving form's receivers."""
 
-    branch_id = SelectField(_l("Move to"), coerce=_id, validate_choice=True)
+    PREFIX = "move"
+
+    branch_id = SelectField(_l("Move to unit"), coerce=_id, validate_choice=True)
     receiver_ids = ReceiversField(_l("Hand the book over to"), coerce=_id, validate_choice=True)

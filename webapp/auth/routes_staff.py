@@ -170,7 +170,7 @@ def _person_page(person: Staff, status: int = 200, **forms):
     me = _me()
     role_form = forms.get("role_form") or RoleForm(role=person.role.value)
     role_form.role.choices = [(r.value, r.label) for r in organisation.assignable_roles(me)]
-    move_form = forms.get("move_form") or MoveForm()
+    move_form = forms.get("move_form") or MoveForm(prefix=MoveForm.PREFIX)
     move_form.branch_id.choices = [
         (u.id, u.name)
         for u in organisation.placeable_units(me, person.role)
@@ -230,7 +230,7 @@ def change_role(staff_id: int):
 def move(staff_id: int):
     """Move the person to another unit; their book stays with the chosen colleagues."""
     person = _managed_or_404(staff_id)
-    form = MoveForm()
+    form = MoveForm(prefix=MoveForm.PREFIX)
     form.branch_id.choices = [
         (u.id, u.name) for u in organisation.placeable_units(_me(), person.role)
     ]
