@@ -2,19 +2,24 @@
 with the hand-over of a leaver's book, and the deployment check (`flask check`)."""
 
 import base64
+import json
 import uuid
 from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from flask import g
+from flask_login import login_user
 from py_vapid import Vapid
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
 from tests.factories import PASSWORD, make_branch, make_customer, make_staff
+from webapp import create_app
 from webapp.appointments import services as appointment_services
 from webapp.appointments.models import Appointment, Reason
 from webapp.auth.models import Branch, HandOver, Role, Staff, UnitKind
+from webapp.config import TestConfig
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.lobby.models import Need
@@ -116,6 +121,22 @@ def test_every_response_carries_a_request_id(client):
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
 
 
+def test_json_log_lines_carry_the_request_and_the_person(app, branch, monkeypatch, capsys):
+    """BRANCHKIT_LOG_FORMAT=json: one JSON object a line, with request_id and staff_id."""
+    monkeypatch.setenv("BRANCHKIT_LOG_FORMAT", "json")
+    logged = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    person = make_staff(Role.RETAIL_AM, branch)
+    with logged.test_request_context("/today"), logged.app_context():
+        g.request_id = "req-42"
+        login_user(db.session.get(Staff, person.id))
+        logged.logger.warning("something to look at")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["message"] == "something to look at" and line["level"] == "WARNING"
+    assert line["request_id"] == "req-42" and line["staff_id"] == person.id
+    with logged.app_context():
+        db.engine.dispose()
+
+
 # --- administration -----------------------------------------------------------------------
 
 
@@ -196,6 +217,11 @@ def test_region_admin_stays_in_their_region(app, client, login_as, bank):
         _post(client, f"/organisation/units/{bank['c'].id}/close", {}, "/organisation").status_code
         == 404
     )
+    refused = _post(
+        client, f"/organisation/units/{bank['b'].id}/rename", {"name": " "}, "/organisation"
+    )
+    assert refused.status_code == 422
+    assert 'class="field__error" id="rename-' in refused.get_data(as_text=True)
     assert _post(
         client, f"/organisation/units/{bank['b'].id}/rename", {"name": "张江科学城支行"},
         "/organisation",

@@ -63,9 +63,11 @@ def parents_for_new(actor: Staff, kind: UnitKind) -> list[Branch]:
     ).all()
 
 
-def may_manage_staff(actor: Staff, person: Staff) -> bool:
-    """An administrator anyone else in scope; a branch manager their branch's staff below them."""
-    if person.id == actor.id or person.branch_id not in visible_branch_ids(actor):
+def may_manage_staff(actor: Staff, person: Staff, scope: list[int] | None = None) -> bool:
+    """An administrator anyone else in scope; a branch manager their branch's staff below them
+    (`scope`: the actor's visible branches, when a list asks for many people)."""
+    scope = visible_branch_ids(actor) if scope is None else scope
+    if person.id == actor.id or person.branch_id not in scope:
         return False
     return actor.role == Role.ADMIN or (
         actor.role == Role.BRANCH_MANAGER and person.role not in SENIOR_ROLES

@@ -53,8 +53,9 @@ def _tree(me) -> list[tuple[Branch, int, int]]:
     return rows
 
 
-def _page(form=None, rename=None, status: int = 200):
-    """The organisation page, with a form's errors when one was refused."""
+def _page(form=None, rename=None, renaming: int | None = None, status: int = 200):
+    """The organisation page, with a form's errors when one was refused (`renaming`: the unit
+    whose rename was refused, its form open with the typed name)."""
     me = _me()
     page = render_template(
         "auth/organisation.html",
@@ -63,6 +64,7 @@ def _page(form=None, rename=None, status: int = 200):
         rename=rename or RenameForm(),
         confirm=ConfirmForm(),
         managed=set(organisation.managed_units(me)),
+        renaming=renaming,
     )
     return page, status
 
@@ -111,8 +113,7 @@ def rename_unit(unit_id: int):
         organisation.rename_unit(_me(), unit, form.name.data)
         flash(_("Renamed to %(name)s.", name=unit.name), "info")
         return redirect(url_for("auth.organisation_page"))
-    flash(" ".join(str(e) for e in form.name.errors), "error")
-    return redirect(url_for("auth.organisation_page"))
+    return _page(rename=form, renaming=unit.id, status=422)
 
 
 @bp.route("/organisation/units/<int:unit_id>/close", methods=["POST"])

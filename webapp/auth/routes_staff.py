@@ -36,6 +36,7 @@ def _me():
 def staff():
     """The staff of one's branch (an administrator: region), with their sign-in state."""
     me = _me()
+    scope = visible_branch_ids(me)
     people = db.session.execute(
         scoped(Staff, me)
         .add_columns(Branch.name)
@@ -49,12 +50,12 @@ def staff():
                 person,
                 branch,
                 services.may_reset(me, person),
-                organisation.may_manage_staff(me, person),
+                organisation.may_manage_staff(me, person, scope),
             )
             for person, branch in people
         ],
         form=ConfirmForm(),
-        hand_overs=handover.recent_in(visible_branch_ids(me), limit=10),
+        hand_overs=handover.recent_in(scope, limit=10),
         requirement=RequirementForm(required=me.branch.require_second_factor),
     )
 
