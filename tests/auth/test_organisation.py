@@ -238,7 +238,7 @@ def test_a_unit_closes_only_when_nobody_works_there(app, client, login_as, bank)
     """Branch B still has staff: refused; once its only person is deactivated, it closes."""
     login_as(bank["r1_admin"])
     client.post_form(f"/organisation/units/{bank['b'].id}/close", {}, page="/organisation")
-    assert "Move or deactivate its staff first." in text_of(client.get("/organisation"))
+    assert "请先调出或停用该机构的员工。" in text_of(client.get("/organisation"))
     _post(client, f"/staff/{bank['wealth_b'].id}/deactivate", {}, f"/staff/{bank['wealth_b'].id}")
     client.post_form(f"/organisation/units/{bank['b'].id}/close", {}, page="/organisation")
     with app.app_context():
@@ -257,7 +257,7 @@ def test_branch_manager_takes_someone_on(app, client, login_as, bank):
         "/staff/new",
     )  # fmt: skip
     assert response.status_code == 200
-    assert "One-time password" in text_of(response) or "一次性密码" in text_of(response)
+    assert "一次性密码" in text_of(response)
     for role, unit in (("branch_manager", bank["a"]), ("teller", bank["c"])):
         response = _post(
             client, "/staff/new",
@@ -282,9 +282,7 @@ def test_a_taken_username_is_refused_beside_the_field(client, login_as, bank):
         "/staff/new",
     )  # fmt: skip
     assert response.status_code == 422
-    assert "Someone already has this username." in text_of(response) or "用户名" in text_of(
-        response
-    )
+    assert "该用户名已被使用。" in text_of(response)
     assert 'value="重名"' in response.get_data(as_text=True)
 
 
@@ -408,7 +406,7 @@ def test_branch_manager_hands_over_within_the_branch_only(app, client, login_as,
         client, f"/staff/{bank['wealth_a1'].id}/deactivate", {}, f"/staff/{bank['wealth_a1'].id}"
     )
     assert response.status_code == 422
-    assert "Choose at least one colleague" in text_of(response) or "同事" in text_of(response)
+    assert "请至少选择一位同事接收名下业务。" in text_of(response)
     with app.app_context():
         assert db.session.get(Staff, bank["wealth_a1"].id).active
         assert db.session.get(Customer, customers[0]).owner_id == bank["wealth_a1"].id
