@@ -59,6 +59,9 @@ def test_setup_from_options_on_an_empty_database(app, db):
         admin = db.session.scalar(select(Staff).where(Staff.username == "it_admin"))
         assert admin.role == Role.ADMIN and admin.branch_id == units["某某银行总行"].id
         assert admin.password_must_change and admin.check_password(password)
+    with app.test_request_context(), app.app_context():
+        admin = db.session.scalar(select(Staff).where(Staff.username == "it_admin"))
+        assert admin.role_label == "总行管理员"  # not a region's (管辖行管理员)
     again = runner.invoke(args=["setup", "--region", "x", "--admin-username", "b"])
     assert again.exit_code != 0
     assert "already has data" in again.output

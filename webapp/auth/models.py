@@ -45,6 +45,7 @@ ROLE_LABELS = Labels(
     }
 )
 
+HEAD_OFFICE_ADMIN = _l("Head-office administrator")
 ACCOUNT_MANAGERS = frozenset({Role.RETAIL_AM, Role.CREDIT_AM, Role.CORPORATE_AM})
 SALES_ROLES = ACCOUNT_MANAGERS | {Role.WEALTH_MANAGER}
 ALL_ROLES = frozenset(Role)
@@ -153,7 +154,10 @@ class Staff(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        """The role's name in the user's language."""
+        """The role's name in the user's language (an administrator at the head office is the
+        head office's, not a region's)."""
+        if self.role == Role.ADMIN and self.branch and self.branch.kind == UnitKind.HEAD_OFFICE:
+            return str(HEAD_OFFICE_ADMIN)
         return self.role.label
 
     def __repr__(self) -> str:
