@@ -37,12 +37,13 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
-    from webapp import cli, errors, inputs, security, templating
+    from webapp import cli, errors, inputs, ops, security, templating
 
     app.extensions["offline_pages"] = []
     _declare(app, templating)
     _load_domains(app)
     _declare(app, cli)
+    ops.init_logging(app)
     inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)

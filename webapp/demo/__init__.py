@@ -31,6 +31,7 @@ STEPS = (
     "prospects",
     "schedule",
     "audit",
+    "staff_changes",
 )
 
 
