@@ -48,9 +48,7 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
             1,
             0,
         )
-        earlier, totals = queries.ledger(
-            won.branch_id, today - timedelta(days=3), today
-        )
+        earlier, totals = queries.ledger(won.branch_id, today - timedelta(days=3), today)
         assert earlier[0].given == 0 and totals["won"] == totals["value_fen"] == 0
         # A branch whose staff have all left still shows the referrals it won.
         from webapp.auth.models import Staff
