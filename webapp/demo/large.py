@@ -409,7 +409,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
         while n < total:
             branch = branches[(n // 5) % len(branches)]
             staff = rng.choice(branch.sellers)
-            day_start = datetime.combine(today - timedelta(days=rng.randrange(counts.days)), datetime.min.time()) + timedelta(hours=1)  # fmt: skip
+            # 09:00 at the branch, stored as naive UTC.
+            day_start = day_start_utc(today - timedelta(days=rng.randrange(counts.days))) + timedelta(hours=9)  # fmt: skip
             area = rng.choice(PLACES) + rng.choice(("商业街", "农贸市场", "产业园", "社区"))
             sweeps.append((sweep_id, branch.id, staff, area, rng.choice(AREA_KINDS), local_date(day_start), day_start))  # fmt: skip
             for stop in range(min(5, total - n)):
