@@ -178,10 +178,10 @@ FORMS_WITH_IDS = {
     "PlanItemForm": "coaching.one_on_one",
     "ActionPlanForm": "coaching.action_plans",
     "SweepForm": "field.new_sweep",
-    "StaffForm": "auth.new_staff",
-    "DeactivateForm": "auth.deactivate",
-    "MoveForm": "auth.move",
-    "UnitForm": "auth.new_unit",
+    "StaffForm": "admin.new_staff",
+    "DeactivateForm": "admin.deactivate",
+    "MoveForm": "admin.move",
+    "UnitForm": "admin.new_unit",
 }
 ID_FIELD = re.compile(r"(_id|_ids|_item)$")
 # Fields that look like ids but name no branch record.
@@ -428,12 +428,12 @@ def test_customer_owner_from_another_branch(app, client, login_as, foreign, home
 # POST routes with a record id in the URL: branch B's id is a 404 (or 403) and changes nothing.
 URL_ID_ROUTES = {
     "appointments.move": ("/appointments/{appointment}/state", {"state": "cancelled"}),
-    "auth.one_time_password": ("/staff/{wealth}/one-time-password", {}),
-    "auth.change_role": ("/staff/{wealth}/role", {"role": "teller"}),
-    "auth.deactivate": ("/staff/{wealth}/deactivate", {}),
-    "auth.move": ("/staff/{wealth}/move", {"move-branch_id": "{branch}"}),
-    "auth.rename_unit": ("/organisation/units/{branch}/rename", {"name": "改名"}),
-    "auth.close_unit": ("/organisation/units/{branch}/close", {}),
+    "admin.one_time_password": ("/staff/{wealth}/one-time-password", {}),
+    "admin.change_role": ("/staff/{wealth}/role", {"role": "teller"}),
+    "admin.deactivate": ("/staff/{wealth}/deactivate", {}),
+    "admin.move": ("/staff/{wealth}/move", {"move-branch_id": "{branch}"}),
+    "admin.rename_unit": ("/organisation/units/{branch}/rename", {"name": "改名"}),
+    "admin.close_unit": ("/organisation/units/{branch}/close", {}),
     "coaching.action_plan": ("/coaching/action-plans/{plan}", {"status": "done", "result": "x"}),
     "coaching.plan_note": ("/coaching/action-plans/{plan}/notes", {"note": "x"}),
     "coaching.one_on_one": ("/coaching/one-on-ones/{wealth}", {"do": "save"}),

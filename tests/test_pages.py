@@ -40,7 +40,7 @@ def _page_urls(app):
         person_id = app.extensions["sqlalchemy"].session.scalar(
             select(Staff.id).where(Staff.username == "wealth2")
         )
-    urls.append(("auth.person", f"/staff/{person_id}"))
+    urls.append(("admin.person", f"/staff/{person_id}"))
     return urls
 
 

@@ -41,6 +41,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     app.extensions["offline_pages"] = []
     _declare(app, templating)
+    _declare(app, static_files)
     _load_domains(app)
     _declare(app, cli)
     ops.init_logging(app)
@@ -94,6 +95,7 @@ DOMAINS = (
     "appointments",
     "field",
     "prospects",
+    "admin",
     "kits",
     "story",
     "imports",

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from webapp import demo, ops
-from webapp.auth import organisation
+from webapp.admin import organisation
 from webapp.demo import large, org
 from webapp.extensions import db
 

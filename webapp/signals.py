@@ -53,3 +53,6 @@ lobby_settings = events.signal("lobby-settings")
 # prospects, referrals, schedule_entries, appointments, total); kwargs: none. A leaving or
 # moving person's book was handed to a colleague.
 book_handed_over = events.signal("book-handed-over")
+# sender: None; kwargs: none. The worker's short tick (every JOB_POLL seconds, between passes):
+# a receiver runs queued background work (webapp/jobs), committing as it goes.
+worker_tick = events.signal("worker-tick")

@@ -121,4 +121,4 @@ def language():
     return redirect(back)
 
 
-from webapp.auth import routes_account, routes_organisation, routes_staff  # noqa: E402, F401
+from webapp.auth import routes_account  # noqa: E402, F401

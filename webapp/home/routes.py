@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.auth import handover
+from webapp.admin import handover
 from webapp.auth.access import public, roles, signed_in
 from webapp.auth.forms import LanguageForm
 from webapp.auth.models import ALL_ROLES, Role

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.push import keys
@@ -59,8 +60,6 @@ def worker(interval: float) -> None:
     """Deliver and schedule in a loop, and run background jobs, until SIGTERM or Ctrl-C."""
     import time
 
-    from webapp.jobs.runner import run_pending
-
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -70,8 +69,8 @@ def worker(interval: float) -> None:
         if time.monotonic() >= next_pass:
             next_pass = time.monotonic() + interval
             _guarded("push worker pass", _push_pass)
-        # The one hook for background jobs (imports): polled often so a progress bar moves.
-        _guarded("job run", run_pending)
+        # Background jobs (imports) answer the tick: polled often so a progress bar moves.
+        _guarded("job run", lambda: signals.worker_tick.send(None))
         stop.wait(JOB_POLL)
 
 

@@ -10,7 +10,8 @@ manager the staff of their branch below them, within the branch. Flushes only.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from webapp.auth import handover, services, sessions
+from webapp.admin import handover
+from webapp.auth import services, sessions
 from webapp.auth.access import visible_branch_ids
 from webapp.auth.models import Branch, Role, Staff, UnitKind
 from webapp.auth.passwords import one_time_password

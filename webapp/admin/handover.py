@@ -134,7 +134,7 @@ def hand_over(actor: Staff, person: Staff, receivers: list[Staff], reason: str) 
 
     for customer in book.customers:
         receiver = receiver_for(customer.id)
-        assign_owner(customer, receiver)
+        assign_owner(customer, receiver, by=actor)
         counts[receiver.id]["customers"] += 1
     for prospect in book.prospects:
         receiver = receiver_for(prospect.customer_id)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webapp.auth import bp, organisation
+from webapp.admin import bp, organisation
 from webapp.auth.access import roles, visible_branch_ids
 from webapp.auth.forms import RenameForm, UnitForm
 from webapp.auth.models import Branch, Role, Staff, UnitKind
@@ -59,7 +59,7 @@ def _page(form=None, rename=None, renaming: int | None = None, status: int = 200
     whose rename was refused, its form open with the typed name)."""
     me = _me()
     page = render_template(
-        "auth/organisation.html",
+        "admin/organisation.html",
         tree=_tree(me),
         form=form or _unit_form(me),
         rename=rename or RenameForm(),
@@ -100,7 +100,7 @@ def new_unit():
             getattr(form, error.field or "name").errors.append(error.message)
         else:
             flash(_("%(name)s is open.", name=unit.name), "info")
-            return redirect(url_for("auth.organisation_page"))
+            return redirect(url_for("admin.organisation_page"))
     return _page(form=form, status=422)
 
 
@@ -113,7 +113,7 @@ def rename_unit(unit_id: int):
     if form.validate_on_submit():
         organisation.rename_unit(_me(), unit, form.name.data)
         flash(_("Renamed to %(name)s.", name=unit.name), "info")
-        return redirect(url_for("auth.organisation_page"))
+        return redirect(url_for("admin.organisation_page"))
     return _page(rename=form, renaming=unit.id, status=422)
 
 
@@ -130,4 +130,4 @@ def close_unit(unit_id: int):
         flash(str(error.message), "error")
     else:
         flash(_("%(name)s is closed.", name=unit.name), "info")
-    return redirect(url_for("auth.organisation_page"))
+    return redirect(url_for("admin.organisation_page"))

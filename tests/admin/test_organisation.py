@@ -382,7 +382,7 @@ def test_a_deactivated_persons_session_ends(app, client, login_as, bank):
     login_as(bank["retail_a"])
     assert client.get("/today").status_code == 200
     with app.app_context():
-        from webapp.auth import organisation
+        from webapp.admin import organisation
 
         organisation.deactivate_staff(
             db.session.get(Staff, bank["manager_a"].id),

@@ -10,7 +10,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.auth import bp, handover, organisation, services, throttle
+from webapp.admin import bp, handover, organisation
+from webapp.auth import services, throttle
 from webapp.auth.access import get_or_404, roles, scoped, visible_branch_ids
 from webapp.auth.forms import (
     DeactivateForm,
@@ -44,7 +45,7 @@ def staff():
         .order_by(Branch.name, Staff.active.desc(), Staff.name_key, Staff.id)
     ).all()
     return render_template(
-        "auth/staff.html",
+        "admin/staff.html",
         people=[
             (
                 person,
@@ -70,7 +71,7 @@ def one_time_password(staff_id: int):
     if not services.may_reset(_me(), person):
         abort(403)
     password = services.issue_one_time_password(_me(), person)
-    return render_template("auth/one_time_password.html", person=person, password=password)
+    return render_template("admin/one_time_password.html", person=person, password=password)
 
 
 @bp.route("/staff/second-factor", methods=["POST"])
@@ -82,7 +83,7 @@ def require_second_factor():
         abort(400)
     if form.required.data and not me.has_second_factor:
         flash(_("Set up your own second factor first (Me → Second factor)."), "error")
-        return redirect(url_for("auth.staff"))
+        return redirect(url_for("admin.staff"))
     signed_out = services.require_second_factor(me, bool(form.required.data))
     if form.required.data:
         flash(
@@ -95,7 +96,7 @@ def require_second_factor():
         )
     else:
         flash(_("A second factor is no longer required."), "info")
-    return redirect(url_for("auth.staff"))
+    return redirect(url_for("admin.staff"))
 
 
 @bp.route("/staff/sign-in-failures")
@@ -108,7 +109,7 @@ def sign_in_failures():
     for failure, _person, _branch in rows:
         by_address[failure.address] = by_address.get(failure.address, 0) + 1
     return render_template(
-        "auth/sign_in_failures.html",
+        "admin/sign_in_failures.html",
         rows=rows,
         days=FAILURE_DAYS,
         addresses=sorted(by_address.items(), key=lambda item: -item[1]),
@@ -162,8 +163,8 @@ def new_staff():
         except organisation.OrganisationError as error:
             getattr(form, error.field or "username").errors.append(error.message)
         else:
-            return render_template("auth/one_time_password.html", person=person, password=password)
-    return render_template("auth/staff_new.html", form=form), 200 if not form.errors else 422
+            return render_template("admin/one_time_password.html", person=person, password=password)
+    return render_template("admin/staff_new.html", form=form), 200 if not form.errors else 422
 
 
 def _person_page(person: Staff, status: int = 200, **forms):
@@ -182,7 +183,7 @@ def _person_page(person: Staff, status: int = 200, **forms):
         form.receiver_ids.choices = _receiver_choices(person)
     book = handover.book_of(person)
     page = render_template(
-        "auth/person.html",
+        "admin/person.html",
         person=person,
         book=book,
         role_form=role_form,
@@ -222,7 +223,7 @@ def change_role(staff_id: int):
             form.role.errors.append(error.message)
         else:
             flash(_("%(name)s is now %(role)s.", name=person.name, role=person.role_label), "info")
-            return redirect(url_for("auth.person", staff_id=person.id))
+            return redirect(url_for("admin.person", staff_id=person.id))
     return _person_page(person, 422, role_form=form)
 
 
@@ -246,7 +247,7 @@ def move(staff_id: int):
             getattr(form, field).errors.append(getattr(error, "message", None) or error.args[0])
         else:
             flash(_("%(name)s now works at %(unit)s.", name=person.name, unit=person.branch.name))
-            return redirect(url_for("auth.staff"))
+            return redirect(url_for("admin.staff"))
     return _person_page(person, 422, move_form=form)
 
 
@@ -272,7 +273,7 @@ def deactivate(staff_id: int):
                 ),
                 "info",
             )
-            return redirect(url_for("auth.staff"))
+            return redirect(url_for("admin.staff"))
     return _person_page(person, 422, deactivate_form=form)
 
 
