@@ -6,18 +6,8 @@ import threading
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TABLET, phone, sign_in
+from tests.imports.helpers import job_worker as worker
 from tests.imports.helpers import write_customer_workbook
-from webapp.jobs.runner import run_pending
-
-
-def worker(app, stop: threading.Event, running: threading.Event) -> None:
-    """What `flask push worker` does for jobs, in a thread beside the test's server (it runs
-    jobs only while `running` is set, as a worker that is down or busy would not)."""
-    while not stop.is_set():
-        if running.is_set():
-            with app.app_context():
-                run_pending()
-        stop.wait(0.2)
 
 
 def test_import_a_thousand_customers_twenty_bad(

@@ -1,8 +1,10 @@
-"""Issue 21, done-when (without the import step): an empty database is set up from the command
-line, the first administrator opens a branch and takes on three people, one of them signs in,
-leaves, and their book is handed to a colleague who sees it, all on a phone (390x844)."""
+"""Issue 21, done-when: an empty database is set up from the command line, the first
+administrator opens a branch and takes on three people, one of them signs in, the branch
+manager imports 1,000 customers (20 bad rows reported by cell) for them, they leave, and their
+book is handed to a colleague who sees it, all on a phone (390x844)."""
 
 import re
+import threading
 
 import pytest
 from flask_migrate import upgrade
@@ -10,16 +12,17 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import TABLET, phone, served, sign_in
+from tests.imports.helpers import job_worker, write_customer_workbook
 from webapp import create_app
 from webapp.auth.models import Branch, Staff
 from webapp.config import TestConfig
-from webapp.customers import services as customer_services
-from webapp.customers.models import CustomerKind
+from webapp.customers.models import Customer
 from webapp.extensions import db
 
 # Each person's own password, strong enough for the policy and free of their username.
 CHOSEN = "Harbour-Lantern-Quietly-2026"
-CUSTOMERS = ("郭桂英", "唐文", "徐海燕", "上海东方电子科技有限公司")
+# Two of the imported customers (tests/imports/helpers.py names them 导入客户00000 onwards).
+FIRST, LAST = "导入客户00000", "导入客户00998"  # row 1,000 is a bad one
 
 
 @pytest.fixture
@@ -66,9 +69,24 @@ def _take_on(page, username: str, name: str, role: str, branch_id: int) -> str:
     return _one_time_password(page)
 
 
-def test_empty_database_to_a_handed_over_book(empty_app, browser, shots):
-    """Setup → first administrator → a branch and three staff → one signs in → leaves, their
-    book handed to a colleague who sees it."""
+def _owned_by(app, username: str) -> int:
+    """How many customers the person owns."""
+    with app.app_context():
+        staff_id = db.session.scalar(select(Staff.id).where(Staff.username == username))
+        return db.session.query(Customer).filter(Customer.owner_id == staff_id).count()
+
+
+def _find(page, name: str) -> None:
+    """The customer list finds the customer by name (the list pages 1,000 customers)."""
+    page.goto("/customers/")
+    page.fill("#customer-search", name)
+    expect(page.locator("#customer-rows .list__title").first).to_have_text(name)
+
+
+def test_empty_database_to_a_handed_over_book(empty_app, browser, shots, tmp_path):
+    """Setup → first administrator → a branch and three staff → one signs in with the one-time
+    password and must change it → 1,000 customers imported, 20 bad rows reported by cell → in
+    the owner's list → the owner leaves, the book handed to a colleague who sees it."""
     result = empty_app.test_cli_runner().invoke(
         args=[
             "setup", "--head-office", "某某银行总行", "--region", "浦东管辖行",
@@ -95,7 +113,7 @@ def test_empty_database_to_a_handed_over_book(empty_app, browser, shots):
             branch_id = db.session.scalar(select(Branch.id).where(Branch.name == "陆家嘴支行"))
 
         # Three people.
-        _take_on(page, "zhou_manager", "周建华", "branch_manager", branch_id)
+        manager_password = _take_on(page, "zhou_manager", "周建华", "branch_manager", branch_id)
         wealth_password = _take_on(page, "lin_wealth", "林晓燕", "wealth_manager", branch_id)
         retail_password = _take_on(page, "wang_retail", "王磊", "retail_am", branch_id)
         page.screenshot(path=shots / "setup-one-time-password-phone.png", full_page=True)
@@ -106,24 +124,37 @@ def test_empty_database_to_a_handed_over_book(empty_app, browser, shots):
         _first_sign_in(retail_page, "wang_retail", retail_password)
         expect(retail_page).to_have_url(re.compile(r"/today$"))
 
-        # IMPORT STEP (issue 21 item 3, branch t21-import): the import of 1,000 customers from
-        # an .xlsx written with openpyxl (20 bad rows reported by cell), owned by wang_retail,
-        # goes HERE, and they then appear in wang_retail's customer list. Until it is merged,
-        # the book is a few customers made through the customer services:
-        with empty_app.app_context():
-            retail = db.session.scalar(select(Staff).where(Staff.username == "wang_retail"))
-            for i, name in enumerate(CUSTOMERS):
-                customer_services.create_customer(
-                    branch_id=branch_id,
-                    kind=CustomerKind.SME if name.endswith("公司") else CustomerKind.INDIVIDUAL,
-                    name=name,
-                    mobile=f"1391234{i:04d}",
-                    owner_id=retail.id,
+        # The branch manager signs in for the first time and imports the branch's customer
+        # list from Excel: 1,000 rows for 王磊, 20 of them bad and reported by row and column.
+        path = tmp_path / "陆家嘴支行存量客户.xlsx"
+        bad = write_customer_workbook(path, rows=1000, bad=20, owner_username="wang_retail")
+        manager_context = phone(browser, base_url)
+        manager_page = manager_context.new_page()
+        _first_sign_in(manager_page, "zhou_manager", manager_password)
+        stop, running = threading.Event(), threading.Event()
+        running.set()
+        thread = threading.Thread(target=job_worker, args=(empty_app, stop, running), daemon=True)
+        thread.start()
+        try:
+            manager_page.goto("/imports/")
+            manager_page.set_input_files("input[name=file]", str(path))
+            manager_page.click("button:has-text('检查文件')")
+            expect(manager_page.locator("#import-errors tbody tr")).to_have_count(20)
+            for row, column in bad:
+                cell = manager_page.locator("#import-errors tbody tr", has_text=column).filter(
+                    has=manager_page.locator(f"td.num:text-is('{row}')")
                 )
-            db.session.commit()
-        retail_page.goto("/customers/")
-        for name in CUSTOMERS:
-            expect(retail_page.locator("body")).to_contain_text(name)
+                expect(cell).to_have_count(1)
+            manager_page.screenshot(path=shots / "setup-import-preview-phone.png", full_page=True)
+            manager_page.click("button:has-text('导入 980 行有效数据')")
+            expect(manager_page.locator("#created-count")).to_have_text("980")
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+        assert _owned_by(empty_app, "wang_retail") == 980
+        for name in (FIRST, LAST):
+            _find(retail_page, name)
+        retail_page.screenshot(path=shots / "setup-imported-owner-list-phone.png", full_page=True)
 
         # They leave: the administrator deactivates them and hands the book to 林晓燕.
         with empty_app.app_context():
@@ -147,12 +178,13 @@ def test_empty_database_to_a_handed_over_book(empty_app, browser, shots):
         wealth_page.goto("/today")
         expect(wealth_page.locator(".hand-over", has_text="王磊 → 林晓燕")).to_be_visible()
         wealth_page.screenshot(path=shots / "setup-today-handed-over-phone.png", full_page=True)
-        wealth_page.goto("/customers/")
-        for name in CUSTOMERS:
-            expect(wealth_page.locator("body")).to_contain_text(name)
+        for name in (FIRST, LAST):
+            _find(wealth_page, name)
+        assert _owned_by(empty_app, "lin_wealth") == 980
+        assert _owned_by(empty_app, "wang_retail") == 0
 
         page.set_viewport_size(TABLET)
         page.goto("/staff")
         page.screenshot(path=shots / "setup-staff-tablet.png", full_page=True)
-        for ctx in (wealth_context, retail_context, context):
+        for ctx in (wealth_context, manager_context, retail_context, context):
             ctx.close()

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 
 from webapp.customers.validators import id_check_char
+from webapp.jobs.runner import run_pending
 
 HEADERS = ["姓名*", "手机", "身份证号码", "管户人（用户名）", "职业", "年龄段"]
 # The kinds of bad row, in turn: (column header, how the row is spoiled).
@@ -68,3 +69,14 @@ def customer_csv(rows: int, owner_username: str, encoding: str, bom: bool = Fals
     data, _bad = customer_rows(rows, 0, owner_username)
     text = "\r\n".join(",".join(row) for row in [HEADERS, *data]) + "\r\n"
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+def job_worker(app, stop, running) -> None:
+    """What `flask push worker` does for jobs, in a thread beside a browser test's server (it
+    runs jobs only while the event `running` is set, as a worker that is down or busy would
+    not), until `stop` is set."""
+    while not stop.is_set():
+        if running.is_set():
+            with app.app_context():
+                run_pending()
+        stop.wait(0.2)
