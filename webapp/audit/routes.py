@@ -44,7 +44,7 @@ def _filters() -> tuple[sources.Filters, dict]:
         is None
     ):
         customer_id = -1
-    begin, finish = day_bounds(start, end)
+    begin, finish = day_bounds(start, end + timedelta(days=1))  # the "to" day shown included
     shown = {"from": start, "to": end, "person": staff_id, "customer": customer_id}
     return sources.Filters(branch_ids, begin, finish, staff_id, customer_id), shown
 
