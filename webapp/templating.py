@@ -184,5 +184,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = numbers.fen_as_yuan
     app.jinja_env.filters["yuan0"] = numbers.whole_yuan
     app.jinja_env.filters["figure"] = numbers.count
+    app.jinja_env.filters["in_unit"] = numbers.in_unit
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
     app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)

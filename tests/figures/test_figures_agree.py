@@ -20,13 +20,13 @@ from webapp.auth.models import SALES_ROLES, Role
 from webapp.extensions import db as _db
 from webapp.figures import queries as report_queries
 from webapp.figures.credit import statement
-from webapp.figures.models import COUNT_METRICS, REFERRALS, TARGET_METRICS
+from webapp.figures.models import MONEY_METRICS, REFERRALS
 from webapp.figures.periods import bounds, next_month
 from webapp.figures.person import trend
 from webapp.lobby.models import CheckIn, Desk, Need, VisitState
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import CreditState, Referral, SplitPhase, State
-from webapp.sales.models import CreditRole, ProductCategory, SaleSource
+from webapp.sales.models import COUNTED_CATEGORIES, CreditRole, ProductCategory, SaleSource
 from webapp.sales.queries import credit_of
 from webapp.sales.services import record_sale
 
@@ -34,7 +34,8 @@ SEED = 18
 BRANCHES = 25
 MONTHS = (date(2026, 9, 1), date(2026, 10, 1))
 START, END = datetime(2026, 8, 31, 16), datetime(2026, 10, 31, 16)  # Sep 1 - Nov 1 at UTC+8
-MONEY = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
+MONEY = list(MONEY_METRICS)  # yuan categories; accounts and cards are counted, never added
+COUNTED = [c.value for c in COUNTED_CATEGORIES]
 
 
 def _moment(rng: random.Random) -> datetime:
@@ -145,8 +146,13 @@ def _check(app, client, login_as, made: dict) -> int:
         for person, cells in table["people"]:
             credit = by_person[person.id]["credit_fen"]
             referred = by_person[person.id]["referral_credit_fen"]
-            # The progress table's cells, the report, the workbook, the ledger.
-            assert credit == sum(cells[m]["achieved"] for m in MONEY if m in cells)
+            # The progress table's cells, the report, the workbook, the ledger. Credit is money:
+            # the yuan categories' cells plus the credit value of the accounts and cards.
+            by_category = table["credit_by_category"].get(person.id, {})
+            assert credit == sum(by_category.values())
+            assert sum(cells[m]["achieved"] for m in MONEY if m in cells) == sum(
+                fen for m, fen in by_category.items() if m in MONEY
+            )
             assert round(sheet[person.name][3] * 100) == credit
             assert round(sheet[person.name][4] * 100) == referred == ledger[person.id].credit_fen
             # The credit statement: its totals, and its lines add up to them.
@@ -186,9 +192,9 @@ def _check(app, client, login_as, made: dict) -> int:
             assert _yuan(shown) == sum(c.referred for c in of_day.values())
             checked += 1
         # The workbook's branch rows are the table's.
-        achieved = [r[2] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+        achieved = [r[3] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
         assert sorted(achieved) == sorted(
-            c["achieved"] / (1 if m in COUNT_METRICS else 100) for m, c in table["branch"].items()
+            c["achieved"] / (100 if m in MONEY else 1) for m, c in table["branch"].items()
         )
         # The statement as the manager opens it, for one person of the month.
         person = made["greeters"][0]
@@ -197,7 +203,7 @@ def _check(app, client, login_as, made: dict) -> int:
         assert _yuan(shown) == by_person[person.id]["credit_fen"]
         # The branch row: each category the sum of its people (every share goes to one of
         # them), referrals won the ledger's and the people's.
-        for metric in MONEY:
+        for metric in MONEY + COUNTED:
             branch_cell = table["branch"].get(metric, {"achieved": 0})["achieved"]
             assert branch_cell == sum(c.get(metric, {}).get("achieved", 0) for c in people.values())
             checked += 1
@@ -208,7 +214,12 @@ def _check(app, client, login_as, made: dict) -> int:
             == sum(c.get(REFERRALS, {}).get("achieved", 0) for c in people.values())
         )
         assert totals["credit_fen"] == sum(r.credit_fen for r in rows)
-        assert report["total_fen"] == sum(r["credit_fen"] for r in report["by_person"])
+        assert report["total_fen"] == sum(
+            fen
+            for by_category in table["credit_by_category"].values()
+            for m, fen in by_category.items()
+            if m in MONEY
+        )
         checked += 3
     return checked
 

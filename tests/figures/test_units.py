@@ -80,7 +80,7 @@ def test_progress_table_counts_e_banking_in_accounts(app, db, branch, client, lo
 
 def test_branch_yuan_total_leaves_out_counted_categories(app, db, branch, client, login_as):
     """The monthly report's branch total in yuan is the deposit only, labelled as yuan."""
-    manager, wang, li = _october(app, branch)
+    manager, _wang, _li = _october(app, branch)
     with app.app_context():
         report = report_queries.monthly(branch.id, OCT, on=date(2026, 10, 22))
         assert (report["total_fen"], report["target_fen"]) == (6_000_00, 20_000_00)

@@ -201,7 +201,8 @@ def test_risk_level_belongs_to_wealth_products_only(app, client, login_as):
     a fund must carry one."""
     login_as(Role.ADMIN, locale="en")
     card = client.post_form(
-        "/kit/admin/products/new", _product_form(category="card", name="白金信用卡", risk_level="r3")
+        "/kit/admin/products/new",
+        _product_form(category="card", name="白金信用卡", risk_level="r3"),
     )
     assert card.status_code == 200 and "carry no risk level" in text_of(card)
     client.post_form(

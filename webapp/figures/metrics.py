@@ -4,9 +4,11 @@ Each function takes the people (staff_ids) or a branch, and a half-open period
 [start, end) of dates, and answers with ONE aggregate query: a dict staff_id -> value
 (people missing from the dict have 0).
 
-Sales credit (绩效分润): a person's achievement is the sum of their credit lines, so a
-referred sale counts for the referrer and the seller by their shares; a branch's
-achievement is the sum of its sales (each sale once).
+Sales credit (绩效分润): a person's achievement in a yuan category is the sum of their credit
+lines, so a referred sale counts for the referrer and the seller by their shares; in a counted
+category (accounts, cards) it is the number opened by the person who sold them (an account is
+not split; the referrer's part of it is in their credit). A branch's achievement is the sum of
+its sales in each category's unit (each sale once). Figures in different units never add.
 """
 
 from bisect import bisect_right
@@ -34,7 +36,13 @@ from sqlalchemy.sql.functions import FunctionElement
 from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
 from webapp.figures.periods import bounds
-from webapp.sales.models import CreditLine, ProductCategory, Sale
+from webapp.sales.models import (
+    COUNTED_CATEGORIES,
+    CreditLine,
+    ProductCategory,
+    Sale,
+    measure_column,
+)
 from webapp.sales.queries import credit_of
 
 # Figures counted per person are statements with bound parameters (the people, the period's
@@ -117,6 +125,30 @@ def credit_by_category(
     )
 
 
+def units_by_category(staff_ids: Iterable[int], start: date, end: date) -> dict[int, dict]:
+    """Accounts and cards each person opened as the seller, per counted category
+    ({staff_id: {category: n}}): a person's achievement in a counted category."""
+    rows = db.session.execute(_units(), _period(staff_ids, start, end)).all()
+    result: dict[int, dict] = {}
+    for staff_id, category, n in rows:
+        result.setdefault(staff_id, {})[ProductCategory(category).value] = int(n or 0)
+    return result
+
+
+@cache
+def _units():
+    return (
+        select(Sale.seller_id, Sale.category, func.sum(Sale.quantity))
+        .where(
+            Sale.seller_id.in_(STAFF_IDS),
+            Sale.sold_at >= LO,
+            Sale.sold_at < HI,
+            Sale.category.in_(COUNTED_CATEGORIES),
+        )
+        .group_by(Sale.seller_id, Sale.category)
+    )
+
+
 # The month around a period (a one-on-one's week shows its month's credit against target):
 # bound to the month's UTC bounds and first day, given to together() as `month`.
 MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
@@ -124,16 +156,17 @@ MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindpa
 
 @figure
 def month_sales_target():
-    """Each person's sales target in fen for the month given to together(): the product
-    categories summed (the count targets left out). People without one are missing."""
-    from webapp.figures.models import COUNT_METRICS, Target
+    """Each person's sales target in fen for the month given to together(): the yuan
+    categories summed (accounts, cards and the counts left out). People without one are
+    missing."""
+    from webapp.figures.models import MONEY_METRICS, Target
 
     return (
         select(Target.staff_id.label("staff_id"), func.sum(Target.value).label("n"))
         .where(
             Target.staff_id.in_(STAFF_IDS),
             Target.month == MONTH,
-            Target.metric.not_in(COUNT_METRICS),
+            Target.metric.in_(MONEY_METRICS),
         )
         .group_by(Target.staff_id)
     )
@@ -217,8 +250,9 @@ def credit_and_sales_by_week(
 
 
 def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int], int]:
-    """The branch's sales per product category in fen (each sale counted once), and its new
-    customers created in the period (existing ones not counted): one statement."""
+    """The branch's sales per product category in its unit (fen, or accounts or cards opened;
+    each sale counted once), and its new customers created in the period (existing ones not
+    counted): one statement."""
     lo, hi = bounds(start, end)
     params = {"branch_id": branch_id, "lo": lo, "hi": hi}
     by_key = {key: int(n or 0) for key, n in db.session.execute(_branch_totals(), params)}
@@ -230,7 +264,7 @@ def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int
 def _branch_totals():
     branch = bindparam("branch_id")
     sales = (
-        select(cast(Sale.category, String).label("key"), func.sum(Sale.amount_fen).label("n"))
+        select(cast(Sale.category, String).label("key"), func.sum(measure_column()).label("n"))
         .where(Sale.branch_id == branch, Sale.sold_at >= LO, Sale.sold_at < HI)
         .group_by(Sale.category)
     )
@@ -248,7 +282,8 @@ _NEW_CUSTOMERS = "(new customers)"  # not a product category: the count's row in
 
 def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
     """The four sales behaviours compared: customers won through each in the period, how many
-    bought, the value they bought (fen, until the period's end) and the average days from first
+    bought, the value they bought in yuan categories (fen, until the period's end; accounts
+    and cards carry no amount) and the average days from first
     contact (the customer's creation) to the first sale."""
     lo, hi = bounds(start, end)
     statement = _behaviours(db.engine.dialect.name == "postgresql")

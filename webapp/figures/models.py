@@ -28,6 +28,8 @@ def is_money(metric: str) -> bool:
 def metric_unit(metric: str) -> Unit | None:
     """The unit of a product category metric; None for the two counts (people, referrals)."""
     return None if metric in COUNT_METRICS else ProductCategory(metric).unit
+
+
 COUNT_METRIC_LABELS = Labels({NEW_CUSTOMERS: _l("New customers"), REFERRALS: _l("Referrals")})
 
 

@@ -9,7 +9,7 @@ from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
 from webapp.auth.queries import team
 from webapp.extensions import db
 from webapp.figures import metrics
-from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, Target
+from webapp.figures.models import MONEY_METRICS, Target
 from webapp.figures.periods import bounds, next_month
 from webapp.figures.progress import progress
 from webapp.sales.models import Sale
@@ -18,7 +18,8 @@ WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a 
 
 
 def branch_week(branch_id: int, week: date) -> dict:
-    """The branch's sales (count, value in fen) and new customers for one week."""
+    """The branch's sales (count, value in fen of the yuan categories: accounts and cards carry
+    no amount) and new customers for one week."""
     lo, hi = bounds(week, week + timedelta(days=7))
     count, value = db.session.execute(
         select(func.count(Sale.id), func.coalesce(func.sum(Sale.amount_fen), 0)).where(
@@ -65,14 +66,16 @@ def weekly(branch_id: int, week: date) -> dict:
 
 def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
     """The monthly operating report (经营月报): targets by category and person, the four
-    behaviours compared, and referral credit by person."""
+    behaviours compared, and referral credit by person. Its branch total and each person's
+    sales target add the yuan categories only (accounts and cards are shown, never added);
+    credit is money, a counted sale's by its value per unit."""
     end = next_month(month)
     table = progress(branch_id, month, on)
     people = [p for p, _ in table["people"]]
     grid = table["targets"]
     credit = {staff_id: sum(fen.values()) for staff_id, fen in table["credit_by_category"].items()}
     referral_credit = table["referral_credit"]
-    money = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
+    money = MONEY_METRICS
     by_person = [
         {
             "person": p,
@@ -94,7 +97,8 @@ def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
 
 
 def region(user: Staff, month: date) -> list[dict]:
-    """Each branch the administrator oversees: the month's sales against its branch targets."""
+    """Each branch the administrator oversees: the month's sales in yuan (the yuan categories;
+    accounts and cards carry no amount) against its branch targets in yuan."""
     end = next_month(month)
     lo, hi = bounds(month, end)
     ids = visible_branch_ids(user)
@@ -112,7 +116,7 @@ def region(user: Staff, month: date) -> list[dict]:
                 Target.branch_id.in_(ids),
                 Target.staff_id.is_(None),
                 Target.month == month,
-                Target.metric.not_in(COUNT_METRICS),
+                Target.metric.in_(MONEY_METRICS),
             )
             .group_by(Target.branch_id)
         ).all()

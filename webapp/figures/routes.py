@@ -13,7 +13,7 @@ from webapp.auth.queries import team
 from webapp.figures import bp, charts, queries, services
 from webapp.figures.credit import statement
 from webapp.figures.forms import parse_target_grid
-from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, metric_label, metric_labels
+from webapp.figures.models import TARGET_METRICS, is_money, metric_label, metric_labels
 from webapp.figures.periods import (
     next_month,
     parse_day,
@@ -40,7 +40,6 @@ def progress():
         following=next_month(month),
         table=progress_table(current_user.branch_id, month),
         label=metric_labels().get,
-        counts=COUNT_METRICS,
     )
 
 
@@ -69,7 +68,7 @@ def monthly():
     money = [
         (labels[m], [c["target"] or 0, c["achieved"]])
         for m, c in report["progress"]["branch"].items()
-        if m not in COUNT_METRICS
+        if is_money(m)
     ]
     category_chart = charts.bar_chart(
         _("Target and achieved by category (yuan)"),
@@ -88,7 +87,6 @@ def monthly():
         following=next_month(month),
         report=report,
         label=labels.get,
-        counts=COUNT_METRICS,
         category_chart=category_chart,
         behaviour_chart=behaviour_chart,
     )
