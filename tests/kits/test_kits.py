@@ -35,7 +35,7 @@ def _product_form(**over):
         "point_2": "可转让",
         "point_3": "",
         "suits": "求稳客户",
-        "risk_level": "r1",
+        "risk_level": "",  # a deposit carries no risk level
         "key_terms": "起存 20 万",
         "valid_from": "",
         "valid_to": "",
