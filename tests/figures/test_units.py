@@ -125,3 +125,15 @@ def test_workbook_cells_carry_their_unit(app, db, branch, client, login_as):
     assert (e_banking[1].value, e_banking[2].value, e_banking[3].value) == ("accounts", 5, 1)
     assert "accounts" in e_banking[3].number_format and "¥" not in e_banking[3].number_format
     assert card[3].value == 1 and "cards" in card[3].number_format
+
+
+def test_weekly_meeting_and_credit_statement_show_cards_as_cards(app, db, branch, client, login_as):
+    """The week of Oct 5: sales value 6,000 yuan, 1 account, 1 card; the statement shows the
+    card as one card credited 80% of its value."""
+    manager, _wang, li = _october(app, branch)
+    login_as(manager)
+    text = text_of(client.get("/reports/weekly?week=2026-10-05"))
+    assert "Sales value in yuan CN¥6,000.00" in text
+    assert "E-banking 1 account 0 accounts" in text and "Cards 1 card 0 cards" in text
+    text = text_of(client.get(f"/reports/credit?month=2026-10&person={li.id}"))
+    assert "白金信用卡 Cards 1 card Referrer" in text and "CN¥8,000.00" in text

@@ -12,24 +12,26 @@ from webapp.figures import metrics
 from webapp.figures.models import MONEY_METRICS, Target
 from webapp.figures.periods import bounds, next_month
 from webapp.figures.progress import progress
-from webapp.sales.models import Sale
+from webapp.sales.models import COUNTED_CATEGORIES, Sale
 
 WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a one-on-one
 
 
 def branch_week(branch_id: int, week: date) -> dict:
-    """The branch's sales (count, value in fen of the yuan categories: accounts and cards carry
-    no amount) and new customers for one week."""
+    """The branch's sales for one week: how many, their value in fen (yuan categories only),
+    the accounts and cards opened per counted category ({category: n}), and new customers."""
     lo, hi = bounds(week, week + timedelta(days=7))
-    count, value = db.session.execute(
-        select(func.count(Sale.id), func.coalesce(func.sum(Sale.amount_fen), 0)).where(
+    count = db.session.scalar(
+        select(func.count(Sale.id)).where(
             Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi
         )
-    ).one()
+    )
+    by_category, new = metrics.branch_totals(branch_id, week, week + timedelta(days=7))
     return {
         "sales": count,
-        "value_fen": int(value),
-        "new_customers": metrics.branch_totals(branch_id, week, week + timedelta(days=7))[1],
+        "value_fen": sum(n for m, n in by_category.items() if m in MONEY_METRICS),
+        "units": {c.value: by_category.get(c.value, 0) for c in COUNTED_CATEGORIES},
+        "new_customers": new,
     }
 
 

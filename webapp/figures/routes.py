@@ -13,7 +13,13 @@ from webapp.auth.queries import team
 from webapp.figures import bp, charts, queries, services
 from webapp.figures.credit import statement
 from webapp.figures.forms import parse_target_grid
-from webapp.figures.models import TARGET_METRICS, is_money, metric_label, metric_labels
+from webapp.figures.models import (
+    TARGET_METRICS,
+    is_money,
+    metric_label,
+    metric_labels,
+    metric_unit,
+)
 from webapp.figures.periods import (
     next_month,
     parse_day,
@@ -24,7 +30,7 @@ from webapp.figures.progress import progress as progress_table
 from webapp.figures.progress import target_grid
 from webapp.figures.xlsx import monthly_workbook
 from webapp.inputs import CsrfForm
-from webapp.sales.models import CreditRole
+from webapp.sales.models import CREDIT_PER_UNIT_FEN, CreditRole
 from webapp.timeutil import local_today, week_start
 
 
@@ -55,6 +61,8 @@ def weekly():
         week=week,
         report=queries.weekly(current_user.branch_id, week),
         delta7=timedelta(days=7),
+        label=metric_labels().get,
+        unit=metric_unit,
     )
 
 
@@ -131,7 +139,7 @@ def credit():
     return render_template(
         "figures/credit.html", month=month, previous=previous_month(month),
         following=next_month(month), person=person, people=people, lines=lines,
-        totals=totals, role_label=role_labels.get,
+        totals=totals, role_label=role_labels.get, per_unit=CREDIT_PER_UNIT_FEN,
     )  # fmt: skip
 
 
