@@ -157,6 +157,12 @@ def region():
     )
 
 
+def _target_label(metric: str) -> str:
+    """A target field's label with its unit: Deposits (yuan), Cards (cards); counts bare."""
+    unit = metric_unit(metric)
+    return metric_label(metric) if unit is None else f"{metric_label(metric)} ({unit.label})"
+
+
 @bp.route("/targets", methods=["GET", "POST"])
 @roles(Role.BRANCH_MANAGER)
 def targets():
@@ -179,7 +185,7 @@ def targets():
         previous=previous_month(month),
         following=next_month(month),
         rows=[(None, _("Branch"))] + [(p.id, f"{p.name} · {p.role_label}") for p in people],
-        metrics=[(m, metric_label(m)) for m in TARGET_METRICS],
+        metrics=[(m, _target_label(m), is_money(m)) for m in TARGET_METRICS],
         grid=grid,
         errors=errors,
         typed=typed,
