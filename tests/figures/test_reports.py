@@ -181,7 +181,12 @@ def test_weekly_meeting_top_and_wobbling(app, db, branch, client, login_as):
         report = report_queries.weekly(branch.id, date(2026, 11, 2))
     assert [r["person"].name for r in report["wobbling"]] == ["波动"]
     assert [r["person"].name for r in report["top"]] == ["稳定", "波动"]
-    assert report["this"] == {"sales": 2, "value_fen": 9_000_00, "new_customers": 0}
+    assert report["this"] == {
+        "sales": 2,
+        "value_fen": 9_000_00,
+        "units": {"corporate_settlement": 0, "e_banking": 0, "card": 0},
+        "new_customers": 0,
+    }
     assert report["last"]["sales"] == 2
     login_as(manager)
     page = text_of(client.get("/reports/weekly?week=2026-11-04"))
