@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := webapp
 
-.PHONY: run test flakes install translations vendor lint format i18n browser-deps clean
+.PHONY: run test flakes install translations static vendor lint format i18n browser-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,18 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed translations
+install: $(BIN)/.installed translations static
 
 # Compiled catalogues are build output, made from the committed .po files.
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations
+
+# The content-hashed and compressed copies of static/ (webapp/static_files.py), build output
+# not committed; rebuilt whenever a file of static/ is newer than the manifest.
+STATIC_SOURCES := $(shell find static -regextype posix-extended -type f ! -name '*.gz' ! -name '*.br' ! -name cache_manifest.json ! -regex '.*-[0-9a-f]{32}(\.[^/]*)?' 2>/dev/null)
+static: static/cache_manifest.json
+static/cache_manifest.json: $(BIN)/.installed $(STATIC_SOURCES)
+	$(BIN)/flask static-build
 
 run: install
 	$(BIN)/flask db upgrade
@@ -69,3 +76,4 @@ vendor:
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-results
+	find static -regextype posix-extended \( -name '*.gz' -o -name '*.br' -o -name cache_manifest.json -o -regex '.*-[0-9a-f]{32}(\.[^/]*)?' \) -delete

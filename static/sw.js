@@ -1,4 +1,5 @@
-// BranchKit service worker (scope "/"). Plain JavaScript, no build step. See DESIGN.md "Offline".
+// BranchKit service worker (scope "/"). Plain JavaScript, no build step. The server's side of the
+// protocol is webapp/sync/protocol.py.
 // - App shell (static files) precached, cache-first, one cache per version.
 // - Pages and htmx fragments: network-first with a short timeout, cached separately
 //   (the server answers `Vary: HX-Request`), cache fallback, then an offline page.
@@ -207,12 +208,33 @@ function fetchWithTimeout(request, ms) {
 async function cacheFirst(event) {
   const cached = await caches.match(event.request, { ignoreVary: true, ignoreSearch: true });
   if (cached) return cached;
-  const response = await fetch(event.request);
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch (error) {
+    const current = await currentVersion(event.request);
+    if (current) return current;
+    throw error;
+  }
   if (response.ok && response.type === "basic") {
     const copy = response.clone();
     event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(event.request, copy)));
+  } else if (response.status === 404) {
+    return (await currentVersion(event.request)) || response;
   }
   return response;
+}
+
+// Static files have content-hashed names (webapp/static_files.py). A page kept before an update
+// names the files of the build it was served with, which neither this shell nor the server holds
+// any longer: it gets the current file of the same name, from the shell.
+const CONTENT_HASH = /-[0-9a-f]{32}(?=\.[^/]*$|$)/;
+
+async function currentVersion(request) {
+  const name = new URL(request.url).pathname.replace(CONTENT_HASH, "");
+  const current = SHELL.find((url) => url.replace(CONTENT_HASH, "") === name);
+  if (!current || current === new URL(request.url).pathname) return undefined;
+  return caches.match(current, { ignoreVary: true });
 }
 
 async function networkFirst(event) {

@@ -29,6 +29,16 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_sessionstart(session):
+    """Build static/ as `make static` does (hashed and compressed copies) when a file there
+    changed since: every test app then serves what production serves, however pytest started."""
+    from webapp import ROOT
+    from webapp.static_files import build, is_built
+
+    if not is_built(str(ROOT / "static")):
+        build(str(ROOT / "static"))
+
+
 def pytest_configure(config):
     """Move the clock for the whole session (collection included) when --clock asks."""
     moment = config.getoption("--clock")

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for the test session (recipe in shared/DESIGN.md)."""
+"""A throwaway PostgreSQL cluster for the test session: the PostgreSQL variants run against a
+real server, made and removed here."""
 
 import os
 import shutil

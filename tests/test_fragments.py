@@ -1,4 +1,4 @@
-"""Markup rendered once and reused (webapp/fragments.py, templating.nav): never another
+"""Markup rendered once and reused (webapp/fragments.py, home/nav.py): never another
 session's token, another language, another branch's setting or another page's current entry."""
 
 import re

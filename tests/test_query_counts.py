@@ -5,6 +5,8 @@ pages read what the app really writes: customers, prospects, referrals (some won
 lines), walk-ins, schedule entries and sales.
 """
 
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -46,6 +48,8 @@ PAGES = {
     ],
     Role.ADMIN: ["/region"],
 }
+
+HX = {"HX-Request": "true"}
 
 
 def _grow(app, branch, owners, manager, n):
@@ -145,3 +149,40 @@ def test_statement_count_does_not_grow_with_rows(app, client, branch, role):
     grown = {p: (small[p], large[p]) for p in paths if small[p] != large[p]}
     assert not grown, grown
     assert all(n <= 25 for n in large.values()), large
+
+
+def test_the_customer_story_costs_the_same_however_long_it_is(app, client, login_as, branch):
+    """One customer with 3, then 60 of each kind of record: the story's first page and a
+    later page run the same number of statements."""
+    from webapp.appointments.models import Call, Outcome
+    from webapp.lobby.models import CheckIn
+
+    me = login_as(Role.RETAIL_AM)
+    customer = make_customer(branch, owner_id=me.id)
+    url = f"/customers/{customer.id}/story"
+
+    def grow(n):
+        with app.app_context():
+            for _i in range(n):
+                _db.session.add(Call(branch_id=branch.id, staff_id=me.id, customer_id=customer.id, outcome=Outcome.NO_ANSWER, client_id=str(uuid.uuid4())))  # fmt: skip
+                _db.session.add(CheckIn(branch_id=branch.id, ticket=1, customer_id=customer.id, first_need=Need.DEPOSIT, checked_in_by_id=me.id))  # fmt: skip
+            _db.session.commit()
+        for _i in range(n):
+            make_sale(branch, me, customer, 10_000_00)
+
+    def count():
+        with app.app_context():
+            engine = _db.engine
+        client.get(url, headers=HX)
+        with count_statements(engine) as statements:
+            first = client.get(url, headers=HX)
+        more = re.search(r'hx-get="([^"]+)"', first.get_data(as_text=True))
+        later = more.group(1).replace("&amp;", "&") if more else url
+        with count_statements(engine) as later_statements:
+            assert client.get(later, headers=HX).status_code == 200
+        return len(statements), len(later_statements)
+
+    grow(3)
+    small = count()
+    grow(57)
+    assert count() == small

@@ -7,7 +7,8 @@ from webapp.auth.models import Role
 
 
 def test_the_service_worker_is_stamped_with_the_shell_version(client, app):
-    """The script names every shell file; a new deployment changes its version."""
+    """The script names every shell file under its hashed name, as the pages do; a new
+    deployment changes its version."""
     response = client.get("/sw.js")
     source = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-cache"
@@ -16,8 +17,12 @@ def test_the_service_worker_is_stamped_with_the_shell_version(client, app):
         "/static/vendor/htmx/htmx.min.js",
         "/static/js/outbox.js",
         "/static/manifest.webmanifest",
+        "/static/js/sw-push.js",
     ):
-        assert f'"{path}"' in source
+        stem, _, suffix = path.rpartition(".")
+        assert re.search(rf'"{re.escape(stem)}-[0-9a-f]{{32}}\.{suffix}"', source), path
+        assert f'"{path}"' not in source
+    assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', source)
     app.config["SW_VERSION_SUFFIX"] = "-next"
     try:
         assert f'"{version}-next"' in client.get("/sw.js").get_data(as_text=True)
@@ -60,7 +65,7 @@ def test_signed_in_pages_carry_the_sync_bar_and_the_manifest(client, login_as):
     login_as(Role.RETAIL_AM)
     html = client.get("/today").get_data(as_text=True)
     assert 'id="sync-bar"' in html and 'id="outbox-count"' in html
-    assert 'rel="manifest"' in html and "apple-touch-icon.png" in html
+    assert 'rel="manifest"' in html and re.search(r"apple-touch-icon-[0-9a-f]{32}\.png", html)
     with client.get("/static/manifest.webmanifest") as response:
         manifest = response.get_json()
     sizes = {(i["sizes"], i["purpose"]) for i in manifest["icons"]}

@@ -26,6 +26,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config_module.finalise(app)
 
+    from webapp import static_files
+
+    static_files.init_app(app)  # WhiteNoise wraps the app before the proxy fix wraps both
+
     if os.environ.get("BRANCHKIT_BEHIND_PROXY") == "1":
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,15 +37,17 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
-    _register_blueprints(app)
+    from webapp import cli, errors, inputs, ops, security, templating
 
-    from webapp import cli, errors, inputs, security, templating
-
+    app.extensions["offline_pages"] = []
+    _declare(app, templating)
+    _declare(app, static_files)
+    _load_domains(app)
+    _declare(app, cli)
+    ops.init_logging(app)
     inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    templating.init_app(app)
-    cli.init_app(app)
     return app
 
 
@@ -74,27 +80,34 @@ def _init_extensions(app: Flask) -> None:
 
 
 # One line per domain package: its models are loaded, and its blueprint `bp` (from
-# __init__, with views in routes.py) registered when it has one.
+# __init__, with views in routes.py) registered when it has one. The order is the layering: a
+# domain imports only those listed before it (tests/test_import_direction.py).
 DOMAINS = (
+    "trail",
+    "jobs",
     "auth",
-    "home",
+    "sync",
     "customers",
     "sales",
     "lobby",
     "referrals",
-    "sync",
-    "coaching",
-    "figures",
-    "push",
-    "field",
-    "appointments",
     "schedule",
+    "appointments",
+    "field",
     "prospects",
+    "admin",
     "kits",
+    "story",
+    "imports",
+    "audit",
+    "figures",
+    "coaching",
+    "home",
+    "push",
 )
 
 
-def _register_blueprints(app: Flask) -> None:
+def _load_domains(app: Flask) -> None:
     for name in DOMAINS:
         package = importlib.import_module(f"webapp.{name}")
         if importlib.util.find_spec(f"webapp.{name}.models"):
@@ -102,3 +115,16 @@ def _register_blueprints(app: Flask) -> None:
         if hasattr(package, "bp"):
             importlib.import_module(f"webapp.{name}.routes")  # the views attach to package.bp
             app.register_blueprint(package.bp)
+        _declare(app, package)
+
+
+def _declare(app: Flask, module) -> None:
+    """Register what a module declares for the whole app, here and nowhere else (a test holds
+    it): `template_filters` and `template_globals` (name -> function), `commands` (click
+    commands or groups) and `offline_pages`, the pages a phone keeps for offline use (endpoint
+    names, shown to the roles that may open them, or functions user -> list of URLs)."""
+    app.jinja_env.filters.update(getattr(module, "template_filters", {}))
+    app.jinja_env.globals.update(getattr(module, "template_globals", {}))
+    for command in getattr(module, "commands", ()):
+        app.cli.add_command(command)
+    app.extensions["offline_pages"].extend(getattr(module, "offline_pages", ()))

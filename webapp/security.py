@@ -20,15 +20,26 @@ CSP = "; ".join(
 )
 
 
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(self)",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def static_headers() -> dict[str, str]:
+    """The headers every answer carries, for the static files WhiteNoise serves outside Flask."""
+    return dict(HEADERS)
+
+
 def add_security_headers(response: Response) -> Response:
     """Strict CSP, no framing, no sniffing, a quiet referrer, no-store; Vary for the SW cache."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    for name, value in HEADERS.items():
+        headers.setdefault(name, value)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if response.mimetype == "text/html":

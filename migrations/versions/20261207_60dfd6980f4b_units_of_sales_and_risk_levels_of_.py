@@ -6,7 +6,7 @@ and its credit lines are re-split from the category's credit value per unit (the
 Risk levels stay on investment products only.
 
 Revision ID: 60dfd6980f4b
-Revises: bc9d73dd5278
+Revises: 5303f808e611
 Create Date: 2026-12-07 06:32:42.191537
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "60dfd6980f4b"
-down_revision = "bc9d73dd5278"
+down_revision = "5303f808e611"
 branch_labels = None
 depends_on = None
 

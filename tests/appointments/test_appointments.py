@@ -85,11 +85,23 @@ def test_capture_stores_once_creates_the_prospect_and_signals(client, login_as, 
     assert "二十分钟帮您梳理存款和理财" in detail and "客户当时无法办完" in detail
 
 
-def test_an_existing_mobile_links_the_existing_customer(client, login_as, branch, app):
-    """A new prospect whose mobile the branch knows is the same person, not a duplicate."""
-    me = login_as(Role.WEALTH_MANAGER)
+def test_an_existing_mobile_is_refused_and_its_customer_offered(client, login_as, branch, app):
+    """A new customer typed with a mobile the branch knows is not reused silently: nothing is
+    saved, the message names whose mobile it is, that customer is offered as the one chosen,
+    and the name typed is kept; saving again books the appointment with them."""
+    me = login_as(Role.WEALTH_MANAGER, locale="en")
     known = make_customer(branch, name="钱先生", mobile="13800002222")
-    client.post_form("/appointments/", appointment_data(me.id, new_mobile="13800002222"), page=FORM)
+    data = appointment_data(me.id, new_mobile="13800002222")
+    response = client.post_form("/appointments/", data, page=FORM)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This mobile belongs to 钱先生, who is now chosen." in text_of(response)
+    assert f'name="customer_id" value="{known.id}" checked' in html
+    assert 'value="赵女士"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Appointment.id))) == 0
+        assert db.session.scalar(select(func.count(Customer.id))) == 1
+    client.post_form("/appointments/", {**data, "customer_id": str(known.id)}, page=FORM)
     with app.app_context():
         assert db.session.scalar(select(Appointment.customer_id)) == known.id
         assert db.session.scalar(select(func.count(Customer.id))) == 1

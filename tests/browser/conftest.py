@@ -33,7 +33,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, launched with the flags that work on these machines (DESIGN.md)."""
+    """Debian's Chromium, headless in a container: no sandbox, no GPU, and none of its own
+    background traffic, so a test sees only the app's requests."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does it)")
     with sync_playwright() as playwright:

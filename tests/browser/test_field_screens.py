@@ -105,7 +105,9 @@ def test_a_call_that_fixed_a_meeting_opens_the_form_for_that_customer(page):
     chosen = page.locator("#customer_id").input_value()
     expect(link).to_have_attribute("href", f"/appointments/new?customer_id={chosen}")
     link.click()
-    expect(page.locator("#customer_id")).to_have_value(chosen)
+    expect(
+        page.locator(f"#customer-options input[name=customer_id][value='{chosen}']")
+    ).to_be_checked()
 
 
 def _queue_appointment(page, name: str) -> None:

@@ -71,11 +71,12 @@ def test_walk_in_referral_accepted_won_with_both_credit_lines(browser, live_serv
     assert sum(amounts) == 60000.00 and amounts[0] > amounts[1]
     wealth.screenshot(path=shots / "referral-won-credit-tablet.png", full_page=True)
 
-    # Back on the lobby tablet: the board polled itself; the walk-in is being served.
+    # Back on the lobby tablet: the referral is won, so the walk-in is done (办结) and the
+    # receiver free again.
     lobby.goto("/lobby/")
     lobby.evaluate("window.__noReload = true")
     row = lobby.locator(f".visit:has(.visit__ticket:text-is('{ticket}'))")
-    expect(row).to_contain_text("办理中")
+    expect(row.locator(".badge")).to_contain_text("办结")
     expect(row).to_contain_text(receiver_name)
     before = lobby.locator("#board-rows .visit").count()
     lobby.click("#check-in-panel label.chip-choice:has-text('咨询')")

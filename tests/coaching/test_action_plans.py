@@ -1,5 +1,7 @@
 """Branch action plans: who, when, what, expected effect; shown on the dashboard until closed."""
 
+import re
+
 from sqlalchemy import select
 
 from tests.conftest import text_of
@@ -63,3 +65,114 @@ def test_action_plans_are_the_managers(app, db, branch, client, login_as):
     for role in (Role.WEALTH_MANAGER, Role.LOBBY_MANAGER, Role.ADMIN):
         login_as(role)
         assert client.get("/coaching/action-plans/").status_code == 403
+
+
+def _plan_for(client, owner, **over):
+    data = {
+        "owner_id": str(owner.id),
+        "due_on": "2026-12-20",
+        "what": "每天引见两位客户",
+        "expected_effect": "每周引见10位",
+        "metric": "referrals_given",
+    }
+    return client.post_form("/coaching/action-plans/", data | over)
+
+
+def test_a_plan_reaches_the_person_it_names(app, db, branch, client, login_as):
+    """The teller named in a plan sees it on Today, opens it and records progress; the plan is
+    then in progress. A colleague cannot open it; the teller cannot close it."""
+    teller = make_staff(Role.TELLER, branch, name="王柜员")
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    _plan_for(client, teller)
+    with app.app_context():
+        plan_id = db.session.scalar(select(ActionPlan.id))
+    login_as(teller)
+    today = text_of(client.get("/today"))
+    assert "我的行动计划 每天引见两位客户" in today
+    page = client.get(f"/coaching/action-plans/{plan_id}")
+    assert page.status_code == 200
+    response = client.post_form(
+        f"/coaching/action-plans/{plan_id}/notes",
+        {"note": "本周已引见6位"},
+        page=f"/coaching/action-plans/{plan_id}",
+    )
+    assert response.status_code == 303
+    assert "本周已引见6位" in text_of(client.get(f"/coaching/action-plans/{plan_id}"))
+    empty = client.post_form(
+        f"/coaching/action-plans/{plan_id}/notes",
+        {"note": " "},
+        page=f"/coaching/action-plans/{plan_id}",
+    )
+    assert empty.status_code == 400 and 'id="note-error"' in empty.get_data(as_text=True)
+    closing = client.post_form(
+        f"/coaching/action-plans/{plan_id}",
+        {"status": "closed", "result": "x"},
+        page=f"/coaching/action-plans/{plan_id}",
+    )
+    assert closing.status_code == 403
+    with app.app_context():
+        plan = db.session.get(ActionPlan, plan_id)
+        assert plan.status == PlanStatus.IN_PROGRESS
+        assert [n.note for n in plan.notes] == ["本周已引见6位"]
+    login_as(Role.TELLER)
+    assert client.get(f"/coaching/action-plans/{plan_id}").status_code == 403
+
+
+def test_a_plans_effect_is_read_from_the_records(app, db, branch, client, login_as):
+    """Tied to referrals given: the plan page and the monthly report show the same weekly rates
+    before (4 in 28 days: 1.0), during (6 in 14 days: 3.0) and after the plan (not begun)."""
+    from datetime import datetime, timedelta
+
+    from tests.factories import make_customer
+    from webapp.lobby.models import Need
+    from webapp.referrals.models import Referral
+    from webapp.timeutil import local_to_utc, local_today
+
+    teller = make_staff(Role.TELLER, branch)
+    wealth = make_staff(Role.WEALTH_MANAGER, branch)
+    customer = make_customer(branch)
+    with app.app_context():
+        today = local_today()
+    started, due = today - timedelta(days=13), today + timedelta(days=10)
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    _plan_for(client, teller, due_on=due.isoformat())
+    with app.app_context():
+        plan = db.session.scalar(select(ActionPlan))
+        plan.created_at = local_to_utc(datetime.combine(started, datetime.min.time()))
+        days = [started - timedelta(days=d) for d in (1, 8, 20, 27, 29)]  # the 29th is outside
+        days += [started + timedelta(days=d) for d in (0, 1, 2, 5, 9, 13)]
+        for day in days:
+            db.session.add(
+                Referral(
+                    branch_id=branch.id,
+                    referrer_id=teller.id,
+                    receiver_id=wealth.id,
+                    customer_id=customer.id,
+                    need=Need.WEALTH,
+                    referred_on=day,
+                    created_at=local_to_utc(datetime.combine(day, datetime.min.time()))
+                    + timedelta(hours=3),
+                )
+            )
+        db.session.commit()
+        plan_id = plan.id
+
+    def rates(html):
+        return dict(re.findall(r'data-effect="(\w+)">([^<]*)<', html))
+
+    page = rates(client.get(f"/coaching/action-plans/{plan_id}").get_data(as_text=True))
+    assert page == {"before": "1.0 ", "during": "3.0 ", "after": ""}
+    month = client.get(
+        f"/coaching/action-plans/month?month={due:%Y-%m}", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert rates(month) == page and "每天引见两位客户" in month
+    report = client.get(f"/reports/monthly?month={due:%Y-%m}").get_data(as_text=True)
+    assert f"/coaching/action-plans/month?month={due:%Y-%m}" in report
+
+
+def test_a_template_prefills_the_plan(app, db, branch, client, login_as):
+    """A seed template fills what, effect and the figure; the manager only picks who and when."""
+    login_as(Role.BRANCH_MANAGER)
+    html = client.get("/coaching/action-plans/?template=market").get_data(as_text=True)
+    assert '<option selected value="visits_made">' in html
+    assert 'value="每周跑市场两次，每次拜访八户商铺或小微企业，带上销售包"' in html

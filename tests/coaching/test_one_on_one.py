@@ -118,11 +118,14 @@ def test_plan_item_customer_is_searched_among_the_persons_own(app, db, branch, c
     own = make_customer(branch, name="王建国", mobile="13900001234", owner_id=person.id)
     make_customer(branch, name="王建华", mobile="13900005678", owner_id=colleague.id)
     make_customer(make_branch(), name="王建业", owner_id=person.id)  # not in the branch
-    url = f"/coaching/one-on-ones/{person.id}/customers"
-    for term in ("王建", "1234"):
-        chips = text_of(client.get(url, query_string={"q": term}, headers={"HX-Request": "true"}))
-        assert chips == "(no particular customer) 王建国 139****1234"
-    nothing = client.get(url, query_string={"q": "5678"}, headers={"HX-Request": "true"})
+    url, plan = (
+        "/customers/picker",
+        {"owner": person.id, "field": "item-customer_id", "none": "plan"},
+    )
+    for term in ("王建", "1234", "wjg"):
+        found = client.get(url, query_string={**plan, "q": term}, headers={"HX-Request": "true"})
+        assert text_of(found) == "(no particular customer) 王建国 139****1234"
+    nothing = client.get(url, query_string={**plan, "q": "5678"}, headers={"HX-Request": "true"})
     assert "No customer matches “5678”." in text_of(nothing)
     page = client.get(f"/coaching/one-on-ones/{person.id}").get_data(as_text=True)
     assert 'name="item-customer_id" value="" checked' in page and "王建国" not in page
@@ -140,11 +143,17 @@ def test_plan_item_customer_is_searched_among_the_persons_own(app, db, branch, c
         assert (item.customer_id, item.action) == (own.id, "约王总面谈")
     login_as(colleague)
     assert (
-        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 403
+        client.get(
+            url, query_string={**plan, "q": "王"}, headers={"HX-Request": "true"}
+        ).status_code
+        == 403
     )
     login_as(Role.BRANCH_MANAGER, branch=make_branch())
     assert (
-        client.get(url, query_string={"q": "王"}, headers={"HX-Request": "true"}).status_code == 404
+        client.get(
+            url, query_string={**plan, "q": "王"}, headers={"HX-Request": "true"}
+        ).status_code
+        == 404
     )
 
 

@@ -36,7 +36,7 @@ def _found(client, url: str, term: str) -> bool:
     return "钱多多" in text_of(response)
 
 
-@pytest.mark.parametrize("url", ["/customers/", "/referrals/customers"])
+@pytest.mark.parametrize("url", ["/customers/", "/customers/picker"])
 def test_a_teller_cannot_uncover_hidden_digits_one_at_a_time(app, client, login_as, hidden, url):
     """A digit before the known last four matches nothing, whatever the digit: the hidden
     middle of the number cannot be recovered by trying each digit."""
@@ -46,7 +46,7 @@ def test_a_teller_cannot_uncover_hidden_digits_one_at_a_time(app, client, login_
     assert not _found(client, url, "345678") and not _found(client, url, "1391234")
 
 
-@pytest.mark.parametrize("url", ["/customers/", "/referrals/customers"])
+@pytest.mark.parametrize("url", ["/customers/", "/customers/picker"])
 def test_the_whole_number_finds_the_customer_and_is_audited(app, client, login_as, hidden, url):
     """The whole number, as the customer says it, still finds them (masked); the search is
     recorded with who made it, and the last four alone are not (nothing is narrowed)."""
@@ -89,7 +89,7 @@ def test_narrowing_searches_are_throttled(app, client, login_as, hidden, monkeyp
     refused = client.get("/customers/", query_string={"q": MOBILE}, headers=HX)
     assert refused.status_code == 429
     assert "钱多多" not in text_of(refused) and "按手机号搜索次数过多" in text_of(refused)
-    page = client.get("/referrals/customers", query_string={"q": MOBILE}, headers=HX)
+    page = client.get("/customers/picker", query_string={"q": MOBILE}, headers=HX)
     assert page.status_code == 429 and "钱多多" not in text_of(page)
     full_page = client.get("/customers/", query_string={"q": MOBILE})
     assert full_page.status_code == 429 and "钱多多" not in text_of(full_page)

@@ -39,7 +39,7 @@ def test_a_small_e_banking_visit_proposes_nothing_and_lists_simple_products(clie
     """Mobile banking is a simple product: no referral, and the screen says why."""
     login_as(Role.LOBBY_MANAGER)
     page = text_of(
-        _check_in(client, {"first_need": "e_banking", "amount_band": "under_50k"}, headers=HX)
+        _check_in(client, {"first_need": "e_banking", "amount_band": "0-5000000"}, headers=HX)
     )
     assert "未达到转介标准" in page and "手机银行" in page
     assert "单笔存取转汇" not in page
@@ -49,7 +49,7 @@ def test_check_in_an_existing_customer_found_by_mobile_tail(app, db, client, log
     """The last four digits find the customer; choosing them links the visit."""
     customer = make_customer(branch, name="钱多多", mobile="13912345678")
     login_as(Role.LOBBY_MANAGER)
-    options = client.get("/referrals/customers?q=5678", headers=HX)
+    options = client.get("/customers/picker?q=5678", headers=HX)
     assert "钱多多" in text_of(options) and "139****5678" in text_of(options)
     assert "13912345678" not in options.get_data(as_text=True)
     _check_in(client, {"first_need": "wealth", "customer_id": customer.id}, headers=HX)
@@ -77,8 +77,8 @@ def test_new_customer_created_at_check_in_and_a_duplicate_offers_the_existing_on
         assert db.session.scalar(select(func.count(Customer.id))) == 1
         assert db.session.scalar(select(func.count(CheckIn.id))) == 1
         assert db.session.scalar(select(Customer.mobile)) == "13800138000"
-        # The walk-in is that customer on the board and in the referral (issue 19, item 1: the
-        # check-in was stored with no customer when the new one had no id yet).
+        # The walk-in is that customer on the board and in the referral: the new customer has
+        # its id before the check-in takes it.
         assert db.session.scalar(select(CheckIn.customer_id)) == db.session.scalar(
             select(Customer.id)
         )
@@ -162,7 +162,7 @@ def test_searching_again_keeps_the_customer_already_chosen(client, login_as, bra
     chosen = make_customer(branch, name="已选客户")
     make_customer(branch, name="别的客户", mobile="13700005678")
     login_as(Role.LOBBY_MANAGER)
-    html = client.get(f"/referrals/customers?q=5678&customer_id={chosen.id}", headers=HX).get_data(
+    html = client.get(f"/customers/picker?q=5678&customer_id={chosen.id}", headers=HX).get_data(
         as_text=True
     )
     assert f'value="{chosen.id}" checked' in html and "别的客户" in html

@@ -349,3 +349,27 @@ def test_search_filters_as_the_user_types_and_pages_by_keyset(app, client, login
     assert "逾期客户" in search("1111") and "客户001" not in search("1111")
     assert "没有与“无此人”相符的跟进中意向客户。" in text_of(client.get("/prospects/?q=无此人"))
     assert client.get("/prospects/?after=junk").status_code == 200
+
+
+def test_a_closed_prospects_future_follow_up_leaves_the_schedule(app, client, login_as, branch):
+    """Lost today with a follow-up in three days: that day's schedule no longer lists it (it
+    showed "✓ Done" on a day that had not come); a follow-up that was due today stays, done."""
+    me = login_as(Role.RETAIL_AM)
+    today = _today(app)
+    later_day = today + timedelta(days=3)
+    later = make_customer(branch, owner_id=me.id, name="三天后再谈")
+    due = make_customer(branch, owner_id=me.id, name="今天该跟进")
+    _add(client, later, next_follow_up=later_day.isoformat())
+    _add(client, due, next_follow_up=today.isoformat())
+    for customer in (later, due):
+        prospect = _prospect(app, customer_id=customer.id)
+        client.post_form(
+            f"/prospects/{prospect.id}/lost", {"reason": "不需要"}, page=f"/prospects/{prospect.id}"
+        )
+    future = text_of(client.get(f"/schedule/?day={later_day.isoformat()}"))
+    assert "三天后再谈" not in future
+    with app.app_context():
+        entries = _db.session.scalars(select(ScheduleEntry)).all()
+        assert [(e.title.split(" · ")[0], e.done_at is not None) for e in entries] == [
+            ("今天该跟进", True)
+        ]

@@ -1,4 +1,5 @@
-"""A fake push service on 127.0.0.1 and the browser side of a subscription (shared/DESIGN.md).
+"""A fake push service on 127.0.0.1 and the browser side of a subscription: delivery is tested
+end to end with no internet.
 
 The service records each POST (path, headers, body) and answers with the status codes queued
 for its path (201 by default). A `Device` holds a P-256 key pair and a 16-byte auth secret,

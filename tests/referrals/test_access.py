@@ -24,7 +24,7 @@ RECEIVERS = {
         ("/referrals/external", STAFF),
         ("/referrals/ledger", STAFF),
         ("/referrals/today-panel", STAFF),
-        ("/referrals/customers?q=1", set(Role)),
+        ("/customers/picker?q=1", set(Role)),
         ("/referrals/criteria", {Role.BRANCH_MANAGER}),
         ("/referrals/policy", {Role.BRANCH_MANAGER}),
     ],

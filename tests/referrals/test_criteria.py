@@ -64,7 +64,7 @@ def test_manager_changes_a_threshold_and_the_proposal_follows(app, db, client, l
     login_as(Role.BRANCH_MANAGER)
     data = {"large_transaction_on": "y", "large_transaction_yuan": "100000", "featured_interest_on": "y",
             "account_flow_on": "y", "account_flow_yuan": "100000", "simple_products": "网上银行、手机银行",
-            "accept_minutes": "15"}  # fmt: skip
+            "accept_minutes": "15", "wait_minutes": "15"}  # fmt: skip
     response = client.post_form("/referrals/criteria", data, follow_redirects=True)
     assert "已保存" in text_of(response)
     with app.app_context():

@@ -45,7 +45,7 @@ def test_lobby_board_and_managers_pages_show_overdue_and_write_nothing(
     app, db, client, login_as, team
 ):
     """The lobby board, its polled rows, the manager's referral list and Today panel show the
-    late referral as overdue (已逾期) and run no INSERT or UPDATE."""
+    late referral as overdue (超时未接收) and run no INSERT or UPDATE."""
     referral_id = _late_referral(app, db, team)
     with app.app_context():
         staff = (team.get("lobby"), team.get("manager"))
@@ -57,7 +57,7 @@ def test_lobby_board_and_managers_pages_show_overdue_and_write_nothing(
         _writes(db, app, lambda: rows.append(client.get("/lobby/rows", headers=HX)) or rows[-1])
         == []
     )
-    assert "已逾期" in rows[-1].get_data(as_text=True)
+    assert "超时未接收" in rows[-1].get_data(as_text=True)
     login_as(staff[1])
     pages = {}
     for url, headers in (
@@ -71,7 +71,7 @@ def test_lobby_board_and_managers_pages_show_overdue_and_write_nothing(
         )
         assert got == [], url
     for url in ("/referrals/?which=overdue", "/referrals/today-panel"):
-        assert "已逾期" in pages[url].get_data(as_text=True), url
+        assert "超时未接收" in pages[url].get_data(as_text=True), url
     assert "已超时：10分钟内未接收" in pages[f"/referrals/{referral_id}"].get_data(as_text=True)
     with app.app_context():
         referral = db.session.get(Referral, referral_id)

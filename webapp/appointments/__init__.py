@@ -3,3 +3,6 @@
 from flask import Blueprint
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
+
+# Kept on the phone for offline use (webapp/__init__.py registers them).
+offline_pages = ("appointments.index", "appointments.new")

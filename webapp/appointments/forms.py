@@ -22,31 +22,24 @@ from webapp.appointments.models import (
     State,
     Via,
 )
-from webapp.customers.validators import is_mobile, normalise_mobile
+from webapp.customers.forms import CustomerPickMixin
 from webapp.inputs import DateTimeLocalField
 from webapp.sync.protocol import device_id
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-class AppointmentForm(FlaskForm):
-    """Greeting, value statement, urgency, two time options and the re-confirmation."""
+class AppointmentForm(CustomerPickMixin, FlaskForm):
+    """The customer (chosen or new), greeting, value statement, urgency, two time options and
+    the re-confirmation."""
 
     client_id = HiddenField(validators=[device_id])
-    customer_id = SelectField(_l("Customer"), coerce=int, validate_choice=True)
-    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
-    new_mobile = StringField(
-        _l("New customer's mobile"),
-        validators=[Optional()],
-        filters=[lambda v: normalise_mobile(v) if v else v],
-        render_kw={"inputmode": "tel"},
-    )
     reason = RadioField(
         _l("Reason"),
         choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
         validators=[InputRequired(_l("Choose why the appointment is made."))],
     )
-    # A form queued offline before this field existed has none: it was a call (the default).
+    # A form queued offline by a page without this field carries none: a call, the default.
     via = RadioField(
         _l("Fixed"),
         choices=[SelectChoice(k.value, v) for k, v in VIA_LABELS.items()],
@@ -95,13 +88,16 @@ class AppointmentForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Confirm the time again with the customer before saving."))
 
-    def validate_new_mobile(self, field):
-        if field.data and not is_mobile(field.data):
-            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
-
-    def validate_customer_id(self, field):
-        if field.data == 0 and not (self.new_name.data or "").strip():
-            raise ValidationError(_l("Choose a customer or enter a new one's name."))
+    def validate(self, extra_validators=None) -> bool:
+        """An appointment is with someone: a customer chosen or a new one's name."""
+        valid = super().validate(extra_validators)
+        if not self.customer_id.data and not (self.new_name.data or "").strip():
+            self.new_name.errors = [
+                *self.new_name.errors,
+                _l("Choose a customer or enter a new one's name."),
+            ]
+            valid = False
+        return valid
 
 
 class CallForm(FlaskForm):

@@ -16,7 +16,7 @@ from webapp.timeutil import now_naive
 
 
 class Reason(enum.StrEnum):
-    """Why the appointment is made (DOMAIN.md, 约见)."""
+    """Why the appointment (约见) is made."""
 
     INTERNAL_REFERRAL = "internal_referral"
     COULD_NOT_FINISH = "could_not_finish"

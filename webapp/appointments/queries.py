@@ -35,14 +35,21 @@ def my_calls_today(user: Staff) -> list[Call]:
     return list(db.session.scalars(query))
 
 
-def customer_choices(user: Staff) -> list[tuple[int, str]]:
-    """The user's own customers for the form's list (kept in the page for offline use)."""
-    rows = db.session.execute(
-        select(Customer.id, Customer.name, Customer.mobile)
+def own_customers(user: Staff):
+    """The user's own customers in pinyin order: (id, name, name_initials, mobile) rows, kept in
+    the call form's list and in the appointment form for the picker's search without signal."""
+    return db.session.execute(
+        select(Customer.id, Customer.name, Customer.name_initials, Customer.mobile)
         .where(Customer.branch_id == user.branch_id, Customer.owner_id == user.id)
-        .order_by(Customer.name)
+        .order_by(Customer.name_key, Customer.id)
     ).all()
-    return [(row.id, f"{row.name} {(row.mobile or '')[-4:]}".strip()) for row in rows]
+
+
+def customer_choices(user: Staff) -> list[tuple[int, str]]:
+    """The user's own customers for the call form's list (kept in the page for offline use)."""
+    return [
+        (row.id, f"{row.name} {(row.mobile or '')[-4:]}".strip()) for row in own_customers(user)
+    ]
 
 
 def meeter_choices(user: Staff) -> list[tuple[int, str]]:
@@ -54,7 +61,7 @@ def meeter_choices(user: Staff) -> list[tuple[int, str]]:
             Staff.active.is_(True),
             Staff.role.in_(list(SALES_ROLES)),
         )
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
     return [(row.id, f"{row.name} · {row.title}") for row in rows]
 

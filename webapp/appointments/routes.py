@@ -14,8 +14,11 @@ from webapp.appointments.forms import AppointmentForm, CallForm, StateForm
 from webapp.appointments.models import Appointment, Outcome, Reason, State, Via
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Role
+from webapp.customers import choice
 from webapp.customers.models import Customer
+from webapp.customers.queries import branch_customer
 from webapp.errors import render_error
+from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
 from webapp.sync.protocol import ClientIdReused, invalid_form_status, parse_client_time
@@ -30,10 +33,6 @@ def to_utc(moment: datetime | None) -> datetime | None:
 
 def _form() -> AppointmentForm:
     form = AppointmentForm()
-    form.customer_id.choices = [
-        SelectChoice(0, _("New customer…")),
-        *(SelectChoice(*c) for c in queries.customer_choices(current_user)),
-    ]
     meeters = queries.meeter_choices(current_user)
     if current_user.id not in {c[0] for c in meeters}:
         meeters.insert(0, (current_user.id, current_user.name))
@@ -114,12 +113,23 @@ def new():
             branch=current_user.branch.name,
         )
         form.staff_id.data = current_user.id
-        form.customer_id.data = as_id(request.args.get("customer_id")) or 0
+        form.customer_id.data = as_id(request.args.get("customer_id"))
         if request.args.get("via") in {v.value for v in Via}:
             form.via.data = request.args["via"]  # from a field visit: face to face
+    return _form_page(form)
+
+
+def _form_page(form: AppointmentForm, status: int = 200, **context):
+    """The form (alone for htmx) with the customer it names, when the branch has them."""
+    template = "appointments/_form.html" if is_fragment() else "appointments/form.html"
     return render_template(
-        "appointments/form.html", form=form, statements=queries.statements(current_user)
-    )
+        template,
+        form=form,
+        statements=queries.statements(current_user),
+        chosen=branch_customer(form.customer_id.data),
+        own_customers=queries.own_customers(current_user),
+        **context,
+    ), status
 
 
 @bp.route("/", methods=["POST"])
@@ -128,10 +138,7 @@ def create():
     """Store the appointment once per client id and put it in the schedule of who will meet."""
     form = _form()
     if not form.validate_on_submit():
-        template = "appointments/_form.html" if is_fragment() else "appointments/form.html"
-        return render_template(
-            template, form=form, statements=queries.statements(current_user)
-        ), invalid_form_status()
+        return _form_page(form, invalid_form_status(), picker_term=request.form.get("q", ""))
     customer = None
     if form.customer_id.data:
         customer = get_or_404(Customer, form.customer_id.data)
@@ -159,6 +166,11 @@ def create():
         return render_error(
             400, _("This device sent two different forms under the same id. Nothing was saved.")
         )
+    except choice.DuplicateCustomer as duplicate:
+        db.session.rollback()
+        form.new_mobile.errors = [choice.duplicate_message(duplicate.existing)]
+        form.customer_id.data = duplicate.existing.id
+        return _form_page(form, invalid_form_status())
     if is_fragment():
         return render_template("appointments/_saved.html", appointment=appointment), (
             201 if created else 200

@@ -16,8 +16,8 @@ from webapp.appointments.models import (
     Via,
 )
 from webapp.auth.models import Staff
-from webapp.customers.models import Acquisition, Customer, CustomerKind
-from webapp.customers.services import DuplicateCustomer, create_customer
+from webapp.customers import choice
+from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
 from webapp.schedule import services as schedule_services
 from webapp.schedule.models import EntryKind, ScheduleEntry
@@ -29,20 +29,18 @@ from webapp.timeutil import now_naive
 def customer_for(
     staff: Staff, *, customer: Customer | None, new_name: str, new_mobile: str
 ) -> Customer:
-    """The chosen customer, or a new prospect (an existing one with the same mobile is reused)."""
+    """The chosen customer, or a new prospect of the caller's; a mobile already the branch's is
+    refused with DuplicateCustomer, never reused (webapp/customers/choice.py)."""
     if customer is not None:
         return customer
-    try:
-        return create_customer(
-            branch_id=staff.branch_id,
-            kind=CustomerKind.INDIVIDUAL,
-            name=new_name,
-            mobile=new_mobile or None,
-            owner_id=staff.id,
-            acquired_via=Acquisition.APPOINTMENT,
-        )
-    except DuplicateCustomer as duplicate:
-        return duplicate.existing
+    return choice.chosen_or_new(
+        staff,
+        customer_id=None,
+        new_name=new_name,
+        new_mobile=new_mobile,
+        acquired_via=Acquisition.APPOINTMENT,
+        owner_id=staff.id,
+    )
 
 
 def capture_appointment(

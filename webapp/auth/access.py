@@ -56,6 +56,16 @@ def rule_for(endpoint: str | None):
     return getattr(view, "access_rule", None)
 
 
+def may_open(role, endpoint: str) -> bool:
+    """Whether a signed-in member of staff with this role may open the endpoint's page (the
+    navigation and the offline page list show only those): the one reading of the rules
+    outside the before_request hook."""
+    if endpoint not in current_app.view_functions:
+        return False
+    rule = rule_for(endpoint)
+    return rule in (PUBLIC, SIGNED_IN) or (isinstance(rule, frozenset) and role in rule)
+
+
 def enforce_access():
     """before_request hook: apply the endpoint's rule, refusing endpoints without one."""
     if request.endpoint is None:  # 404 and 405 are answered by their handlers

@@ -26,5 +26,5 @@ def _team(roles: frozenset):
             Staff.active.is_(True),
             Staff.role.in_(sorted(roles)),
         )
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     )

@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.coaching.models import COMMITMENT_LABELS, PlanStatus
+from webapp.figures.effect import TRACKABLE_LABELS
 from webapp.inputs import DateField, IdField
 
 
@@ -47,7 +55,7 @@ class OwnNotesForm(FlaskForm):
 class PlanItemForm(FlaskForm):
     """A follow-up item for next week: customer, action, date."""
 
-    # Picked by search among the person's own customers (coaching.plan_customer_options).
+    # Picked by search among the person's own customers (customers.picker with the owner).
     customer_id = IdField(_l("Customer"), validators=[Optional()])
     action = StringField(
         _l("Action"), validators=[DataRequired(_l("Say what will be done.")), Length(max=200)]
@@ -66,6 +74,20 @@ class ActionPlanForm(FlaskForm):
     expected_effect = StringField(
         _l("Expected effect"),
         validators=[DataRequired(_l("Say what effect is expected.")), Length(max=300)],
+    )
+    metric = SelectField(
+        _l("Figure that shows the effect"),
+        choices=[SelectChoice("", _l("None"))]
+        + [SelectChoice(k, v) for k, v in TRACKABLE_LABELS.items()],
+        validators=[Optional()],
+    )
+
+
+class PlanNoteForm(FlaskForm):
+    """Progress on a plan, in a sentence or two."""
+
+    note = TextAreaField(
+        _l("Progress"), validators=[DataRequired(_l("Say what was done.")), Length(max=1000)]
     )
 
 

@@ -146,8 +146,26 @@ class ActionPlan(db.Model):
     expected_effect: Mapped[str] = mapped_column(String(300))
     status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.OPEN)
     result: Mapped[str] = mapped_column(Text, default="")
+    # The figure the plan is meant to move (a key of figures.effect.TRACKABLE), if any.
+    metric: Mapped[str | None] = mapped_column(String(40))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_naive)
     closed_at: Mapped[datetime | None] = mapped_column()
 
     owner: Mapped[Staff] = relationship(foreign_keys=[owner_id])
+    notes: Mapped[list["ActionPlanNote"]] = relationship(
+        back_populates="plan", order_by="ActionPlanNote.created_at.desc()"
+    )
+
+
+class ActionPlanNote(db.Model):
+    """Progress on an action plan, recorded by the person it names (or the manager)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_naive)
+
+    plan: Mapped[ActionPlan] = relationship(back_populates="notes")
+    staff: Mapped[Staff] = relationship()

@@ -19,11 +19,11 @@ from webapp.coaching.models import (
     PlanStatus,
 )
 from webapp.customers.models import Customer
-from webapp.customers.queries import search_customers
 from webapp.extensions import db
 from webapp.figures import metrics
 from webapp.figures.models import MONEY_METRICS, Target
 from webapp.figures.periods import bounds, next_month
+from webapp.names import by_name
 from webapp.sales.models import Sale
 from webapp.timeutil import local_today, week_start
 
@@ -114,10 +114,11 @@ def successes(branch_id: int, day: date):
 
 
 def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
-    """Referrals won (by referrer) and appointments held (by who met) on a day, to celebrate
-    beside the sales: {"referrals": [(name, n)], "appointments": [(name, n)]}, most first."""
+    """Referrals won on a day, counted as the one-on-one counts them (given and won: the
+    referrer's; received and won: the receiver's), and appointments held (by who met), to
+    celebrate beside the sales: {"given", "received", "appointments": [(name, n)]}, most first."""
     counted = metrics.together(
-        [metrics.referrals_won, metrics.appointments_held],
+        [metrics.referrals_won, metrics.referrals_received_won, metrics.appointments_held],
         [p.id for p in people],
         day,
         day + timedelta(days=1),
@@ -125,10 +126,13 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
     names = {p.id: p.name for p in people}
 
     def ranked(by_id: dict[int, int]) -> list[tuple[str, int]]:
-        return sorted(((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], r[0]))
+        return sorted(
+            ((names[i], n) for i, n in by_id.items() if n), key=lambda r: (-r[1], *by_name(r[0]))
+        )
 
     return {
-        "referrals": ranked(counted[metrics.referrals_won]),
+        "given": ranked(counted[metrics.referrals_won]),
+        "received": ranked(counted[metrics.referrals_received_won]),
         "appointments": ranked(counted[metrics.appointments_held]),
     }
 
@@ -183,12 +187,6 @@ def _one_on_ones(limit: int):
     )
 
 
-def customers_of(person: Staff, term: str, limit: int = 8) -> list[Customer]:
-    """The person's own customers whose name or mobile tail matches, for a plan item's picker."""
-    found = search_customers(term, limit=limit).where(Customer.owner_id == person.id)
-    return db.session.scalars(found).all()
-
-
 def customer_of(person: Staff, customer_id: int) -> Customer | None:
     """One of the person's own customers, or None when the id is not one of theirs."""
     return db.session.scalar(
@@ -215,9 +213,20 @@ def due_one_on_ones(branch_id: int, week: date) -> list[tuple[Staff, date | None
             Staff.active.is_(True),
             Staff.role.in_(SALES_ROLES),
         )
-        .order_by(last.c.week.asc().nulls_first(), Staff.name)
+        .order_by(last.c.week.asc().nulls_first(), Staff.name_key, Staff.id)
     ).all()
     return [(staff, when) for staff, when in rows if when is None or when < week]
+
+
+def my_action_plans(staff: Staff) -> list[ActionPlan]:
+    """The plans naming this person that are not closed, soonest due first (for Today)."""
+    return list(
+        db.session.scalars(
+            select(ActionPlan)
+            .where(ActionPlan.owner_id == staff.id, ActionPlan.status != PlanStatus.CLOSED)
+            .order_by(ActionPlan.due_on, ActionPlan.id)
+        )
+    )
 
 
 def open_action_plans(branch_id: int) -> list[ActionPlan]:

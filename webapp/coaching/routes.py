@@ -19,6 +19,7 @@ from webapp.coaching.forms import (
     OneOnOneForm,
     OwnNotesForm,
     PlanItemForm,
+    PlanNoteForm,
 )
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
@@ -27,16 +28,20 @@ from webapp.coaching.models import (
     HuddleKind,
     PlanStatus,
 )
+from webapp.coaching.plans import PLAN_TEMPLATES
 from webapp.extensions import db
 from webapp.figures import person as person_figures
 from webapp.figures.charts import line_chart
+from webapp.figures.effect import TRACKABLE_LABELS, effect
 from webapp.figures.periods import (
+    next_month,
     parse_day,
+    parse_month,
 )
 from webapp.htmx import is_fragment
 from webapp.inputs import CsrfForm
 from webapp.referrals import queries as referral_queries
-from webapp.timeutil import local_today, week_start
+from webapp.timeutil import local_today, utc_to_local, week_start
 
 MANAGER = Role.BRANCH_MANAGER
 COMMITTERS = frozenset(Role) - {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -108,7 +113,9 @@ def huddle(kind: str):
     else:
         celebrated = day
         context["all_checks"] = queries.check_commitments(people, commitments, day)
-        context["rows"], context["totals"] = referral_queries.ledger(branch_id, day, day)
+        context["rows"], context["totals"] = referral_queries.ledger(
+            branch_id, day, day + timedelta(days=1)
+        )
     context["successes"] = queries.successes(branch_id, celebrated)
     context["wins"] = queries.wins(people, celebrated)
     return render_template("coaching/huddle.html", **context)
@@ -140,25 +147,6 @@ def _plan_customer(person: Staff, item_form: PlanItemForm):
     if customer is None:
         item_form.customer_id.errors = [_("Pick one of %(name)s's customers.", name=person.name)]
     return customer
-
-
-@bp.route("/one-on-ones/<int:staff_id>/customers")
-@roles(MANAGER)
-def plan_customer_options(staff_id: int):
-    """The person's own customers matching the search, as radio chips for a plan item."""
-    person = get_or_404(Staff, staff_id)
-    if not is_fragment():
-        return redirect(url_for("coaching.one_on_one", staff_id=person.id))
-    term = request.args.get("q", "").strip()
-    chosen_id = request.args.get("item-customer_id", type=int)
-    return render_template(
-        "lobby/_customer_options.html",
-        customers=queries.customers_of(person, term) if term else [],
-        term=term,
-        chosen=queries.customer_of(person, chosen_id) if chosen_id else None,
-        picker_name="item-customer_id",
-        none_label=_("(no particular customer)"),
-    )
 
 
 @bp.route("/one-on-ones/<int:staff_id>", methods=["GET", "POST"])
@@ -239,11 +227,16 @@ def one_on_one(staff_id: int):
 @bp.route("/action-plans/", methods=["GET", "POST"])
 @roles(MANAGER)
 def action_plans():
-    """The branch action plans (网点行动计划): open ones first, and a form for a new one."""
+    """The branch action plans (网点行动计划): open ones first, and a form for a new one,
+    optionally started from one of the seed's templates (?template=)."""
     form = ActionPlanForm()
     form.owner_id.choices = [
         (p.id, p.name) for p in team(current_user.branch_id, frozenset(Role) - {Role.ADMIN})
     ]
+    template = PLAN_TEMPLATES.get(request.args.get("template", ""))
+    if request.method == "GET" and template:
+        form.what.data, form.expected_effect.data = str(template["what"]), str(template["effect"])
+        form.metric.data = template["metric"]
     if form.validate_on_submit():
         services.create_action_plan(
             current_user.branch_id,
@@ -251,6 +244,7 @@ def action_plans():
             due_on=form.due_on.data,
             what=form.what.data,
             expected_effect=form.expected_effect.data,
+            metric=form.metric.data,
             by=current_user,
         )
         flash(_("Action plan added."), "ok")
@@ -261,21 +255,96 @@ def action_plans():
         .where(ActionPlan.branch_id == current_user.branch_id)
         .order_by(ActionPlan.status == PlanStatus.CLOSED, ActionPlan.due_on.desc())
     ).all()
-    return render_template("coaching/action_plans.html", form=form, plans=plans)
+    return render_template(
+        "coaching/action_plans.html", form=form, plans=plans, templates=PLAN_TEMPLATES
+    )
+
+
+def _plan_for_me(plan_id: int) -> ActionPlan:
+    """The plan, for the branch manager or the person it names; 403 for anyone else."""
+    plan = get_or_404(ActionPlan, plan_id)
+    if current_user.role != MANAGER and plan.owner_id != current_user.id:
+        abort(403)
+    return plan
+
+
+def _plan_page(plan: ActionPlan, form=None, note_form=None, status: int = 200):
+    """The plan page: the plan, its effect from the records, its progress notes and forms."""
+    if form is None and current_user.role == MANAGER:
+        form = ActionPlanUpdateForm(obj=plan)
+        form.status.data = plan.status.value
+    started = utc_to_local(plan.created_at).date()
+    return render_template(
+        "coaching/action_plan.html",
+        plan=plan,
+        form=form,
+        note_form=note_form or PlanNoteForm(formdata=None),
+        effect=effect(plan.owner_id, plan.metric, started, plan.due_on) if plan.metric else None,
+        metric_label=TRACKABLE_LABELS.text(plan.metric) if plan.metric else "",
+    ), status
 
 
 @bp.route("/action-plans/<int:plan_id>", methods=["GET", "POST"])
-@roles(MANAGER)
+@signed_in
 def action_plan(plan_id: int):
-    """One action plan: move it on and record the result against the expected effect."""
-    plan = get_or_404(ActionPlan, plan_id)
-    form = ActionPlanUpdateForm(obj=plan)
+    """One action plan: its effect from the records and its progress; the manager moves it on
+    and records the result against the expected effect."""
+    plan = _plan_for_me(plan_id)
     if request.method == "GET":
-        form.status.data = plan.status.value
+        return _plan_page(plan)
+    if current_user.role != MANAGER:
+        abort(403)
+    form = ActionPlanUpdateForm()
     if form.validate_on_submit():
         services.update_action_plan(
             plan, status=PlanStatus(form.status.data), result=form.result.data
         )
         flash(_("Action plan updated."), "ok")
         return redirect(url_for("coaching.action_plans"))
-    return render_template("coaching/action_plan.html", plan=plan, form=form)
+    return _plan_page(plan, form=form, status=400)
+
+
+@bp.route("/action-plans/<int:plan_id>/notes", methods=["POST"])
+@signed_in
+def plan_note(plan_id: int):
+    """Record progress on a plan (the person it names, or the manager)."""
+    plan = _plan_for_me(plan_id)
+    if plan.status == PlanStatus.CLOSED:
+        abort(409)
+    note_form = PlanNoteForm()
+    if not note_form.validate_on_submit():
+        return _plan_page(plan, note_form=note_form, status=400)
+    services.add_plan_note(plan, current_user, note_form.note.data)
+    flash(_("Progress recorded."), "ok")
+    return redirect(url_for("coaching.action_plan", plan_id=plan.id), 303)
+
+
+@bp.route("/action-plans/month")
+@roles(MANAGER)
+def month_plans():
+    """The plans due in a month with their effect, for the monthly report (a fragment; a plain
+    visit gets the report)."""
+    month = parse_month(request.args.get("month"))
+    if not is_fragment():
+        return redirect(url_for("figures.monthly", month=f"{month:%Y-%m}", _anchor="month-plans"))
+    plans = db.session.scalars(
+        select(ActionPlan)
+        .options(selectinload(ActionPlan.owner))
+        .where(
+            ActionPlan.branch_id == current_user.branch_id,
+            ActionPlan.due_on >= month,
+            ActionPlan.due_on < next_month(month),
+        )
+        .order_by(ActionPlan.due_on, ActionPlan.id)
+    ).all()
+    rows = [
+        (
+            plan,
+            TRACKABLE_LABELS.text(plan.metric) if plan.metric else "",
+            effect(plan.owner_id, plan.metric, utc_to_local(plan.created_at).date(), plan.due_on)
+            if plan.metric
+            else None,
+        )
+        for plan in plans
+    ]
+    return render_template("coaching/_month_plans.html", rows=rows)

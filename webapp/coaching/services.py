@@ -8,6 +8,7 @@ from webapp.auth.models import Staff
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     ActionPlan,
+    ActionPlanNote,
     Commitment,
     HuddleKind,
     HuddleNote,
@@ -140,19 +141,38 @@ def add_plan_item(
 
 
 def create_action_plan(
-    branch_id: int, *, owner_id: int, due_on: date, what: str, expected_effect: str, by: Staff
+    branch_id: int,
+    *,
+    owner_id: int,
+    due_on: date,
+    what: str,
+    expected_effect: str,
+    by: Staff,
+    metric: str | None = None,
 ) -> ActionPlan:
-    """Start a branch action plan: who, by when, does what, to achieve what effect."""
+    """Start a branch action plan: who, by when, does what, to achieve what effect, and the
+    figure that shows the effect (optional)."""
     plan = ActionPlan(
         branch_id=branch_id,
         owner_id=owner_id,
         due_on=due_on,
         what=what.strip(),
         expected_effect=expected_effect.strip(),
+        metric=metric or None,
         created_by_id=by.id,
     )
     db.session.add(plan)
     return plan
+
+
+def add_plan_note(plan: ActionPlan, staff: Staff, note: str) -> ActionPlanNote:
+    """Record progress on a plan; the first note sets an open plan in progress."""
+    entry = ActionPlanNote(plan=plan, staff_id=staff.id, note=note.strip())
+    db.session.add(entry)
+    if plan.status == PlanStatus.OPEN:
+        plan.status = PlanStatus.IN_PROGRESS
+    db.session.flush()
+    return entry
 
 
 def update_action_plan(plan: ActionPlan, *, status: PlanStatus, result: str) -> None:

@@ -5,7 +5,6 @@ from flask import Blueprint
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
 
-@bp.app_template_filter("field_label")
 def field_label(name: str, kind: str) -> str:
     """The label of a sheet field, as the form shows it."""
     from webapp.customers.forms import IndividualSheetForm, SmeSheetForm
@@ -15,7 +14,6 @@ def field_label(name: str, kind: str) -> str:
     return str(field.args[0]) if field is not None and field.args else name
 
 
-@bp.app_template_global()
 def sheet_facts(customer) -> list[tuple[str, str]]:
     """The sheet's fields as (label, shown value), the resident ID masked, choices by label."""
     from webapp.customers import sheets
@@ -46,7 +44,6 @@ def sheet_facts(customer) -> list[tuple[str, str]]:
     return facts
 
 
-@bp.app_template_filter("masked_id")
 def masked_id(value: str | None) -> str:
     """A resident ID number with all but the first three and last four characters hidden."""
     from webapp.customers.validators import mask_resident_id
@@ -61,11 +58,14 @@ def offline_sheet_urls(user) -> list[str]:
     return urls(user)
 
 
-def _register_offline_pages() -> None:
-    from webapp.sync import OFFLINE_URL_PROVIDERS
+def masked(mobile: str | None) -> str:
+    """A mobile number with the middle four digits hidden."""
+    from webapp.customers.models import mask_mobile
 
-    if offline_sheet_urls not in OFFLINE_URL_PROVIDERS:
-        OFFLINE_URL_PROVIDERS.append(offline_sheet_urls)
+    return mask_mobile(mobile)
 
 
-_register_offline_pages()
+# What the app registers for this domain (webapp/__init__.py).
+template_filters = {"field_label": field_label, "masked_id": masked_id, "masked": masked}
+template_globals = {"sheet_facts": sheet_facts}
+offline_pages = ("customers.new", "customers.new_sme", offline_sheet_urls)

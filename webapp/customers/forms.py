@@ -31,6 +31,7 @@ from webapp.customers.validators import (
     normalise_code,
     normalise_mobile,
 )
+from webapp.inputs import IdField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -218,3 +219,23 @@ class SourceForm(FlaskForm):
         validators=[InputRequired(_l("Choose the customer's source.")), check_source_chosen],
         validate_choice=False,
     )  # fmt: skip
+
+
+class CustomerPickMixin:
+    """Pick an existing customer (templates/customers/_picker.html), type a new one (name +
+    mobile), or name nobody; webapp/customers/choice.py turns the answer into a customer."""
+
+    customer_id = IdField(_l("Customer"), validators=[Optional()])
+    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
+    new_mobile = StringField(
+        _l("Mobile"), validators=[Optional()], render_kw={"inputmode": "tel", "autocomplete": "off"}
+    )
+
+    def validate_new_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
+        field.data = normalise_mobile(field.data) if field.data else ""
+
+    def validate_new_name(self, field):
+        if self.new_mobile.data and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the new customer's name."))

@@ -5,11 +5,12 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Branch, Staff
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
+from webapp.names import initials, sort_key
 from webapp.sync.protocol import OfflineRecordMixin
 from webapp.timeutil import now_naive
 
@@ -60,7 +61,9 @@ class Customer(OfflineRecordMixin, db.Model):
         # A mobile or credit code appears once per branch: duplicates are refused, not merged.
         UniqueConstraint("branch_id", "mobile", name="uq_customer_branch_mobile"),
         UniqueConstraint("branch_id", "credit_code", name="uq_customer_branch_credit_code"),
-        Index("ix_customer_branch_name", "branch_id", "name"),
+        # Lists page in pinyin order (name_key, id); search by initials reads the second.
+        Index("ix_customer_branch_name_key", "branch_id", "name_key", "id"),
+        Index("ix_customer_branch_initials", "branch_id", "name_initials"),
         # New customers in a period, per person and per branch (reports, one-on-ones); the
         # first also serves every lookup of a person's customers.
         Index("ix_customer_owner_created", "owner_id", "created_at"),
@@ -74,6 +77,10 @@ class Customer(OfflineRecordMixin, db.Model):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     kind: Mapped[CustomerKind] = mapped_column(enum_column(CustomerKind, 12))
     name: Mapped[str] = mapped_column(String(120))
+    # Kept from the name (webapp.names): the pinyin every list sorts by, and the initials the
+    # picker finds ("zs" for 张三).
+    name_key: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    name_initials: Mapped[str] = mapped_column(String(120), default="", server_default="")
     mobile: Mapped[str | None] = mapped_column(String(11))
     credit_code: Mapped[str | None] = mapped_column(String(18))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -99,6 +106,12 @@ class Customer(OfflineRecordMixin, db.Model):
     sme_sheet: Mapped["SmeSheet | None"] = relationship(
         back_populates="customer", uselist=False, cascade="all, delete-orphan"
     )
+
+    @validates("name")
+    def _keep_name_keys(self, _key: str, name: str) -> str:
+        self.name_key = sort_key(name)
+        self.name_initials = initials(name)
+        return name
 
     @property
     def masked_mobile(self) -> str:
@@ -151,6 +164,30 @@ class CustomerSourceChange(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     from_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
     to_source: Mapped[Acquisition] = mapped_column(enum_column(Acquisition))
+    changed_at: Mapped[datetime] = mapped_column(default=now_naive)
+
+
+class ChangeKind(enum.StrEnum):
+    """What a CustomerChange changed."""
+
+    SHEET = "sheet"
+    OWNER = "owner"
+
+
+class CustomerChange(db.Model):
+    """Audit: who changed a customer's sheet (which fields, never the values) or owner, and
+    when; the customer's story and the audit viewer read it."""
+
+    __table_args__ = (Index("ix_customer_change_customer_at", "customer_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 10))
+    fields: Mapped[str] = mapped_column(String(400), default="")  # comma-separated names
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    to_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     changed_at: Mapped[datetime] = mapped_column(default=now_naive)
 
 

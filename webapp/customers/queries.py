@@ -41,17 +41,21 @@ def search_customers(
     limit: int = PAGE_SIZE,
     after: tuple[str, int] | None = None,
     user: Staff | None = None,
+    owner_id: int | None = None,
 ):
-    """Customers the user may see whose name, company or mobile tail matches the term, by name.
+    """Customers the user may see whose name, pinyin initials, company or mobile tail matches
+    the term (only the owner's when given), in pinyin order of their names.
 
-    Keyset pages: `after` is the (name, id) of the last row shown, so the hundredth page of a
-    branch's 5,000 customers costs what the first does."""
+    Keyset pages: `after` is the (name_key, id) of the last row shown, so the hundredth page of
+    a branch's 5,000 customers costs what the first does."""
     user = user or current_user
     query = scoped(Customer, user)
+    if owner_id is not None:
+        query = query.where(Customer.owner_id == owner_id)
     if after is not None:
-        name, ident = after
+        key, ident = after
         query = query.where(
-            or_(Customer.name > name, and_(Customer.name == name, Customer.id > ident))
+            or_(Customer.name_key > key, and_(Customer.name_key == key, Customer.id > ident))
         )
     term = term.strip()
     if term:
@@ -60,10 +64,13 @@ def search_customers(
         mobile = _mobile_match(term, user) if term.isdigit() else None
         if mobile is not None:
             conditions.append(mobile)
+        if term.isascii() and term.isalpha():
+            # "zs" finds 张三 and 张晓松: the initials of the name, from its first syllable.
+            conditions.append(Customer.name_initials.like(f"{term.lower()}%"))
         if len(term) >= 6 and term.isalnum() and term.isascii():
             conditions.append(Customer.credit_code.like(f"{term.upper()}%"))
         query = query.where(or_(*conditions))
-    return query.order_by(Customer.name, Customer.id).limit(limit)
+    return query.order_by(Customer.name_key, Customer.id).limit(limit)
 
 
 def branch_customer(customer_id, user: Staff | None = None) -> Customer | None:
@@ -91,8 +98,8 @@ def completeness_by_staff(branch_ids: list[int]):
         )
         .join(Customer, Customer.owner_id == Staff.id)
         .where(Customer.branch_id.in_(branch_ids))
-        .group_by(Staff.id, Staff.name)
-        .order_by(func.avg(Customer.completeness), Staff.name)
+        .group_by(Staff.id, Staff.name, Staff.name_key)
+        .order_by(func.avg(Customer.completeness), Staff.name_key)
     ).all()
 
 

@@ -50,7 +50,9 @@ def index():
         customers = services.audited_search(current_user, term, CUSTOMER_PAGE, after)
     except services.TooManySearches:
         return too_many_searches()
-    more = f"{customers[-1].id}.{customers[-1].name}" if len(customers) == CUSTOMER_PAGE else None
+    more = (
+        f"{customers[-1].id}.{customers[-1].name_key}" if len(customers) == CUSTOMER_PAGE else None
+    )
     if is_fragment():
         return render_template(
             "customers/_rows.html",
@@ -79,9 +81,10 @@ def too_many_searches():
 
 
 def _cursor(value: str) -> tuple[str, int] | None:
-    """Parse "123.王芳" (the last row's id and name) into (name, id); junk means the first page."""
-    ident, _, name = value.partition(".")
-    return (name, as_id(ident)) if as_id(ident) and name else None
+    """Parse "123.wang2fang1" (the last row's id and name_key) into (name_key, id); junk means
+    the first page."""
+    ident, _, key = value.partition(".")
+    return (key, as_id(ident)) if as_id(ident) and key else None
 
 
 @bp.route("/<int:customer_id>")
@@ -205,7 +208,9 @@ def edit(customer_id: int):
         return render_error(400, _("The form's offline id is malformed. Reload the form."))
     if form.validate_on_submit():
         try:
-            services.update_sheet(customer, form.data, form.version.data, edit_id or None)
+            services.update_sheet(
+                customer, form.data, form.version.data, edit_id or None, by=current_user
+            )
         except services.DuplicateCustomer as dup:
             return _form_page(
                 form, customer.kind, customer=customer, duplicate=dup.existing, status=409
@@ -223,7 +228,7 @@ def _salespeople():
     return db.session.scalars(
         scoped(Staff)
         .where(Staff.role.in_(SALES_ROLES), Staff.active.is_(True))
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
 
 
@@ -300,7 +305,7 @@ def assign_owner(customer_id: int):
         )
         if owner is None or owner.role not in SALES_ROLES:
             return render_error(400, _("Choose a salesperson of this branch."))
-    services.assign_owner(customer, owner)
+    services.assign_owner(customer, owner, by=current_user)
     flash(_("Owner saved."), "ok")
     return redirect(url_for("customers.detail", customer_id=customer.id), 303)
 
@@ -313,4 +318,4 @@ def completeness():
     return render_template("customers/completeness.html", rows=rows)
 
 
-from webapp.customers import routes_source  # noqa: E402, F401  (the source correction view)
+from webapp.customers import routes_picker, routes_source  # noqa: E402, F401  (more views)

@@ -8,7 +8,9 @@ from sqlalchemy import func, or_, select
 from webapp.auth.models import Staff
 from webapp.customers.models import (
     Acquisition,
+    ChangeKind,
     Customer,
+    CustomerChange,
     CustomerKind,
     CustomerSearch,
     CustomerSourceChange,
@@ -74,11 +76,15 @@ class TooManySearches(Exception):
 
 
 def audited_search(
-    staff: Staff, term: str, limit: int, after: tuple[str, int] | None = None
+    staff: Staff,
+    term: str,
+    limit: int,
+    after: tuple[str, int] | None = None,
+    owner_id: int | None = None,
 ) -> list[Customer]:
-    """Search customers; a search narrowing one mobile number is throttled (TooManySearches)
-    and recorded, refused or not, with what it matched."""
-    statement = search_customers(term, limit=limit, after=after, user=staff)
+    """Search customers (only the owner's when given); a search narrowing one mobile number is
+    throttled (TooManySearches) and recorded, refused or not, with what it matched."""
+    statement = search_customers(term, limit=limit, after=after, user=staff, owner_id=owner_id)
     if not narrows_a_number(term):
         return list(db.session.scalars(statement))
     config = current_app.config
@@ -219,10 +225,13 @@ def create_with_sheet(
     return customer
 
 
-def update_sheet(customer: Customer, data: dict, version, edit_id: str | None = None) -> bool:
+def update_sheet(
+    customer: Customer, data: dict, version, edit_id: str | None = None, by: Staff | None = None
+) -> bool:
     """Save an edited sheet; StaleVersion when it was based on an older version, DuplicateCustomer on a clash.
 
     An edit_id (offline-capable form) already applied is a replay: nothing changes (False).
+    The fields that changed (names only) are recorded for the customer's story, with who did it.
     """
     if edit_id and customer.last_edit_id == edit_id:
         return False
@@ -233,11 +242,25 @@ def update_sheet(customer: Customer, data: dict, version, edit_id: str | None = 
         raise DuplicateCustomer(existing)
     if not check_version(customer, version, edit_id):
         return False
+    before = sheet_data(customer)
     customer.name = data["name"].strip()
     customer.mobile = mobile
     if customer.kind == CustomerKind.SME:
         customer.credit_code = credit_code
     _apply_sheet(customer, data)
+    db.session.flush()
+    after = sheet_data(customer)
+    changed = [name for name in after if after[name] != before.get(name)]
+    if by is not None and changed:
+        db.session.add(
+            CustomerChange(
+                customer_id=customer.id,
+                branch_id=customer.branch_id,
+                staff_id=by.id,
+                kind=ChangeKind.SHEET,
+                fields=",".join(changed)[:400],
+            )
+        )
     return True
 
 
@@ -256,7 +279,19 @@ def sheet_data(customer: Customer) -> dict:
     return data
 
 
-def assign_owner(customer: Customer, owner: Staff | None) -> Customer:
-    """Give the customer to a salesperson of its branch (or to nobody)."""
-    customer.owner_id = owner.id if owner is not None else None
+def assign_owner(customer: Customer, owner: Staff | None, by: Staff) -> Customer:
+    """Give the customer to a salesperson of its branch (or to nobody), recorded with who did it."""
+    to_id = owner.id if owner is not None else None
+    if to_id != customer.owner_id:
+        db.session.add(
+            CustomerChange(
+                customer_id=customer.id,
+                branch_id=customer.branch_id,
+                staff_id=by.id,
+                kind=ChangeKind.OWNER,
+                from_owner_id=customer.owner_id,
+                to_owner_id=to_id,
+            )
+        )
+    customer.owner_id = to_id
     return customer

@@ -1,6 +1,6 @@
 """Demo step: sales (when none exist yet), targets, huddles, one-on-ones and action plans."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -8,6 +8,7 @@ from webapp.auth.models import SALES_ROLES, Role
 from webapp.coaching.models import (
     COMMITMENT_FIELDS,
     ActionPlan,
+    ActionPlanNote,
     Commitment,
     HuddleKind,
     HuddleNote,
@@ -20,7 +21,7 @@ from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
 from webapp.figures.periods import month_start, previous_month
 from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
-from webapp.timeutil import local_today, week_start
+from webapp.timeutil import day_start_utc, local_today, week_start
 
 # The products of the sales history this step makes, with amounts in yuan (accounts and cards:
 # how many one sale opens), and whether an enterprise (SME) or a person buys them.
@@ -102,8 +103,10 @@ def _sales(ctx, key: str, today: date, per_day: float) -> None:
                 continue
             category = ctx.rng.choice(FOCUS[seller.role])
             name, low, high = ctx.rng.choice(PRODUCTS[category])
-            # 09:00-17:59 at the branch (UTC+8), stored as naive UTC.
-            sold_at = datetime.combine(day, time(1 + ctx.rng.randint(0, 8), ctx.rng.randint(0, 59)))
+            # 09:00-17:59 at the branch, stored as naive UTC.
+            sold_at = day_start_utc(day) + timedelta(
+                hours=9 + ctx.rng.randint(0, 8), minutes=ctx.rng.randint(0, 59)
+            )
             if sold_at > ctx.now:
                 sold_at = ctx.now - timedelta(minutes=ctx.rng.randint(1, 60))
             # A product that fits the customer: an enterprise's to an SME, a person's to a person.
@@ -266,6 +269,8 @@ def _action_plans(ctx, today: date) -> None:
             "邀约30位客户，成交理财500万元",
             PlanStatus.OPEN,
             "",
+            "appointments_set",
+            (),
         ),
         (
             "lobby1",
@@ -274,6 +279,8 @@ def _action_plans(ctx, today: date) -> None:
             "每天内部转介增加5笔",
             PlanStatus.IN_PROGRESS,
             "",
+            "referrals_given",
+            ("高峰时段已安排引导人员，本周识别转介机会12次", "周二、周五转介最多，继续保持"),
         ),
         (
             "corporate1",
@@ -282,6 +289,8 @@ def _action_plans(ctx, today: date) -> None:
             "新开对公结算账户5户",
             PlanStatus.OPEN,
             "",
+            "visits_made",
+            (),
         ),
         (
             "retail1",
@@ -290,6 +299,8 @@ def _action_plans(ctx, today: date) -> None:
             "到期资金留存率达到80%",
             PlanStatus.CLOSED,
             "回访42户，留存率83%，达到预期。",
+            "calls_made",
+            ("已回访20户，其中3户资金转他行", "回访完成42户"),
         ),
         (
             "teller1",
@@ -298,23 +309,32 @@ def _action_plans(ctx, today: date) -> None:
             "柜员转介每周不少于10笔",
             PlanStatus.CLOSED,
             "每周平均8笔，未完全达到，下月继续。",
+            "referrals_given",
+            ("大额业务提示转介已贴在柜台",),
         ),
     )
-    for username, days, what, effect, status, result in rows:
-        db.session.add(
-            ActionPlan(
-                branch_id=branch.id,
-                owner_id=ctx.staff[username].id,
-                due_on=today + timedelta(days=days),
-                what=what,
-                expected_effect=effect,
-                status=status,
-                result=result,
-                created_by_id=manager.id,
-                created_at=ctx.now - timedelta(days=abs(days) + 14),
-                closed_at=ctx.now - timedelta(days=abs(days))
-                if status == PlanStatus.CLOSED
-                else None,
-            )
+    for username, days, what, effect, status, result, metric, notes in rows:
+        created = ctx.now - timedelta(days=abs(days) + 14)
+        plan = ActionPlan(
+            metric=metric,
+            branch_id=branch.id,
+            owner_id=ctx.staff[username].id,
+            due_on=today + timedelta(days=days),
+            what=what,
+            expected_effect=effect,
+            status=status,
+            result=result,
+            created_by_id=manager.id,
+            created_at=created,
+            closed_at=ctx.now - timedelta(days=abs(days)) if status == PlanStatus.CLOSED else None,
         )
+        db.session.add(plan)
+        for i, note in enumerate(notes):
+            plan.notes.append(
+                ActionPlanNote(
+                    staff_id=ctx.staff[username].id,
+                    note=note,
+                    created_at=created + timedelta(days=4 * (i + 1), hours=2),
+                )
+            )
     ctx.made["action_plans"] = len(rows)

@@ -30,6 +30,7 @@ from webapp.customers.validators import USCC_CHARS, uscc_check_char
 from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
+from webapp.names import initials, sort_key
 from webapp.sales.models import ProductCategory, credit_value_fen
 from webapp.sales.services import split_amount
 from webapp.timeutil import day_start_utc, local_date, now_naive
@@ -90,7 +91,8 @@ PRODUCTS = {
 }  # fmt: skip
 NEEDS = ("deposit", "transfer", "account_opening", "card", "e_banking", "wealth", "loan", "featured", "enquiry", "other")  # fmt: skip
 NEED_WEIGHTS = (30, 15, 8, 6, 10, 12, 5, 4, 6, 4)
-BANDS = ("under_50k", "50k_100k", "100k_500k", "500k_plus")
+# The seed's default bands as (floor, ceiling) in fen: 5万以下, 5万–10万, 10万–50万, 50万以上.
+BANDS = ((0, 50_000_00), (50_000_00, 100_000_00), (100_000_00, 500_000_00), (500_000_00, None))
 OUTCOMES = ("not_interested", "info_collected", "sme_sheet", "appointment", "lead")
 OUTCOME_WEIGHTS = (35, 30, 12, 15, 8)
 AREA_KINDS = ("street", "market", "industrial_park", "community")
@@ -211,13 +213,16 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
 
     def branch_rows():
         for i, rid in enumerate(region_ids):
-            yield (rid, f"SH-R{i + 1:02d}", REGIONS[i], None)
+            yield (rid, f"SH-R{i + 1:02d}", REGIONS[i], None, "region")
         for i, bid in enumerate(branch_ids):
             place = PLACES[i % len(PLACES)]
             suffix = "" if i < len(PLACES) else str(i // len(PLACES) + 1)
-            yield (bid, f"SH-B{i + 1:03d}", f"{place}{suffix}支行", region_ids[i % regions])
+            yield (
+                bid, f"SH-B{i + 1:03d}", f"{place}{suffix}支行", region_ids[i % regions], "branch"
+            )  # fmt: skip
 
-    step("branch", writer.write("branch", ("id", "code", "name", "parent_id"), branch_rows()))
+    columns = ("id", "code", "name", "parent_id", "kind")
+    step("branch", writer.write("branch", columns, branch_rows()))
     if not branch_ids:
         writer.finish()
         return made
@@ -235,7 +240,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
     def staff_rows():
         nonlocal staff_id
         for i, rid in enumerate(region_ids):
-            yield (staff_id, f"admin{i + 1:02d}", person_name(rng), "管辖行管理员", "", Role.ADMIN.value, rid, password)  # fmt: skip
+            name = person_name(rng)
+            yield (staff_id, f"admin{i + 1:02d}", name, sort_key(name), "管辖行管理员", "", Role.ADMIN.value, rid, password)  # fmt: skip
             staff_id += 1
         for b, branch in enumerate(branches):
             people = []
@@ -243,7 +249,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
                 title = next(t for r, t in BRANCH_ROLES if r == role)
                 mobile = f"136{b:04d}{k:04d}"
                 username = f"b{b + 1:03d}_{role.value}{k + 1:02d}"
-                yield (staff_id, username, person_name(rng), title, mobile, role.value, branch.id, password)  # fmt: skip
+                name = person_name(rng)
+                yield (staff_id, username, name, sort_key(name), title, mobile, role.value, branch.id, password)  # fmt: skip
                 people.append((staff_id, role))
                 staff_id += 1
             branch.staff = people
@@ -253,7 +260,7 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             for sid, role in people:
                 branch.by_role.setdefault(role, []).append(sid)
 
-    columns = ("id", "username", "name", "title", "mobile", "role", "branch_id", "password_hash")
+    columns = ("id", "username", "name", "name_key", "title", "mobile", "role", "branch_id", "password_hash")  # fmt: skip
     step("staff", writer.write("staff", columns, staff_rows()))
 
     # -- credit split phases: the defaults, over the two years ---------------------------------
@@ -310,16 +317,17 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
                 if sme:
                     body = "913101" + f"{b % 100:02d}" + _base31(seq, 9)
                     code = body + uscc_check_char(body)
+                name = company_name(rng) if sme else person_name(rng)
                 yield (
                     customer_id, branch.id, "sme" if sme else "individual",
-                    company_name(rng) if sme else person_name(rng), mobile, code, owner,
+                    name, sort_key(name), initials(name), mobile, code, owner,
                     rng.choices(("lobby", "referral", "appointment", "market_running", "existing"), (4, 3, 2, 2, 5))[0],
                     created, min(created + timedelta(days=rng.randrange(30)), now),
                     rng.randrange(20, 101),
                 )  # fmt: skip
                 customer_id += 1
 
-    columns = ("id", "branch_id", "kind", "name", "mobile", "credit_code", "owner_id", "acquired_via", "created_at", "updated_at", "completeness")  # fmt: skip
+    columns = ("id", "branch_id", "kind", "name", "name_key", "name_initials", "mobile", "credit_code", "owner_id", "acquired_via", "created_at", "updated_at", "completeness")  # fmt: skip
     step("customer", writer.write("customer", columns, customer_rows()))
 
     def customer_of(branch: Branch) -> int:
@@ -382,13 +390,13 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             if customer and len(check_ins_of.setdefault(branch.id, [])) < 4_000:
                 check_ins_of[branch.id].append((check_in_id, customer, created, need))
             yield (
-                check_in_id, branch.id, n // len(branches) % 300 + 1, customer, need, band,
+                check_in_id, branch.id, n // len(branches) % 300 + 1, customer, need, *band,
                 "done", lobby, rng.choice(tellers), created, served,
                 served + timedelta(minutes=rng.randrange(3, 20)),
             )  # fmt: skip
             check_in_id += 1
 
-    columns = ("id", "branch_id", "ticket", "customer_id", "first_need", "amount_band", "state", "checked_in_by_id", "served_by_id", "created_at", "served_at", "done_at")  # fmt: skip
+    columns = ("id", "branch_id", "ticket", "customer_id", "first_need", "band_floor_fen", "band_ceiling_fen", "state", "checked_in_by_id", "served_by_id", "created_at", "served_at", "done_at")  # fmt: skip
     step("check_in", writer.write("check_in", columns, check_in_rows()))
 
     # -- market running: sweeps of five visits ------------------------------------------------
@@ -402,7 +410,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
         while n < total:
             branch = branches[(n // 5) % len(branches)]
             staff = rng.choice(branch.sellers)
-            day_start = datetime.combine(today - timedelta(days=rng.randrange(counts.days)), datetime.min.time()) + timedelta(hours=1)  # fmt: skip
+            # 09:00 at the branch, stored as naive UTC.
+            day_start = day_start_utc(today - timedelta(days=rng.randrange(counts.days))) + timedelta(hours=9)  # fmt: skip
             area = rng.choice(PLACES) + rng.choice(("商业街", "农贸市场", "产业园", "社区"))
             sweeps.append((sweep_id, branch.id, staff, area, rng.choice(AREA_KINDS), local_date(day_start), day_start))  # fmt: skip
             for stop in range(min(5, total - n)):

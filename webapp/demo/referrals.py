@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from webapp import timeutil
-from webapp.auth.models import Role
+from webapp.auth.models import Role, Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.demo.customers import person_name, unique_mobile
 from webapp.extensions import db
-from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
+from webapp.lobby.models import Band, CheckIn, Desk, Need, VisitState
 from webapp.referrals.models import (
     CreditState,
     Kind,
@@ -25,9 +27,10 @@ NEED_WEIGHTS = {
     Need.E_BANKING: 10, Need.WEALTH: 8, Need.LOAN: 5, Need.FEATURED: 4, Need.ENQUIRY: 7,
     Need.OTHER: 3,
 }  # fmt: skip
+# The seed's default bands (referrals.criteria.bands_for of the default criteria).
 BAND_WEIGHTS = {
-    AmountBand.UNDER_50K: 50, AmountBand.FROM_50K: 25, AmountBand.FROM_100K: 18,
-    AmountBand.FROM_500K: 7,
+    Band(0, 50_000_00): 50, Band(50_000_00, 100_000_00): 25, Band(100_000_00, 500_000_00): 18,
+    Band(500_000_00, None): 7,
 }  # fmt: skip
 PRODUCTS = (
     (ProductCategory.WEALTH_MANAGEMENT, "稳健理财90天", (50_000, 300_000)),
@@ -48,6 +51,113 @@ def load(ctx) -> None:
         _history(ctx, key, per_day=(8, 16) if key == "home" else (3, 6))
         _external(ctx, key, 6 if key == "home" else 2)
     _allocate_one(ctx)
+    _closed_today(ctx)
+    _long_wait(ctx)
+
+
+OPEN_TODAY = (State.REFERRED, State.ACCEPTED, State.CONTACTED)
+
+
+def _closed_today(ctx) -> None:
+    """This morning's served walk-ins whose referral was already won or lost: the walk-in is
+    done and the receiver free again (closing a referral ends the serving)."""
+    home, rng = ctx.branches["home"], ctx.rng
+    start, _end = timeutil.day_bounds(timeutil.local_date(ctx.now))
+    open_today = (
+        db.session.query(Referral)
+        .filter(Referral.branch_id == home.id, Referral.created_at >= start,
+                Referral.check_in_id.is_not(None), Referral.state.in_(OPEN_TODAY),
+                Referral.created_at < ctx.now - timedelta(hours=1))
+        .order_by(Referral.created_at)
+        .limit(3)
+        .all()
+    )  # fmt: skip
+    open_today += _referred_this_morning(ctx, home, start, 3 - len(open_today))
+    for n, referral in enumerate(open_today):
+        receiver = db.session.get(Staff, referral.receiver_id)
+        events = []
+        if referral.state is State.REFERRED:  # taken a few minutes after it was sent
+            referral.accepted_at = referral.created_at + timedelta(minutes=rng.randint(2, 8))
+            referral.state, referral.overdue_flagged_at = State.ACCEPTED, None
+            events.append(
+                ("accepted", State.REFERRED, State.ACCEPTED, referral.accepted_at, receiver)
+            )
+        when = min(referral.accepted_at + timedelta(minutes=rng.randint(20, 45)), ctx.now)
+        if n % 3 == 2:
+            _close(referral, State.LOST, when, rng.choice(LOST_REASONS), events, receiver)
+        else:
+            _win(ctx, referral, when, events, receiver)
+            if referral.credit_state is CreditState.SETTLED:
+                _settle(referral)
+        visit = db.session.get(CheckIn, referral.check_in_id)
+        visit.state, visit.served_by_id, visit.done_at = VisitState.DONE, receiver.id, when
+        visit.served_at = visit.served_at or referral.accepted_at
+        for action, before, after, at, who in events:
+            db.session.add(ReferralEvent(
+                referral_id=referral.id, at=at, by_id=who.id if who else None, action=action, from_state=str(before),
+                to_state=str(after), note=referral.reason if action == "lost" else "",
+            ))  # fmt: skip
+        ctx.made["closed_today"] = ctx.made.get("closed_today", 0) + 1
+
+
+def _referred_this_morning(ctx, branch, start, count: int) -> list[Referral]:
+    """Referrals of this morning's walk-ins that had none, accepted by a wealth manager (so
+    there are a few to close on any day the demo is loaded after the morning)."""
+    if count <= 0:
+        return []
+    referred = select(Referral.check_in_id).where(Referral.check_in_id.is_not(None))
+    visits = (
+        db.session.query(CheckIn)
+        .filter(CheckIn.branch_id == branch.id, CheckIn.created_at >= start,
+                CheckIn.created_at < ctx.now - timedelta(hours=1),
+                CheckIn.customer_id.is_not(None), CheckIn.id.not_in(referred))
+        .order_by(CheckIn.created_at)
+        .limit(count)
+        .all()
+    )  # fmt: skip
+    receivers = ctx.staff_of("home", Role.WEALTH_MANAGER)
+    made = []
+    for visit in visits:
+        receiver = ctx.rng.choice(receivers)
+        accepted = visit.created_at + timedelta(minutes=ctx.rng.randint(3, 9))
+        referral = Referral(
+            branch_id=branch.id, referrer_id=visit.checked_in_by_id, receiver_id=receiver.id,
+            customer_id=visit.customer_id, check_in_id=visit.id, need=Need.WEALTH,
+            rule=Rule.CLEAR_INTENT, hot=True, referred_on=timeutil.local_date(visit.created_at),
+            created_at=visit.created_at + timedelta(minutes=2), state=State.ACCEPTED,
+            accepted_at=accepted,
+        )  # fmt: skip
+        db.session.add(referral)
+        db.session.flush()
+        for action, before, after, at, who in (
+            ("referred", "", State.REFERRED, referral.created_at, visit.checked_in_by_id),
+            ("accepted", State.REFERRED, State.ACCEPTED, accepted, receiver.id),
+        ):
+            db.session.add(ReferralEvent(referral_id=referral.id, at=at, by_id=who, action=action,
+                                         from_state=str(before), to_state=str(after)))  # fmt: skip
+        ctx.made["referrals"] += 1
+        made.append(referral)
+    return made
+
+
+def _long_wait(ctx) -> None:
+    """One walk-in has waited 27 minutes: marked on the board, the lobby manager told once."""
+    home = ctx.branches["home"]
+    start, _end = timeutil.day_bounds(timeutil.local_date(ctx.now))
+    at = max(ctx.now - timedelta(minutes=27), start)
+    lobby = ctx.staff_of("home", Role.LOBBY_MANAGER)[0]
+    last = (
+        db.session.query(func.max(CheckIn.ticket))
+        .filter(CheckIn.branch_id == home.id, CheckIn.created_at >= start)
+        .scalar()
+    )
+    visit = CheckIn(
+        branch_id=home.id, ticket=(last or 0) + 1, first_need=Need.ACCOUNT_OPENING,
+        checked_in_by_id=lobby.id, created_at=at, state=VisitState.WAITING, desk=Desk.LOBBY,
+        long_wait_flagged_at=at + timedelta(minutes=15), note="带了孩子，想给孩子开户",
+    )  # fmt: skip
+    db.session.add(visit)
+    ctx.made["check_ins"] += 1
 
 
 def _allocate_one(ctx) -> None:
@@ -128,7 +238,8 @@ def _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers) ->
     visit = CheckIn(
         branch_id=branch.id, ticket=ticket, customer_id=customer.id if customer else None,
         first_need=need, other_needs=",".join(n.value for n in others if n != need),
-        amount_band=band, flow_fen=rng.choice((None, None, 80_000_00, 150_000_00)),
+        band_floor_fen=band and band.floor_fen, band_ceiling_fen=band and band.ceiling_fen,
+        flow_fen=rng.choice((None, None, 80_000_00, 150_000_00)),
         desk=desk, checked_in_by_id=greeter.id, created_at=at, state=VisitState.DONE,
         served_by_id=greeter.id, served_at=at + timedelta(minutes=rng.randint(1, 15)),
         done_at=at + timedelta(minutes=rng.randint(16, 40)),

@@ -1,11 +1,28 @@
 """Demo step: information sheets of varying completeness for the customers."""
 
+import random
 from datetime import timedelta
 
-from webapp.customers.models import CustomerKind, IndividualSheet, SmeSheet
-from webapp.customers.sheets import AGE_BANDS, ASSET_BANDS, NEEDS, RISK_LEVELS, TURNOVER_BANDS
+from webapp.auth.models import SALES_ROLES, Role
+from webapp.customers.models import (
+    ChangeKind,
+    CustomerChange,
+    CustomerKind,
+    IndividualSheet,
+    SmeSheet,
+)
+from webapp.customers.sheets import (
+    AGE_BANDS,
+    ASSET_BANDS,
+    INDIVIDUAL_SHEET_FIELDS,
+    NEEDS,
+    RISK_LEVELS,
+    SME_SHEET_FIELDS,
+    TURNOVER_BANDS,
+)
 from webapp.customers.sheets import completeness as score
 from webapp.demo import names
+from webapp.extensions import db
 
 OCCUPATIONS = [
     ("教师", "浦东新区第二中学"),
@@ -79,3 +96,53 @@ def load(ctx) -> None:
             )
         customer.completeness = score(customer)
     ctx.made["sheets"] = len(ctx.customers["home"]) + len(ctx.customers["second"])
+    ctx.made["sheet edits"] = _history(ctx)
+
+
+def _history(ctx) -> int:
+    """Sheet edits by the owners and a few owner changes by the manager, for the customers'
+    stories. A random source of its own keeps every later step's data as it was."""
+    rng = random.Random(20261207)
+    db.session.flush()
+    managers = {key: ctx.staff_of(key, Role.BRANCH_MANAGER)[0] for key in ("home", "second")}
+    made = 0
+    for key in ("home", "second"):
+        salespeople = ctx.staff_of(key, *SALES_ROLES)
+        for customer in ctx.customers[key]:
+            if customer.owner_id is None:
+                continue
+            sheet = customer.sme_sheet or customer.individual_sheet
+            filled = [name for name in sheet_fields(customer) if getattr(sheet, name, None)]
+            span = max(int((ctx.now - customer.created_at).total_seconds()), 60)
+            if filled and rng.random() < 0.35:
+                db.session.add(
+                    CustomerChange(
+                        customer_id=customer.id,
+                        branch_id=customer.branch_id,
+                        staff_id=customer.owner_id,
+                        kind=ChangeKind.SHEET,
+                        fields=",".join(rng.sample(filled, min(len(filled), rng.randint(1, 3)))),
+                        changed_at=customer.created_at + timedelta(seconds=rng.randint(60, span)),
+                    )
+                )
+                made += 1
+            others = [s for s in salespeople if s.id != customer.owner_id]
+            if others and rng.random() < 0.05:
+                db.session.add(
+                    CustomerChange(
+                        customer_id=customer.id,
+                        branch_id=customer.branch_id,
+                        staff_id=managers[key].id,
+                        kind=ChangeKind.OWNER,
+                        from_owner_id=rng.choice(others).id,
+                        to_owner_id=customer.owner_id,
+                        changed_at=customer.created_at + timedelta(seconds=rng.randint(60, span)),
+                    )
+                )
+                made += 1
+    return made
+
+
+def sheet_fields(customer) -> tuple[str, ...]:
+    """The names of the fields on the customer's kind of sheet."""
+    return SME_SHEET_FIELDS if customer.kind == CustomerKind.SME else INDIVIDUAL_SHEET_FIELDS

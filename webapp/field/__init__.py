@@ -21,11 +21,5 @@ def todays_sweep_urls(user) -> list[str]:
     return [url_for("field.sweep", sweep_id=s.id) for s in sweeps_on(user, local_today())]
 
 
-def _register_offline_pages() -> None:
-    from webapp.sync import OFFLINE_URL_PROVIDERS
-
-    if todays_sweep_urls not in OFFLINE_URL_PROVIDERS:
-        OFFLINE_URL_PROVIDERS.append(todays_sweep_urls)
-
-
-_register_offline_pages()
+# Kept on the phone for offline use (webapp/__init__.py registers them).
+offline_pages = ("field.index", "field.new_visit", todays_sweep_urls)

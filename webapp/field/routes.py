@@ -71,7 +71,9 @@ def new_sweep():
     """Plan a sweep: area, day, target customers and new names."""
     form = SweepForm(day=timeutil.local_today())
     smes = db.session.scalars(
-        scoped(Customer).where(Customer.kind == CustomerKind.SME).order_by(Customer.name)
+        scoped(Customer)
+        .where(Customer.kind == CustomerKind.SME)
+        .order_by(Customer.name_key, Customer.id)
     ).all()
     form.customers.choices = [SelectChoice(c.id, c.name) for c in smes]
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role, Staff
 from webapp.auth.queries import team
-from webapp.figures import bp, charts, metrics, queries, services
+from webapp.figures import bp, charts, queries, services
 from webapp.figures.credit import statement
 from webapp.figures.forms import parse_target_grid
 from webapp.figures.models import (
@@ -32,10 +32,6 @@ from webapp.figures.xlsx import monthly_workbook
 from webapp.inputs import CsrfForm
 from webapp.sales.models import CREDIT_PER_UNIT_FEN, CreditRole
 from webapp.timeutil import local_today, week_start
-
-# The definitions beside every figure (templates/figures/_how_counted.html), on every page that
-# shows one, the home and coaching pages included.
-bp.add_app_template_global(metrics.how_counted, "figure_definition")
 
 
 @bp.route("/progress")

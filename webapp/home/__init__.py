@@ -7,3 +7,9 @@ own, loaded lazily by one `<section hx-get=... hx-trigger="load">` line in home/
 from flask import Blueprint
 
 bp = Blueprint("home", __name__)
+
+from webapp.home.nav import nav, nav_items  # noqa: E402
+
+# What the app registers for this domain (webapp/__init__.py).
+template_globals = {"nav": nav, "nav_items": nav_items}
+offline_pages = ("home.today",)

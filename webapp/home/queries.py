@@ -40,12 +40,13 @@ def staff_with_customer_counts(user: Staff):
         select(Staff, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.owner_id == Staff.id)
         .where(Staff.branch_id.in_(visible_branch_ids(user)), Staff.active.is_(True))
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     ).all()
 
 
 def region_overview(user: Staff):
-    """Each branch the user oversees, with its staff and customer counts."""
+    """Each branch the user oversees, with its staff and customer counts; a region (管辖行,
+    a branch with branches below it) is not one of them."""
     staff_counts = (
         select(Staff.branch_id, func.count(Staff.id).label("n"))
         .group_by(Staff.branch_id)
@@ -60,7 +61,10 @@ def region_overview(user: Staff):
         select(Branch, func.coalesce(staff_counts.c.n, 0), func.coalesce(customer_counts.c.n, 0))
         .outerjoin(staff_counts, staff_counts.c.branch_id == Branch.id)
         .outerjoin(customer_counts, customer_counts.c.branch_id == Branch.id)
-        .where(Branch.id.in_(visible_branch_ids(user)))
+        .where(
+            Branch.id.in_(visible_branch_ids(user)),
+            ~Branch.id.in_(select(Branch.parent_id).where(Branch.parent_id.is_not(None))),
+        )
         .order_by(Branch.code)
     ).all()
 

@@ -12,11 +12,5 @@ def kit_urls(user) -> list[str]:
     return offline_urls()
 
 
-def _register_offline_pages() -> None:
-    from webapp.sync import OFFLINE_URL_PROVIDERS
-
-    if kit_urls not in OFFLINE_URL_PROVIDERS:
-        OFFLINE_URL_PROVIDERS.append(kit_urls)
-
-
-_register_offline_pages()
+# Kept on the phone for offline use (webapp/__init__.py registers them).
+offline_pages = (kit_urls,)

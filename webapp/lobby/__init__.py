@@ -3,3 +3,7 @@
 from flask import Blueprint
 
 bp = Blueprint("lobby", __name__, url_prefix="/lobby")
+
+
+# The lobby's answer to the push worker's pass (walk-ins waiting too long).
+from webapp.lobby import tasks  # noqa: E402, F401

@@ -9,14 +9,12 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.customers.validators import is_mobile, normalise_mobile
-from webapp.inputs import IdField
-from webapp.lobby.models import AmountBand, Need
+from webapp.customers.forms import CustomerPickMixin
+from webapp.lobby.models import Need
 
 
 def need_choices():
@@ -29,25 +27,6 @@ class ChipChoices(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class CustomerPickMixin:
-    """Pick an existing customer, create one (name + mobile), or stay anonymous."""
-
-    customer_id = IdField(_l("Customer"), validators=[Optional()])
-    new_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=120)])
-    new_mobile = StringField(
-        _l("Mobile"), validators=[Optional()], render_kw={"inputmode": "tel", "autocomplete": "off"}
-    )
-
-    def validate_new_mobile(self, field):
-        if field.data and not is_mobile(field.data):
-            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))
-        field.data = normalise_mobile(field.data) if field.data else ""
-
-    def validate_new_name(self, field):
-        if self.new_mobile.data and not (field.data or "").strip():
-            raise ValidationError(_l("Enter the new customer's name."))
 
 
 class CheckInForm(CustomerPickMixin, FlaskForm):
@@ -71,9 +50,11 @@ class CheckInForm(CustomerPickMixin, FlaskForm):
     clear_intent = BooleanField(_l("Said yes to a one-line pitch"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     desk = HiddenField(default="lobby")
+    # Set by the second submit button beside the "already checked in today" warning.
+    repeat_ok = BooleanField(_l("Check in again anyway"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bands=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.first_need.choices = need_choices()
         self.other_needs.choices = need_choices()
-        self.amount_band.choices = [(b.value, b.label) for b in AmountBand]
+        self.amount_band.choices = [(b.value, b.label) for b in bands]

@@ -1,8 +1,10 @@
 """Walk-in check-ins on the lobby tablet (大堂揽客) and at the counter."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
-from webapp.i18n import Labels
+from webapp.i18n import Labels, current_language
+from webapp.numbers import fen_as_yuan, whole_yuan
 from webapp.timeutil import now_naive
 
 
@@ -51,38 +54,52 @@ NEED_LABELS = Labels(
 TRANSACTION_NEEDS = frozenset({Need.DEPOSIT, Need.TRANSFER})
 
 
-class AmountBand(enum.StrEnum):
-    """The amount band the lobby manager taps; the lower bound counts for the criteria."""
+@dataclass(frozen=True)
+class Band:
+    """An amount band the lobby manager taps, [floor, ceiling) in fen (no ceiling: open).
 
-    UNDER_50K = "under_50k"
-    FROM_50K = "50k_100k"
-    FROM_100K = "100k_500k"
-    FROM_500K = "500k_plus"
+    The branch's bands are cut at its referral criteria thresholds (referrals.criteria.bands_for),
+    and a band meets a threshold only when its whole range is at or above it: its floor is."""
+
+    floor_fen: int
+    ceiling_fen: int | None
+
+    @property
+    def value(self) -> str:
+        """The band as a form value: "floor-ceiling" in fen."""
+        return f"{self.floor_fen}-{'' if self.ceiling_fen is None else self.ceiling_fen}"
+
+    @classmethod
+    def parse(cls, value: str) -> "Band | None":
+        """The band of a form value, or None when it is not one."""
+        low, sep, high = (value or "").partition("-")
+        if not sep or not low.isdigit() or (high and not high.isdigit()):
+            return None
+        return cls(int(low), int(high) if high else None)
 
     @property
     def label(self) -> str:
-        return BAND_LABELS.text(self)
-
-    @property
-    def floor_fen(self) -> int:
-        """The band's lower bound in fen."""
-        return BAND_FLOORS[self]
+        """The band as people say it: 5万以下, 5万–10万, 50万以上."""
+        return band_label(self.floor_fen, self.ceiling_fen)
 
 
-BAND_LABELS = Labels(
-    {
-        AmountBand.UNDER_50K: _l("Under 50,000"),
-        AmountBand.FROM_50K: _l("50,000–100,000"),
-        AmountBand.FROM_100K: _l("100,000–500,000"),
-        AmountBand.FROM_500K: _l("500,000 or more"),
-    }
-)
-BAND_FLOORS = {
-    AmountBand.UNDER_50K: 0,
-    AmountBand.FROM_50K: 50_000_00,
-    AmountBand.FROM_100K: 100_000_00,
-    AmountBand.FROM_500K: 500_000_00,
-}
+def short_amount(fen: int) -> str:
+    """A round amount as the lobby says it: 5万 in Chinese, 50,000 in English."""
+    yuan = fen // 100
+    if current_language() == "zh_CN" and yuan >= 10_000:
+        return f"{yuan / 10_000:g}万"
+    return whole_yuan(fen)
+
+
+def band_label(floor_fen: int | None, ceiling_fen: int | None) -> str:
+    """A band's label from its bounds ('' without a band)."""
+    if floor_fen is None:
+        return ""
+    if not floor_fen and ceiling_fen is not None:
+        return gettext("Under %(amount)s", amount=short_amount(ceiling_fen))
+    if ceiling_fen is None:
+        return gettext("%(amount)s or more", amount=short_amount(floor_fen))
+    return f"{short_amount(floor_fen)}–{short_amount(ceiling_fen)}"
 
 
 class VisitState(enum.StrEnum):
@@ -126,7 +143,9 @@ class CheckIn(db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     first_need: Mapped[Need] = mapped_column(enum_column(Need))
     other_needs: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Need values
-    amount_band: Mapped[AmountBand | None] = mapped_column(enum_column(AmountBand))
+    # The band tapped, kept as its bounds: the branch's bands move with its thresholds.
+    band_floor_fen: Mapped[int | None] = mapped_column(BigInteger)
+    band_ceiling_fen: Mapped[int | None] = mapped_column(BigInteger)  # None: open-ended
     amount_fen: Mapped[int | None] = mapped_column(BigInteger)  # the exact amount, when told
     flow_fen: Mapped[int | None] = mapped_column(BigInteger)  # six-month account flow, when known
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -137,6 +156,8 @@ class CheckIn(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_naive)
     served_at: Mapped[datetime | None] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
+    # When the worker told the lobby managers the walk-in waited too long (lobby/tasks.py).
+    long_wait_flagged_at: Mapped[datetime | None] = mapped_column()
 
     customer: Mapped[Customer | None] = relationship()
     checked_in_by: Mapped[Staff] = relationship(foreign_keys=[checked_in_by_id])
@@ -150,7 +171,12 @@ class CheckIn(db.Model):
     @property
     def deciding_amount_fen(self) -> int | None:
         """The amount the criteria compare: the exact one when told, else the band's floor."""
-        return deciding_amount_fen(self.amount_fen, self.amount_band)
+        return deciding_amount_fen(self.amount_fen, self.band_floor_fen)
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as told: the exact amount, else the band's label ('' for neither)."""
+        return amount_text(self.amount_fen, self.band_floor_fen, self.band_ceiling_fen)
 
     @property
     def visitor_label(self) -> str:
@@ -165,8 +191,14 @@ def needs_of(first_need: Need, other_needs: str) -> list[Need]:
     return [first_need, *[n for n in others if n != first_need]]
 
 
-def deciding_amount_fen(amount_fen: int | None, band: AmountBand | None) -> int | None:
-    """The exact amount when told, else the band's floor, else none."""
+def deciding_amount_fen(amount_fen: int | None, band_floor_fen: int | None) -> int | None:
+    """The exact amount when told, else the band's floor (a band meets a threshold only when
+    its whole range is at or above it), else none."""
+    return amount_fen if amount_fen is not None else band_floor_fen
+
+
+def amount_text(amount_fen: int | None, floor_fen: int | None, ceiling_fen: int | None) -> str:
+    """The exact amount in yuan when told, else the band's label, else ''."""
     if amount_fen is not None:
-        return amount_fen
-    return band.floor_fen if band else None
+        return fen_as_yuan(amount_fen)
+    return band_label(floor_fen, ceiling_fen)

@@ -2,10 +2,11 @@
 
 from functools import cache
 
-from sqlalchemy import bindparam, func, select, text
+from flask import g
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import aliased
 
-from webapp import timeutil
+from webapp import signals, timeutil
 from webapp.auth.access import scope_params, scoped_template
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
@@ -22,13 +23,9 @@ BOARD_ORDER = {
 
 def todays_board(user) -> list:
     """Today's check-ins of the user's branch (waiting first, then referred, serving, done) as
-    rows of the columns a board row shows, with the latest referral of each (id, whether it is
-    overdue) and the customer's and server's names."""
-    from webapp.referrals.queries import overdue_before
-
+    rows of the columns a board row shows, with the customer's and server's names."""
     start, end = timeutil.day_bounds(timeutil.local_date())
     params = scope_params(user) | {"branch_id": user.branch_id, "start": start, "end": end}
-    params["overdue_before"] = overdue_before(user.branch_id)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(GENERIC_PLAN)
     rows = db.session.execute(_board_statement(), params).all()
@@ -48,15 +45,6 @@ def _board_statement():
     """The board's one statement, built once per process (bound parameters). Plain columns,
     not CheckIn objects: loading an object with its customer and server cost some 80 µs a
     row, as much as the rest of the page."""
-    from webapp.referrals.models import Referral
-    from webapp.referrals.queries import overdue
-
-    latest = (
-        select(func.max(Referral.id))
-        .where(Referral.check_in_id == CheckIn.id)
-        .correlate(CheckIn)
-        .scalar_subquery()
-    )
     served_by = aliased(Staff)
     return (
         scoped_template(CheckIn)
@@ -67,22 +55,18 @@ def _board_statement():
             CheckIn.first_need,
             CheckIn.other_needs,
             CheckIn.amount_fen,
-            CheckIn.amount_band,
+            CheckIn.band_floor_fen,
+            CheckIn.band_ceiling_fen,
             CheckIn.created_at,
             CheckIn.served_at,
             CheckIn.done_at,
             Customer.name.label("customer_name"),
             Customer.mobile,
             served_by.name.label("server_name"),
-            Referral.id.label("referral_id"),
-            # Still waiting for the receiver past the branch's limit (None without a referral).
-            overdue(bindparam("overdue_before")).label("overdue"),
             maintain_column_froms=False,
         )
         .outerjoin(Customer, Customer.id == CheckIn.customer_id)
         .outerjoin(served_by, served_by.id == CheckIn.served_by_id)
-        # The latest referral in the same statement (one row per check-in at most).
-        .outerjoin(Referral, Referral.id == latest)
         .where(
             CheckIn.branch_id == bindparam("branch_id"),
             CheckIn.created_at >= bindparam("start"),
@@ -92,6 +76,45 @@ def _board_statement():
     )
 
 
+def earlier_today(branch_id: int, customer_id: int) -> CheckIn | None:
+    """The customer's latest check-in of the branch's local day, if any."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return db.session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.customer_id == customer_id,
+            CheckIn.created_at >= start,
+            CheckIn.created_at < end,
+        )
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+
+
+def serving_now(staff: Staff) -> list[CheckIn]:
+    """Today's walk-ins the member of staff is serving (their Today shows 办结 for each)."""
+    start, end = timeutil.day_bounds(timeutil.local_date())
+    return list(
+        db.session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.branch_id == staff.branch_id,
+                CheckIn.served_by_id == staff.id,
+                CheckIn.state == VisitState.SERVING,
+                CheckIn.created_at >= start,
+                CheckIn.created_at < end,
+            )
+            .order_by(CheckIn.served_at)
+        )
+    )
+
+
+def waited_too_long(row, limit_minutes: int) -> bool:
+    """Whether a board row is a walk-in still waiting past the branch's limit."""
+    return row.state is VisitState.WAITING and minutes_waited(row) >= limit_minutes
+
+
 def minutes_waited(visit) -> int:
     """Minutes from check-in to being served (or to now while waiting), of a CheckIn or a
     board row."""
@@ -99,3 +122,25 @@ def minutes_waited(visit) -> int:
     if visit.state is VisitState.WAITING:
         end = timeutil.now_naive()
     return max(0, int((end - visit.created_at).total_seconds() // 60))
+
+
+def board_referrals(user, rows) -> dict[int, tuple[int, bool]]:
+    """{check_in_id: (referral_id, overdue)} for the board's rows with a referral, answered by
+    the domains listening to signals.lobby_board_shown (referrals)."""
+    found: dict[int, tuple[int, bool]] = {}
+    ids = [row.id for row in rows]
+    for _receiver, answer in signals.lobby_board_shown.send(user.branch_id, check_in_ids=ids):
+        found.update(answer or {})
+    return found
+
+
+def lobby_settings(branch_id: int) -> dict:
+    """The branch's lobby settings, read once per request: "wait_minutes" and "bands". The
+    referrals domain keeps them with the criteria and answers signals.lobby_settings."""
+    cached = g.setdefault("lobby_settings", {})
+    if branch_id not in cached:
+        answers = [a for _r, a in signals.lobby_settings.send(branch_id) if a]
+        if not answers:
+            raise LookupError("no domain answers signals.lobby_settings")
+        cached[branch_id] = answers[0]
+    return cached[branch_id]

@@ -1,31 +1,39 @@
 """Lobby views for the lobby manager's tablet and the teller's counter."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from webapp import signals
 from webapp.auth.access import get_or_404, roles
-from webapp.auth.models import Role
-from webapp.customers.models import Acquisition, Customer, CustomerKind, mask_mobile
+from webapp.auth.models import ALL_ROLES, Role
+from webapp.customers import choice
+from webapp.customers.models import Acquisition, mask_mobile
 from webapp.customers.queries import branch_customer
-from webapp.customers.services import DuplicateCustomer, create_customer
 from webapp.extensions import db
 from webapp.fragments import form_once, pure_fragment, slot_csrf
 from webapp.htmx import is_fragment
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
-from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, deciding_amount_fen, needs_of
-from webapp.referrals import criteria as referral_criteria
+from webapp.lobby.models import Band, CheckIn, Desk, Need, amount_text, needs_of
 
 LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
 
 def _board_context() -> dict:
-    return {"rows": [_row(row) for row in queries.todays_board(current_user)]}
+    rows = queries.todays_board(current_user)
+    referrals = queries.board_referrals(current_user, rows)
+    limit = queries.lobby_settings(current_user.branch_id)["wait_minutes"]
+    return {"rows": [_row(row, limit, *referrals.get(row.id, (None, False))) for row in rows]}
 
 
-def _row(row) -> Markup:
+def _bands() -> tuple[Band, ...]:
+    """The branch's amount bands, cut at its referral criteria thresholds."""
+    return queries.lobby_settings(current_user.branch_id)["bands"]
+
+
+def _row(row, limit_minutes: int, referral_id: int | None, overdue: bool) -> Markup:
     """A board row from the values it shows: rendered again only when one of them changed (a
     polled board of a busy day is mostly rows that did not)."""
     return pure_fragment(
@@ -36,26 +44,30 @@ def _row(row) -> Markup:
         name=row.customer_name,
         mobile=mask_mobile(row.mobile) or None,  # none for an anonymous walk-in
         needs=tuple(needs_of(row.first_need, row.other_needs)),
-        amount_fen=deciding_amount_fen(row.amount_fen, row.amount_band),
+        amount=amount_text(row.amount_fen, row.band_floor_fen, row.band_ceiling_fen),
         minutes=queries.minutes_waited(row),
+        late=queries.waited_too_long(row, limit_minutes),
         server=row.server_name,
-        referral_id=row.referral_id,
-        overdue=bool(row.overdue),
+        referral_id=referral_id,
+        overdue=overdue,
     )
 
 
-def _panel(form: CheckInForm, result: CheckIn | None = None, rules=(), duplicate=None):
+def _panel(
+    form: CheckInForm,
+    result: CheckIn | None = None,
+    rules=(),
+    duplicate=None,
+    simple=(),
+    earlier=None,
+):
     # The simple products are named only beside a check-in that met no criterion.
-    simple = (
-        referral_criteria.simple_products(referral_criteria.criteria_for(current_user.branch_id))
-        if result is not None and not rules
-        else []
-    )
     return {
         "form": form,
         "result": result,
         "rules": rules,
         "duplicate": duplicate,
+        "earlier": earlier,
         "chosen": branch_customer(form.customer_id.data),
         "simple_products": simple,
     }
@@ -65,8 +77,8 @@ def _desk() -> str:
     return Desk.COUNTER.value if current_user.role is Role.TELLER else Desk.LOBBY.value
 
 
-def _new_form() -> CheckInForm:
-    form = CheckInForm(formdata=None)
+def _new_form(bands: tuple[Band, ...]) -> CheckInForm:
+    form = CheckInForm(formdata=None, bands=bands)
     form.desk.data = _desk()
     return form
 
@@ -82,10 +94,12 @@ def board():
 
 def _empty_panel() -> str:
     """The check-in panel before anything is typed: the same markup for every lobby tablet in
-    a language and desk (no branch data in it), so it is rendered once (fragments.form_once)."""
+    a language, desk and set of amount bands (no other branch data in it), so it is rendered
+    once (fragments.form_once)."""
+    bands = _bands()
     return form_once(
-        ("lobby-check-in", _desk()),
-        lambda: render_template("lobby/_check_in.html", **_panel(slot_csrf(_new_form()))),
+        ("lobby-check-in", _desk(), *(b.value for b in bands)),
+        lambda: render_template("lobby/_check_in.html", **_panel(slot_csrf(_new_form(bands)))),
     )
 
 
@@ -98,54 +112,41 @@ def rows():
     return render_template("lobby/_rows.html", **_board_context())
 
 
-def _chosen_customer(form) -> Customer | None:
-    """The existing customer picked, or a new one created from name + mobile."""
-    if form.customer_id.data:
-        customer = branch_customer(form.customer_id.data)
-        if customer is None:
-            raise UnknownCustomer
-        return customer
-    if form.new_name.data and form.new_name.data.strip():
-        return create_customer(
-            branch_id=current_user.branch_id,
-            kind=CustomerKind.INDIVIDUAL,
-            name=form.new_name.data,
-            mobile=form.new_mobile.data or None,
-            owner_id=None,
-            acquired_via=Acquisition.LOBBY,
-        )
-    return None
-
-
-class UnknownCustomer(Exception):
-    """The form named a customer the user's branch does not have."""
-
-
 @bp.route("/check-ins", methods=["POST"])
 @roles(LOBBY_ROLES)
 def check_in():
     """Record the walk-in; propose a referral when the branch's criteria are met."""
-    form = CheckInForm()
+    bands = _bands()
+    form = CheckInForm(bands=bands)
     template = "lobby/_check_in.html" if is_fragment() else "lobby/board.html"
     extra = {} if is_fragment() else _board_context()
     if not form.validate():
         return render_template(template, **_panel(form), **extra)
     try:
-        customer = _chosen_customer(form)
-    except UnknownCustomer:
+        customer = choice.chosen_or_new(
+            current_user,
+            customer_id=form.customer_id.data,
+            new_name=form.new_name.data,
+            new_mobile=form.new_mobile.data,
+            acquired_via=Acquisition.LOBBY,
+        )
+    except choice.UnknownCustomer:
         form.customer_id.data = None
         errors = [_("Choose a customer of this branch.")]
         return render_template(template, **_panel(form), picker_errors=errors, **extra)
-    except DuplicateCustomer as duplicate:
-        form.new_mobile.errors.append(
-            _(
-                "This mobile belongs to %(name)s: they are selected below.",
-                name=duplicate.existing.name,
-            )
-        )
+    except choice.DuplicateCustomer as duplicate:
+        form.new_mobile.errors.append(choice.duplicate_message(duplicate.existing))
         form.customer_id.data = duplicate.existing.id
         db.session.rollback()
         return render_template(template, **_panel(form, duplicate=duplicate.existing), **extra)
+    earlier = (
+        queries.earlier_today(current_user.branch_id, customer.id)
+        if customer is not None and customer.id and not form.repeat_ok.data
+        else None
+    )
+    if earlier is not None:  # the same customer again today: show the first, save nothing yet
+        db.session.rollback()
+        return render_template(template, **_panel(form, earlier=earlier), **extra)
     first = Need(form.first_need.data)
     others = [Need(v) for v in form.other_needs.data or []]
     visit = services.check_in_visitor(
@@ -153,21 +154,13 @@ def check_in():
         first_need=first,
         other_needs=others,
         customer_id=customer.id if customer else None,
-        amount_band=AmountBand(form.amount_band.data) if form.amount_band.data else None,
+        band=Band.parse(form.amount_band.data),
         amount_fen=form.amount_yuan.data * 100 if form.amount_yuan.data else None,
         flow_fen=form.flow_yuan.data * 100 if form.flow_yuan.data is not None else None,
         note=form.note.data or "",
         desk=Desk.COUNTER if form.desk.data == Desk.COUNTER.value else Desk.LOBBY,
     )
-    facts = referral_criteria.Facts(
-        needs=tuple(visit.needs),
-        amount_fen=visit.deciding_amount_fen,
-        flow_fen=visit.flow_fen,
-        clear_intent=form.clear_intent.data,
-    )
-    rules = referral_criteria.matching_rules(
-        referral_criteria.criteria_for(current_user.branch_id), facts
-    )
+    rules, simple = _proposal(visit, form.clear_intent.data)
     if not is_fragment():
         if rules:
             return redirect(
@@ -175,9 +168,20 @@ def check_in():
             )
         return redirect(url_for("lobby.board"))
     response = render_template(
-        "lobby/_check_in.html", **_panel(_new_form(), result=visit, rules=rules)
+        "lobby/_check_in.html", **_panel(_new_form(bands), result=visit, rules=rules, simple=simple)
     )
     return response, 200, {"HX-Trigger": "check-in-saved"}
+
+
+def _proposal(visit: CheckIn, clear_intent: bool) -> tuple[list, list]:
+    """The referral criteria the walk-in meets and, when none, the simple products not grounds
+    for a referral: the referrals domain answers signals.check_in_recorded."""
+    rules, simple = [], []
+    for _receiver, answer in signals.check_in_recorded.send(visit, clear_intent=clear_intent):
+        if answer:
+            rules.extend(answer.get("rules", ()))
+            simple.extend(answer.get("simple_products", ()))
+    return rules, [] if rules else simple
 
 
 @bp.route("/check-ins/<int:check_in_id>/<action>", methods=["POST"])
@@ -194,3 +198,23 @@ def change(check_in_id: int, action: str):
     if is_fragment():
         return render_template("lobby/_rows.html", **_board_context())
     return redirect(url_for("lobby.board"))
+
+
+@bp.route("/check-ins/<int:check_in_id>/finish", methods=["POST"])
+@roles(ALL_ROLES - {Role.ADMIN})
+def finish(check_in_id: int):
+    """The person serving a walk-in ends the serving (办结) from their Today or referral page."""
+    visit = get_or_404(CheckIn, check_in_id)
+    try:
+        services.end_serving(visit, current_user, lobby=current_user.role in LOBBY_ROLES)
+    except services.NotYours:
+        abort(403)
+    flash(_("Serving ended: #%(n)s %(name)s.", n=visit.ticket, name=visit.visitor_label), "ok")
+    return redirect(_back())
+
+
+def _back() -> str:
+    """Where the person came from, when it is a page of this site; else their Today."""
+    target = request.referrer or ""
+    host = request.host_url
+    return target if target.startswith(host) else url_for("home.today")

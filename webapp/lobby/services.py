@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from webapp import timeutil
 from webapp.auth.models import Staff
 from webapp.extensions import db
-from webapp.lobby.models import AmountBand, CheckIn, Desk, Need, VisitState
+from webapp.lobby.models import Band, CheckIn, Desk, Need, VisitState
 
 
 def next_ticket(branch_id: int) -> int:
@@ -25,7 +25,7 @@ def check_in_visitor(
     first_need: Need,
     other_needs: list[Need] | None = None,
     customer_id: int | None = None,
-    amount_band: AmountBand | None = None,
+    band: Band | None = None,
     amount_fen: int | None = None,
     flow_fen: int | None = None,
     note: str = "",
@@ -38,7 +38,8 @@ def check_in_visitor(
         customer_id=customer_id,
         first_need=first_need,
         other_needs=",".join(n.value for n in (other_needs or []) if n != first_need),
-        amount_band=amount_band,
+        band_floor_fen=band.floor_fen if band else None,
+        band_ceiling_fen=band.ceiling_fen if band else None,
         amount_fen=amount_fen,
         flow_fen=flow_fen,
         note=note.strip(),
@@ -77,3 +78,28 @@ def finish(visit: CheckIn) -> CheckIn:
     visit.done_at = timeutil.now_naive()
     db.session.flush()
     return visit
+
+
+class NotYours(Exception):
+    """Only the person serving the walk-in (or the lobby) may end the serving."""
+
+
+def end_serving(visit: CheckIn, staff: Staff, lobby: bool = False) -> CheckIn:
+    """The person serving the walk-in ends it (办结), and is free for the next customer; the
+    lobby's own staff (`lobby`) may end any visit of the branch."""
+    if not lobby and visit.served_by_id != staff.id:
+        raise NotYours
+    if visit.state is not VisitState.DONE:
+        finish(visit)
+    return visit
+
+
+def release(check_in_id: int | None, receiver_id: int) -> None:
+    """A referral closed: the walk-in its receiver was serving is done, the receiver free."""
+    visit = db.session.get(CheckIn, check_in_id) if check_in_id else None
+    if (
+        visit is not None
+        and visit.state is VisitState.SERVING
+        and visit.served_by_id == receiver_id
+    ):
+        finish(visit)

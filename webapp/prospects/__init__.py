@@ -5,9 +5,13 @@ from flask import Blueprint
 bp = Blueprint("prospects", __name__, url_prefix="/prospects")
 
 
-@bp.app_template_global()
 def stage_label(value: str) -> str:
     """The label of a stage given by its value."""
     from webapp.prospects.models import Stage
 
     return Stage(value).label
+
+
+from webapp.prospects.rows import prospect_row  # noqa: E402
+
+template_globals = {"stage_label": stage_label, "prospect_row": prospect_row}  # webapp/__init__.py

@@ -127,8 +127,8 @@ def owners(user: Staff):
         .with_only_columns(Staff.id, Staff.name, func.count(Prospect.id))
         .join(Staff, Staff.id == Prospect.owner_id)
         .where(Prospect.stage.in_(OPEN_STAGES))
-        .group_by(Staff.id, Staff.name)
-        .order_by(Staff.name)
+        .group_by(Staff.id, Staff.name, Staff.name_key)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
 
 

@@ -92,7 +92,7 @@ def _next_cursor(prospects) -> str | None:
 def new():
     """Put one of one's customers on the prospect list."""
     form = ProspectForm()
-    query = scoped(Customer).order_by(Customer.name)
+    query = scoped(Customer).order_by(Customer.name_key, Customer.id)
     if current_user.role != Role.BRANCH_MANAGER:
         query = query.where(Customer.owner_id == current_user.id)
     customers = db.session.execute(query.with_only_columns(Customer.id, Customer.name)).all()

@@ -7,11 +7,9 @@ from markupsafe import Markup
 
 from webapp.auth.models import Role
 from webapp.fragments import pure_fragment
-from webapp.prospects import bp
 from webapp.prospects.models import Prospect, is_overdue
 
 
-@bp.app_template_global()
 def prospect_row(prospect: Prospect, today: date) -> Markup:
     """One prospect's row for the signed-in user: rendered again only when what it shows
     changed (a list page is 50 rows, most of them as they were on the last visit). `prospect`

@@ -23,6 +23,7 @@ CHOOSABLE = (
     Kind.FIELD_VISIT_MORNING,
     Kind.COMMITMENT_NUDGE,
     Kind.BRANCH_BROADCAST,
+    Kind.LOBBY_LONG_WAIT,
 )
 
 
@@ -35,6 +36,7 @@ class PreferencesForm(FlaskForm):
     field_visit_morning = BooleanField(KIND_LABELS[Kind.FIELD_VISIT_MORNING])
     commitment_nudge = BooleanField(KIND_LABELS[Kind.COMMITMENT_NUDGE])
     branch_broadcast = BooleanField(KIND_LABELS[Kind.BRANCH_BROADCAST])
+    lobby_long_wait = BooleanField(KIND_LABELS[Kind.LOBBY_LONG_WAIT])
     lead_minutes = SelectField(
         _l("Appointment reminder"), choices=LEAD_CHOICES, coerce=int, validate_choice=True
     )

@@ -1,7 +1,7 @@
 """Listeners on the domain signals: each writes outbox rows in the sender's transaction.
 
 They rely only on the attributes webapp/signals.py documents for each sender, never on
-another domain's module, so push knows no domain (STYLE.md).
+another domain's module, so push calls no domain's services (tests/test_import_direction.py).
 """
 
 from flask_babel import force_locale, format_time, gettext
@@ -11,7 +11,7 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
-from webapp.signals import referral_overdue, referral_sent
+from webapp.signals import book_handed_over, referral_overdue, referral_sent, walk_in_waiting
 from webapp.timeutil import now_naive
 
 
@@ -74,3 +74,50 @@ def notify_referral_overdue(referral, **_) -> None:
             referral_path(referral),
             dedupe_key=f"referral-overdue:{referral.id}:{manager.id}",
         )
+
+
+@walk_in_waiting.connect
+def notify_walk_in_waiting(visit, minutes: int = 0, **_) -> None:
+    """Tell the branch's lobby managers a walk-in has waited too long, once per walk-in."""
+    lobby_managers = db.session.scalars(
+        select(Staff).where(
+            Staff.branch_id == visit.branch_id,
+            Staff.role == Role.LOBBY_MANAGER,
+            Staff.active.is_(True),
+        )
+    ).all()
+    path = path_for("lobby.board", "/lobby/")
+    for manager in lobby_managers:
+        with force_locale(manager.locale):
+            title = gettext(
+                "#%(n)s %(name)s: waiting %(minutes)d min", n=visit.ticket,
+                name=visit.visitor_label, minutes=minutes,
+            )  # fmt: skip
+            body = gettext(
+                "%(need)s · checked in at %(time)s",
+                need=visit.first_need.label,
+                time=format_time(visit.created_at, "short"),
+            )
+        enqueue(
+            manager, Kind.LOBBY_LONG_WAIT, title, body, path,
+            dedupe_key=f"long-wait:{visit.id}:{manager.id}",
+        )  # fmt: skip
+
+
+@book_handed_over.connect
+def notify_book_handed_over(hand_over, **_) -> None:
+    """Tell a colleague a leaving or moving person's book is now theirs, and how much."""
+    receiver = db.session.get(Staff, hand_over.to_staff_id)
+    if receiver is None:
+        return
+    with force_locale(receiver.locale):
+        title = gettext("%(name)s's book is yours now", name=hand_over.from_staff.name)
+        body = gettext(
+            "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals, "
+            "%(appointments)d appointments",
+            customers=hand_over.customers,
+            prospects=hand_over.prospects,
+            referrals=hand_over.referrals,
+            appointments=hand_over.appointments,
+        )
+    enqueue(receiver, Kind.HAND_OVER, title, body, path_for("home.today", "/today"))

@@ -22,6 +22,8 @@ class Kind(enum.StrEnum):
     FIELD_VISIT_MORNING = "field_visit_morning"
     COMMITMENT_NUDGE = "commitment_nudge"
     BRANCH_BROADCAST = "branch_broadcast"
+    LOBBY_LONG_WAIT = "lobby_long_wait"
+    HAND_OVER = "hand_over"
     TEST = "test"
 
     @property
@@ -37,9 +39,14 @@ KIND_LABELS = Labels(
         Kind.FIELD_VISIT_MORNING: _l("Morning of a day with field visits"),
         Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
         Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
+        Kind.LOBBY_LONG_WAIT: _l("A walk-in waits too long (lobby)"),
+        Kind.HAND_OVER: _l("A colleague's book is handed over to me"),
         Kind.TEST: _l("Test notification"),
     }
 )
+
+
+ALWAYS_SENT = frozenset({Kind.TEST, Kind.HAND_OVER})
 
 
 class Status(enum.StrEnum):
@@ -110,13 +117,15 @@ class Preference(db.Model):
     field_visit_morning: Mapped[bool] = mapped_column(default=True)
     commitment_nudge: Mapped[bool] = mapped_column(default=True)
     branch_broadcast: Mapped[bool] = mapped_column(default=True)
+    lobby_long_wait: Mapped[bool] = mapped_column(default=True, server_default="1")
     lead_minutes: Mapped[int] = mapped_column(default=30)
     quiet_start: Mapped[time | None] = mapped_column()
     quiet_end: Mapped[time | None] = mapped_column()
 
     def wants(self, kind: Kind) -> bool:
-        """Whether this kind is turned on (a test notification always is)."""
-        return kind == Kind.TEST or bool(getattr(self, kind.value))
+        """Whether this kind is turned on (a test notification and a hand-over, which is work
+        the person must pick up, always are)."""
+        return kind in ALWAYS_SENT or bool(getattr(self, kind.value))
 
 
 class Notification(db.Model):

@@ -15,12 +15,12 @@ from webapp.push.models import Kind, PushSubscription
 
 
 def _visible_kinds() -> list[Kind]:
-    """The kinds this person may choose (overdue referrals concern managers only)."""
-    return [
-        k
-        for k in CHOOSABLE
-        if k != Kind.REFERRAL_OVERDUE or current_user.role == Role.BRANCH_MANAGER
-    ]
+    """The kinds this person may choose (overdue referrals concern managers only, long waits
+    the lobby managers)."""
+    return [k for k in CHOOSABLE if ONLY_FOR.get(k, current_user.role) == current_user.role]
+
+
+ONLY_FOR = {Kind.REFERRAL_OVERDUE: Role.BRANCH_MANAGER, Kind.LOBBY_LONG_WAIT: Role.LOBBY_MANAGER}
 
 
 def _settings_page(form: PreferencesForm):
@@ -50,8 +50,9 @@ def save_preferences():
     if not form.validate():
         return _settings_page(form)
     values = form.values()
-    if current_user.role != Role.BRANCH_MANAGER:
-        values.pop("referral_overdue")
+    for kind, role in ONLY_FOR.items():
+        if current_user.role != role:
+            values.pop(kind.value)
     services.save_preferences(current_user, values)
     flash(_("Notification settings saved."), "ok")
     return redirect(url_for("push.settings"))

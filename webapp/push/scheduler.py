@@ -12,19 +12,23 @@ worker or several, and still write each reminder once.
 | appointment_reminders  | appointments.models.Appointment          | lead_minutes before starts_at |
 | field_visit_mornings   | field.models.FieldVisit (planned today)  | PUSH_FIELD_MORNING_AT..+3 h   |
 | commitment_nudges      | coaching.models.Commitment (staff_id, day) | PUSH_NUDGE_MINUTES before the morning huddle |
+
+A domain with scheduled work of its own (referrals: flag the overdue ones) answers
+signals.worker_pass, so the worker runs it without naming the domain.
+The lobby answers it too (walk-ins waiting past the branch's limit are told once).
 """
 
 import importlib
 import os
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_time, gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp import timeutil
+from webapp import signals, timeutil
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push.listeners import customer_line
@@ -41,6 +45,10 @@ def run_scheduled(now: datetime) -> dict[str, int]:
     for source in SOURCES:
         made[source.__name__] = source(now)
         db.session.commit()
+    # The domains' own work for the pass (referrals: the overdue ones), by the receiver's name.
+    for receiver, count in signals.worker_pass.send(now):
+        made[receiver.__name__] = count
+    db.session.commit()
     return made
 
 
@@ -50,10 +58,6 @@ def _model(module: str, name: str):
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         return None
-
-
-def _local(now: datetime) -> datetime:
-    return now.replace(tzinfo=UTC).astimezone(timeutil.branch_zone())
 
 
 def _setting(key: str, default: str) -> str:
@@ -130,7 +134,7 @@ def field_visit_mornings(now: datetime) -> int:
 
     rows = db.session.scalars(
         select(Sweep)
-        .where(Sweep.day == _local(now).date())
+        .where(Sweep.day == timeutil.local_date(now))
         .options(selectinload(Sweep.stops))
         .order_by(Sweep.id)
     ).all()
@@ -142,10 +146,11 @@ def remind_field_days(sweeps, now: datetime) -> int:
 
     `sweeps` have staff_id, area and stops (a list).
     """
-    local = _local(now)
-    morning = datetime.combine(local.date(), _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
-    morning = morning.replace(tzinfo=local.tzinfo)
-    if not morning <= local < morning + FIELD_MORNING_WINDOW:
+    today = timeutil.local_date(now)
+    morning = timeutil.local_to_utc(
+        datetime.combine(today, _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
+    )
+    if not morning <= now < morning + FIELD_MORNING_WINDOW:
         return 0
     by_staff = defaultdict(list)
     for sweep in sweeps:
@@ -171,7 +176,7 @@ def remind_field_days(sweeps, now: datetime) -> int:
                 body,
                 path_for("field.index", "/field/"),
                 expires_at=now + FIELD_MORNING_WINDOW,
-                dedupe_key=f"field-morning:{staff_id}:{local.date().isoformat()}",
+                dedupe_key=f"field-morning:{staff_id}:{today.isoformat()}",
                 preference=preferences[staff_id],
                 now=now,
             )
@@ -189,7 +194,7 @@ def commitment_nudges(now: datetime) -> int:
     commitment = _model("webapp.coaching.models", "Commitment")
     if commitment is None or _huddle_ahead(now) is None:
         return 0  # no queries outside the nudge window: this runs every pass
-    today = _local(now).date()
+    today = timeutil.local_date(now)
     committed = set(
         db.session.scalars(select(commitment.staff_id).where(commitment.day == today)).all()
     )
@@ -205,7 +210,7 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
     huddle = _huddle_ahead(now)
     if huddle is None:
         return 0
-    local = _local(now)
+    today = timeutil.local_date(now)
     waiting = [s for s in staff if s.id not in committed_ids]
     preferences = preferences_for([s.id for s in waiting])
     made = 0
@@ -223,8 +228,8 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
                 title,
                 body,
                 path_for("coaching.commitment", "/coaching/commitment"),
-                expires_at=huddle.astimezone(UTC).replace(tzinfo=None),
-                dedupe_key=f"commitment:{member.id}:{local.date().isoformat()}",
+                expires_at=huddle,
+                dedupe_key=f"commitment:{member.id}:{today.isoformat()}",
                 preference=preferences[member.id],
                 now=now,
             )
@@ -233,12 +238,12 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
 
 
 def _huddle_ahead(now: datetime) -> datetime | None:
-    """Today's morning huddle (local, aware) when `now` is in the nudge window before it."""
-    local = _local(now)
-    huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
-    huddle = huddle.replace(tzinfo=local.tzinfo)
+    """Today's morning huddle (naive UTC) when `now` is in the nudge window before it."""
+    huddle = timeutil.local_to_utc(
+        datetime.combine(timeutil.local_date(now), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
+    )
     lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
-    return huddle if huddle - lead <= local < huddle else None
+    return huddle if huddle - lead <= now < huddle else None
 
 
 def _staff_by_id(ids) -> dict[int, Staff]:
@@ -248,11 +253,4 @@ def _staff_by_id(ids) -> dict[int, Staff]:
     return {s.id: s for s in db.session.scalars(select(Staff).where(Staff.id.in_(ids)))}
 
 
-def overdue_referrals(now: datetime) -> int:
-    """The referrals domain's task: tell the managers of referrals left unaccepted too long."""
-    from webapp.referrals.tasks import notify_overdue
-
-    return notify_overdue(now)
-
-
-SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges, overdue_referrals)
+SOURCES = (appointment_reminders, field_visit_mornings, commitment_nudges)

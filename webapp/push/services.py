@@ -22,6 +22,8 @@ DELIVERY = {
     Kind.FIELD_VISIT_MORNING: (3 * 60 * 60, "normal"),
     Kind.COMMITMENT_NUDGE: (30 * 60, "normal"),
     Kind.BRANCH_BROADCAST: (10 * 60, "high"),
+    Kind.LOBBY_LONG_WAIT: (15 * 60, "high"),
+    Kind.HAND_OVER: (24 * 60 * 60, "normal"),
     Kind.TEST: (10 * 60, "normal"),
 }
 
@@ -55,6 +57,7 @@ def default_preference(staff_id: int) -> Preference:
         field_visit_morning=True,
         commitment_nudge=True,
         branch_broadcast=True,
+        lobby_long_wait=True,
         lead_minutes=30,
     )
 

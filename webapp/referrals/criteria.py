@@ -8,10 +8,11 @@ from sqlalchemy import exists, select
 
 from webapp.auth.models import Staff
 from webapp.extensions import db
-from webapp.lobby.models import TRANSACTION_NEEDS, Need
+from webapp.lobby.models import TRANSACTION_NEEDS, Band, Need
 from webapp.referrals.models import (
     DEFAULT_ACCEPT_MINUTES,
     DEFAULT_SIMPLE_PRODUCTS,
+    DEFAULT_WAIT_MINUTES,
     CreditState,
     Referral,
     ReferralCriteria,
@@ -49,6 +50,7 @@ def default_criteria(branch_id: int) -> ReferralCriteria:
         account_flow_fen=100_000_00,
         simple_products=DEFAULT_SIMPLE_PRODUCTS,
         accept_minutes=DEFAULT_ACCEPT_MINUTES,
+        wait_minutes=DEFAULT_WAIT_MINUTES,
     )
 
 
@@ -68,14 +70,30 @@ def update_criteria(criteria: ReferralCriteria, staff: Staff, **values) -> Refer
     for name in ("large_transaction_fen", "account_flow_fen"):
         if values.get(name) is not None and values[name] <= 0:
             raise PolicyError(_l("Enter an amount above zero."), name)
-    if values.get("accept_minutes") is not None and not 1 <= values["accept_minutes"] <= 240:
-        raise PolicyError(_l("Enter between 1 and 240 minutes."), "accept_minutes")
+    for name in ("accept_minutes", "wait_minutes"):
+        if values.get(name) is not None and not 1 <= values[name] <= 240:
+            raise PolicyError(_l("Enter between 1 and 240 minutes."), name)
     for name, value in values.items():
         setattr(criteria, name, value)
     criteria.updated_by_id = staff.id
     db.session.add(criteria)  # the defaults of a branch made without them, saved now
     db.session.flush()
     return criteria
+
+
+def bands_for(criteria: ReferralCriteria) -> tuple[Band, ...]:
+    """The amount bands the lobby taps, cut at the branch's thresholds: the single-transaction
+    threshold, the account-flow threshold and ten times the first (the seed's defaults give
+    5万 / 10万 / 50万). A band meets the single-transaction rule only when its whole range is at
+    or above the threshold, so the band that starts at the threshold is the first that does."""
+    cuts = sorted(
+        {criteria.large_transaction_fen, criteria.account_flow_fen,
+         criteria.large_transaction_fen * 10}
+    )  # fmt: skip
+    bounds = [0, *cuts]
+    return tuple(
+        Band(low, bounds[i + 1] if i + 1 < len(bounds) else None) for i, low in enumerate(bounds)
+    )
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.customers.forms import CustomerPickMixin
 from webapp.inputs import DateField, DateTimeLocalField, DecimalField
-from webapp.lobby.forms import CustomerPickMixin, need_choices
+from webapp.lobby.forms import need_choices
 from webapp.sales.models import ProductCategory
 
 
@@ -113,6 +114,10 @@ class CriteriaForm(FlaskForm):
     )
     accept_minutes = IntegerField(
         _l("Minutes to accept before it is overdue"),
+        validators=[InputRequired(_l("Enter the minutes.")), NumberRange(min=1, max=240, message=_l("Enter between 1 and 240 minutes."))],
+    )  # fmt: skip
+    wait_minutes = IntegerField(
+        _l("Minutes a walk-in may wait before the lobby manager is told"),
         validators=[InputRequired(_l("Enter the minutes.")), NumberRange(min=1, max=240, message=_l("Enter between 1 and 240 minutes."))],
     )  # fmt: skip
 

@@ -16,6 +16,7 @@ from webapp.timeutil import now_naive
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
 DEFAULT_ACCEPT_MINUTES = 10  # a referral not accepted within this is overdue (seed 004)
+DEFAULT_WAIT_MINUTES = 15  # a walk-in waiting longer is marked and the lobby manager told
 # Who may receive a referral: the salespeople and the branch manager.
 RECEIVER_ROLES = SALES_ROLES | {Role.BRANCH_MANAGER}
 
@@ -32,6 +33,10 @@ class ReferralCriteria(db.Model):
     account_flow_fen: Mapped[int] = mapped_column(BigInteger, default=100_000_00)
     simple_products: Mapped[str] = mapped_column(String(200), default=DEFAULT_SIMPLE_PRODUCTS)
     accept_minutes: Mapped[int] = mapped_column(default=DEFAULT_ACCEPT_MINUTES)
+    # The lobby's wait limit lives with the branch's other settings the manager edits here.
+    wait_minutes: Mapped[int] = mapped_column(
+        default=DEFAULT_WAIT_MINUTES, server_default=str(DEFAULT_WAIT_MINUTES)
+    )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)
 
@@ -185,6 +190,9 @@ class Referral(db.Model):
     overdue: Mapped[bool | None] = query_expression()
     disputed: Mapped[bool] = mapped_column(default=False)
     reassigned: Mapped[bool] = mapped_column(default=False)
+    # When the manager last handed it to another receiver: created_at stays the referral's
+    # own time (its ledger day); the new receiver's acceptance clock starts here.
+    reassigned_at: Mapped[datetime | None] = mapped_column()
     credit_state: Mapped[CreditState] = mapped_column(
         enum_column(CreditState), default=CreditState.NONE
     )

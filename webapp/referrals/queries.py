@@ -55,7 +55,7 @@ def receiver_statuses(branch_id: int) -> list[tuple[Staff, str]]:
             Staff.active.is_(True),
             Staff.role.in_(RECEIVER_ROLES),
         )
-        .order_by(Staff.role, Staff.name)
+        .order_by(Staff.role, Staff.name_key, Staff.id)
     ).all()
     result = [(s, "out" if out else "serving" if busy else "free") for s, out, busy in rows]
     # Wealth managers first (they take most referrals), then by status.
@@ -71,10 +71,23 @@ def overdue_before(branch_id: int, now: datetime | None = None) -> datetime:
     return (now or timeutil.now_naive()) - timedelta(minutes=minutes or DEFAULT_ACCEPT_MINUTES)
 
 
+def due_at():
+    """When a referral's acceptance clock starts: the callback time the customer asked for,
+    else when it was last handed to its receiver (reassigned), else when it was sent."""
+    return func.coalesce(Referral.callback_at, Referral.reassigned_at, Referral.created_at)
+
+
 def overdue(before: datetime):
-    """The condition "overdue": still waiting for acceptance, sent before `before` (from
-    overdue_before). Computed from the times, so reading a list never writes."""
-    return and_(Referral.state == State.REFERRED, Referral.created_at < before)
+    """The condition "overdue": still not accepted by the branch's minutes after it was due
+    (due_at; a callback asked for later is not late before its time). `before` comes from
+    overdue_before. Computed from the times, so reading a list never writes."""
+    return and_(Referral.state == State.REFERRED, due_at() < before)
+
+
+def is_overdue(referral: Referral, before: datetime) -> bool:
+    """The same condition for one loaded referral."""
+    due = referral.callback_at or referral.reassigned_at or referral.created_at
+    return referral.state is State.REFERRED and due < before
 
 
 def waiting_for(staff: Staff) -> list[Referral]:
@@ -127,19 +140,18 @@ class LedgerRow:
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:
-    """The first and last local day of the day, week (Monday first) or month around a day."""
+    """The day, week (Monday first) or month around a day, as local days [start, end)."""
     if period == "week":
-        start = day - timedelta(days=day.weekday())
-        return start, start + timedelta(days=6)
+        start = timeutil.week_start(day)
+        return start, start + timedelta(days=7)
     if period == "month":
         start = day.replace(day=1)
-        following = (start + timedelta(days=32)).replace(day=1)
-        return start, following - timedelta(days=1)
-    return day, day
+        return start, (start + timedelta(days=32)).replace(day=1)
+    return day, day + timedelta(days=1)
 
 
 def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dict[str, int]]:
-    """Per person of the branch, local days start..end: referrals given, received, accepted,
+    """Per person of the branch, local days [start, end): referrals given, received, accepted,
     won (as referrer or seller), value of those won, and credit earned on referred sales; and
     the branch line (each referral counted once, however many people took part). Two statements:
     the counts, and the credit read as every screen reads it."""
@@ -240,5 +252,5 @@ def _ledger_statement():
         .outerjoin(won, won.c.staff_id == Staff.id)
         .add_columns(*_won_statement().selected_columns)
         .where(Staff.branch_id == branch_id, Staff.active.is_(True), Staff.role != Role.ADMIN)
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     )  # fmt: skip

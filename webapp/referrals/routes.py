@@ -8,17 +8,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import timeutil
-from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
-from webapp.customers import services as customer_services
-from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers import choice
+from webapp.customers.models import Acquisition, Customer
 from webapp.customers.queries import branch_customer
-from webapp.customers.services import DuplicateCustomer, create_customer
-from webapp.errors import render_error
+from webapp.customers.services import DuplicateCustomer
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
-from webapp.lobby.models import CheckIn, Need
+from webapp.lobby import queries as lobby_queries
+from webapp.lobby.models import CheckIn, Need, VisitState
 from webapp.referrals import bp, queries, services
 from webapp.referrals import criteria as policy
 from webapp.referrals.forms import (
@@ -34,30 +34,6 @@ from webapp.sales.models import ProductCategory, Sale
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
-
-
-@bp.route("/customers")
-@signed_in
-def customer_options():
-    """Customers matching the last four digits of the mobile or the name, as radio chips."""
-    term = request.args.get("q", "").strip()
-    if not is_fragment():
-        return redirect(url_for("customers.index", q=term))
-    try:
-        customers = customer_services.audited_search(current_user, term, 8) if term else []
-    except customer_services.TooManySearches:
-        return render_error(
-            429,
-            _("Too many searches by mobile number. Search by name, or try again later."),
-        )
-    chosen_id = request.args.get("customer_id", type=int)
-    return render_template(
-        "lobby/_customer_options.html",
-        customers=customers,
-        term=term,
-        chosen=get_or_404(Customer, chosen_id) if chosen_id else None,
-        hide_anonymous=request.args.get("anonymous") == "0",
-    )
 
 
 @bp.route("/")
@@ -101,10 +77,16 @@ def new():
             form.need.data = visit.first_need.value
             form.check_in_id.data = str(visit.id)
             form.customer_id.data = visit.customer_id
-    free_alternatives = []
+    free_alternatives, picker_errors = [], []
     if request.method == "POST" and form.validate():
         try:
-            customer = _customer_for_referral(form)
+            customer = choice.chosen_or_new(
+                current_user,
+                customer_id=form.customer_id.data,
+                new_name=form.new_name.data,
+                new_mobile=form.new_mobile.data,
+                acquired_via=Acquisition.LOBBY,
+            )
             if customer is None:
                 form.new_name.errors = [
                     _("Choose the customer or enter a new one: the receiver needs a name.")
@@ -120,7 +102,7 @@ def new():
                 hot=form.hot.data,
                 note=form.note.data or "",
                 check_in=visit,
-                callback_contact=form.callback_contact.data or "",
+                callback_contact=_callback_contact(form, customer),
                 callback_at=timeutil.local_to_utc(form.callback_at.data)
                 if form.callback_at.data
                 else None,
@@ -128,15 +110,14 @@ def new():
             )
             flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
             return redirect(url_for("referrals.detail", referral_id=referral.id))
-        except DuplicateCustomer as duplicate:
+        except choice.DuplicateCustomer as duplicate:
             db.session.rollback()
-            form.new_mobile.errors = [
-                _(
-                    "This mobile belongs to %(name)s: they are selected below.",
-                    name=duplicate.existing.name,
-                )
-            ]
+            form.new_mobile.errors = [choice.duplicate_message(duplicate.existing)]
             form.customer_id.data = duplicate.existing.id
+        except choice.UnknownCustomer:
+            db.session.rollback()
+            picker_errors = [_("Choose a customer of this branch.")]
+            form.customer_id.data = None
         except services.ReceiverBusy as busy:
             db.session.rollback()
             attach_error(form, busy)
@@ -150,24 +131,22 @@ def new():
     return render_template(
         "referrals/new.html", form=form, visit=visit, receivers=receivers,
         rules=_proposal(visit, bool(form.hot.data)), chosen=chosen,
-        free_alternatives=free_alternatives,
+        free_alternatives=free_alternatives, picker_errors=picker_errors,
+        picker_term=request.form.get("q", ""),
     )  # fmt: skip
+
+
+def _callback_contact(form, customer: Customer) -> str:
+    """The contact typed, else the chosen customer's mobile when a callback time is asked for
+    (the customer is known: no retyping)."""
+    typed = (form.callback_contact.data or "").strip()
+    if typed or not form.callback_at.data:
+        return typed
+    return customer.mobile or ""
 
 
 class _Stop(Exception):
     """Leave the form handling early to re-render with the errors set."""
-
-
-def _customer_for_referral(form) -> Customer | None:
-    if form.customer_id.data:
-        return get_or_404(Customer, form.customer_id.data)
-    if form.new_name.data and form.new_name.data.strip():
-        return create_customer(
-            branch_id=current_user.branch_id, kind=CustomerKind.INDIVIDUAL,
-            name=form.new_name.data, mobile=form.new_mobile.data or None,
-            acquired_via=Acquisition.LOBBY,
-        )  # fmt: skip
-    return None
 
 
 @bp.route("/external", methods=["GET", "POST"])
@@ -239,14 +218,23 @@ def _detail_context(referral: Referral, **forms) -> dict:
         "branch_staff": staff,
         "phase": policy.phase_on(referral.branch_id, referral.referred_on),
         "accept_minutes": policy.criteria_for(referral.branch_id).accept_minutes,
-        "overdue": referral.state is State.REFERRED
-        and referral.created_at < queries.overdue_before(referral.branch_id),
+        "overdue": queries.is_overdue(referral, queries.overdue_before(referral.branch_id)),
+        "serving": _served_visit(referral),
         "event_labels": EVENT_LABELS,
         "allocation": {},
         "allocation_reason": "",
     }
     context.update(forms)
     return context
+
+
+def _served_visit(referral: Referral) -> CheckIn | None:
+    """The referral's walk-in while the signed-in person is serving it (they may end it)."""
+    if not referral.check_in_id:
+        return None
+    visit = db.session.get(CheckIn, referral.check_in_id)
+    serving = visit is not None and visit.state is VisitState.SERVING
+    return visit if serving and visit.served_by_id == current_user.id else None
 
 
 @bp.route("/<int:referral_id>")
@@ -293,6 +281,7 @@ def act(referral_id: int, action: str):
             services.reassign(
                 referral, current_user, _branch_staff(as_id(request.form.get("receiver_id")))
             )
+            flash(_("Reassigned to %(name)s.", name=referral.receiver.name), "ok")
         else:
             abort(404)
     except services.ReferralError as refused:
@@ -374,6 +363,7 @@ def today_panel():
         "referrals/_today_panel.html",
         overdue=overdue,
         inbox=queries.waiting_for(current_user),
+        serving=lobby_queries.serving_now(current_user),
         out=bool(presence and presence.out),
         receives=current_user.role in services.RECEIVER_ROLES,
         accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,

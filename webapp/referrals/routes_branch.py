@@ -1,11 +1,12 @@
 """Branch-level referral views: presence, the ledger, the criteria and the split policy."""
 
-import click
-from flask import current_app, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import inputs, timeutil
+from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import ALL_ROLES, Role
 from webapp.extensions import db
@@ -16,18 +17,6 @@ from webapp.referrals.models import SplitPhase
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
-
-
-@bp.cli.command("flag-overdue")
-def flag_overdue_command() -> None:
-    """Tell the managers of referrals not accepted in time, as the push worker's pass does."""
-    from webapp.referrals.tasks import notify_overdue
-
-    # Listeners build links with url_for and translate labels: give them a request context.
-    with current_app.test_request_context():
-        late = notify_overdue(timeutil.now_naive())
-        db.session.commit()
-    click.echo(f"{late} referral(s) newly overdue.")
 
 
 @bp.route("/presence", methods=["POST"])
@@ -50,7 +39,7 @@ def ledger():
     rows, totals = queries.ledger(current_user.branch_id, start, end)
     return render_template(
         "referrals/ledger.html", rows=rows, totals=totals, period=period, day=day, start=start,
-        end=end,
+        last=end - timedelta(days=1),
     )  # fmt: skip
 
 
@@ -75,6 +64,7 @@ def criteria():
                 account_flow_fen=form.account_flow_yuan.data * 100,
                 simple_products=(form.simple_products.data or "").strip(),
                 accept_minutes=form.accept_minutes.data,
+                wait_minutes=form.wait_minutes.data,
             )  # fmt: skip
             flash(_("Referral criteria saved."), "ok")
             return redirect(url_for("referrals.criteria"))

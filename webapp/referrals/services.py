@@ -198,6 +198,8 @@ def _move(referral: Referral, staff: Staff, to: State, note: str = "") -> None:
     referral.state = to
     if not to.is_open:
         referral.closed_at = timeutil.now_naive()
+        # The receiver is no longer serving the walk-in: free for the next referral.
+        lobby_services.release(referral.check_in_id, referral.receiver_id)
     _log(referral, staff, to.value, before, note)
 
 
@@ -376,7 +378,8 @@ def reassign(referral: Referral, manager: Staff, receiver: Staff | None) -> Refe
     referral.receiver_id, referral.receiver = receiver.id, receiver
     referral.reassigned = True
     referral.state, referral.accepted_at, referral.overdue_flagged_at = State.REFERRED, None, None
-    referral.created_at = timeutil.now_naive()  # the new receiver's acceptance clock starts now
+    # The referral keeps its own time (its ledger day); the new receiver's clock starts here.
+    referral.reassigned_at = timeutil.now_naive()
     _log(referral, manager, "reassigned", before, receiver.name)
     signals.referral_sent.send(referral)
     db.session.flush()

@@ -128,7 +128,7 @@ def _people():
         scoped(Staff)
         .with_only_columns(Staff.id, Staff.name)
         .where(Staff.active.is_(True), Staff.role != Role.ADMIN)
-        .order_by(Staff.name)
+        .order_by(Staff.name_key, Staff.id)
     ).all()
 
 

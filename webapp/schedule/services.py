@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.schedule.models import EntryKind, ScheduleEntry
-from webapp.timeutil import local_to_utc, now_naive
+from webapp.timeutil import day_bounds, local_to_utc, local_today, now_naive
 
 FOLLOW_UP_TIME = time(9, 30)  # a follow-up date shows at the start of the working day
 
@@ -91,13 +91,18 @@ def sync_source_entry(
 
 
 def complete_source_entry(source_type: str, source_id: int) -> None:
-    """Mark a source record's entry done (a prospect won or lost); the caller commits."""
+    """Close a source record's entry (a prospect won or lost): an entry due today or earlier is
+    marked done; one on a later day leaves the schedule, since nobody will follow up then."""
     entry = db.session.scalar(
         select(ScheduleEntry).where(
             ScheduleEntry.source_type == source_type, ScheduleEntry.source_id == source_id
         )
     )
-    if entry is not None and entry.done_at is None:
+    if entry is None or entry.done_at is not None:
+        return
+    if entry.starts_at >= day_bounds(local_today())[1]:
+        db.session.delete(entry)
+    else:
         entry.done_at = now_naive()
 
 

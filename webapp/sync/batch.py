@@ -1,15 +1,15 @@
 """The outbox's batch: many queued forms in one request, each handled by its own endpoint.
 
-A phone back in signal may hold hundreds of forms. Sent one request each, a queue of 500 spent
-most of its time on the round trips, not on the work (issue 5). The service worker now sends
-up to BATCH_SIZE queued items in one POST; here each item is replayed through the app exactly
+A phone back in signal may hold hundreds of forms. Sent one request each, a queue of 500 would
+spend most of its time on the round trips, not on the work, so the service worker sends up to
+BATCH_SIZE queued items in one POST; here each item is replayed through the app exactly
 as if it had come alone: its own URL, form body, the caller's cookies and CSRF token, the
 replay header, its own request context, access rule, validation, transaction and client_id
 check. So a batch can do nothing its items could not do one by one, and each item's work is
 its own unit: committed whole or not at all, whatever the items around it do.
 
 Items run in queue order; the first one whose answer means "stop for now" (401/403, 408,
-429, 5xx) ends the batch, as it ended the one-by-one loop, and the rest stay queued.
+429, 5xx) ends the batch, as it would end a one-by-one loop, and the rest stay queued.
 """
 
 from flask import current_app, request
@@ -80,7 +80,7 @@ def replay_items(items: list) -> list[dict]:
         finally:
             builder.close()
         # Its own app context: Flask would reuse the batch's, and with it one database
-        # session for every item, so what one item left pending was committed by the next.
+        # session for every item, so what one item left pending would be committed by the next.
         with current_app.app_context():
             app_iter, status, headers = run_wsgi_app(current_app.wsgi_app, environ, buffered=True)
         text = b"".join(app_iter).decode("utf-8", "replace")

@@ -1,4 +1,4 @@
-"""The offline protocol, in one place for every offline-capable form (DESIGN.md "Offline").
+"""The offline protocol, in one place so every offline-capable form replays the same way.
 
 - Create: the form carries a `client_id` (a UUID made on the phone). The row stores it in a
   UNIQUE column (OfflineRecordMixin). Replaying the same request returns the first row,
@@ -147,7 +147,7 @@ def check_version(row, submitted_version: int | str | None, edit_id: str | None 
     model = type(row)
     values = {"version": submitted + 1, "last_edit_id": edit_id or None}
     # PostgreSQL holds the row lock until commit; a second UPDATE waits, then finds the
-    # version moved on and matches nothing. Comparing in Python let both through.
+    # version moved on and matches nothing; a comparison in Python would let both through.
     claimed = db.session.execute(
         update(model)
         .where(model.id == row.id, model.version == submitted)

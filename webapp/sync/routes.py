@@ -2,16 +2,18 @@
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 from flask import current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
+from flask_static_digest.digester import DIGESTED_FILE_REGEX
 from flask_wtf.csrf import generate_csrf
 
-from webapp.auth.access import SIGNED_IN, public, rule_for, signed_in
+from webapp.auth.access import may_open, public, signed_in
 from webapp.htmx import is_fragment
-from webapp.sync import OFFLINE_PAGES, OFFLINE_URL_PROVIDERS, bp, person  # noqa: F401 - its hooks
+from webapp.sync import bp, person  # noqa: F401 - its hooks
 from webapp.sync.batch import BATCH_SIZE, BadBatch, replay_items
 from webapp.sync.protocol import (
     CACHE_NAMES,
@@ -25,24 +27,29 @@ from webapp.sync.protocol import (
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
 SHELL_FILES = ("manifest.webmanifest",)
+# A static URL written in the worker's source, in double quotes.
+STATIC_URL_RE = re.compile(r'"(/static/[\w./-]+)"')
 
 
 @cache
 def _shell(static_folder: str) -> tuple[tuple[str, ...], str]:
-    """The static files of the app shell and a hash of their content (the SW's version)."""
+    """The static files of the app shell (names in static/) and a hash of their content (the
+    SW's version). The hashed and compressed copies a build writes beside them are left out."""
     root = Path(static_folder)
     files = sorted(
         p for folder in SHELL_FOLDERS for p in (root / folder).rglob("*") if p.is_file()
     ) + [root / name for name in SHELL_FILES if (root / name).exists()]
     digest = hashlib.sha256((root / "sw.js").read_bytes())
-    urls = []
+    names = []
     for path in files:
         rel = path.relative_to(root).as_posix()
-        if rel.endswith((".md", ".txt")) or path.name == "LICENSE":
+        if rel.endswith((".md", ".txt", ".gz", ".br")) or path.name == "LICENSE":
             continue
-        urls.append(f"/static/{rel}")
+        if re.search(DIGESTED_FILE_REGEX, path.name):
+            continue
+        names.append(rel)
         digest.update(rel.encode() + path.read_bytes())
-    return tuple(urls), digest.hexdigest()[:16]
+    return tuple(names), digest.hexdigest()[:16]
 
 
 def worker_protocol() -> dict:
@@ -59,28 +66,25 @@ def worker_protocol() -> dict:
     }
 
 
-@bp.app_template_global()
-def person_cookie() -> str:
-    """The cookie naming who is signed in (the pages compare it with the person they show)."""
-    return PERSON_COOKIE
-
-
 @bp.route("/sw.js")
 @public
 def service_worker():
     """The service worker script, stamped with the shell's version; never cached by HTTP."""
-    urls, version = _shell(current_app.static_folder)
+    names, version = _shell(current_app.static_folder)
     version += current_app.config.get("SW_VERSION_SUFFIX", "")
     static = Path(current_app.static_folder)
     source = (static / "sw.js").read_text(encoding="utf-8")
-    source = (
-        source.replace('"__VERSION__"', json.dumps(version))
-        .replace('["__SHELL__"]', json.dumps(list(urls)))
-        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol()))
-    )
     # The outbox store is inlined: one request for the browser's update checks, not two.
     store = (static / "js" / "outbox-store.js").read_text(encoding="utf-8")
     source = source.replace('importScripts("/static/js/outbox-store.js");', store)
+    # Each shell file under the name the pages ask for: its hashed name once static/ is built.
+    urls = {f"/static/{name}": url_for("static", filename=name) for name in names}
+    source = STATIC_URL_RE.sub(lambda m: json.dumps(urls.get(m.group(1), m.group(1))), source)
+    source = (
+        source.replace('"__VERSION__"', json.dumps(version))
+        .replace('["__SHELL__"]', json.dumps(list(urls.values())))
+        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol()))
+    )
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
@@ -92,15 +96,15 @@ def service_worker():
 @signed_in
 def precache():
     """The pages this user's phone keeps for offline use (those their role may open)."""
-    pages = []
-    for endpoint in OFFLINE_PAGES:
-        if endpoint not in current_app.view_functions:
-            continue
-        rule = rule_for(endpoint)
-        if rule == SIGNED_IN or (rule and not isinstance(rule, str) and current_user.role in rule):
-            pages.append(url_for(endpoint))
-    for provider in OFFLINE_URL_PROVIDERS:
-        pages.extend(provider(current_user))
+    declared = current_app.extensions["offline_pages"]
+    pages = [
+        url_for(page)
+        for page in declared
+        if isinstance(page, str) and may_open(current_user.role, page)
+    ]
+    for provider in declared:
+        if callable(provider):
+            pages.extend(provider(current_user))
     response = jsonify(pages=pages, fragments=[url_for("sync.saved")])
     response.headers["Cache-Control"] = "no-store"
     return response
