@@ -220,7 +220,7 @@ def test_kit_images_have_their_own_larger_limit(app, db, client, login_as):
 
     assert app.config["KIT_MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
     login_as(Role.ADMIN)
-    fields = {"category": "deposit", "name": "大额存单", "point_1": "保本", "risk_level": "r1"}
+    fields = {"category": "deposit", "name": "大额存单", "point_1": "保本", "risk_level": ""}
     photo = b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024)
     token = client.csrf_token("/kit/admin/products/new")
     response = post_file(client, "/kit/admin/products/new", {**fields, "csrf_token": token}, photo)

@@ -10,7 +10,7 @@ from tests.conftest import text_of
 from webapp.auth.models import Branch, Role, Staff
 from webapp.customers.models import Customer, CustomerKind
 from webapp.customers.validators import is_credit_code, is_mobile
-from webapp.sales.models import CreditLine, Sale
+from webapp.sales.models import CreditLine, Sale, credit_value_fen
 
 COUNTS = {
     "branches": 7,
@@ -85,13 +85,18 @@ def test_totals_are_exactly_the_counts_asked_for(app, db, large):
         assert abs(len(smes) / len(generated) - 1 / 3) < 0.01
         assert all(is_mobile(c.mobile) for c in generated)
         assert all(is_credit_code(c.credit_code) for c in smes)
-        # Every won referral's sale is split into credit lines that sum to the sale exactly.
+        # Every sale's credit value (its amount, or a card's or an account's value per unit) is
+        # split into credit lines that sum to it exactly.
         sums = db.session.execute(
-            select(Sale.amount_fen, func.sum(CreditLine.amount_fen))
+            select(Sale.category, Sale.amount_fen, Sale.quantity, func.sum(CreditLine.amount_fen))
             .join(CreditLine, CreditLine.sale_id == Sale.id)
-            .group_by(Sale.id, Sale.amount_fen)
+            .group_by(Sale.id, Sale.category, Sale.amount_fen, Sale.quantity)
         ).all()
-        assert sums and all(amount == total for amount, total in sums)
+        assert sums and all(
+            credit_value_fen(category, amount, quantity) == total
+            for category, amount, quantity, total in sums
+        )
+        assert any(category.counted for category, *_ in sums)
         assert "Generated in" in large
 
 

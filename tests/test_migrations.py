@@ -100,3 +100,62 @@ def test_appointments_made_before_the_call_log_get_the_call_that_fixed_them(app,
             (caller.id, "appointment", 700, "2026-11-20 02:30")
         ]
         assert db.session.execute(text("SELECT via FROM appointment")).scalar() == "call"
+
+
+def test_a_card_sold_before_units_becomes_one_card_credited_by_its_value(app, db):
+    """Migration 60dfd6980f4b: a card "sold for" 2,000,000 yuan becomes one card with no
+    amount, its 80/20 credit lines re-split from the card's value per unit (10,000 yuan); a
+    deposit keeps its amount; a card product loses its risk level, a fund keeps its own."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from tests.factories import make_branch, make_customer, make_staff
+    from webapp.auth.models import Role
+
+    branch = make_branch()
+    seller, referrer = make_staff(Role.RETAIL_AM, branch), make_staff(Role.TELLER, branch)
+    customer = make_customer(branch)
+    sold = datetime(2026, 10, 4, 5, 6)
+    params = {"b": branch.id, "c": customer.id, "s": seller.id, "r": referrer.id, "t": sold}
+    with app.app_context():
+        downgrade(revision="bc9d73dd5278")
+        for sale_id, category, fen in ((910, "card", 2_000_000_00), (920, "deposit", 50_000_00)):
+            db.session.execute(
+                text(
+                    "INSERT INTO sale (id, branch_id, customer_id, seller_id, category,"
+                    " product_name, amount_fen, sold_at, source, created_at) VALUES (:id, :b,"
+                    " :c, :s, :cat, '产品', :fen, :t, 'other', :t)"
+                ),
+                params | {"id": sale_id, "cat": category, "fen": fen},
+            )
+            for line_id, staff, bp in ((sale_id + 1, "r", 8000), (sale_id + 2, "s", 2000)):
+                db.session.execute(
+                    text(
+                        "INSERT INTO credit_line (id, sale_id, staff_id, role, share_bp,"
+                        " amount_fen, sold_at, category, reason, created_at) VALUES (:id, :sale,"
+                        f" :{staff}, 'seller', :bp, :fen, :t, :cat, '', :t)"
+                    ),
+                    params
+                    | {"id": line_id, "sale": sale_id, "bp": bp, "fen": fen * bp // 10_000}
+                    | {"cat": category},
+                )
+        for product_id, category, risk in ((930, "card", "r1"), (931, "fund", "r4")):
+            db.session.execute(
+                text(
+                    "INSERT INTO product (id, category, name, point_1, point_2, point_3, suits,"
+                    " risk_level, key_terms, image_type, featured, updated_at) VALUES (:id, :cat,"
+                    " '产品', '好', '', '', '', :risk, '', '', false, :t)"
+                ),
+                {"id": product_id, "cat": category, "risk": risk, "t": sold},
+            )
+        db.session.commit()
+        upgrade()
+        sales = db.session.execute(text("SELECT id, amount_fen, quantity FROM sale ORDER BY id"))
+        assert [tuple(row) for row in sales] == [(910, 0, 1), (920, 50_000_00, 1)]
+        lines = db.session.execute(text("SELECT id, amount_fen FROM credit_line ORDER BY id"))
+        assert [tuple(row) for row in lines] == [
+            (911, 8_000_00), (912, 2_000_00), (921, 40_000_00), (922, 10_000_00)
+        ]  # fmt: skip
+        risks = db.session.execute(text("SELECT id, risk_level FROM product ORDER BY id"))
+        assert [tuple(row) for row in risks] == [(930, None), (931, "r4")]

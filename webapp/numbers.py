@@ -14,7 +14,7 @@ from functools import lru_cache
 from babel.dates import format_date as babel_date
 from babel.numbers import format_currency as babel_currency
 from babel.numbers import format_decimal as babel_decimal
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 
 from webapp.i18n import current_locale, locale_key
 
@@ -79,6 +79,18 @@ def count(value) -> str:
     if shape is None or not isinstance(value, int):
         return babel_decimal(value, locale=locale)
     return _grouped(value, shape[2])
+
+
+def in_unit(value: int | None, unit: str) -> str:
+    """A number of accounts or cards with its unit in the user's language (3 accounts, 3 户);
+    a yuan value in fen as whole yuan; "—" when unknown."""
+    if value is None:
+        return UNKNOWN
+    if unit == "accounts":
+        return ngettext("%(n)s account", "%(n)s accounts", value, n=count(value))
+    if unit == "cards":
+        return ngettext("%(n)s card", "%(n)s cards", value, n=count(value))
+    return whole_yuan(value)
 
 
 def day(value, fmt: str = "medium") -> str:

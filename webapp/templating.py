@@ -84,6 +84,7 @@ template_filters = {
     "yuan": numbers.fen_as_yuan,
     "yuan0": numbers.whole_yuan,
     "figure": numbers.count,
+    "in_unit": numbers.in_unit,
     "datetime": lambda value, fmt="short": format_datetime(value, fmt),
     "time": lambda value, fmt="short": format_time(value, fmt),
 }

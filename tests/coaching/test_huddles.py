@@ -97,6 +97,21 @@ def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client,
     assert "Carried over" not in li_card[: li_card.index("Coaching note")]
 
 
+def test_huddles_show_a_card_sold_as_one_card(app, db, branch, client, login_as):
+    """A card is counted, not priced: the huddle lists it as 1 card, never as ¥0.00."""
+    from webapp.sales.models import ProductCategory
+
+    wang = make_staff(Role.WEALTH_MANAGER, branch, name="王芳")
+    customer = make_customer(branch, name="张三")
+    at = datetime(2026, 11, 2, 3, 0)
+    make_sale(branch, wang, customer, 0, sold_at=at, product_name="白金信用卡",
+              category=ProductCategory.CARD)  # fmt: skip
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    page = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
+    line = page[page.index("白金信用卡") :][:40]
+    assert "1 card" in line and "¥0.00" not in line
+
+
 def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, client, login_as):
     """Beside the sales: referrals won that day counted as the one-on-one counts them, given
     and won (the referrer's) and received and won (the receiver's), and who held appointments

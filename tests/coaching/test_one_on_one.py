@@ -258,14 +258,18 @@ def test_week_figures_and_eight_week_trend(app, db, branch, client, login_as):
     )  # fmt: skip
     make_sale(branch, person, customer, 7_000_00, sold_at=datetime(2026, 10, 31, 2))  # October
     november = date(2026, 11, 1)
-    for metric, value in (("wealth", 20_000_00), ("deposit", 10_000_00), (NEW_CUSTOMERS, 5)):
+    for metric, value in (
+        ("wealth_management", 20_000_00),
+        ("deposit", 10_000_00),
+        (NEW_CUSTOMERS, 5),
+    ):
         _save(
             Target(branch_id=branch.id, staff_id=person.id, month=november, metric=metric,
                    value=value, set_by_id=teller.id)
         )  # fmt: skip
     response = client.get(f"/coaching/one-on-ones/{person.id}?week={WEEK}")
     page = text_of(response)
-    # November's credit (10,000 + 2,000) against the categories' targets (the count left out).
+    # November's credit (10,000 + 2,000) against the yuan categories' targets (the count left out).
     assert "Credit this month (yuan) 12,000 / 30,000 (40%)" in page
     figures = page[page.index("The week's figures") : page.index("Use of the four sales tools")]
     assert "Sales made 1" in figures and "Visits 0" in figures

@@ -70,3 +70,20 @@ def test_only_the_branch_manager_sets_targets(app, db, branch, client, login_as)
     for role in (Role.WEALTH_MANAGER, Role.TELLER, Role.ADMIN):
         login_as(role)
         assert client.get(URL).status_code == 403
+
+
+def test_cards_and_e_banking_targets_are_whole_accounts_and_cards(
+    app, db, branch, client, login_as
+):
+    """Item 4: a target of 5 e-banking sign-ups is 5 accounts (not 5 yuan), 2.5 cards is
+    refused; each field says its unit."""
+    login_as(Role.BRANCH_MANAGER, locale="en")
+    response = client.post_form(URL, {"t-branch-e_banking": "5", "t-branch-card": "2.5"})
+    assert 'id="t-branch-card-error">Enter a whole number.' in response.get_data(as_text=True)
+    client.post_form(URL, {"t-branch-e_banking": "5", "t-branch-card": "3"})
+    with app.app_context():
+        rows = {t.metric: t.value for t in db.session.scalars(select(Target))}
+    assert rows == {"e_banking": 5, "card": 3}
+    html = client.get(URL).get_data(as_text=True)
+    assert 'name="t-branch-e_banking" value="5"' in html and 'inputmode="numeric"' in html
+    assert "E-banking (accounts)" in html and "Deposits (yuan)" in html

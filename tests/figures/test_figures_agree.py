@@ -51,7 +51,6 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import bindparam, func, insert, select, update
 
-from tests.conftest import text_of
 from tests.factories import _password_hash
 from webapp import timeutil
 from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
@@ -61,7 +60,13 @@ from webapp.extensions import db as _db
 from webapp.figures import metrics
 from webapp.figures import queries as report_queries
 from webapp.figures.credit import statement
-from webapp.figures.models import COUNT_METRICS, NEW_CUSTOMERS, REFERRALS, metric_label
+from webapp.figures.models import (
+    COUNT_METRICS,
+    MONEY_METRICS,
+    NEW_CUSTOMERS,
+    REFERRALS,
+    metric_label,
+)
 from webapp.figures.periods import bounds, next_month
 from webapp.figures.person import trend, week_figures
 from webapp.lobby.models import CheckIn, Desk, Need, VisitState
@@ -69,7 +74,15 @@ from webapp.lobby.services import check_in_visitor
 from webapp.referrals import criteria, services
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import CreditState, Referral, State
-from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
+from webapp.sales.models import (
+    COUNTED_CATEGORIES,
+    CreditLine,
+    CreditRole,
+    ProductCategory,
+    Sale,
+    SaleSource,
+    credit_value_fen,
+)
 from webapp.sales.queries import credit_of
 from webapp.sales.services import record_sale, split_amount
 
@@ -80,6 +93,8 @@ MONTHS = (date(2026, 9, 1), date(2026, 10, 1))
 START, END = datetime(2026, 8, 31, 16), datetime(2026, 10, 31, 16)  # Sep 1 - Nov 1 at UTC+8
 EDGES = (START, datetime(2026, 9, 30, 16), END)
 CATEGORIES = list(ProductCategory)
+MONEY = list(MONEY_METRICS)  # yuan categories; accounts and cards are counted, never added
+COUNTED = [c.value for c in COUNTED_CATEGORIES]
 _serial = iter(range(1, 10**9))
 LEDGER_FIELDS = ("given", "received", "accepted", "won", "value_fen", "credit_fen")
 
@@ -228,9 +243,11 @@ def _row_story(rng, sellers, greeters, customers, phases) -> dict:
     seller, customer, at = rng.choice(sellers), rng.choice(customers), _moment(rng)
     category = rng.choice(CATEGORIES)
     amount = rng.randint(1, 500) * 100_00
+    if category.counted:  # an account or a card: a count, credited by its value per unit
+        amount = 0
     sale = dict(branch_id=seller.branch_id, customer_id=customer.id, seller_id=seller.id,
-                category=category, product_name="产品", amount_fen=amount, sold_at=at,
-                source=SaleSource.OTHER)  # fmt: skip
+                category=category, product_name="产品", amount_fen=amount, quantity=1,
+                sold_at=at, source=SaleSource.OTHER)  # fmt: skip
     story = {"visit": None, "referral": None, "sale": None, "lines": []}
     if rng.random() < 0.3:
         story.update(sale=sale, lines=[(seller.id, CreditRole.SELLER, 10_000)])
@@ -306,7 +323,8 @@ def _write_rows(stories: list[dict]) -> None:
     lines = []
     for story, sale_id in zip(sold, sale_ids, strict=True):
         sale = story["sale"]
-        amounts = split_amount(sale["amount_fen"], [bp for *_, bp in story["lines"]])
+        value = credit_value_fen(sale["category"], sale["amount_fen"], sale["quantity"])
+        amounts = split_amount(value, [bp for *_, bp in story["lines"]])
         for (staff_id, role, bp), fen in zip(story["lines"], amounts, strict=True):
             lines.append(dict(sale_id=sale_id, staff_id=staff_id, role=role, share_bp=bp,
                               amount_fen=fen, sold_at=sale["sold_at"], category=sale["category"]))  # fmt: skip
@@ -390,11 +408,16 @@ def _check_month(made: dict, month: date) -> dict:
     by_person = {r["person"].id: r for r in report["by_person"]}
     people = dict((p.id, cells) for p, cells in table["people"])
     assert set(people) == set(by_person) == {p.id for p in made["people"]}
-    money = [m for m in (c.value for c in ProductCategory)]
     for staff_id, cells in people.items():
         credit = by_person[staff_id]["credit_fen"]
         referred = by_person[staff_id]["referral_credit_fen"]
-        assert credit == sum(cells[m]["achieved"] for m in money if m in cells)
+        # Credit is money: the yuan categories' cells plus the credit value of the accounts and
+        # cards they opened (those cells count accounts and cards, never added to yuan).
+        by_category = table["credit_by_category"].get(staff_id, {})
+        assert credit == sum(by_category.values())
+        assert sum(cells[m]["achieved"] for m in MONEY if m in cells) == sum(
+            fen for m, fen in by_category.items() if m in MONEY
+        )
         assert credit == (read["credit"][staff_id].total if staff_id in read["credit"] else 0)
         assert referred == read["ledger"][staff_id].credit_fen
         if made["lived"]:
@@ -405,12 +428,18 @@ def _check_month(made: dict, month: date) -> dict:
         won = cells.get(REFERRALS, {"achieved": 0})["achieved"]
         assert won == read["counted"]["referrals_won"].get(staff_id, 0)
     branch = table["branch"]
-    for metric in [*money, NEW_CUSTOMERS, REFERRALS]:
+    for metric in [*MONEY, *COUNTED, NEW_CUSTOMERS, REFERRALS]:
         assert branch.get(metric, {"achieved": 0})["achieved"] == sum(
             c.get(metric, {}).get("achieved", 0) for c in people.values()
         ), metric
     assert branch.get(REFERRALS, {"achieved": 0})["achieved"] == read["totals"]["won"]
-    assert report["total_fen"] == sum(r["credit_fen"] for r in report["by_person"])
+    # The report's total is the yuan categories' (accounts and cards are counted apart).
+    assert report["total_fen"] == sum(
+        fen
+        for by_category in table["credit_by_category"].values()
+        for m, fen in by_category.items()
+        if m in MONEY
+    )
     return {"report": report, "ledger": read["ledger"], "totals": read["totals"]}
 
 
@@ -423,9 +452,9 @@ def _agree_on_day(made: dict, day: date) -> dict:
         counted = {names[i]: n for i, n in of_day["counted"][figure].items() if n}
         assert dict(wins[key]) == counted, (key, day)
     sales = coaching_queries.successes(made["branch_id"], day)
-    assert sum(sale.amount_fen for sale, *_ in sales) == sum(
-        c.total for c in of_day["credit"].values()
-    )
+    assert sum(
+        credit_value_fen(sale.category, sale.amount_fen, sale.quantity) for sale, *_ in sales
+    ) == sum(c.total for c in of_day["credit"].values())
     return of_day
 
 
@@ -446,7 +475,7 @@ def _check_week(made: dict, week: date, days: bool) -> dict:
         assert trend(person, week)[-1]["credit_fen"] == of_week
         with force_locale("en"):
             one_on_one = week_figures(person, week)
-        figures = dict(one_on_one["figures"])
+        figures = {label: value for label, value, _key in one_on_one["figures"]}
         month = week.replace(day=1)
         of_month = credit_of([person.id], *bounds(month, next_month(month)))
         figures["credit"] = one_on_one["credit"]
@@ -504,6 +533,25 @@ def _count(text: str) -> int:
     return int(text.replace(",", ""))
 
 
+def _figure(metric: str, text: str) -> int:
+    """A cell as the page writes it, in the metric's unit: fen for yuan, else a count (of
+    accounts, cards, customers or referrals, with or without its unit's word)."""
+    return _fen(text) if metric in MONEY else int(re.sub(r"[^\d]", "", text))
+
+
+def _shown(response) -> str:
+    """The page's text with each "how is this counted" definition left folded, as a reader
+    sees the page before opening one."""
+    html = re.sub(
+        r'<details class="how-counted[^"]*"[^>]*>.*?</details>',
+        " ",
+        response.get_data(as_text=True),
+        flags=re.S,
+    )
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
 def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: dict) -> int:
     """One branch's month and week through its pages; the number of figures compared."""
     seen = 0
@@ -523,13 +571,10 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
     for person in made["people"]:
         cells = next(v for k, v in groups.items() if k.startswith(person.name + " "))
         for metric, cell in people[person.id].items():
-            value = cells[labels[metric]]
-            got = _count(value) if metric in COUNT_METRICS else _fen(value)
-            assert got == cell["achieved"], (person.name, metric)
+            assert _figure(metric, cells[labels[metric]]) == cell["achieved"], (person.name, metric)
             seen += 1
     for metric, cell in table["branch"].items():
-        value = groups["Branch total"][labels[metric]]
-        assert (_count(value) if metric in COUNT_METRICS else _fen(value)) == cell["achieved"]
+        assert _figure(metric, groups["Branch total"][labels[metric]]) == cell["achieved"]
         seen += 1
     # The monthly report's table by person, and its workbook.
     rows = _rows(client.get(f"/reports/monthly?month={month:%Y-%m}").get_data(as_text=True))
@@ -546,9 +591,9 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
         assert round(sheet[name]["Referral credit (yuan)"] * 100) == r["referral_credit_fen"]
         seen += 4
     categories = sheets["Targets by category"]
-    achieved = {r[0]: r[2] for r in categories[1:]}
+    achieved = {r[0]: r[3] for r in categories[1:]}  # category, unit, target, achieved
     for metric, cell in table["branch"].items():
-        scale = 1 if metric in COUNT_METRICS else 100
+        scale = 100 if metric in MONEY else 1
         assert round(achieved[labels[metric]] * scale) == cell["achieved"]
         seen += 1
     # The referral ledger of the month: every column of every person, and the totals.
@@ -559,7 +604,7 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
         assert [_count(c) for c in cells[1:5]] == [row.given, row.received, row.accepted, row.won]
         assert (_fen(cells[5]), _fen(cells[6])) == (row.value_fen, row.credit_fen)
         seen += 6
-    text = text_of(page)
+    text = _shown(page)
     assert f"Won {totals['won']:,} " in text
     assert f"Referral credit CN¥{totals['credit_fen'] // 100:,}.00" in text
     # Each person's credit statement as the manager opens it.
@@ -567,7 +612,7 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
         own = next(r for r in report["by_person"] if r["person"].id == person.id)
         html = client.get(f"/reports/credit?month={month:%Y-%m}&person={person.id}")
         shown = re.search(
-            r"Credit earned (\S+) Referral credit (\S+) Credit lines (\d+)", text_of(html)
+            r"Credit earned (\S+) Referral credit (\S+) Credit lines (\d+)", _shown(html)
         )
         assert (_fen(shown[1]), _fen(shown[2])) == (own["credit_fen"], own["referral_credit_fen"])
         lines = [r for r in _rows(html.get_data(as_text=True)) if len(r) == 8][1:]
@@ -577,7 +622,7 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
     # The one-on-ones of the week (and their month's credit), the weekly meeting.
     first_week = week["monday"]
     for person in made["sellers"]:
-        text = text_of(client.get(f"/coaching/one-on-ones/{person.id}?week={first_week}"))
+        text = _shown(client.get(f"/coaching/one-on-ones/{person.id}?week={first_week}"))
         figures = week["figures"][person.id]
         for label in ("Referrals given", "Referrals received", "Referrals given and won",
                       "Referrals received and won"):  # fmt: skip
@@ -595,8 +640,8 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
     # The huddles of the week's days: referrals won, given and received, and the evening's
     # ledger of the day.
     for day in (week["days"][0], week["days"][-1], *rng.sample(week["days"][1:-1], 1)):
-        evening = text_of(client.get(f"/coaching/huddles/evening?day={day}"))
-        morning = text_of(client.get(f"/coaching/huddles/morning?day={day + timedelta(days=1)}"))
+        evening = _shown(client.get(f"/coaching/huddles/evening?day={day}"))
+        morning = _shown(client.get(f"/coaching/huddles/morning?day={day + timedelta(days=1)}"))
         with app.app_context():
             wins = coaching_queries.wins(made["people"], day)
             _, of_day = referral_queries.ledger(made["branch_id"], day, day + timedelta(days=1))

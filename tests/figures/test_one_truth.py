@@ -60,7 +60,7 @@ def test_workbook_branch_row_counts_the_referrals_won(app, db, branch, client, l
     won_referral(branch, lobby, wealth, make_customer(branch), datetime(2026, 10, 12, 2))
     book = load_workbook(BytesIO(client.get("/reports/monthly.xlsx?month=2026-10").data))
     rows = {row[0]: row for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
-    assert rows["Referrals"][2] == 1
+    assert rows["Referrals"][3] == 1  # after the category and its unit
 
 
 def test_referral_credit_is_the_same_on_the_report_and_the_ledger(

@@ -79,6 +79,7 @@ def test_progress_table_figures(app, october, branch):
         "achieved": 6_000_00,
         "percent": 30,
         "pace": 1_400_00,
+        "unit": "yuan",
     }
     assert branch_row["wealth_management"]["achieved"] == 30_000_00
     assert branch_row["wealth_management"]["percent"] == 60
@@ -89,13 +90,16 @@ def test_progress_table_figures(app, october, branch):
         "achieved": 6_000_00,
         "percent": 60,
         "pace": 400_00,
+        "unit": "yuan",
     }
     assert people[wang.id]["wealth_management"]["achieved"] == 12_000_00
     assert people[wang.id]["new_customers"]["achieved"] == 2
     assert people[wang.id]["new_customers"]["percent"] == 100
     assert people[li.id] == {
-        "wealth_management": {"target": None, "achieved": 18_000_00, "percent": None, "pace": None}
-    }
+        "wealth_management": {
+            "target": None, "achieved": 18_000_00, "percent": None, "pace": None, "unit": "yuan"
+        }
+    }  # fmt: skip
 
 
 def test_progress_page_shows_the_table(app, october, client, login_as):
@@ -149,7 +153,7 @@ def test_xlsx_reopens_with_the_same_numbers(app, october, client, login_as):
     book = load_workbook(BytesIO(response.data))
     assert len(book.sheetnames) == 3
     categories = {
-        row[0]: row[1:] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)
+        row[0]: row[2:] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)
     }
     assert categories["存款"] == (20000, 6000, 30)
     assert categories["理财"] == (50000, 30000, 60)
@@ -177,7 +181,12 @@ def test_weekly_meeting_top_and_wobbling(app, db, branch, client, login_as):
         report = report_queries.weekly(branch.id, date(2026, 11, 2))
     assert [r["person"].name for r in report["wobbling"]] == ["波动"]
     assert [r["person"].name for r in report["top"]] == ["稳定", "波动"]
-    assert report["this"] == {"sales": 2, "value_fen": 9_000_00, "new_customers": 0}
+    assert report["this"] == {
+        "sales": 2,
+        "value_fen": 9_000_00,
+        "units": {"corporate_settlement": 0, "e_banking": 0, "card": 0},
+        "new_customers": 0,
+    }
     assert report["last"]["sales"] == 2
     login_as(manager)
     page = text_of(client.get("/reports/weekly?week=2026-11-04"))

@@ -7,6 +7,7 @@ import zlib
 
 from sqlalchemy import select
 
+from tests.conftest import text_of
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
 from webapp.kits.models import Portfolio, Product
@@ -35,7 +36,7 @@ def _product_form(**over):
         "point_2": "可转让",
         "point_3": "",
         "suits": "求稳客户",
-        "risk_level": "r1",
+        "risk_level": "",  # a deposit carries no risk level
         "key_terms": "起存 20 万",
         "valid_from": "",
         "valid_to": "",
@@ -196,3 +197,27 @@ def test_a_missing_product_or_portfolio_name_asks_for_that_name(app, client, log
     )
     assert "请输入组合名称。" in text_of(portfolio) and "姓名" not in text_of(portfolio)
     assert 'value="45-60 岁"' in portfolio.get_data(as_text=True)
+
+
+def test_risk_level_belongs_to_wealth_products_only(app, client, login_as):
+    """A card has no R1-R5 grade: the form refuses one beside the field and the kit shows none;
+    a fund must carry one."""
+    login_as(Role.ADMIN, locale="en")
+    card = client.post_form(
+        "/kit/admin/products/new",
+        _product_form(category="card", name="白金信用卡", risk_level="r3"),
+    )
+    assert card.status_code == 200 and "carry no risk level" in text_of(card)
+    client.post_form(
+        "/kit/admin/products/new", _product_form(category="card", name="白金信用卡", risk_level="")
+    )
+    fund = client.post_form(
+        "/kit/admin/products/new", _product_form(category="fund", name="稳健基金", risk_level="")
+    )
+    assert fund.status_code == 200 and "Choose the product's risk level" in text_of(fund)
+    with app.app_context():
+        product = _db.session.scalars(select(Product)).one()
+        assert product.name == "白金信用卡" and product.risk_level is None
+        product_id = product.id
+    page = text_of(client.get(f"/kit/products/{product_id}"))
+    assert "R1" not in page and "Risk level" not in page

@@ -21,7 +21,7 @@ from webapp.coaching.models import (
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.figures import metrics
-from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
+from webapp.figures.models import MONEY_METRICS, Target
 from webapp.figures.periods import bounds, next_month
 from webapp.names import by_name
 from webapp.sales.models import Sale
@@ -246,13 +246,15 @@ def dashboard_tiles(branch_id: int) -> dict:
     day = local_today()
     month = day.replace(day=1)
     end = next_month(month)
-    sales = sum(metrics.branch_totals(branch_id, month, end)[0].values())
+    # Yuan categories only: accounts and cards are counted in their own units, never added.
+    by_category = metrics.branch_totals(branch_id, month, end)[0]
+    sales = sum(n for metric, n in by_category.items() if metric in MONEY_METRICS)
     target = db.session.scalar(
         select(func.sum(Target.value)).where(
             Target.branch_id == branch_id,
             Target.staff_id.is_(None),
             Target.month == month,
-            Target.metric.not_in([NEW_CUSTOMERS, REFERRALS]),
+            Target.metric.in_(MONEY_METRICS),
         )
     )
     committed = db.session.scalar(

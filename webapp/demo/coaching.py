@@ -23,15 +23,19 @@ from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
 from webapp.timeutil import day_start_utc, local_today, week_start
 
-# The products of the sales history this step makes, with amounts in yuan.
+# The products of the sales history this step makes, with amounts in yuan (accounts and cards:
+# how many one sale opens), and whether an enterprise (SME) or a person buys them.
 PRODUCTS = {
     ProductCategory.DEPOSIT: (("整存整取三年期", 50_000, 500_000),),
     ProductCategory.WEALTH_MANAGEMENT: (("稳盈季季享理财", 50_000, 1_000_000),),
     ProductCategory.INSURANCE: (("安享年金保险", 10_000, 100_000),),
     ProductCategory.FUND: (("沪深300指数基金定投", 10_000, 200_000),),
     ProductCategory.LOAN: (("小微经营贷", 100_000, 1_000_000),),
-    ProductCategory.CORPORATE_SETTLEMENT: (("对公结算套餐", 10_000, 50_000),),
+    ProductCategory.CORPORATE_SETTLEMENT: (("对公结算账户套餐", 1, 2),),
+    ProductCategory.E_BANKING: (("个人手机银行", 1, 2), ("企业网银", 1, 2)),
+    ProductCategory.CARD: (("白金信用卡", 1, 2), ("借记卡", 1, 3)),
 }
+FOR_SME = frozenset({"小微经营贷", "对公结算账户套餐", "企业网银"})
 FOCUS = {
     Role.WEALTH_MANAGER: (
         ProductCategory.WEALTH_MANAGEMENT,
@@ -42,10 +46,13 @@ FOCUS = {
         ProductCategory.DEPOSIT,
         ProductCategory.WEALTH_MANAGEMENT,
         ProductCategory.INSURANCE,
+        ProductCategory.CARD,
+        ProductCategory.E_BANKING,
     ),
     Role.CREDIT_AM: (ProductCategory.LOAN, ProductCategory.DEPOSIT),
     Role.CORPORATE_AM: (
         ProductCategory.CORPORATE_SETTLEMENT,
+        ProductCategory.E_BANKING,
         ProductCategory.LOAN,
         ProductCategory.DEPOSIT,
     ),
@@ -102,17 +109,21 @@ def _sales(ctx, key: str, today: date, per_day: float) -> None:
             )
             if sold_at > ctx.now:
                 sold_at = ctx.now - timedelta(minutes=ctx.rng.randint(1, 60))
-            eligible = [c for c in customers if c.created_at <= sold_at]
+            # A product that fits the customer: an enterprise's to an SME, a person's to a person.
+            kind = "sme" if name in FOR_SME else "individual"
+            eligible = [c for c in customers if c.created_at <= sold_at and c.kind == kind]
             if not eligible:
                 continue
             customer = ctx.rng.choice(eligible)
+            counted = category.counted
             record_sale(
                 branch_id=branch.id,
                 customer_id=customer.id,
                 seller_id=seller.id,
                 category=category,
                 product_name=name,
-                amount_fen=ctx.rng.randrange(low, high, 1000) * 100,
+                amount_fen=0 if counted else ctx.rng.randrange(low, high, 1000) * 100,
+                quantity=ctx.rng.randint(low, high) if counted else 1,
                 sold_at=sold_at,
             )
             made += 1
@@ -127,7 +138,10 @@ def _targets(ctx, key: str, month: date) -> None:
     for person in ctx.staff_of(key, *SALES_ROLES, Role.TELLER, Role.LOBBY_MANAGER):
         cells = {NEW_CUSTOMERS: ctx.rng.randint(4, 12), REFERRALS: ctx.rng.randint(5, 20)}
         for category in FOCUS.get(person.role, ()):
-            cells[category.value] = ctx.rng.randint(150, 450) * 10_000 * 100
+            if category.counted:  # accounts or cards a month, as the target book counts them
+                cells[category.value] = ctx.rng.randint(4, 12)
+            else:
+                cells[category.value] = ctx.rng.randint(150, 450) * 10_000 * 100
         for metric, value in cells.items():
             db.session.add(
                 Target(

@@ -129,6 +129,15 @@ PORTFOLIOS = (
 )
 
 
+# Products for enterprises (对公): offered to SME customers only, the rest to individuals.
+FOR_SME = frozenset({"小微快贷", "对公结算账户套餐", "代发工资服务", "企业网银"})
+
+
+def fits(product_name: str, kind) -> bool:
+    """Whether a product suits a customer of this kind (no business e-banking for a person)."""
+    return (product_name in FOR_SME) == (kind == "sme")
+
+
 def load(ctx) -> None:
     """Ten products (some featured, one expired) and four portfolios."""
     by_name = {}
@@ -140,7 +149,7 @@ def load(ctx) -> None:
             point_2=points[1],
             point_3=points[2],
             suits=suits,
-            risk_level=risk,
+            risk_level=risk if category.risk_rated else None,
             key_terms=terms,
             featured=featured,
             valid_from=(ctx.now - timedelta(days=90)).date(),

@@ -31,6 +31,7 @@ from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.names import initials, sort_key
+from webapp.sales.models import ProductCategory, credit_value_fen
 from webapp.sales.services import split_amount
 from webapp.timeutil import day_start_utc, local_date, now_naive
 
@@ -493,14 +494,17 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             amount = rng.randrange(1, 200) * 10_000_00 if state == "won" else None
             phase = next(p for p in reversed(phases[branch.id]) if p[1] <= local_date(created))  # fmt: skip
             category = rng.choice(CATEGORIES)
+            if amount is not None and ProductCategory(category).counted:
+                amount = 0  # one card or account opened: a quantity, credited by its value
             sale = None
             if state == "won":
                 sale = sale_id
                 sales.append((sale_id, branch.id, customer, receiver, category, PRODUCTS[category], amount, closed, "referral", referral_id, closed))  # fmt: skip
                 share = phase[3]
+                value = credit_value_fen(ProductCategory(category), amount, 1)
                 for staff, role, bp, part in zip(
                     (referrer, receiver), ("referrer", "seller"), (share, 10_000 - share),
-                    split_amount(amount, [share, 10_000 - share]), strict=True,
+                    split_amount(value, [share, 10_000 - share]), strict=True,
                 ):  # fmt: skip
                     lines.append(
                         (line_id, sale_id, staff, role, bp, part, closed, category, closed)
@@ -534,9 +538,11 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
             branch = branches[n % len(branches)]
             seller = rng.choice(branch.sellers)
             at = moment()
-            amount = rng.randrange(1, 100) * 10_000_00
             category = rng.choice(CATEGORIES)
-            direct.append((line_id, sale_id, seller, "seller", 10_000, amount, at, category, at))
+            counted = ProductCategory(category).counted
+            amount = 0 if counted else rng.randrange(1, 100) * 10_000_00
+            value = credit_value_fen(ProductCategory(category), amount, 1)
+            direct.append((line_id, sale_id, seller, "seller", 10_000, value, at, category, at))
             line_id += 1
             yield (sale_id, branch.id, customer_of(branch), seller, category, PRODUCTS[category], amount, at, "other", None, at)  # fmt: skip
             sale_id += 1

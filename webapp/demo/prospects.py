@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from webapp.auth.models import SALES_ROLES
+from webapp.demo.kits import fits
 from webapp.extensions import db
 from webapp.prospects import services
 from webapp.prospects.models import OPEN_STAGES, Prospect, Stage, StageChange
@@ -18,7 +19,14 @@ WHY = [
     "刚卖房，有闲置资金",
 ]
 LOST = ["收益率不及他行", "客户资金另有安排", "决策人不同意", "已在他行办理"]
-AMOUNTS = [50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000]
+# Plausible amounts in yuan by category; accounts and cards are one each, with no amount.
+AMOUNTS = {
+    ProductCategory.DEPOSIT: [50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000],
+    ProductCategory.WEALTH_MANAGEMENT: [50_000, 100_000, 200_000, 300_000, 500_000],
+    ProductCategory.INSURANCE: [10_000, 20_000, 50_000, 100_000],
+    ProductCategory.FUND: [10_000, 20_000, 50_000, 100_000],
+    ProductCategory.LOAN: [100_000, 200_000, 300_000, 500_000, 1_000_000],
+}
 
 
 def load(ctx) -> None:
@@ -31,7 +39,8 @@ def load(ctx) -> None:
             own = [c for c in ctx.customers[key] if c.owner_id == owner.id] or ctx.customers[key]
             for i in range(per_person):
                 customer = ctx.rng.choice(own)
-                product = ctx.rng.choice(products) if products else None
+                suitable = [p for p in products if fits(p.name, customer.kind)]
+                product = ctx.rng.choice(suitable) if suitable else None
                 created = ctx.now - timedelta(
                     days=ctx.rng.randint(3, 42), hours=ctx.rng.randint(0, 8)
                 )
@@ -42,7 +51,7 @@ def load(ctx) -> None:
                     owner_id=owner.id,
                     category=product.category if product else ProductCategory.DEPOSIT,
                     product_name=product.name if product else "",
-                    expected_amount_fen=ctx.rng.choice(AMOUNTS) * 100,
+                    expected_amount_fen=_amount(ctx.rng, product) * 100,
                     potential=ctx.rng.choice(WHY),
                     created_at=created,
                     updated_at=created,
@@ -85,6 +94,12 @@ def load(ctx) -> None:
                 prospect.updated_at = at
                 made += 1
     ctx.made["prospects"] = made
+
+
+def _amount(rng, product) -> int:
+    """An expected amount in yuan that suits the product; 0 for an account or a card."""
+    category = product.category if product else ProductCategory.DEPOSIT
+    return rng.choice(AMOUNTS[category]) if category in AMOUNTS else 0
 
 
 def _target_stage(rng, i: int) -> Stage:

@@ -5,3 +5,10 @@ charts and the credit statement. Coaching and the home pages read their figures 
 from flask import Blueprint
 
 bp = Blueprint("figures", __name__, url_prefix="/reports")
+
+
+# The definitions beside every figure (templates/figures/_how_counted.html), on every page that
+# shows one, the home and coaching pages included.
+from webapp.figures.metrics import how_counted  # noqa: E402
+
+template_globals = {"figure_definition": how_counted}

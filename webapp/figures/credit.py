@@ -23,7 +23,8 @@ class StatementLine:
     sale_id: int
     product: str
     category: ProductCategory
-    sale_fen: int
+    sale_fen: int  # 0 for an account or a card
+    quantity: int  # accounts or cards opened (1 for a yuan sale)
     customer: str
     mobile: str
     referred: bool
@@ -41,7 +42,7 @@ def statement(staff_id: int, month: date) -> tuple[list[StatementLine], Credit]:
     lines = [
         StatementLine(
             sold_at=line.sold_at, sale_id=sale.id, product=sale.product_name,
-            category=line.category, sale_fen=sale.amount_fen, customer=name,
+            category=line.category, sale_fen=sale.amount_fen, quantity=sale.quantity, customer=name,
             mobile=mask_mobile(mobile),
             referred=sale.source == SaleSource.REFERRAL, phase=phase or "", role=line.role,
             reason=line.reason, share_bp=line.share_bp, amount_fen=line.amount_fen,

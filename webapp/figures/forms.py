@@ -4,13 +4,14 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from webapp.figures.models import COUNT_METRICS, TARGET_METRICS
+from webapp.figures.models import TARGET_METRICS, is_money
 
 
 def parse_target_grid(form, keys: list[int | None]):
     """Read the target grid's fields `t-<staff id or branch>-<metric>`.
 
-    Money is typed in yuan (up to two decimals) and stored in fen; counts are whole numbers.
+    Money (the yuan categories) is typed in yuan (up to two decimals) and stored in fen;
+    accounts, cards and the counts are whole numbers.
     Returns (cells, errors, typed): cells {(staff_id, metric): value or None}, errors
     {field name: message}, typed {field name: text as typed} to re-show on error.
     """
@@ -34,7 +35,7 @@ def parse_target_grid(form, keys: list[int | None]):
             if number > Decimal("1e12"):  # before any arithmetic: 1e999999999 overflows it
                 errors[name] = str(_l("This number is too large."))
                 continue
-            if metric in COUNT_METRICS:
+            if not is_money(metric):
                 if number != number.to_integral_value():
                     errors[name] = str(_l("Enter a whole number."))
                     continue

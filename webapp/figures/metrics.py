@@ -4,16 +4,19 @@ Each function takes the people (staff_ids) or a branch, and a half-open period
 [start, end) of dates, and answers with ONE aggregate query: a dict staff_id -> value
 (people missing from the dict have 0).
 
-Sales credit (绩效分润): a person's achievement is the sum of their credit lines, so a
-referred sale counts for the referrer and the seller by their shares; a branch's
-achievement is the sum of its sales (each sale once).
+Sales credit (绩效分润): a person's achievement in a yuan category is the sum of their credit
+lines, so a referred sale counts for the referrer and the seller by their shares; in a counted
+category (accounts, cards) it is the number opened by the person who sold them (an account is
+not split; the referrer's part of it is in their credit). A branch's achievement is the sum of
+its sales in each category's unit (each sale once). Figures in different units never add.
 """
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
     Integer,
@@ -34,9 +37,36 @@ from sqlalchemy.sql.functions import FunctionElement
 from webapp.customers.models import Acquisition, Customer
 from webapp.extensions import db
 from webapp.figures.periods import bounds
-from webapp.sales.models import CreditLine, ProductCategory, Sale
+from webapp.sales.models import (
+    COUNTED_CATEGORIES,
+    CreditLine,
+    ProductCategory,
+    Sale,
+    measure_column,
+)
 from webapp.sales.queries import credit_of
 from webapp.timeutil import local_today
+
+# How each figure is counted, in words (the fragment "how is this counted" beside every figure,
+# templates/figures/_how_counted.html): one sentence per figure, held here beside its code.
+HOW_COUNTED: dict[str, object] = {}
+
+
+def defined(key: str, words) -> Callable:
+    """Register a figure's one-sentence definition (a lazy translation) under `key`; used as a
+    decorator on the function that computes it, or called alone for a figure of a table."""
+    HOW_COUNTED[key] = words
+
+    def keep(function):
+        return function
+
+    return keep
+
+
+def how_counted(key: str) -> str:
+    """A figure's definition in the user's language."""
+    return str(HOW_COUNTED[key])
+
 
 # Figures counted per person are statements with bound parameters (the people, the period's
 # UTC bounds and the day it is read as of), built once per process: building SQLAlchemy
@@ -103,9 +133,58 @@ def together(
     return result
 
 
+defined(
+    "referral_credit",
+    _l(
+        "Referral credit (转介分润) is the part of a person's credit earned on referred sales, whatever their part in the sale: the referrer's and the seller's shares both count."
+    ),
+)
+defined(
+    "branch_sales",
+    _l("Sales counts the branch's sales recorded in the period, each sale once, by its day."),
+)
+defined(
+    "referrals_accepted",
+    _l("Accepted counts the referrals of the period the receiver accepted, whatever came of them."),
+)
+defined(
+    "referral_value",
+    _l(
+        "Value is the amount in yuan of the referrals won in the period; a card or an account won carries no amount and is not added."
+    ),
+)
+defined(
+    "target",
+    _l(
+        "The target is the one the branch manager set for the month on the targets page, in the category's unit."
+    ),
+)
+defined(
+    "percent", _l("Progress is what was achieved as a percentage of the target, in the same unit.")
+)
+defined(
+    "pace",
+    _l(
+        "Needed per day is what is still missing to the target divided by the days left in the month, today included."
+    ),
+)
+defined(
+    "sales_in_yuan",
+    _l(
+        "Sales in yuan adds the sales of the yuan categories only (deposits, wealth management, insurance, funds, loans, other); accounts and cards are counted apart and never added."
+    ),
+)
+
+
 # ---- sales and credit -----------------------------------------------------------------------
 
 
+@defined(
+    "credit",
+    _l(
+        "Credit (分润业绩) is the sum of a person's credit lines of the sales made in the period, whatever their part (seller, referrer or a share the manager allocated): a sale in yuan at its amount, an account or a card at its fixed value, split by the phase's shares."
+    ),
+)
 def credit_by_category(
     staff_ids: Iterable[int], start: date, end: date
 ) -> tuple[dict[int, dict], dict[int, int]]:
@@ -120,34 +199,83 @@ def credit_by_category(
     )
 
 
+@defined(
+    "units",
+    _l(
+        "Accounts and cards are counted, never added to yuan: each sale counts the accounts or cards it opened, for the person who opened them."
+    ),
+)
+def units_by_category(staff_ids: Iterable[int], start: date, end: date) -> dict[int, dict]:
+    """Accounts and cards each person opened as the seller, per counted category
+    ({staff_id: {category: n}}): a person's achievement in a counted category."""
+    rows = db.session.execute(_units(), _period(staff_ids, start, end)).all()
+    result: dict[int, dict] = {}
+    for staff_id, category, n in rows:
+        result.setdefault(staff_id, {})[ProductCategory(category).value] = int(n or 0)
+    return result
+
+
+@cache
+def _units():
+    return (
+        select(Sale.seller_id, Sale.category, func.sum(Sale.quantity))
+        .where(
+            Sale.seller_id.in_(STAFF_IDS),
+            Sale.sold_at >= LO,
+            Sale.sold_at < HI,
+            Sale.category.in_(COUNTED_CATEGORIES),
+        )
+        .group_by(Sale.seller_id, Sale.category)
+    )
+
+
 # The month around a period (a one-on-one's week shows its month's credit against target):
 # bound to the month's UTC bounds and first day, given to together() as `month`.
 MONTH_LO, MONTH_HI, MONTH = bindparam("month_lo"), bindparam("month_hi"), bindparam("month")
 
 
+@defined(
+    "month_sales_target",
+    _l(
+        "The sales target in yuan is the sum of the month's targets of the yuan categories (deposits, wealth management, insurance, funds, loans, other); accounts, cards and counts are left out."
+    ),
+)
 @figure
 def month_sales_target():
-    """Each person's sales target in fen for the month given to together(): the product
-    categories summed (the count targets left out). People without one are missing."""
-    from webapp.figures.models import COUNT_METRICS, Target
+    """Each person's sales target in fen for the month given to together(): the yuan
+    categories summed (accounts, cards and the counts left out). People without one are
+    missing."""
+    from webapp.figures.models import MONEY_METRICS, Target
 
     return (
         select(Target.staff_id.label("staff_id"), func.sum(Target.value).label("n"))
         .where(
             Target.staff_id.in_(STAFF_IDS),
             Target.month == MONTH,
-            Target.metric.not_in(COUNT_METRICS),
+            Target.metric.in_(MONEY_METRICS),
         )
         .group_by(Target.staff_id)
     )
 
 
+@defined(
+    "sales_count",
+    _l(
+        "Sales made counts the sales recorded with the person as the seller, by the day of the sale."
+    ),
+)
 @figure
 def sales_count():
     """Number of sales each person made as the seller."""
     return _count_by(Sale.seller_id, Sale.sold_at)
 
 
+@defined(
+    "new_customers",
+    _l(
+        "New customers counts the customers created in the period that the person owns; customers who were already the bank's are not counted."
+    ),
+)
 @figure
 def new_customers():
     """New customers each person owns, created in the period (existing ones not counted)."""
@@ -157,6 +285,12 @@ def new_customers():
     )  # fmt: skip
 
 
+@defined(
+    "credit_by_week",
+    _l(
+        "A week's credit is the credit (分润业绩) of the sales made from Monday to Sunday, branch time."
+    ),
+)
 def credit_by_week(staff_ids: Iterable[int], first_monday: date, weeks: int) -> dict[int, list]:
     """Credit earned per person per week for `weeks` weeks from `first_monday`, in fen."""
     edges = [bounds(first_monday + timedelta(weeks=i), first_monday)[0] for i in range(weeks + 1)]
@@ -219,9 +353,16 @@ def credit_and_sales_by_week(
     return credit, sales
 
 
+@defined(
+    "branch_achieved",
+    _l(
+        "The branch's achievement is the sum of its sales in the period in each category's unit, each sale counted once; the branch total in yuan adds the yuan categories only."
+    ),
+)
 def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int], int]:
-    """The branch's sales per product category in fen (each sale counted once), and its new
-    customers created in the period (existing ones not counted): one statement."""
+    """The branch's sales per product category in its unit (fen, or accounts or cards opened;
+    each sale counted once), and its new customers created in the period (existing ones not
+    counted): one statement."""
     lo, hi = bounds(start, end)
     params = {"branch_id": branch_id, "lo": lo, "hi": hi}
     by_key = {key: int(n or 0) for key, n in db.session.execute(_branch_totals(), params)}
@@ -233,7 +374,7 @@ def branch_totals(branch_id: int, start: date, end: date) -> tuple[dict[str, int
 def _branch_totals():
     branch = bindparam("branch_id")
     sales = (
-        select(cast(Sale.category, String).label("key"), func.sum(Sale.amount_fen).label("n"))
+        select(cast(Sale.category, String).label("key"), func.sum(measure_column()).label("n"))
         .where(Sale.branch_id == branch, Sale.sold_at >= LO, Sale.sold_at < HI)
         .group_by(Sale.category)
     )
@@ -249,9 +390,16 @@ def _branch_totals():
 _NEW_CUSTOMERS = "(new customers)"  # not a product category: the count's row in branch_totals
 
 
+@defined(
+    "behaviours",
+    _l(
+        "For each of the four sales behaviours: the customers won through it in the month, how many of them bought, what they bought in yuan and the average days from first contact to first sale."
+    ),
+)
 def behaviours(branch_id: int, start: date, end: date) -> list[dict]:
     """The four sales behaviours compared: customers won through each in the period, how many
-    bought, the value they bought (fen, until the period's end) and the average days from first
+    bought, the value they bought in yuan categories (fen, until the period's end; accounts
+    and cards carry no amount) and the average days from first
     contact (the customer's creation) to the first sale."""
     lo, hi = bounds(start, end)
     statement = _behaviours(db.engine.dialect.name == "postgresql")
@@ -330,6 +478,12 @@ def _count_by(person, moment, *conditions):
     )
 
 
+@defined(
+    "calls_made",
+    _l(
+        "Calls counts every appointment call the person logged in the period, whether or not it fixed a meeting."
+    ),
+)
 @figure
 def calls_made():
     """Appointment calls made per person (the call log: those that fixed a meeting and those
@@ -339,6 +493,10 @@ def calls_made():
     return _count_by(Call.staff_id, Call.called_at)
 
 
+@defined(
+    "visits_made",
+    _l("Visits counts the market-running visits the person checked in to in the period."),
+)
 @figure
 def visits_made():
     """Market-running visits per person, by check-in time."""
@@ -347,6 +505,12 @@ def visits_made():
     return _count_by(Visit.staff_id, Visit.checked_in_at)
 
 
+@defined(
+    "visit_outcomes",
+    _l(
+        "Visits with an outcome counts the visits that got somewhere: any outcome but not interested."
+    ),
+)
 @figure
 def visit_outcomes():
     """Visits that got somewhere (anything but "not interested") per person."""
@@ -358,6 +522,12 @@ def visit_outcomes():
     )  # fmt: skip
 
 
+@defined(
+    "appointments_set",
+    _l(
+        "Appointments set counts the appointments the person captured in the period, by when they were made."
+    ),
+)
 @figure
 def appointments_set():
     """Appointments captured per person (who made the call), by when they were made."""
@@ -366,6 +536,12 @@ def appointments_set():
     return _count_by(Appointment.created_by_id, Appointment.created_at)
 
 
+@defined(
+    "appointments_held",
+    _l(
+        "Appointments held counts the appointments the person held with the customer, by their start time."
+    ),
+)
 @figure
 def appointments_held():
     """Appointments held per person who met the customer, by their start time."""
@@ -377,6 +553,12 @@ def appointments_held():
     )  # fmt: skip
 
 
+@defined(
+    "referrals_given",
+    _l(
+        "Referrals given counts the referrals the person made in the period, by when they were made."
+    ),
+)
 @figure
 def referrals_given():
     """Referrals made per referrer, by when they were made."""
@@ -385,6 +567,12 @@ def referrals_given():
     return _count_by(Referral.referrer_id, Referral.created_at)
 
 
+@defined(
+    "referrals_received",
+    _l(
+        "Referrals received counts the referrals made to the person in the period, by when they were made."
+    ),
+)
 @figure
 def referrals_received():
     """Referrals received per receiver, by when they were made."""
@@ -393,6 +581,12 @@ def referrals_received():
     return _count_by(Referral.receiver_id, Referral.created_at)
 
 
+@defined(
+    "referrals",
+    _l(
+        "Referrals (转介) counts referrals won in the period, each once, by the day it was closed: the branch row is every referral won, a person's row those they gave."
+    ),
+)
 def branch_referrals_won(branch_id: int, start: date, end: date) -> int:
     """The branch's referrals won in the period, each counted once (by when it was closed):
     the branch row of referrals won, and the referral ledger's total."""
@@ -409,6 +603,12 @@ def branch_referrals_won(branch_id: int, start: date, end: date) -> int:
     )
 
 
+@defined(
+    "referrals_received_won",
+    _l(
+        "Referrals received and won counts the referrals made to the person that were won, by the day they were closed."
+    ),
+)
 @figure
 def referrals_received_won():
     """Referrals received that were won, per receiver, by when they were closed."""
@@ -420,6 +620,12 @@ def referrals_received_won():
     )  # fmt: skip
 
 
+@defined(
+    "referrals_won",
+    _l(
+        "Referrals given and won counts the referrals the person gave that were won, by the day they were closed."
+    ),
+)
 @figure
 def referrals_won():
     """Referrals given that were won, per referrer, by when they were closed."""
@@ -431,6 +637,12 @@ def referrals_won():
     )  # fmt: skip
 
 
+@defined(
+    "prospects_moved_forward",
+    _l(
+        "Prospects moved forward counts every stage change the person made on the prospect list in the period."
+    ),
+)
 @figure
 def prospects_moved_forward():
     """Stage changes made per person in the period (prospects moved along the list)."""
@@ -442,6 +654,12 @@ def prospects_moved_forward():
     )  # fmt: skip
 
 
+@defined(
+    "stale_follow_ups",
+    _l(
+        "Stale follow-ups counts the person's open prospects whose follow-up date is before the end of the period."
+    ),
+)
 @figure
 def stale_follow_ups():
     """Open prospects overdue, per owner, as the prospect list counts them (follow-up date
@@ -480,6 +698,12 @@ def _local_day_sqlite(element, compiler, **kw):
     return f"date({column}, printf('%+d minutes', {minutes}))"
 
 
+@defined(
+    "schedule_days_planned",
+    _l(
+        "Days with a planned schedule counts the days of the period with at least one entry in the person's schedule."
+    ),
+)
 @figure
 def schedule_days_planned():
     """Local days in the period with at least one schedule entry, per person."""
@@ -491,6 +715,12 @@ def schedule_days_planned():
     )
 
 
+@defined(
+    "sheet_completeness",
+    _l(
+        "Customer sheet completeness is the average, now, of how complete the customer information sheets the person owns are (0 to 100)."
+    ),
+)
 @figure
 def sheet_completeness():
     """Average completeness (0-100) of the customer sheets each person owns, now."""

@@ -8,14 +8,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
 from webapp.i18n import Labels
-from webapp.sales.models import ProductCategory
+from webapp.sales.models import YUAN_CATEGORIES, ProductCategory, Unit
 from webapp.timeutil import now_naive
 
-# Target metrics: every product category (value in fen) plus two counts.
+# Target metrics: every product category in its unit (fen for yuan categories, a number of
+# accounts or cards for counted ones) plus two counts. Only MONEY_METRICS ever add up together.
 NEW_CUSTOMERS = "new_customers"
 REFERRALS = "referrals"
 COUNT_METRICS = (NEW_CUSTOMERS, REFERRALS)
 TARGET_METRICS = tuple(c.value for c in ProductCategory) + COUNT_METRICS
+MONEY_METRICS = tuple(c.value for c in YUAN_CATEGORIES)
+
+
+def is_money(metric: str) -> bool:
+    """Whether a target metric is counted in yuan (stored in fen), not in a number of things."""
+    return metric in MONEY_METRICS
+
+
+def metric_unit(metric: str) -> Unit | None:
+    """The unit of a product category metric; None for the two counts (people, referrals)."""
+    return None if metric in COUNT_METRICS else ProductCategory(metric).unit
+
+
 COUNT_METRIC_LABELS = Labels({NEW_CUSTOMERS: _l("New customers"), REFERRALS: _l("Referrals")})
 
 
@@ -46,6 +60,6 @@ class Target(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     month: Mapped[date] = mapped_column()  # the first day of the month
     metric: Mapped[str] = mapped_column(String(30))
-    value: Mapped[int] = mapped_column(BigInteger)  # fen for categories, a count otherwise
+    value: Mapped[int] = mapped_column(BigInteger)  # fen for MONEY_METRICS, a count otherwise
     set_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)

@@ -39,7 +39,8 @@ def week_figures(person: Staff, week: date) -> dict:
     )
 
     def read(pairs):
-        return [(label, values[fig].get(person.id, 0)) for label, fig in pairs]
+        # (label, value, the figure's key in the definitions beside it: metrics.HOW_COUNTED)
+        return [(label, values[fig].get(person.id, 0), fig.__name__) for label, fig in pairs]
 
     return {
         "figures": read(figures),

@@ -9,7 +9,14 @@ from webapp.auth.models import SALES_ROLES, Role
 from webapp.auth.queries import team
 from webapp.extensions import db
 from webapp.figures import metrics
-from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, TARGET_METRICS, Target
+from webapp.figures.models import (
+    MONEY_METRICS,
+    NEW_CUSTOMERS,
+    REFERRALS,
+    TARGET_METRICS,
+    Target,
+    metric_unit,
+)
 from webapp.figures.periods import next_month
 from webapp.timeutil import local_today
 
@@ -47,12 +54,14 @@ def days_left_in(month: date, on: date | None = None) -> int:
 
 def progress(branch_id: int, month: date, on: date | None = None) -> dict:
     """The sales progress table (销售进度表): per person and for the branch, every metric
-    with a target or an achievement this month: target, achieved, percent, pace needed."""
+    with a target or an achievement this month: target, achieved, percent, pace needed, each
+    in the metric's unit (fen for yuan categories, accounts or cards, a count)."""
     end = next_month(month)
     people = team(branch_id, SALES_ROLES | {Role.LOBBY_MANAGER, Role.TELLER})
     ids = [p.id for p in people]
     targets = target_grid(branch_id, month)
     credit, referral_credit = metrics.credit_by_category(ids, month, end)
+    units = metrics.units_by_category(ids, month, end)
     counted = metrics.together([metrics.new_customers, metrics.referrals_won], ids, month, end)
     new, referrals = counted[metrics.new_customers], counted[metrics.referrals_won]
     branch_sales, branch_new = metrics.branch_totals(branch_id, month, end)
@@ -66,7 +75,9 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
             return branch_referrals if staff_id is None else referrals.get(staff_id, 0)
         if staff_id is None:
             return branch_sales.get(metric, 0)
-        return credit.get(staff_id, {}).get(metric, 0)
+        if metric in MONEY_METRICS:
+            return credit.get(staff_id, {}).get(metric, 0)
+        return units.get(staff_id, {}).get(metric, 0)
 
     def row(staff_id):
         cells = {}
@@ -75,7 +86,7 @@ def progress(branch_id: int, month: date, on: date | None = None) -> dict:
             value = achieved(staff_id, metric)
             if target is None and not value:
                 continue
-            cells[metric] = _cell(target, value, left)
+            cells[metric] = _cell(target, value, left) | {"unit": metric_unit(metric)}
         return cells
 
     return {

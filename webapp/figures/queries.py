@@ -9,26 +9,29 @@ from webapp.auth.models import SALES_ROLES, Branch, Role, Staff
 from webapp.auth.queries import team
 from webapp.extensions import db
 from webapp.figures import metrics
-from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, Target
+from webapp.figures.models import MONEY_METRICS, Target
 from webapp.figures.periods import bounds, next_month
 from webapp.figures.progress import progress
-from webapp.sales.models import Sale
+from webapp.sales.models import COUNTED_CATEGORIES, Sale
 
 WOBBLE_RATIO = 0.5  # below half of the person's usual week is a wobble worth a one-on-one
 
 
 def branch_week(branch_id: int, week: date) -> dict:
-    """The branch's sales (count, value in fen) and new customers for one week."""
+    """The branch's sales for one week: how many, their value in fen (yuan categories only),
+    the accounts and cards opened per counted category ({category: n}), and new customers."""
     lo, hi = bounds(week, week + timedelta(days=7))
-    count, value = db.session.execute(
-        select(func.count(Sale.id), func.coalesce(func.sum(Sale.amount_fen), 0)).where(
+    count = db.session.scalar(
+        select(func.count(Sale.id)).where(
             Sale.branch_id == branch_id, Sale.sold_at >= lo, Sale.sold_at < hi
         )
-    ).one()
+    )
+    by_category, new = metrics.branch_totals(branch_id, week, week + timedelta(days=7))
     return {
         "sales": count,
-        "value_fen": int(value),
-        "new_customers": metrics.branch_totals(branch_id, week, week + timedelta(days=7))[1],
+        "value_fen": sum(n for m, n in by_category.items() if m in MONEY_METRICS),
+        "units": {c.value: by_category.get(c.value, 0) for c in COUNTED_CATEGORIES},
+        "new_customers": new,
     }
 
 
@@ -65,14 +68,16 @@ def weekly(branch_id: int, week: date) -> dict:
 
 def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
     """The monthly operating report (经营月报): targets by category and person, the four
-    behaviours compared, and referral credit by person."""
+    behaviours compared, and referral credit by person. Its branch total and each person's
+    sales target add the yuan categories only (accounts and cards are shown, never added);
+    credit is money, a counted sale's by its value per unit."""
     end = next_month(month)
     table = progress(branch_id, month, on)
     people = [p for p, _ in table["people"]]
     grid = table["targets"]
     credit = {staff_id: sum(fen.values()) for staff_id, fen in table["credit_by_category"].items()}
     referral_credit = table["referral_credit"]
-    money = [m for m in TARGET_METRICS if m not in COUNT_METRICS]
+    money = MONEY_METRICS
     by_person = [
         {
             "person": p,
@@ -94,7 +99,8 @@ def monthly(branch_id: int, month: date, on: date | None = None) -> dict:
 
 
 def region(user: Staff, month: date) -> list[dict]:
-    """Each branch the administrator oversees: the month's sales against its branch targets."""
+    """Each branch the administrator oversees: the month's sales in yuan (the yuan categories;
+    accounts and cards carry no amount) against its branch targets in yuan."""
     end = next_month(month)
     lo, hi = bounds(month, end)
     ids = visible_branch_ids(user)
@@ -112,7 +118,7 @@ def region(user: Staff, month: date) -> list[dict]:
                 Target.branch_id.in_(ids),
                 Target.staff_id.is_(None),
                 Target.month == month,
-                Target.metric.not_in(COUNT_METRICS),
+                Target.metric.in_(MONEY_METRICS),
             )
             .group_by(Target.branch_id)
         ).all()

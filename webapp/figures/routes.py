@@ -13,7 +13,13 @@ from webapp.auth.queries import team
 from webapp.figures import bp, charts, queries, services
 from webapp.figures.credit import statement
 from webapp.figures.forms import parse_target_grid
-from webapp.figures.models import COUNT_METRICS, TARGET_METRICS, metric_label, metric_labels
+from webapp.figures.models import (
+    TARGET_METRICS,
+    is_money,
+    metric_label,
+    metric_labels,
+    metric_unit,
+)
 from webapp.figures.periods import (
     next_month,
     parse_day,
@@ -24,7 +30,7 @@ from webapp.figures.progress import progress as progress_table
 from webapp.figures.progress import target_grid
 from webapp.figures.xlsx import monthly_workbook
 from webapp.inputs import CsrfForm
-from webapp.sales.models import CreditRole
+from webapp.sales.models import CREDIT_PER_UNIT_FEN, CreditRole
 from webapp.timeutil import local_today, week_start
 
 
@@ -40,7 +46,6 @@ def progress():
         following=next_month(month),
         table=progress_table(current_user.branch_id, month),
         label=metric_labels().get,
-        counts=COUNT_METRICS,
     )
 
 
@@ -56,6 +61,8 @@ def weekly():
         week=week,
         report=queries.weekly(current_user.branch_id, week),
         delta7=timedelta(days=7),
+        label=metric_labels().get,
+        unit=metric_unit,
     )
 
 
@@ -69,7 +76,7 @@ def monthly():
     money = [
         (labels[m], [c["target"] or 0, c["achieved"]])
         for m, c in report["progress"]["branch"].items()
-        if m not in COUNT_METRICS
+        if is_money(m)
     ]
     category_chart = charts.bar_chart(
         _("Target and achieved by category (yuan)"),
@@ -88,7 +95,6 @@ def monthly():
         following=next_month(month),
         report=report,
         label=labels.get,
-        counts=COUNT_METRICS,
         category_chart=category_chart,
         behaviour_chart=behaviour_chart,
     )
@@ -133,7 +139,7 @@ def credit():
     return render_template(
         "figures/credit.html", month=month, previous=previous_month(month),
         following=next_month(month), person=person, people=people, lines=lines,
-        totals=totals, role_label=role_labels.get,
+        totals=totals, role_label=role_labels.get, per_unit=CREDIT_PER_UNIT_FEN,
     )  # fmt: skip
 
 
@@ -149,6 +155,12 @@ def region():
         following=next_month(month),
         rows=queries.region(current_user, month),
     )
+
+
+def _target_label(metric: str) -> str:
+    """A target field's label with its unit: Deposits (yuan), Cards (cards); counts bare."""
+    unit = metric_unit(metric)
+    return metric_label(metric) if unit is None else f"{metric_label(metric)} ({unit.label})"
 
 
 @bp.route("/targets", methods=["GET", "POST"])
@@ -173,7 +185,7 @@ def targets():
         previous=previous_month(month),
         following=next_month(month),
         rows=[(None, _("Branch"))] + [(p.id, f"{p.name} · {p.role_label}") for p in people],
-        metrics=[(m, metric_label(m)) for m in TARGET_METRICS],
+        metrics=[(m, _target_label(m), is_money(m)) for m in TARGET_METRICS],
         grid=grid,
         errors=errors,
         typed=typed,

@@ -6,9 +6,20 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from webapp.figures.models import COUNT_METRICS, metric_label
+from webapp.figures.models import metric_label
 
 YUAN = "#,##0.00"
+
+
+def _unit_format(unit) -> str:
+    """The cell format that shows a value with its unit: ¥ for yuan, the unit's name else
+    (the number stays a number: Excel and WPS add and chart it)."""
+    if unit is None:
+        return "#,##0"
+    if unit == "yuan":
+        return '"¥"#,##0.00'
+    name = unit.label.replace('"', "")
+    return f'#,##0" {name}"'
 
 
 def _sheet(book, title, header, rows, money_columns=()):
@@ -27,21 +38,29 @@ def _sheet(book, title, header, rows, money_columns=()):
 
 
 def monthly_workbook(report: dict, branch_name: str, month) -> bytes:
-    """Build the workbook: money in yuan as real numbers, counts as integers."""
+    """Build the workbook: money in yuan as real numbers, accounts, cards and counts as
+    integers, each category's cells formatted with its unit."""
     book = Workbook()
     book.remove(book.active)
-    progress_rows = []
+    progress_rows, formats = [], []
     for metric, cell in report["progress"]["branch"].items():
-        scale = 1 if metric in COUNT_METRICS else 100
+        unit = cell["unit"]
+        scale = 100 if unit == "yuan" else 1
         achieved = cell["achieved"] / scale
         target = None if cell["target"] is None else cell["target"] / scale
-        progress_rows.append([metric_label(metric), target, achieved, cell["percent"]])
-    _sheet(
+        unit_name = "" if unit is None else unit.label
+        progress_rows.append([metric_label(metric), unit_name, target, achieved, cell["percent"]])
+        formats.append(_unit_format(unit))
+    sheet = _sheet(
         book,
         _("Targets by category"),
-        [_("Category"), _("Target"), _("Achieved"), _("Percent")],
+        [_("Category"), _("Unit"), _("Target"), _("Achieved"), _("Percent")],
         progress_rows,
     )
+    # Each row in its own unit: the cells say yuan, accounts or cards, and no total adds them.
+    for row, number_format in enumerate(formats, start=2):
+        for column in (3, 4):
+            sheet.cell(row=row, column=column).number_format = number_format
     _sheet(
         book,
         _("By person"),

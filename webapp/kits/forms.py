@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.inputs import DateField
 from webapp.kits.models import RISK_LABELS
-from webapp.sales.models import CATEGORY_LABELS
+from webapp.sales.models import CATEGORY_LABELS, ProductCategory
 
 MAX_IMAGE_BYTES = 200 * 1024
 # Magic numbers of the image types a phone shows everywhere (SVG is refused: it can carry script).
@@ -67,14 +67,31 @@ class ProductForm(FlaskForm):
     point_2 = StringField(_l("Selling point 2"), validators=[Length(max=120)])
     point_3 = StringField(_l("Selling point 3"), validators=[Length(max=120)])
     suits = StringField(_l("Who it suits"), validators=[Length(max=200)])
+    # Only investment products (wealth management, funds, insurance) carry an R1-R5 grade; the
+    # form shows one select for every kind (no script), the check below ties it to the kind.
     risk_level = SelectField(
-        _l("Risk level"), choices=[SelectChoice(r.value, label) for r, label in RISK_LABELS.items()]
+        _l("Risk level (wealth management, funds and insurance only)"),
+        choices=[SelectChoice("", _l("None: not an investment product"))]
+        + [SelectChoice(r.value, label) for r, label in RISK_LABELS.items()],
     )
     key_terms = TextAreaField(_l("Key terms"), validators=[Length(max=4000)])
     image = FileField(_l("Image (PNG, JPEG or WebP, at most 200 KB)"), validators=[check_image])
     featured = BooleanField(_l("Featured"))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_to = DateField(_l("Valid to"), validators=[Optional()])
+
+    def validate_risk_level(self, field) -> None:
+        """An investment product has a risk level; a deposit, loan, card or account has none."""
+        try:
+            rated = ProductCategory(self.category.data).risk_rated
+        except ValueError:
+            return  # the category's own check reports it
+        if rated and not field.data:
+            raise ValidationError(_l("Choose the product's risk level."))
+        if not rated and field.data:
+            raise ValidationError(
+                _l("Deposits, loans, cards and accounts carry no risk level: choose None.")
+            )
 
     def validate_valid_to(self, field) -> None:
         """The end is not before the start."""

@@ -48,7 +48,8 @@ class Product(db.Model):
     point_2: Mapped[str] = mapped_column(String(120), default="")
     point_3: Mapped[str] = mapped_column(String(120), default="")
     suits: Mapped[str] = mapped_column(String(200), default="")
-    risk_level: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel, 4), default=RiskLevel.R1)
+    # Investment products only (ProductCategory.risk_rated): a deposit, loan or card has none.
+    risk_level: Mapped[RiskLevel | None] = mapped_column(enum_column(RiskLevel, 4))
     key_terms: Mapped[str] = mapped_column(Text, default="")
     image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     image_type: Mapped[str] = mapped_column(String(20), default="")

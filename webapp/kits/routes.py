@@ -92,7 +92,7 @@ def edit_product(product_id: int | None = None):
     if existing is not None and request.method == "GET":
         form.category.data, form.risk_level.data = (
             existing.category.value,
-            existing.risk_level.value,
+            existing.risk_level.value if existing.risk_level else "",
         )
     if form.validate_on_submit():
         saved = services.save_product(existing, form.data)

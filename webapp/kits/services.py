@@ -21,7 +21,8 @@ def save_product(product: Product | None, data: dict) -> Product:
     """Create or update a product from form data; an image given as (bytes, mime) replaces the old one."""
     product = product or Product()
     product.category = ProductCategory(data["category"])
-    product.risk_level = RiskLevel(data["risk_level"])
+    # The form allows a grade on investment products only (ProductCategory.risk_rated).
+    product.risk_level = RiskLevel(data["risk_level"]) if data.get("risk_level") else None
     for name in PRODUCT_FIELDS:
         value = data.get(name)
         setattr(product, name, value.strip() if isinstance(value, str) else value)

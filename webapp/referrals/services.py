@@ -307,7 +307,9 @@ def win(
     When the rule cannot settle the credit, the sale waits for the branch manager.
     """
     _only_receiver(referral, staff)
-    if amount_fen <= 0:
+    if category.counted:
+        amount_fen = 0  # one account or card opened: a count, credited by its value per unit
+    elif amount_fen <= 0:
         raise ReferralError(_l("Enter an amount above zero."), "amount")
     if not product.strip():
         raise ReferralError(_l("Enter the product sold."), "product")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Staff
@@ -30,6 +30,65 @@ class ProductCategory(enum.StrEnum):
     @property
     def label(self) -> str:
         return CATEGORY_LABELS.text(self)
+
+    @property
+    def unit(self) -> "Unit":
+        """What the category is counted in: yuan, or accounts or cards opened."""
+        return UNITS[self]
+
+    @property
+    def counted(self) -> bool:
+        """Counted in accounts or cards (a quantity), not in yuan."""
+        return UNITS[self] is not Unit.YUAN
+
+    @property
+    def risk_rated(self) -> bool:
+        """Whether the category's products carry the regulator's R1-R5 risk grade."""
+        return self in RISK_RATED
+
+
+class Unit(enum.StrEnum):
+    """The unit a bank's target book counts a category in; figures in two units never add."""
+
+    YUAN = "yuan"
+    ACCOUNTS = "accounts"
+    CARDS = "cards"
+
+    @property
+    def label(self) -> str:
+        return UNIT_LABELS.text(self)
+
+
+UNIT_LABELS = Labels(
+    {Unit.YUAN: _l("yuan"), Unit.ACCOUNTS: _l("accounts"), Unit.CARDS: _l("cards")}
+)
+
+UNITS = {
+    ProductCategory.DEPOSIT: Unit.YUAN,
+    ProductCategory.WEALTH_MANAGEMENT: Unit.YUAN,
+    ProductCategory.INSURANCE: Unit.YUAN,
+    ProductCategory.FUND: Unit.YUAN,
+    ProductCategory.LOAN: Unit.YUAN,
+    ProductCategory.CORPORATE_SETTLEMENT: Unit.ACCOUNTS,  # settlement accounts opened
+    ProductCategory.E_BANKING: Unit.ACCOUNTS,  # sign-ups
+    ProductCategory.CARD: Unit.CARDS,
+    ProductCategory.OTHER: Unit.YUAN,
+}
+YUAN_CATEGORIES = tuple(c for c in ProductCategory if UNITS[c] is Unit.YUAN)
+COUNTED_CATEGORIES = tuple(c for c in ProductCategory if UNITS[c] is not Unit.YUAN)
+
+# Investment products carry the regulator's risk grade; deposits, loans, cards and accounts do not.
+RISK_RATED = frozenset(
+    {ProductCategory.WEALTH_MANAGEMENT, ProductCategory.FUND, ProductCategory.INSURANCE}
+)
+
+# 计件计价: what one account or card opened is worth in credit (绩效分润), as the target book
+# converts a count into its deposit equivalent (折算). A yuan sale's credit is its amount.
+CREDIT_PER_UNIT_FEN = {
+    ProductCategory.CORPORATE_SETTLEMENT: 50_000_00,
+    ProductCategory.E_BANKING: 5_000_00,
+    ProductCategory.CARD: 10_000_00,
+}
 
 
 CATEGORY_LABELS = Labels(
@@ -64,7 +123,9 @@ class CreditRole(enum.StrEnum):
 
 
 class Sale(db.Model):
-    """One product sold to one customer; amounts in fen (1/100 yuan), never floats."""
+    """One product sold to one customer, measured in its category's unit: a yuan category's
+    amount in fen (1/100 yuan, never floats) with quantity 1; a counted category's quantity
+    (accounts or cards opened) with amount 0. Credit is money either way (credit_value_fen)."""
 
     __table_args__ = (
         Index("ix_sale_branch_sold_at", "branch_id", "sold_at"),
@@ -78,7 +139,8 @@ class Sale(db.Model):
     seller_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     category: Mapped[ProductCategory] = mapped_column(enum_column(ProductCategory, 30))
     product_name: Mapped[str] = mapped_column(String(120))
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # 0 for a counted category
+    quantity: Mapped[int] = mapped_column(default=1, server_default="1")
     sold_at: Mapped[datetime] = mapped_column(default=now_naive)
     source: Mapped[SaleSource] = mapped_column(enum_column(SaleSource), default=SaleSource.OTHER)
     source_id: Mapped[int | None] = mapped_column()
@@ -89,6 +151,24 @@ class Sale(db.Model):
     credit_lines: Mapped[list["CreditLine"]] = relationship(
         back_populates="sale", cascade="all, delete-orphan", order_by="CreditLine.id"
     )
+
+    @property
+    def measure(self) -> int:
+        """The sale in its category's unit: fen for yuan, else the number of accounts or cards."""
+        return self.quantity if self.category.counted else self.amount_fen
+
+
+def credit_value_fen(category: ProductCategory, amount_fen: int, quantity: int) -> int:
+    """The credit a sale carries, split between the people on it: a yuan sale's amount; a
+    counted sale's quantity times its category's value per unit (CREDIT_PER_UNIT_FEN)."""
+    if category.counted:
+        return quantity * CREDIT_PER_UNIT_FEN[category]
+    return amount_fen
+
+
+def measure_column():
+    """SQL for Sale.measure: quantity for counted categories, amount in fen otherwise."""
+    return case((Sale.category.in_(COUNTED_CATEGORIES), Sale.quantity), else_=Sale.amount_fen)
 
 
 class CreditLine(db.Model):

@@ -5,6 +5,13 @@ whatever their role on the line (seller, referrer, or a share the branch manager
 Their referral credit (转介分润) is the part of it on referred sales (a sale recorded from a won
 referral), again whatever their role: the referrer's share and the seller's share of a referred
 sale are both referral credit. Amounts are in fen; the period is naive UTC [lo, hi).
+
+Credit is always money, whatever the sale's unit. A yuan sale (deposits, wealth, loans...)
+carries its amount as credit. A counted sale (cards, e-banking sign-ups, settlement accounts)
+carries a fixed value per account or card (计件计价: the category's deposit equivalent in
+CREDIT_PER_UNIT_FEN, webapp/sales/models.py) times its quantity. Either value is split by the
+same shares (phase of the split, 分润比例) into the lines, so a card referred by a teller credits
+the teller 80% of one card's value in phase 1, never a made-up amount of the card.
 """
 
 from dataclasses import dataclass, field

@@ -1,7 +1,14 @@
 """Every state change of sales: recording a sale and splitting its credit exactly."""
 
 from webapp.extensions import db
-from webapp.sales.models import CreditLine, CreditRole, ProductCategory, Sale, SaleSource
+from webapp.sales.models import (
+    CreditLine,
+    CreditRole,
+    ProductCategory,
+    Sale,
+    SaleSource,
+    credit_value_fen,
+)
 from webapp.timeutil import now_naive
 
 
@@ -29,13 +36,23 @@ def record_sale(
     seller_id: int,
     category: ProductCategory,
     product_name: str,
-    amount_fen: int,
+    amount_fen: int = 0,
+    quantity: int = 1,
     source: SaleSource = SaleSource.OTHER,
     source_id: int | None = None,
     credit: list[tuple[int, CreditRole, int]] | None = None,
     sold_at=None,
 ) -> Sale:
-    """Record a sale with its credit lines: (staff_id, role, share_bp), default 100% to the seller."""
+    """Record a sale with its credit lines: (staff_id, role, share_bp), default 100% to the seller.
+
+    A yuan category records amount_fen; a counted one (accounts, cards) records quantity and no
+    amount, whatever amount was given. The lines split the sale's credit value (money)."""
+    if category.counted:
+        amount_fen = 0
+    else:
+        quantity = 1
+    if quantity < 1:
+        raise ValueError("a sale opens at least one account or card")
     sale = Sale(
         branch_id=branch_id,
         customer_id=customer_id,
@@ -43,12 +60,14 @@ def record_sale(
         category=category,
         product_name=product_name,
         amount_fen=amount_fen,
+        quantity=quantity,
         source=source,
         source_id=source_id,
         sold_at=sold_at if sold_at is not None else now_naive(),
     )
     credit = credit or [(seller_id, CreditRole.SELLER, 10_000)]
-    amounts = split_amount(amount_fen, [share for _, _, share in credit])
+    value = credit_value_fen(category, amount_fen, quantity)
+    amounts = split_amount(value, [share for _, _, share in credit])
     for (staff_id, role, share), amount in zip(credit, amounts, strict=True):
         sale.credit_lines.append(
             CreditLine(
