@@ -433,3 +433,23 @@ def test_region_admin_moves_someone_and_their_book_stays(app, client, login_as, 
         assert person.branch_id == bank["b"].id and person.active
         assert {db.session.get(Customer, c).owner_id for c in customers} == {bank["wealth_a2"].id}
         assert db.session.scalar(select(HandOver.reason)) == "moved"
+
+
+def test_role_changes_and_hand_overs_are_in_the_audit(app, client, login_as, bank):
+    """The audit viewer lists a role change (who, whom, from what to what) and each hand-over
+    (from whom to whom, how much), with the person filter finding both sides."""
+    _give_a_book(app, bank)
+    leaver, a2, retail = bank["wealth_a1"], bank["wealth_a2"], bank["retail_a"]
+    login_as(bank["manager_a"])
+    url = f"/staff/{retail.id}/role"
+    assert _post(client, url, {"role": "credit_am"}, f"/staff/{retail.id}").status_code == 302
+    response = _post(
+        client, f"/staff/{leaver.id}/deactivate", {"receiver_ids": [a2.id]}, f"/staff/{leaver.id}"
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(f"/audit/?person={retail.id}"))
+    assert "角色变更" in page and "零售客户经理 → 信贷客户经理" in page
+    page = text_of(client.get(f"/audit/?person={a2.id}"))
+    assert "移交" in page and "林晓燕 → 陈思远 · 客户 3 户" in page
+    page = text_of(client.get(f"/audit/?person={leaver.id}"))
+    assert "林晓燕 → 陈思远" in page

@@ -18,6 +18,7 @@ from webapp.auth.passwords import one_time_password
 from webapp.extensions import db
 from webapp.referrals.criteria import create_criteria
 from webapp.timeutil import local_today, now_naive
+from webapp.trail import services as audit
 
 # Only an administrator places or changes these roles.
 SENIOR_ROLES = frozenset({Role.BRANCH_MANAGER, Role.ADMIN})
@@ -242,6 +243,9 @@ def change_role(actor: Staff, person: Staff, role: Role) -> Staff:
     if not may_manage_staff(actor, person):
         raise PermissionError(person.id)
     _check_placement(actor, role, person.branch)
+    if role != person.role:
+        detail = f"{person.role.label} → {role.label}"
+        audit.record("role_change", person.branch_id, actor.id, subject_id=person.id, detail=detail)
     person.role = role
     sessions.new_generation(person)
     db.session.flush()

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from webapp.auth.models import SignInFailure, Staff
+from webapp.auth.models import HandOver, SignInFailure, Staff
 from webapp.customers import field_label
 from webapp.customers.models import ChangeKind, Customer, CustomerChange, CustomerView, ViewReason
 from webapp.extensions import db
@@ -145,7 +145,7 @@ def failed_sign_ins(f: Filters) -> list[Entry]:
 
 
 def events(f: Filters) -> list[Entry]:
-    """The general audit log (AuditEvent): sign-ins, role changes, hand-overs.
+    """The general audit log (AuditEvent): sign-ins and role changes.
     The person filter matches who did it and whom it was about."""
     actor, subject = aliased(Staff), aliased(Staff)
     query = (
@@ -175,6 +175,49 @@ def events(f: Filters) -> list[Entry]:
             event.detail or subject or "",
         )
         for event, name, subject, customer in rows
+    ]
+
+
+def hand_overs(f: Filters) -> list[Entry]:
+    """Each book handed over (HandOver): by whom, from whom to whom, how much. The person
+    filter matches who did it, who left and who received."""
+    by, giver, receiver = aliased(Staff), aliased(Staff), aliased(Staff)
+    query = (
+        select(HandOver, by.name, giver.name.label("giver"), receiver.name.label("receiver"))
+        .outerjoin(by, by.id == HandOver.by_id)
+        .join(giver, giver.id == HandOver.from_staff_id)
+        .join(receiver, receiver.id == HandOver.to_staff_id)
+        .where(HandOver.branch_id.in_(f.branch_ids))
+        .where(HandOver.at >= f.start, HandOver.at < f.end)
+    )
+    if f.staff_id:
+        query = query.where(
+            (HandOver.by_id == f.staff_id)
+            | (HandOver.from_staff_id == f.staff_id)
+            | (HandOver.to_staff_id == f.staff_id)
+        )
+    if f.customer_id:
+        return []  # a hand-over is of a whole book, not of one customer
+    rows = db.session.execute(query.order_by(HandOver.at.desc()).limit(f.limit))
+    return [
+        Entry(
+            row.at,
+            "hand_over",
+            KINDS["hand_over"],
+            name or "",
+            "",
+            f"{giver} → {receiver} · "
+            + _(
+                "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals,"
+                " %(entries)d schedule entries, %(appointments)d appointments",
+                customers=row.customers,
+                prospects=row.prospects,
+                referrals=row.referrals,
+                entries=row.schedule_entries,
+                appointments=row.appointments,
+            ),
+        )
+        for row, name, giver, receiver in rows
     ]
 
 
@@ -225,9 +268,9 @@ def customer_changes(f: Filters) -> list[Entry]:
 EVENT_KINDS = {
     "sign_in": _l("Sign-in"),
     "role_change": _l("Role change"),
-    "hand_over": _l("Hand-over"),
 }
 KINDS = {
+    "hand_over": _l("Hand-over"),
     "view": _l("Full customer view"),
     "import": _l("Import"),
     "failed_sign_in": _l("Failed sign-in"),
@@ -236,7 +279,7 @@ KINDS = {
     **EVENT_KINDS,
 }
 # The viewer reads every source listed here (a new audit table adds its function).
-SOURCES = [full_views, imports, failed_sign_ins, events, customer_changes]
+SOURCES = [full_views, imports, failed_sign_ins, events, hand_overs, customer_changes]
 
 
 def entries(f: Filters) -> list[Entry]:

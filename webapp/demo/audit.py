@@ -19,7 +19,6 @@ def load(ctx) -> None:
     home = ctx.branches["home"]
     staff = ctx.staff_of("home")
     manager = next(s for s in staff if s.role == Role.BRANCH_MANAGER)
-    sales = [s for s in staff if s.role in (Role.WEALTH_MANAGER, Role.RETAIL_AM)]
     customers = ctx.customers["home"]
     _past_import(ctx, home, manager, customers)
     events = []
@@ -37,11 +36,7 @@ def load(ctx) -> None:
                    subject_id=lobby.id, detail="柜员 → 大堂经理",
                    at=ctx.now - timedelta(days=12, hours=3))
     )  # fmt: skip
-    events.append(
-        AuditEvent(kind="hand_over", branch_id=home.id, actor_id=manager.id,
-                   subject_id=sales[0].id, detail="12 位管户客户、3 个商机",
-                   at=ctx.now - timedelta(days=6, hours=4))
-    )  # fmt: skip
+    # Hand-overs are their own record (demo/staff_changes.py), read by the viewer as such.
     views = [
         CustomerView(customer_id=c.id, staff_id=(c.owner_id or manager.id), branch_id=home.id,
                      viewed_at=ctx.now - timedelta(days=ctx.rng.randint(0, 13), hours=2),

@@ -14,7 +14,7 @@ def record(
     detail: str = "",
 ) -> AuditEvent:
     """Add one audit event: `kind` is a key of audit.sources.EVENT_KINDS (add a new kind
-    there, with its label): "sign_in", "role_change", "hand_over"."""
+    there, with its label): "sign_in", "role_change". Hand-overs are their own record (HandOver)."""
     event = AuditEvent(
         kind=kind,
         branch_id=branch_id,
