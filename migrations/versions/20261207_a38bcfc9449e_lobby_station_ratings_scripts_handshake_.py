@@ -2,7 +2,7 @@
 the appointment found at check-in (the handshake), and whether a check-in met a referral criterion
 
 Revision ID: a38bcfc9449e
-Revises: 1ea14f2a9b65
+Revises: 5303f808e611
 Create Date: 2026-12-07 07:16:37.609247
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a38bcfc9449e"
-down_revision = "1ea14f2a9b65"
+down_revision = "5303f808e611"
 branch_labels = None
 depends_on = None
 

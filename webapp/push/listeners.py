@@ -13,6 +13,7 @@ from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
 from webapp.signals import (
     appointment_arrived,
+    book_handed_over,
     referral_overdue,
     referral_sent,
     walk_in_waiting,
@@ -130,3 +131,22 @@ def notify_appointment_arrived(appointment, ticket: int = 0, **_) -> None:
         owner, Kind.APPOINTMENT_REMINDER, title, body, path,
         dedupe_key=f"appointment-arrived:{appointment.id}",
     )  # fmt: skip
+
+
+@book_handed_over.connect
+def notify_book_handed_over(hand_over, **_) -> None:
+    """Tell a colleague a leaving or moving person's book is now theirs, and how much."""
+    receiver = db.session.get(Staff, hand_over.to_staff_id)
+    if receiver is None:
+        return
+    with force_locale(receiver.locale):
+        title = gettext("%(name)s's book is yours now", name=hand_over.from_staff.name)
+        body = gettext(
+            "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals, "
+            "%(appointments)d appointments",
+            customers=hand_over.customers,
+            prospects=hand_over.prospects,
+            referrals=hand_over.referrals,
+            appointments=hand_over.appointments,
+        )
+    enqueue(receiver, Kind.HAND_OVER, title, body, path_for("home.today", "/today"))
