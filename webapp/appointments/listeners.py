@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from webapp import signals, timeutil
 from webapp.appointments.models import Appointment, State
-from webapp.appointments.services import schedule_appointment
+from webapp.appointments.services import move_appointment
+from webapp.auth.models import Staff
 from webapp.extensions import db
 
 
@@ -43,6 +44,6 @@ def held(visit, **_) -> None:
         and appointment.branch_id == visit.branch_id
         and appointment.state == State.CONFIRMED
     ):
-        appointment.state = State.HELD
-        schedule_appointment(appointment)
+        owner = db.session.get(Staff, visit.served_by_id)
+        move_appointment(appointment, State.HELD, by=owner, new_time=None, note="")
         db.session.flush()

@@ -5,3 +5,23 @@ charts and the credit statement. Coaching and the home pages read their figures 
 from flask import Blueprint
 
 bp = Blueprint("figures", __name__, url_prefix="/reports")
+
+
+def percent(value: int | None) -> str:
+    """A rate's percent, or a dash when nothing was counted."""
+    return "—" if value is None else f"{value}%"
+
+
+def minutes(value: float | None) -> str:
+    """Minutes to one decimal, or a dash when there were none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _counted() -> dict:
+    from webapp.figures.metrics import STATION_COUNTED
+
+    return STATION_COUNTED
+
+
+template_filters = {"percent": percent, "minutes": minutes}  # registered by webapp/__init__.py
+template_globals = {"station_counted": _counted}

@@ -16,8 +16,9 @@ from webapp import timeutil
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
+from webapp.figures.metrics import Rate, satisfaction
 from webapp.figures.periods import bounds
-from webapp.lobby.models import CheckIn, Need, Rating
+from webapp.lobby.models import CheckIn, Need
 from webapp.names import by_name
 from webapp.referrals.models import Referral
 from webapp.schedule.models import EntryKind, ScheduleEntry
@@ -114,50 +115,6 @@ def _person_key(item) -> tuple:
     return (*by_name(name), staff_id)
 
 
-@dataclass
-class Rate:
-    """Part of a whole: satisfied of rated, referred of those that met a criterion."""
-
-    part: int = 0
-    whole: int = 0
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.part / self.whole) if self.whole else None
-
-
-def satisfaction(branch_id: int, start: date, end: date) -> dict:
-    """The share of rated visits rated 满意, for the branch and per person who served, with
-    the count of each rating. One statement, grouped in SQL."""
-    low, high = bounds(start, end)
-    rows = db.session.execute(
-        select(
-            CheckIn.served_by_id,
-            Staff.name,
-            CheckIn.rating,
-            func.count(CheckIn.id).label("n"),
-        )
-        .outerjoin(Staff, Staff.id == CheckIn.served_by_id)
-        .where(
-            CheckIn.branch_id == branch_id,
-            CheckIn.rating.is_not(None),
-            CheckIn.created_at >= low,
-            CheckIn.created_at < high,
-        )
-        .group_by(CheckIn.served_by_id, Staff.name, CheckIn.rating)
-    ).all()
-    branch, counts = Rate(), {r: 0 for r in Rating}
-    by_person: dict[tuple[str, int], Rate] = defaultdict(Rate)
-    for row in rows:
-        satisfied = row.n if row.rating is Rating.SATISFIED else 0
-        branch.part, branch.whole = branch.part + satisfied, branch.whole + row.n
-        counts[row.rating] += row.n
-        if row.served_by_id is not None:
-            rate = by_person[(row.name, row.served_by_id)]
-            rate.part, rate.whole = rate.part + satisfied, rate.whole + row.n
-    return {"branch": branch, "counts": counts, "by_person": _in_pinyin_order(by_person)}
-
-
 @dataclass(frozen=True)
 class Missed:
     """A check-in that met a referral criterion and was not referred."""
@@ -238,9 +195,13 @@ def station(branch_id: int, start: date, end: date) -> dict:
     happy = satisfaction(branch_id, start, end)
     referrals = radar(branch_id, start, end)
     days = [start + timedelta(days=i) for i in range((end - start).days)]
+    rated, rates, waits = (dict(figures["by_person"]) for figures in (happy, referrals, times))
+    names = sorted(set(rated) | set(rates) | set(waits), key=by_name)
     return {
         "start": start,
         "end": end,
+        # One row per person: (name, satisfaction, referral rate, times), None where none.
+        "people": [(n, rated.get(n), rates.get(n), waits.get(n)) for n in names],
         "times": times,
         "satisfaction": happy,
         "radar": referrals,

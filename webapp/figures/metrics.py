@@ -11,9 +11,11 @@ achievement is the sum of its sales (each sale once).
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
     Integer,
@@ -502,3 +504,85 @@ def sheet_completeness():
         .where(Customer.owner_id.in_(STAFF_IDS))
         .group_by(Customer.owner_id)
     )
+
+
+# The lobby as a service station (webapp/figures/lobby.py computes the figure sets; the pages
+# print these sentences under them so everyone reads a figure the same way).
+STATION_COUNTED = {
+    "times": _l(
+        "Waiting: from check-in until someone starts serving; the visit: from check-in to "
+        "being done. Mean and 90th percentile (nine in ten took this long or less), by the "
+        "day and hour of the check-in."
+    ),
+    "satisfaction": _l(
+        "Satisfaction: visits rated Satisfied ÷ visits rated when done (visits not rated are "
+        "left out), for the person who served and the branch."
+    ),
+    "referral_rate": _l(
+        "Referral rate: walk-ins referred ÷ walk-ins that met one of the branch's referral "
+        "criteria as they stood at check-in, for the person who served them (or checked them "
+        "in when nobody served them)."
+    ),
+}
+
+
+@dataclass
+class Rate:
+    """Part of a whole: satisfied of rated, referred of those that met a criterion."""
+
+    part: int = 0
+    whole: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.part / self.whole) if self.whole else None
+
+
+def satisfaction(branch_id: int, start: date, end: date) -> dict:
+    """Satisfaction (STATION_COUNTED["satisfaction"]): the visits checked in during [start,
+    end) rated 满意 of those rated, for the branch and per person who served (pinyin order),
+    with the count of each rating. One statement, grouped in SQL."""
+    from webapp.auth.models import Staff
+    from webapp.lobby.models import CheckIn, Rating
+    from webapp.names import by_name
+
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(
+            CheckIn.served_by_id,
+            Staff.name,
+            CheckIn.rating,
+            CheckIn.rating_reason,
+            func.count(CheckIn.id),
+        )
+        .outerjoin(Staff, Staff.id == CheckIn.served_by_id)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.rating.is_not(None),
+            CheckIn.created_at >= lo,
+            CheckIn.created_at < hi,
+        )
+        .group_by(CheckIn.served_by_id, Staff.name, CheckIn.rating, CheckIn.rating_reason)
+    ).all()
+    branch, counts, reasons, people = Rate(), {r: 0 for r in Rating}, {}, {}
+    for staff_id, name, rating, reason, n in rows:
+        satisfied = n if rating is Rating.SATISFIED else 0
+        branch.part, branch.whole = branch.part + satisfied, branch.whole + n
+        counts[rating] += n
+        if reason is not None:
+            reasons[reason] = reasons.get(reason, 0) + n
+        if staff_id is not None:
+            rate = people.setdefault((name, staff_id), Rate())
+            rate.part, rate.whole = rate.part + satisfied, rate.whole + n
+    by_person = [
+        (name, rate)
+        for (name, staff_id), rate in sorted(
+            people.items(), key=lambda i: (*by_name(i[0][0]), i[0][1])
+        )
+    ]
+    return {
+        "branch": branch,
+        "counts": counts,
+        "reasons": sorted(reasons.items(), key=lambda item: -item[1]),
+        "by_person": by_person,
+    }

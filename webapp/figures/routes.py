@@ -130,9 +130,7 @@ def call_back(check_in_id: int):
         return render_template("figures/_called_back.html")
     flash(_("A call tomorrow morning is in their schedule."), "ok")
     target = request.referrer or ""
-    return redirect(
-        target if target.startswith(request.host_url) else url_for("figures.weekly")
-    )
+    return redirect(target if target.startswith(request.host_url) else url_for("figures.weekly"))
 
 
 @bp.route("/monthly.xlsx")

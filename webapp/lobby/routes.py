@@ -231,9 +231,9 @@ def rate(check_in_id: int):
     try:
         rating = Rating(request.form.get("rating", ""))
         reason = RatingReason(request.form["reason"]) if request.form.get("reason") else None
-    except ValueError:
+        services.rate(visit, rating, reason)
+    except ValueError:  # an unknown value, not yet 办结, or 不满意 without a reason
         abort(400)
-    services.rate(visit, rating, reason)
     if is_fragment():
         return render_template("lobby/_rows.html", **_board_context())
     return redirect(url_for("lobby.board"))
@@ -260,6 +260,20 @@ def scripts():
     return render_template(
         "lobby/scripts.html", form=form, needs=list(Need), kept=kept, may_edit=may_edit
     )
+
+
+@bp.route("/check-ins/<int:check_in_id>/meet", methods=["POST"])
+@roles(ALL_ROLES - {Role.ADMIN})
+def meet(check_in_id: int):
+    """The person the customer's appointment is with starts serving them (from the appointment
+    page the arrival notification opens): the appointment is held (已见面)."""
+    visit = get_or_404(CheckIn, check_in_id)
+    try:
+        services.meet(visit, current_user)
+    except services.NotYours:
+        abort(403)
+    flash(_("Serving #%(n)s %(name)s.", n=visit.ticket, name=visit.visitor_label), "ok")
+    return redirect(_back())
 
 
 @bp.route("/check-ins/<int:check_in_id>/finish", methods=["POST"])

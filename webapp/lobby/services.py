@@ -95,8 +95,22 @@ def start_serving(visit: CheckIn, staff: Staff) -> CheckIn:
     return visit
 
 
+def meet(visit: CheckIn, staff: Staff) -> CheckIn:
+    """The person the walk-in's appointment is with takes them from their phone: they start
+    serving, and the appointment is held. Anyone else: NotYours."""
+    if visit.appointment_staff_id != staff.id or visit.state is not VisitState.WAITING:
+        raise NotYours
+    return start_serving(visit, staff)
+
+
+class NotRateable(ValueError):
+    """A rating before 办结, or 不满意 without its reason."""
+
+
 def rate(visit: CheckIn, rating: Rating, reason: RatingReason | None = None) -> CheckIn:
-    """The customer's one tap at 办结; a reason only goes with 不满意."""
+    """The customer's one tap at 办结; 不满意 needs its reason, the others take none."""
+    if visit.state is not VisitState.DONE or (rating is Rating.UNSATISFIED and reason is None):
+        raise NotRateable
     visit.rating = rating
     visit.rating_reason = reason if rating is Rating.UNSATISFIED else None
     visit.rated_at = timeutil.now_naive()
@@ -106,7 +120,9 @@ def rate(visit: CheckIn, rating: Rating, reason: RatingReason | None = None) -> 
 
 def save_scripts(branch_id: int, texts: dict[Need, tuple[str, str]], staff: Staff) -> None:
     """Keep the branch's greeting and referral scripts, one pair per need (blank: none)."""
-    kept = {s.need: s for s in db.session.scalars(select(Script).where(Script.branch_id == branch_id))}
+    kept = {
+        s.need: s for s in db.session.scalars(select(Script).where(Script.branch_id == branch_id))
+    }
     for need, (greeting, referral) in texts.items():
         script = kept.get(need)
         if script is None:
