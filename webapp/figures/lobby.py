@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -57,8 +58,11 @@ class Times:
 
     wait: Spread = field(default_factory=Spread)
     visit: Spread = field(default_factory=Spread)
+    count: int = 0  # check-ins, served or not
 
     def add(self, created_at: datetime, served_at: datetime | None, done_at: datetime | None):
+        """Count one check-in and its minutes."""
+        self.count += 1
         if served_at is not None:
             self.wait.minutes.append(max(0.0, (served_at - created_at).total_seconds() / 60))
         if done_at is not None:
@@ -225,6 +229,8 @@ def call_back_tomorrow(visit: CheckIn, by: Staff) -> ScheduleEntry | None:
         staff_id=visit.served_by_id or visit.checked_in_by_id,
         branch_id=visit.branch_id,
         kind=EntryKind.FOLLOW_UP,
-        title=f"{customer.name} · {visit.first_need.label}",
+        title=gettext(
+            "Call back %(name)s · %(need)s", name=customer.name, need=visit.first_need.label
+        )[:120],
         customer_id=visit.customer_id,
     )
