@@ -1,0 +1,139 @@
+"""Issue 19, the lobby as a service station, on the tablet (1024x768) and the owner's phone
+(390x844): the appointment handshake, and the customer's one-tap rating at 办结."""
+
+from datetime import datetime, time, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.conftest import TABLET, WAIT_MS, phone, sign_in
+from tests.browser.test_lobby_loop import _check_in, _customer_not_seen_today
+from webapp import timeutil
+from webapp.appointments.models import Appointment, Reason, State
+from webapp.auth.models import Staff
+from webapp.customers.models import Customer
+from webapp.extensions import db
+from webapp.lobby.models import CheckIn, Rating, RatingReason
+from webapp.push.models import Notification
+
+
+def _tablet(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport=TABLET, locale="zh-CN")
+    context.set_default_timeout(WAIT_MS)
+    return context
+
+
+def _appointment_today(live_app, customer_name: str, owner_username: str) -> tuple[int, str]:
+    """A confirmed appointment of the customer with the owner, late today; (id, "HH:MM")."""
+    with live_app.app_context():
+        owner = db.session.scalar(select(Staff).where(Staff.username == owner_username))
+        customer = db.session.scalar(
+            select(Customer).where(
+                Customer.name == customer_name, Customer.branch_id == owner.branch_id
+            )
+        )
+        local = datetime.combine(timeutil.local_today(), time(23, 30))
+        starts = timeutil.local_to_utc(local)
+        appointment = Appointment(
+            branch_id=owner.branch_id, created_by_id=owner.id, staff_id=owner.id,
+            customer_id=customer.id, reason=Reason.INTERNAL_REFERRAL, option_1=starts,
+            option_2=starts + timedelta(days=1), starts_at=starts, place="贵宾室",
+        )  # fmt: skip
+        db.session.add(appointment)
+        db.session.commit()
+        return appointment.id, "23:30"
+
+
+def test_the_handshake_on_the_board_and_the_owner_starts_serving_from_her_phone(
+    browser, live_server, live_app, shots
+):
+    """Checking in a customer with an appointment today shows 有约见 23:30 · 林晓燕 on the
+    board and pushes 林晓燕; on her phone the appointment says the customer is here, 开始接待
+    holds it (已见面), and the board shows 已见面."""
+    name = _customer_not_seen_today(live_app)
+    appointment_id, at = _appointment_today(live_app, name, "wealth1")
+    tablet = _tablet(browser, live_server)
+    lobby = tablet.new_page()
+    sign_in(lobby, "lobby1")
+    lobby.goto("/lobby/")
+    _check_in(lobby, "理财", name)
+    expect(lobby.locator("#check-in-panel .result")).to_contain_text(name)
+    row = lobby.locator("#board-rows .visit").filter(has_text=name).first
+    expect(row.locator(".visit__appointment")).to_contain_text(f"有约见 {at} · 林晓燕")
+    expect(row.locator("button:has-text('交给林晓燕')")).to_be_visible()
+    row.scroll_into_view_if_needed()
+    lobby.screenshot(path=shots / "issue19-handshake-tablet-board.png")
+    with live_app.app_context():
+        pushed = db.session.scalars(
+            select(Notification).where(Notification.url == f"/appointments/{appointment_id}")
+        ).all()
+        assert len(pushed) == 1 and name in pushed[0].title
+
+    owner_ctx = phone(browser, live_server)
+    owner = owner_ctx.new_page()
+    sign_in(owner, "wealth1")
+    owner.goto(f"/appointments/{appointment_id}")
+    expect(owner.locator("#arrived-title")).to_contain_text("已在大堂登记")
+    owner.screenshot(path=shots / "issue19-handshake-phone-appointment.png", full_page=True)
+    owner.click("button:has-text('开始接待')")
+    expect(owner.locator(".flash--ok")).to_contain_text("正在接待")
+    with live_app.app_context():
+        assert db.session.get(Appointment, appointment_id).state is State.HELD
+
+    lobby.goto("/lobby/")
+    row = lobby.locator("#board-rows .visit").filter(has_text=name).first
+    expect(row.locator(".visit__appointment")).to_contain_text("已见面")
+    expect(row).to_contain_text("办理中")
+    owner_ctx.close()
+    tablet.close()
+
+
+def test_the_customer_rates_the_visit_with_one_tap_and_a_reason_on_unsatisfied(
+    browser, live_server, live_app, shots
+):
+    """办结 on the board offers 满意 / 一般 / 不满意; 满意 is one tap; 不满意 opens the reasons
+    and 等候太久 keeps both."""
+    tablet = _tablet(browser, live_server)
+    lobby = tablet.new_page()
+    sign_in(lobby, "lobby1")
+    lobby.goto("/lobby/")
+    names = []
+    for _ in range(2):
+        name = _customer_not_seen_today(live_app, skip=names)
+        names.append(name)
+        _check_in(lobby, "存取款", name)
+        expect(lobby.locator("#check-in-panel .result")).to_contain_text(name)
+    happy, unhappy = (lobby.locator("#board-rows .visit").filter(has_text=n).first for n in names)
+    happy.locator("button:has-text('办结')").click()
+    rating = happy.locator(".visit__rating")
+    expect(rating).to_contain_text("您对本次服务满意吗？")
+    rating.scroll_into_view_if_needed()
+    lobby.screenshot(path=shots / "issue19-rating-tablet-offered.png")
+    rating.locator("button:has-text('满意')").first.click()
+    expect(happy).to_contain_text("评价：满意")
+
+    unhappy.locator("button:has-text('办结')").click()
+    unhappy.locator("summary:has-text('不满意')").click()
+    reasons = unhappy.locator(".rating__why")
+    expect(reasons).to_contain_text("哪里不满意？")
+    reasons.scroll_into_view_if_needed()
+    lobby.screenshot(path=shots / "issue19-rating-tablet-reasons.png")
+    reasons.locator("button:has-text('等候太久')").click()
+    expect(unhappy).to_contain_text("评价：不满意 · 等候太久")
+    lobby.screenshot(path=shots / "issue19-rating-tablet-done.png")
+    with live_app.app_context():
+        kept = dict(
+            db.session.execute(
+                select(Customer.name, CheckIn.rating)
+                .join(Customer, Customer.id == CheckIn.customer_id)
+                .where(Customer.name.in_(names), CheckIn.rating.is_not(None))
+            ).all()
+        )
+        reason = db.session.scalar(
+            select(CheckIn.rating_reason)
+            .join(Customer, Customer.id == CheckIn.customer_id)
+            .where(Customer.name == names[1], CheckIn.rating.is_not(None))
+        )
+    assert kept == {names[0]: Rating.SATISFIED, names[1]: Rating.UNSATISFIED}
+    assert reason is RatingReason.WAIT
+    tablet.close()
