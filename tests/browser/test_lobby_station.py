@@ -137,3 +137,18 @@ def test_the_customer_rates_the_visit_with_one_tap_and_a_reason_on_unsatisfied(
     assert kept == {names[0]: Rating.SATISFIED, names[1]: Rating.UNSATISFIED}
     assert reason is RatingReason.WAIT
     tablet.close()
+
+
+def test_the_check_in_screen_shows_the_script_of_the_need_tapped(browser, live_server, shots):
+    """Before a need is tapped a hint shows; tapping 理财 shows the demo's 理财 script only."""
+    tablet = _tablet(browser, live_server)
+    lobby = tablet.new_page()
+    sign_in(lobby, "lobby1")
+    lobby.goto("/lobby/")
+    expect(lobby.locator(".script--none")).to_be_visible()
+    lobby.click("#check-in-panel label.chip-choice:has-text('理财')")
+    expect(lobby.locator(".script[data-need='wealth']")).to_contain_text("这是我们的理财经理")
+    expect(lobby.locator(".script[data-need='deposit']")).to_be_hidden()
+    expect(lobby.locator(".script--none")).to_be_hidden()
+    lobby.screenshot(path=shots / "issue19-script-tablet.png")
+    tablet.close()

@@ -239,26 +239,52 @@ def rate(check_in_id: int):
     return redirect(url_for("lobby.board"))
 
 
+SCRIPT_MAX = 500  # characters of one script: a line or two to say, not a leaflet
+
+
 @bp.route("/scripts", methods=["GET", "POST"])
 @roles({Role.BRANCH_MANAGER, Role.LOBBY_MANAGER})
 def scripts():
-    """The branch's greeting and referral scripts (话术) per need; the branch manager edits."""
+    """The branch's greeting and referral scripts (话术) per need; the branch manager edits,
+    the lobby manager reads them."""
     form = CsrfForm()
     may_edit = current_user.role is Role.BRANCH_MANAGER
-    if may_edit and form.validate_on_submit():
-        texts = {
+    kept = queries.scripts(current_user.branch_id)
+    typed = {
+        need: (kept[need].greeting, kept[need].referral) if need in kept else ("", "")
+        for need in Need
+    }
+    errors = {}
+    if request.method == "POST":
+        if not may_edit:
+            abort(403)
+        if not form.validate_on_submit():
+            abort(400)
+        typed = {
             need: (
-                request.form.get(f"greeting-{need.value}", "")[:1000],
-                request.form.get(f"referral-{need.value}", "")[:1000],
+                request.form.get(f"greeting-{need.value}", ""),
+                request.form.get(f"referral-{need.value}", ""),
             )
             for need in Need
         }
-        services.save_scripts(current_user.branch_id, texts, current_user)
-        flash(_("Scripts saved."), "ok")
-        return redirect(url_for("lobby.scripts"))
-    kept = queries.scripts(current_user.branch_id)
+        errors = {
+            f"{part}-{need.value}": _("At most %(n)s characters.", n=SCRIPT_MAX)
+            for need, texts in typed.items()
+            for part, text in zip(("greeting", "referral"), texts, strict=True)
+            if len(text.strip()) > SCRIPT_MAX
+        }
+        if not errors:
+            services.save_scripts(current_user.branch_id, typed, current_user)
+            flash(_("Scripts saved."), "ok")
+            return redirect(url_for("lobby.scripts"))
     return render_template(
-        "lobby/scripts.html", form=form, needs=list(Need), kept=kept, may_edit=may_edit
+        "lobby/scripts.html",
+        form=form,
+        needs=list(Need),
+        typed=typed,
+        errors=errors,
+        may_edit=may_edit,
+        limit=SCRIPT_MAX,
     )
 
 
