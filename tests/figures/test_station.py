@@ -121,6 +121,11 @@ def test_the_figures_are_what_the_records_say(app, db, branch):
         assert by_day[WEEK] == (2, 1, 1)
         assert by_day[WEEK + timedelta(days=1)] == (3, 0, 2)
         assert by_day[WEEK + timedelta(days=2)] == (0, 0, 0)
+        month = lobby_figures.station(branch.id, date(2026, 11, 1), date(2026, 12, 1))
+        by_week = {week: (t.count, t.wait.p90, r.part, r.whole) for week, t, r in month["weeks"]}
+        assert by_week[WEEK] == (5, 20, 1, 3)
+        assert by_week[WEEK - timedelta(days=7)] == (1, 50, 0, 0)  # the Sunday before
+        assert by_week[WEEK + timedelta(days=7)] == (1, 50, 0, 1)
 
 
 def test_the_weekly_meeting_shows_satisfaction_and_referral_rate_per_person_and_the_radar(
@@ -150,6 +155,8 @@ def test_the_monthly_report_shows_the_same_figures(app, db, client, login_as, br
     assert re.search(r"网点 40% 5 ", page)
     assert re.search(r"孙婷婷 50% 4 100% ", page)
     assert "满意度：" in page and "平均等候" in page
+    # By week: the week of the 23rd has 5 walk-ins, 1 of 3 that met a criterion referred.
+    assert re.search(r"2026/11/23 5 8.4 20.0 22.0 33% ", page)
 
 
 def test_call_back_tomorrow_puts_a_follow_up_in_the_servers_schedule(

@@ -213,7 +213,23 @@ def station(branch_id: int, start: date, end: date) -> dict:
             (day, times["by_day"].get(day, Times()), referrals["by_day"].get(day, Rate()))
             for day in days
         ],
+        "weeks": _by_week(days, times["by_day"], referrals["by_day"]),
     }
+
+
+def _by_week(days: list[date], times: dict, rates: dict) -> list[tuple[date, Times, Rate]]:
+    """The days' times and referral rates gathered by the week (Monday) they fall in."""
+    weeks: dict[date, tuple[Times, Rate]] = {}
+    for day in days:
+        week_times, week_rate = weeks.setdefault(timeutil.week_start(day), (Times(), Rate()))
+        if day in times:
+            week_times.count += times[day].count
+            week_times.wait.minutes.extend(times[day].wait.minutes)
+            week_times.visit.minutes.extend(times[day].visit.minutes)
+        if day in rates:
+            week_rate.part += rates[day].part
+            week_rate.whole += rates[day].whole
+    return [(week, *figures) for week, figures in weeks.items()]
 
 
 def call_back_tomorrow(visit: CheckIn, by: Staff) -> ScheduleEntry | None:
