@@ -4,7 +4,7 @@
 from datetime import datetime, time, timedelta
 
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.browser.conftest import TABLET, WAIT_MS, phone, sign_in
 from tests.browser.test_lobby_loop import _check_in, _customer_not_seen_today
@@ -15,6 +15,8 @@ from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.lobby.models import CheckIn, Rating, RatingReason
 from webapp.push.models import Notification
+from webapp.referrals.models import Referral
+from webapp.schedule.models import ScheduleEntry
 
 
 def _tablet(browser, live_server):
@@ -152,3 +154,80 @@ def test_the_check_in_screen_shows_the_script_of_the_need_tapped(browser, live_s
     expect(lobby.locator(".script--none")).to_be_hidden()
     lobby.screenshot(path=shots / "issue19-script-tablet.png")
     tablet.close()
+
+
+def test_the_radar_in_the_evening_huddle_equals_the_records_and_calls_back(
+    browser, live_server, live_app, shots
+):
+    """The manager's phone, tonight's huddle: the referral rate is today's walk-ins referred of
+    those that met a criterion as the rows say; 明早回电 on the first missed one puts a call at
+    09:30 tomorrow in the schedule of the person who served them. The weekly meeting on the
+    tablet shows the lobby's figures."""
+    with live_app.app_context():
+        manager = db.session.scalar(select(Staff).where(Staff.username == "manager"))
+        start, end = timeutil.day_bounds(timeutil.local_today())
+        met = db.session.scalars(
+            select(CheckIn).where(
+                CheckIn.branch_id == manager.branch_id,
+                CheckIn.created_at >= start,
+                CheckIn.created_at < end,
+                CheckIn.met_criterion.is_(True),
+            )
+        ).all()
+        referred = db.session.scalar(
+            select(func.count(func.distinct(Referral.check_in_id))).where(
+                Referral.check_in_id.in_([v.id for v in met])
+            )
+        )
+    ctx = phone(browser, live_server)
+    page = ctx.new_page()
+    sign_in(page, "manager")
+    page.goto("/coaching/huddles/evening")
+    radar = page.locator(".radar")
+    expect(radar).to_contain_text(f"达到转介标准{len(met)}人，已转介{referred}人")
+    missed = radar.locator(".radar__missed li").filter(has=page.locator("form"))
+    expect(missed).to_have_count(len(met) - referred - _called_or_anonymous(live_app, met))
+    radar.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "issue19-radar-phone-huddle.png")
+    ticket = missed.first.inner_text().split(" · ")[1]  # "7号": one walk-in of today
+    first = radar.locator(".radar__missed li").filter(has_text=f" · {ticket} · ")
+    first.locator("button:has-text('明早回电')").click()
+    expect(first).to_contain_text("明早回电：已加入日程")
+    with live_app.app_context():
+        entry = db.session.scalar(
+            select(ScheduleEntry).where(ScheduleEntry.source_type == "missed_referral")
+        )
+        visit = db.session.get(CheckIn, entry.source_id)
+        assert entry.staff_id == (visit.served_by_id or visit.checked_in_by_id)
+        tomorrow = timeutil.local_today() + timedelta(days=1)
+        assert timeutil.utc_to_local(entry.starts_at) == datetime.combine(tomorrow, time(9, 30))
+    ctx.close()
+    tablet = _tablet(browser, live_server)
+    weekly = tablet.new_page()
+    sign_in(weekly, "manager")
+    weekly.goto("/reports/weekly")
+    station = weekly.locator(".station")
+    expect(station).to_contain_text("满意度")
+    station.scroll_into_view_if_needed()
+    weekly.screenshot(path=shots / "issue19-weekly-tablet-station.png")
+    weekly.locator(".radar").scroll_into_view_if_needed()
+    weekly.screenshot(path=shots / "issue19-weekly-tablet-radar.png")
+    tablet.close()
+
+
+def _called_or_anonymous(live_app, met) -> int:
+    """Missed walk-ins offering no 明早回电: anonymous (no one to call) or already called."""
+    with live_app.app_context():
+        referred = set(
+            db.session.scalars(
+                select(Referral.check_in_id).where(Referral.check_in_id.is_not(None))
+            )
+        )
+        called = set(
+            db.session.scalars(
+                select(ScheduleEntry.source_id).where(
+                    ScheduleEntry.source_type == "missed_referral"
+                )
+            )
+        )
+    return sum(1 for v in met if v.id not in referred and (v.customer_id is None or v.id in called))
