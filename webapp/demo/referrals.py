@@ -259,7 +259,7 @@ def _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers) ->
             visit.served_by_id = visit.served_at = None
         visit.done_at = None
     else:
-        _rating(visit, random.Random(f"{branch.id}:{days_ago}:{ticket}"))
+        _rating(visit, random.Random(f"{branch.name}:{days_ago}:{ticket}"))
     if not (qualifies and customer) or rng.random() > 0.75:
         return
     db.session.flush()
