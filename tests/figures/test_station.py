@@ -16,6 +16,7 @@ from webapp.extensions import db as _db
 from webapp.figures import lobby as lobby_figures
 from webapp.lobby.models import CheckIn, Need, Rating, RatingReason, VisitState
 from webapp.lobby.services import check_in_visitor
+from webapp.referrals.models import Referral
 from webapp.referrals.services import create_referral
 from webapp.schedule.models import EntryKind, ScheduleEntry
 
@@ -180,6 +181,28 @@ def test_call_back_tomorrow_puts_a_follow_up_in_the_servers_schedule(
         tomorrow = timeutil.local_today() + timedelta(days=1)
         assert timeutil.utc_to_local(entry.starts_at) == datetime.combine(tomorrow, time(9, 30))
     assert "明早回电：已加入日程" in text_of(client.get(page))
+
+
+def test_call_back_only_for_a_missed_referral_with_a_customer(app, db, client, login_as, branch):
+    """A walk-in that met no criterion, one that was referred, and an anonymous one: 404, and
+    nothing enters a schedule."""
+    _week_of_visits(app, branch)
+    with app.app_context():
+        rows = _db.session.execute(
+            select(CheckIn.id, CheckIn.met_criterion, CheckIn.customer_id, Referral.id).outerjoin(
+                Referral, Referral.check_in_id == CheckIn.id
+            )
+        ).all()
+    plain = next(r.id for r in rows if not r.met_criterion)
+    referred = next(r[0] for r in rows if r[3] is not None)
+    anonymous = next(r.id for r in rows if r.met_criterion and r.customer_id is None)
+    login_as(Role.BRANCH_MANAGER)
+    page = f"/reports/weekly?week={WEEK.isoformat()}"
+    for visit_id in (plain, referred, anonymous):
+        url = f"/reports/lobby/missed/{visit_id}/call-back"
+        assert client.post_form(url, {}, page=page, headers=HX).status_code == 404
+    with app.app_context():
+        assert _db.session.scalars(select(ScheduleEntry)).all() == []
 
 
 def test_the_evening_huddle_lists_todays_missed_referrals(app, db, client, login_as, branch):

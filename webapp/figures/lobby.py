@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -232,21 +232,26 @@ def _by_week(days: list[date], times: dict, rates: dict) -> list[tuple[date, Tim
     return [(week, *figures) for week, figures in weeks.items()]
 
 
-def call_back_tomorrow(visit: CheckIn, by: Staff) -> ScheduleEntry | None:
+def call_back_tomorrow(visit: CheckIn) -> ScheduleEntry | None:
     """明早回电: a follow-up call tomorrow morning in the schedule of the person who served the
-    missed walk-in (one entry per check-in; a second tap keeps it)."""
-    if visit.customer_id is None:
+    missed walk-in, titled in their language (one entry per check-in; a second tap keeps it).
+    None when the walk-in was not a missed referral or left no customer to call."""
+    referred = db.session.scalar(select(exists().where(Referral.check_in_id == visit.id)))
+    if visit.customer_id is None or not visit.met_criterion or referred:
         return None
     customer = db.session.get(Customer, visit.customer_id)
+    person = db.session.get(Staff, visit.served_by_id or visit.checked_in_by_id)
+    with force_locale(person.locale):
+        title = gettext(
+            "Call back %(name)s · %(need)s", name=customer.name, need=visit.first_need.label
+        )
     return sync_source_entry(
         source_type=CALL_BACK_SOURCE,
         source_id=visit.id,
         on=timeutil.local_today() + timedelta(days=1),
-        staff_id=visit.served_by_id or visit.checked_in_by_id,
+        staff_id=person.id,
         branch_id=visit.branch_id,
         kind=EntryKind.FOLLOW_UP,
-        title=gettext(
-            "Call back %(name)s · %(need)s", name=customer.name, need=visit.first_need.label
-        )[:120],
+        title=title[:120],
         customer_id=visit.customer_id,
     )

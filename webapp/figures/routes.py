@@ -124,7 +124,7 @@ def call_back(check_in_id: int):
     if not form.validate_on_submit():
         abort(400)
     visit = get_or_404(CheckIn, check_in_id)
-    if lobby.call_back_tomorrow(visit, current_user) is None:
+    if lobby.call_back_tomorrow(visit) is None:
         abort(404)
     if is_fragment():
         return render_template("figures/_called_back.html")
