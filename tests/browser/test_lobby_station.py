@@ -142,7 +142,8 @@ def test_the_customer_rates_the_visit_with_one_tap_and_a_reason_on_unsatisfied(
 
 
 def test_the_check_in_screen_shows_the_script_of_the_need_tapped(browser, live_server, shots):
-    """Before a need is tapped a hint shows; tapping 理财 shows the demo's 理财 script only."""
+    """Before a need is tapped a hint shows; tapping 理财 shows the demo's 理财 script only;
+    today's figures beside it open their own page."""
     tablet = _tablet(browser, live_server)
     lobby = tablet.new_page()
     sign_in(lobby, "lobby1")
@@ -153,6 +154,10 @@ def test_the_check_in_screen_shows_the_script_of_the_need_tapped(browser, live_s
     expect(lobby.locator(".script[data-need='deposit']")).to_be_hidden()
     expect(lobby.locator(".script--none")).to_be_hidden()
     lobby.screenshot(path=shots / "issue19-script-tablet.png")
+    # Today's figures beside it open their page: by need, hour and person.
+    lobby.click("#lobby-figures a:has-text('按需求、时段和人员查看')")
+    expect(lobby.locator("table.times")).to_contain_text("按时段")
+    lobby.screenshot(path=shots / "issue19-lobby-today-tablet.png", full_page=True)
     tablet.close()
 
 
