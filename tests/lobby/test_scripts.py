@@ -38,6 +38,7 @@ def test_the_branch_manager_edits_and_the_check_in_screen_shows_the_needs_script
     script = re.search(r'<div class="script" data-need="wealth">(.*?)</div>', html, re.S)
     assert script and GREETING in script.group(1) and REFERRAL in script.group(1)
     assert "点选首要需求即可看到对应话术" in html
+    assert 'href="/lobby/scripts">全部话术' in html  # the lobby manager reads them all there
 
 
 def test_the_lobby_manager_reads_but_cannot_change_them(app, db, client, login_as, branch):
