@@ -443,6 +443,9 @@ URL_ID_ROUTES = {
     "field.edit_visit": ("/field/visits/{visit}/edit", {"outcome": "not_interested"}),
     "lobby.change": ("/lobby/check-ins/{check_in}/done", {}),
     "lobby.finish": ("/lobby/check-ins/{check_in}/finish", {}),
+    "lobby.meet": ("/lobby/check-ins/{check_in}/meet", {}),
+    "lobby.rate": ("/lobby/check-ins/{check_in}/rating", {"rating": "satisfied"}),
+    "figures.call_back": ("/reports/lobby/missed/{check_in}/call-back", {}),
     "prospects.stage": ("/prospects/{prospect}/stage", {"stage": "contacted"}),
     "prospects.won": ("/prospects/{prospect}/won", {"amount": "1"}),
     "prospects.lost": ("/prospects/{prospect}/lost", {"reason": "x"}),
@@ -489,6 +492,13 @@ def test_another_branchs_record_in_the_url(app, client, login_as, foreign, home,
         assert db.session.get(Referral, foreign.referral).accepted_at is None
         assert db.session.get(ScheduleEntry, foreign.entry).done_at is None
         assert db.session.get(CheckIn, foreign.check_in).state.value == "waiting"
+        assert db.session.get(CheckIn, foreign.check_in).rating is None
+        assert (
+            db.session.scalar(
+                select(ScheduleEntry.id).where(ScheduleEntry.source_type == "missed_referral")
+            )
+            is None
+        )
         assert db.session.get(Staff, foreign.wealth).password_must_change is False
         wealth = db.session.get(Staff, foreign.wealth)
         assert wealth.active and wealth.role == Role.WEALTH_MANAGER

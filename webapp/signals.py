@@ -27,14 +27,22 @@ referral_overdue = events.signal("referral-overdue")
 referral_accepted = events.signal("referral-accepted")
 # sender: Appointment; kwargs: none. An appointment was confirmed for the person who will meet.
 appointment_confirmed = events.signal("appointment-confirmed")
+# sender: Appointment; kwargs: ticket (int, the walk-in's number today). The customer of the
+# appointment was checked in at the lobby: the person who meets is told.
+appointment_arrived = events.signal("appointment-arrived")
+# sender: CheckIn (id, branch_id, appointment_id, served_by_id); kwargs: none. The person the
+# appointment is with started serving the walk-in: the appointment was held (已见面).
+appointment_met = events.signal("appointment-met")
 
 # Questions a lower domain asks the domains above it, which answer with the receivers' return
 # values (blinker's send() lists them): the lower one names no domain above it.
 
-# sender: CheckIn just recorded (id, branch_id, needs, deciding_amount_fen, flow_fen);
-# kwargs: clear_intent (bool, the customer said what they want). A receiver answers None or a
-# dict: "rules" (the referral criteria met, each with a .label, strongest first; a referral is
-# proposed when there is one) and "simple_products" (names of products not grounds for one).
+# sender: CheckIn just recorded (id, branch_id, ticket, customer_id, needs,
+# deciding_amount_fen, flow_fen, created_at); kwargs: clear_intent (bool, the customer said what
+# they want). A receiver answers None or a dict with any of: "rules" (the referral criteria met,
+# each with a .label, strongest first; a referral is proposed when there is one),
+# "simple_products" (names of products not grounds for one) and "appointment" (the customer's
+# appointment today as (id, starts_at naive UTC, staff_id of who meets), the handshake).
 check_in_recorded = events.signal("check-in-recorded")
 # sender: branch id; kwargs: check_in_ids (list of int), the lobby board's rows. A receiver
 # answers {check_in_id: (referral_id, overdue)} for the check-ins with a referral (the latest).

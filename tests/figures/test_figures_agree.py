@@ -577,7 +577,9 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
         assert _figure(metric, groups["Branch total"][labels[metric]]) == cell["achieved"]
         seen += 1
     # The monthly report's table by person, and its workbook.
-    rows = _rows(client.get(f"/reports/monthly?month={month:%Y-%m}").get_data(as_text=True))
+    monthly = client.get(f"/reports/monthly?month={month:%Y-%m}").get_data(as_text=True)
+    # The table by person (the lobby's figures further down list people too).
+    rows = _rows(monthly.split('aria-labelledby="person-title"')[1].split("</section>")[0])
     book = load_workbook(BytesIO(client.get(f"/reports/monthly.xlsx?month={month:%Y-%m}").data))
     sheets = {s.title: list(s.iter_rows(values_only=True)) for s in book.worksheets}
     by_person = sheets["By person"]
@@ -631,7 +633,8 @@ def _check_pages(app, client, rng, made: dict, month: date, read: dict, week: di
         shown = re.search(r"Credit this month \(yuan\) ([\d,]+)", text).group(1)
         assert _fen(shown) == figures["credit"]
         seen += 1
-    rows = _rows(client.get(f"/reports/weekly?week={first_week}").get_data(as_text=True))
+    weekly = client.get(f"/reports/weekly?week={first_week}").get_data(as_text=True)
+    rows = _rows(weekly.split('aria-labelledby="all-title"')[1].split("</section>")[0])
     for person in made["people"]:
         credit = week["credit"].get(person.id)
         cells = _person_row(rows, person.name)

@@ -9,6 +9,7 @@ from webapp.auth.access import scoped
 from webapp.auth.models import SALES_ROLES, Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
+from webapp.lobby.models import CheckIn, VisitState
 
 
 def my_appointments(user: Staff, limit: int = 50) -> list[Appointment]:
@@ -80,3 +81,18 @@ def changes_of(appointment: Appointment) -> list[AppointmentChange]:
         .order_by(AppointmentChange.changed_at, AppointmentChange.id)
     )
     return list(db.session.scalars(query))
+
+
+def waiting_in_lobby(appointment: Appointment) -> CheckIn | None:
+    """The customer checked in at the lobby for this appointment and still waiting (the
+    handshake): its owner may start serving them from the appointment's page."""
+    return db.session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.branch_id == appointment.branch_id,
+            CheckIn.appointment_id == appointment.id,
+            CheckIn.state == VisitState.WAITING,
+        )
+        .order_by(CheckIn.id.desc())
+        .limit(1)
+    )

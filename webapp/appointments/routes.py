@@ -193,6 +193,7 @@ def _detail_page(appointment: Appointment, form: StateForm):
         form=form,
         can_change=permissions.can_change(current_user, appointment),
         changes=queries.changes_of(appointment),
+        arrived=queries.waiting_in_lobby(appointment),
     )
 
 

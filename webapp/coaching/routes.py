@@ -30,6 +30,7 @@ from webapp.coaching.models import (
 )
 from webapp.coaching.plans import PLAN_TEMPLATES
 from webapp.extensions import db
+from webapp.figures import lobby as lobby_figures
 from webapp.figures import person as person_figures
 from webapp.figures.charts import line_chart
 from webapp.figures.effect import TRACKABLE_LABELS, effect
@@ -116,6 +117,7 @@ def huddle(kind: str):
         context["rows"], context["totals"] = referral_queries.ledger(
             branch_id, day, day + timedelta(days=1)
         )
+        context["radar"] = lobby_figures.radar(branch_id, day, day + timedelta(days=1))
     context["successes"] = queries.successes(branch_id, celebrated)
     context["wins"] = queries.wins(people, celebrated)
     return render_template("coaching/huddle.html", **context)

@@ -26,6 +26,7 @@ STEPS = (
     "push",
     "field",
     "appointments",
+    "lobby",
     "sheets",
     "kits",
     "prospects",

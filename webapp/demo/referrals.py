@@ -1,5 +1,6 @@
 """Demo step: four weeks of lobby check-ins, referrals in every state, split phases, credit."""
 
+import random
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from webapp.auth.models import Role, Staff
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.demo.customers import person_name, unique_mobile
 from webapp.extensions import db
-from webapp.lobby.models import Band, CheckIn, Desk, Need, VisitState
+from webapp.lobby.models import Band, CheckIn, Desk, Need, Rating, RatingReason, VisitState
 from webapp.referrals.models import (
     CreditState,
     Kind,
@@ -251,11 +252,14 @@ def _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers) ->
         or Need.FEATURED in visit.needs
         or (visit.flow_fen or 0) >= 100_000_00
     )
+    visit.met_criterion = bool(qualifies)
     if days_ago == 0 and visit.done_at > ctx.now:
         visit.state = rng.choice((VisitState.WAITING, VisitState.SERVING))
         if visit.state is VisitState.WAITING:
             visit.served_by_id = visit.served_at = None
         visit.done_at = None
+    else:
+        _rating(visit, random.Random(f"{branch.name}:{days_ago}:{ticket}"))
     if not (qualifies and customer) or rng.random() > 0.75:
         return
     db.session.flush()
@@ -264,6 +268,27 @@ def _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers) ->
         else Rule.FEATURED_INTEREST if Need.FEATURED in visit.needs else Rule.ACCOUNT_FLOW
     )  # fmt: skip
     _referral(ctx, branch, greeter, rng.choice(receivers), customer, visit, rule, at, days_ago)
+
+
+RATING_WEIGHTS = {Rating.SATISFIED: 78, Rating.NEUTRAL: 16, Rating.UNSATISFIED: 6}
+REASON_WEIGHTS = {
+    RatingReason.WAIT: 5, RatingReason.NOT_DONE: 2, RatingReason.UNCLEAR: 2,
+    RatingReason.ATTITUDE: 1, RatingReason.OTHER: 1,
+}  # fmt: skip
+
+
+def _rating(visit: CheckIn, rng: random.Random) -> None:
+    """Most customers tap a rating at 办结; a long wait makes 不满意 likelier. A random source of
+    its own keeps the rest of the demo as it was."""
+    if rng.random() > 0.65:
+        return
+    weights = dict(RATING_WEIGHTS)
+    if visit.served_at and visit.served_at - visit.created_at > timedelta(minutes=12):
+        weights[Rating.UNSATISFIED] *= 3
+    visit.rating = rng.choices(list(weights), list(weights.values()))[0]
+    if visit.rating is Rating.UNSATISFIED:
+        visit.rating_reason = rng.choices(list(REASON_WEIGHTS), list(REASON_WEIGHTS.values()))[0]
+    visit.rated_at = visit.done_at
 
 
 def _referral(

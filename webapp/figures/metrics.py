@@ -13,6 +13,7 @@ its sales in each category's unit (each sale once). Figures in different units n
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
 
@@ -732,3 +733,92 @@ def sheet_completeness():
         .where(Customer.owner_id.in_(STAFF_IDS))
         .group_by(Customer.owner_id)
     )
+
+
+# The lobby as a service station (webapp/figures/lobby.py computes the figure sets).
+defined(
+    "waiting_time",
+    _l(
+        "Waiting time runs from a walk-in's check-in until someone starts serving them, shown as the mean and the 90th percentile (nine in ten waited this long or less)."
+    ),
+)
+defined(
+    "visit_time",
+    _l(
+        "Visit time runs from a walk-in's check-in until the visit is done (办结), shown as the mean and the 90th percentile, by the day and hour of the check-in."
+    ),
+)
+defined(
+    "satisfaction",
+    _l(
+        "Satisfaction is the visits rated Satisfied divided by the visits rated when done (visits not rated are left out), for the person who served and for the branch."
+    ),
+)
+defined(
+    "referral_rate",
+    _l(
+        "Referral rate is the walk-ins referred divided by the walk-ins that met one of the branch's referral criteria as they stood at check-in, for the person who served them (or who checked them in when nobody served them)."
+    ),
+)
+
+
+@dataclass
+class Rate:
+    """Part of a whole: satisfied of rated, referred of those that met a criterion."""
+
+    part: int = 0
+    whole: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.part / self.whole) if self.whole else None
+
+
+def satisfaction(branch_id: int, start: date, end: date) -> dict:
+    """Satisfaction (HOW_COUNTED["satisfaction"]): the visits checked in during [start,
+    end) rated 满意 of those rated, for the branch and per person who served (pinyin order),
+    with the count of each rating. One statement, grouped in SQL."""
+    from webapp.auth.models import Staff
+    from webapp.lobby.models import CheckIn, Rating
+    from webapp.names import by_name
+
+    lo, hi = bounds(start, end)
+    rows = db.session.execute(
+        select(
+            CheckIn.served_by_id,
+            Staff.name,
+            CheckIn.rating,
+            CheckIn.rating_reason,
+            func.count(CheckIn.id),
+        )
+        .outerjoin(Staff, Staff.id == CheckIn.served_by_id)
+        .where(
+            CheckIn.branch_id == branch_id,
+            CheckIn.rating.is_not(None),
+            CheckIn.created_at >= lo,
+            CheckIn.created_at < hi,
+        )
+        .group_by(CheckIn.served_by_id, Staff.name, CheckIn.rating, CheckIn.rating_reason)
+    ).all()
+    branch, counts, reasons, people = Rate(), {r: 0 for r in Rating}, {}, {}
+    for staff_id, name, rating, reason, n in rows:
+        satisfied = n if rating is Rating.SATISFIED else 0
+        branch.part, branch.whole = branch.part + satisfied, branch.whole + n
+        counts[rating] += n
+        if reason is not None:
+            reasons[reason] = reasons.get(reason, 0) + n
+        if staff_id is not None:
+            rate = people.setdefault((name, staff_id), Rate())
+            rate.part, rate.whole = rate.part + satisfied, rate.whole + n
+    by_person = [
+        (name, rate)
+        for (name, staff_id), rate in sorted(
+            people.items(), key=lambda i: (*by_name(i[0][0]), i[0][1])
+        )
+    ]
+    return {
+        "branch": branch,
+        "counts": counts,
+        "reasons": sorted(reasons.items(), key=lambda item: -item[1]),
+        "by_person": by_person,
+    }

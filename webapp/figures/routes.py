@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from webapp import inputs
 from webapp.auth.access import get_or_404, roles
 from webapp.auth.models import Role, Staff
 from webapp.auth.queries import team
-from webapp.figures import bp, charts, queries, services
+from webapp.figures import bp, charts, lobby, queries, services
 from webapp.figures.credit import statement
 from webapp.figures.forms import parse_target_grid
 from webapp.figures.models import (
@@ -29,7 +29,9 @@ from webapp.figures.periods import (
 from webapp.figures.progress import progress as progress_table
 from webapp.figures.progress import target_grid
 from webapp.figures.xlsx import monthly_workbook
+from webapp.htmx import is_fragment
 from webapp.inputs import CsrfForm
+from webapp.lobby.models import CheckIn
 from webapp.sales.models import CREDIT_PER_UNIT_FEN, CreditRole
 from webapp.timeutil import local_today, week_start
 
@@ -63,6 +65,7 @@ def weekly():
         delta7=timedelta(days=7),
         label=metric_labels().get,
         unit=metric_unit,
+        station=lobby.station(current_user.branch_id, week, week + timedelta(days=7)),
     )
 
 
@@ -97,7 +100,43 @@ def monthly():
         label=labels.get,
         category_chart=category_chart,
         behaviour_chart=behaviour_chart,
+        station=lobby.station(current_user.branch_id, month, next_month(month)),
     )
+
+
+@bp.route("/lobby/today")
+@roles({Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER})
+def lobby_today():
+    """Today's waiting and service figures: the compact panel on the lobby board (a fragment),
+    or a page of its own."""
+    today = local_today()
+    branch_id = current_user.branch_id
+    context = {
+        "times": lobby.service_times(branch_id, today, today + timedelta(days=1)),
+        "satisfaction": lobby.satisfaction(branch_id, today, today + timedelta(days=1)),
+        "radar": lobby.radar(branch_id, today, today + timedelta(days=1)),
+    }
+    if is_fragment():
+        return render_template("figures/_lobby_today.html", **context)
+    return render_template("figures/lobby_today.html", **context)
+
+
+@bp.route("/lobby/missed/<int:check_in_id>/call-back", methods=["POST"])
+@roles(Role.BRANCH_MANAGER)
+def call_back(check_in_id: int):
+    """明早回电: put a call to the missed walk-in in tomorrow morning's schedule of the person
+    who served them."""
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400)
+    visit = get_or_404(CheckIn, check_in_id)
+    if lobby.call_back_tomorrow(visit) is None:
+        abort(404)
+    if is_fragment():
+        return render_template("figures/_called_back.html")
+    flash(_("A call tomorrow morning is in their schedule."), "ok")
+    target = request.referrer or ""
+    return redirect(target if target.startswith(request.host_url) else url_for("figures.weekly"))
 
 
 @bp.route("/monthly.xlsx")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Staff
@@ -125,6 +125,52 @@ STATE_LABELS = Labels(
 )
 
 
+class Rating(enum.StrEnum):
+    """The customer's one-tap rating of the visit at 办结 (服务质量与客户满意度)."""
+
+    SATISFIED = "satisfied"
+    NEUTRAL = "neutral"
+    UNSATISFIED = "unsatisfied"
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS.text(self)
+
+
+RATING_LABELS = Labels(
+    {
+        Rating.SATISFIED: _l("Satisfied"),
+        Rating.NEUTRAL: _l("So-so"),
+        Rating.UNSATISFIED: _l("Unsatisfied"),
+    }
+)
+
+
+class RatingReason(enum.StrEnum):
+    """Why the customer was unsatisfied: one tap."""
+
+    WAIT = "wait"
+    ATTITUDE = "attitude"
+    NOT_DONE = "not_done"
+    UNCLEAR = "unclear"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS.text(self)
+
+
+REASON_LABELS = Labels(
+    {
+        RatingReason.WAIT: _l("Waited too long"),
+        RatingReason.ATTITUDE: _l("Service attitude"),
+        RatingReason.NOT_DONE: _l("Business not done"),
+        RatingReason.UNCLEAR: _l("Not explained clearly"),
+        RatingReason.OTHER: _l("Other"),
+    }
+)
+
+
 class Desk(enum.StrEnum):
     """Where the check-in was recorded."""
 
@@ -158,10 +204,22 @@ class CheckIn(db.Model):
     done_at: Mapped[datetime | None] = mapped_column()
     # When the worker told the lobby managers the walk-in waited too long (lobby/tasks.py).
     long_wait_flagged_at: Mapped[datetime | None] = mapped_column()
+    # Whether the walk-in met one of the branch's referral criteria, as they stood at check-in
+    # (the criteria change later; the missed-referral radar judges by what was asked then).
+    met_criterion: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The appointment of the customer today, found at check-in (the handshake on the board).
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    appointment_at: Mapped[datetime | None] = mapped_column()
+    appointment_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The customer's one-tap rating at 办结, and the reason tapped with 不满意.
+    rating: Mapped["Rating | None"] = mapped_column(enum_column(Rating))
+    rating_reason: Mapped["RatingReason | None"] = mapped_column(enum_column(RatingReason))
+    rated_at: Mapped[datetime | None] = mapped_column()
 
     customer: Mapped[Customer | None] = relationship()
     checked_in_by: Mapped[Staff] = relationship(foreign_keys=[checked_in_by_id])
     served_by: Mapped[Staff | None] = relationship(foreign_keys=[served_by_id])
+    appointment_staff: Mapped[Staff | None] = relationship(foreign_keys=[appointment_staff_id])
 
     @property
     def needs(self) -> list[Need]:
@@ -202,3 +260,19 @@ def amount_text(amount_fen: int | None, floor_fen: int | None, ceiling_fen: int 
     if amount_fen is not None:
         return fen_as_yuan(amount_fen)
     return band_label(floor_fen, ceiling_fen)
+
+
+class Script(db.Model):
+    """The branch's short scripts (话术) for one need: how to greet, and how to introduce the
+    professional (not the product) when referring."""
+
+    __table_args__ = (UniqueConstraint("branch_id", "need", name="uq_lobby_script_need"),)
+    __tablename__ = "lobby_script"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    need: Mapped[Need] = mapped_column(enum_column(Need))
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    referral: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now_naive, onupdate=now_naive)

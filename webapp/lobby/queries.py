@@ -11,7 +11,7 @@ from webapp.auth.access import scope_params, scoped_template
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
-from webapp.lobby.models import CheckIn, VisitState
+from webapp.lobby.models import CheckIn, Need, Script, VisitState
 
 BOARD_ORDER = {
     VisitState.WAITING: 0,
@@ -46,6 +46,7 @@ def _board_statement():
     not CheckIn objects: loading an object with its customer and server cost some 80 µs a
     row, as much as the rest of the page."""
     served_by = aliased(Staff)
+    owner = aliased(Staff)
     return (
         scoped_template(CheckIn)
         .with_only_columns(
@@ -63,10 +64,17 @@ def _board_statement():
             Customer.name.label("customer_name"),
             Customer.mobile,
             served_by.name.label("server_name"),
+            CheckIn.served_by_id,
+            CheckIn.appointment_at,
+            CheckIn.appointment_staff_id,
+            owner.name.label("owner_name"),
+            CheckIn.rating,
+            CheckIn.rating_reason,
             maintain_column_froms=False,
         )
         .outerjoin(Customer, Customer.id == CheckIn.customer_id)
         .outerjoin(served_by, served_by.id == CheckIn.served_by_id)
+        .outerjoin(owner, owner.id == CheckIn.appointment_staff_id)
         .where(
             CheckIn.branch_id == bindparam("branch_id"),
             CheckIn.created_at >= bindparam("start"),
@@ -143,4 +151,14 @@ def lobby_settings(branch_id: int) -> dict:
         if not answers:
             raise LookupError("no domain answers signals.lobby_settings")
         cached[branch_id] = answers[0]
+    return cached[branch_id]
+
+
+def scripts(branch_id: int) -> dict[Need, Script]:
+    """The branch's scripts (话术) by need, once per request (the board shows them beside the
+    check-in and its rows are polled)."""
+    cached = g.setdefault("lobby_scripts", {})
+    if branch_id not in cached:
+        found = db.session.scalars(select(Script).where(Script.branch_id == branch_id))
+        cached[branch_id] = {s.need: s for s in found}
     return cached[branch_id]

@@ -7,16 +7,26 @@ from markupsafe import Markup
 
 from webapp import signals
 from webapp.auth.access import get_or_404, roles
-from webapp.auth.models import ALL_ROLES, Role
+from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers import choice
 from webapp.customers.models import Acquisition, mask_mobile
 from webapp.customers.queries import branch_customer
 from webapp.extensions import db
 from webapp.fragments import form_once, pure_fragment, slot_csrf
 from webapp.htmx import is_fragment
+from webapp.inputs import CsrfForm
 from webapp.lobby import bp, queries, services
 from webapp.lobby.forms import CheckInForm
-from webapp.lobby.models import Band, CheckIn, Desk, Need, amount_text, needs_of
+from webapp.lobby.models import (
+    Band,
+    CheckIn,
+    Desk,
+    Need,
+    Rating,
+    RatingReason,
+    amount_text,
+    needs_of,
+)
 
 LOBBY_ROLES = {Role.LOBBY_MANAGER, Role.TELLER, Role.BRANCH_MANAGER}
 
@@ -50,6 +60,11 @@ def _row(row, limit_minutes: int, referral_id: int | None, overdue: bool) -> Mar
         server=row.server_name,
         referral_id=referral_id,
         overdue=overdue,
+        appointment_at=row.appointment_at,
+        owner=row.owner_name,
+        owner_serving=row.served_by_id is not None and row.served_by_id == row.appointment_staff_id,
+        rating=row.rating,
+        reason=row.rating_reason,
     )
 
 
@@ -89,7 +104,12 @@ def board():
     """The lobby manager's home: check a walk-in in with a few taps; today's board beside it."""
     # The branch's referral criteria are read (and made on first use) when a walk-in is
     # checked in, not to show the empty form.
-    return render_template("lobby/board.html", panel=_empty_panel(), **_board_context())
+    return render_template(
+        "lobby/board.html",
+        panel=_empty_panel(),
+        scripts=queries.scripts(current_user.branch_id),
+        **_board_context(),
+    )
 
 
 def _empty_panel() -> str:
@@ -119,7 +139,11 @@ def check_in():
     bands = _bands()
     form = CheckInForm(bands=bands)
     template = "lobby/_check_in.html" if is_fragment() else "lobby/board.html"
-    extra = {} if is_fragment() else _board_context()
+    extra = (
+        {}
+        if is_fragment()
+        else {**_board_context(), "scripts": queries.scripts(current_user.branch_id)}
+    )
     if not form.validate():
         return render_template(template, **_panel(form), **extra)
     try:
@@ -175,13 +199,10 @@ def check_in():
 
 def _proposal(visit: CheckIn, clear_intent: bool) -> tuple[list, list]:
     """The referral criteria the walk-in meets and, when none, the simple products not grounds
-    for a referral: the referrals domain answers signals.check_in_recorded."""
-    rules, simple = [], []
-    for _receiver, answer in signals.check_in_recorded.send(visit, clear_intent=clear_intent):
-        if answer:
-            rules.extend(answer.get("rules", ()))
-            simple.extend(answer.get("simple_products", ()))
-    return rules, [] if rules else simple
+    for a referral (referrals answers signals.check_in_recorded; appointments answers with the
+    customer's appointment today). Whether a criterion was met is kept on the check-in."""
+    sent = signals.check_in_recorded.send(visit, clear_intent=clear_intent)
+    return services.record_answers(visit, [answer for _r, answer in sent if answer])
 
 
 @bp.route("/check-ins/<int:check_in_id>/<action>", methods=["POST"])
@@ -191,6 +212,8 @@ def change(check_in_id: int, action: str):
     visit = get_or_404(CheckIn, check_in_id)
     if action == "serve":
         services.start_serving(visit, current_user)
+    elif action == "hand" and visit.appointment_staff_id:  # to the one the appointment is with
+        services.start_serving(visit, get_or_404(Staff, visit.appointment_staff_id))
     elif action == "done":
         services.finish(visit)
     else:
@@ -198,6 +221,85 @@ def change(check_in_id: int, action: str):
     if is_fragment():
         return render_template("lobby/_rows.html", **_board_context())
     return redirect(url_for("lobby.board"))
+
+
+@bp.route("/check-ins/<int:check_in_id>/rating", methods=["POST"])
+@roles(LOBBY_ROLES)
+def rate(check_in_id: int):
+    """The customer's one tap at 办结 (满意 / 一般 / 不满意, then a reason on 不满意)."""
+    visit = get_or_404(CheckIn, check_in_id)
+    try:
+        rating = Rating(request.form.get("rating", ""))
+        reason = RatingReason(request.form["reason"]) if request.form.get("reason") else None
+        services.rate(visit, rating, reason)
+    except ValueError:  # an unknown value, not yet 办结, or 不满意 without a reason
+        abort(400)
+    if is_fragment():
+        return render_template("lobby/_rows.html", **_board_context())
+    return redirect(url_for("lobby.board"))
+
+
+SCRIPT_MAX = 500  # characters of one script: a line or two to say, not a leaflet
+
+
+@bp.route("/scripts", methods=["GET", "POST"])
+@roles({Role.BRANCH_MANAGER, Role.LOBBY_MANAGER})
+def scripts():
+    """The branch's greeting and referral scripts (话术) per need; the branch manager edits,
+    the lobby manager reads them."""
+    form = CsrfForm()
+    may_edit = current_user.role is Role.BRANCH_MANAGER
+    kept = queries.scripts(current_user.branch_id)
+    typed = {
+        need: (kept[need].greeting, kept[need].referral) if need in kept else ("", "")
+        for need in Need
+    }
+    errors = {}
+    if request.method == "POST":
+        if not may_edit:
+            abort(403)
+        if not form.validate_on_submit():
+            abort(400)
+        typed = {
+            need: (
+                request.form.get(f"greeting-{need.value}", ""),
+                request.form.get(f"referral-{need.value}", ""),
+            )
+            for need in Need
+        }
+        errors = {
+            f"{part}-{need.value}": _("At most %(n)s characters.", n=SCRIPT_MAX)
+            for need, texts in typed.items()
+            for part, text in zip(("greeting", "referral"), texts, strict=True)
+            if len(text.strip()) > SCRIPT_MAX
+        }
+        if not errors:
+            services.save_scripts(current_user.branch_id, typed, current_user)
+            flash(_("Scripts saved."), "ok")
+            return redirect(url_for("lobby.scripts"))
+    return render_template(
+        "lobby/scripts.html",
+        form=form,
+        needs=list(Need),
+        typed=typed,
+        errors=errors,
+        may_edit=may_edit,
+        limit=SCRIPT_MAX,
+    )
+
+
+@bp.route("/check-ins/<int:check_in_id>/meet", methods=["POST"])
+@roles(ALL_ROLES - {Role.ADMIN})
+def meet(check_in_id: int):
+    """The person the customer's appointment is with starts serving them (from the appointment
+    page the arrival notification opens): the appointment is held (已见面)."""
+    visit = get_or_404(CheckIn, check_in_id)
+    try:
+        services.meet(visit, current_user)
+    except services.NotYours:
+        abort(403)
+    flash(_("Serving #%(n)s %(name)s.", n=visit.ticket, name=visit.visitor_label), "ok")
+    return redirect(_back())
 
 
 @bp.route("/check-ins/<int:check_in_id>/finish", methods=["POST"])

@@ -11,7 +11,13 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
-from webapp.signals import book_handed_over, referral_overdue, referral_sent, walk_in_waiting
+from webapp.signals import (
+    appointment_arrived,
+    book_handed_over,
+    referral_overdue,
+    referral_sent,
+    walk_in_waiting,
+)
 from webapp.timeutil import now_naive
 
 
@@ -102,6 +108,29 @@ def notify_walk_in_waiting(visit, minutes: int = 0, **_) -> None:
             manager, Kind.LOBBY_LONG_WAIT, title, body, path,
             dedupe_key=f"long-wait:{visit.id}:{manager.id}",
         )  # fmt: skip
+
+
+@appointment_arrived.connect
+def notify_appointment_arrived(appointment, ticket: int = 0, **_) -> None:
+    """Tell the person an appointment is with that the customer was checked in at the lobby."""
+    owner = db.session.get(Staff, appointment.staff_id)
+    if owner is None:
+        return
+    path = path_for(
+        "appointments.detail", "/appointments/{appointment_id}", appointment_id=appointment.id
+    )
+    with force_locale(owner.locale):
+        title = gettext(
+            "%(customer)s is here (#%(n)s)", customer=customer_line(appointment.customer), n=ticket
+        )
+        body = gettext(
+            "Appointment at %(time)s · checked in at the lobby",
+            time=format_time(appointment.starts_at, "short"),
+        )
+    enqueue(
+        owner, Kind.APPOINTMENT_REMINDER, title, body, path,
+        dedupe_key=f"appointment-arrived:{appointment.id}",
+    )  # fmt: skip
 
 
 @book_handed_over.connect
