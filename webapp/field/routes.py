@@ -13,7 +13,7 @@ from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.customers.models import Customer, CustomerKind
 from webapp.errors import render_error
 from webapp.extensions import db
-from webapp.field import FIELD_ROLES, bp, queries, services
+from webapp.field import FIELD_ROLES, bp, queries, route, services
 from webapp.field.forms import SweepForm, VisitEditForm, VisitForm
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.htmx import is_fragment
@@ -97,11 +97,18 @@ def sweep(sweep_id: int):
     sweep = get_or_404(Sweep, sweep_id)
     visits = queries.sweep_visits(sweep)
     visited = {v.stop_id: v for v in visits if v.stop_id}
+    # Until the phone says where it is, the route starts where the last located visit was.
+    located = [v for v in visits if v.has_position]
+    start = (located[-1].latitude, located[-1].longitude) if located else None
+    legs = route.walking_order(sweep.stops, start, set(visited))
     return render_template(
         "field/sweep.html",
         sweep=sweep,
         visits=visits,
         visited=visited,
+        legs=legs,
+        points=route.map_points(legs, start, set(visited)),
+        map_size=(route.MAP_WIDTH, route.MAP_HEIGHT),
         counts=queries.outcome_counts(visits),
     )
 

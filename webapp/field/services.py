@@ -79,9 +79,19 @@ def record_visit(
             )
             visit.latitude = visit.longitude = visit.accuracy_m = None
         visit.checked_in_at = visit.checked_in_at or now_naive()
+        _locate_stop(visit)
         return visit
 
     return create_once(Visit, client_id, payload, build)
+
+
+def _locate_stop(visit: Visit) -> None:
+    """A stop with no coordinates takes the position of its first located visit."""
+    if visit.stop_id is None or visit.position_status != PositionStatus.OK:
+        return
+    stop = db.session.get(Stop, visit.stop_id)
+    if stop is not None and stop.latitude is None:
+        stop.latitude, stop.longitude = visit.latitude, visit.longitude
 
 
 def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:
