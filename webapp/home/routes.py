@@ -1,10 +1,13 @@
 """Role homes (Today, branch dashboard, region), settings, and the health check."""
 
+from datetime import timedelta
+
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.admin import handover
 from webapp.auth.access import public, roles, signed_in
 from webapp.auth.forms import LanguageForm
 from webapp.auth.models import ALL_ROLES, Role
@@ -12,6 +15,10 @@ from webapp.auth.services import home_endpoint
 from webapp.coaching import queries as coaching_queries
 from webapp.extensions import db
 from webapp.home import bp, queries
+from webapp.timeutil import now_naive
+
+# Today shows the books handed to the person this many days back.
+HAND_OVER_DAYS = 14
 
 
 @bp.route("/")
@@ -31,6 +38,9 @@ def today():
         "home/today.html",
         recent_customers=queries.my_recent_customers(current_user),
         my_plans=coaching_queries.my_action_plans(current_user),
+        hand_overs=handover.received_since(
+            current_user, now_naive() - timedelta(days=HAND_OVER_DAYS)
+        ),
     )
 
 
