@@ -133,3 +133,24 @@ class VisitEditForm(FlaskForm):
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+
+class ContactForm(FlaskForm):
+    """The contact met at a stop made a customer in one tap (offline-capable)."""
+
+    client_id = HiddenField(validators=[device_id])
+    stop_id = HiddenField()
+    name = StringField(
+        _l("Contact person"),
+        validators=[DataRequired(_l("Enter the contact's name.")), Length(max=60)],
+    )
+    mobile = StringField(
+        _l("Contact mobile"),
+        validators=[Optional()],
+        filters=[lambda v: normalise_mobile(v) if v else v],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+    def validate_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))

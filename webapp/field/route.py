@@ -41,7 +41,9 @@ def walking_order(stops: list, start: tuple[float, float] | None, done: set[int]
         here = (nearest.latitude, nearest.longitude)
         located.remove(nearest)
     legs += [Leg(s, len(legs) + 1 + i, None) for i, s in enumerate(unlocated)]
-    legs += [Leg(s, len(legs) + 1 + i, None) for i, s in enumerate(x for x in stops if x.id in done)]
+    legs += [
+        Leg(s, len(legs) + 1 + i, None) for i, s in enumerate(x for x in stops if x.id in done)
+    ]
     return legs
 
 

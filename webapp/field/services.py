@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 from datetime import date
 
-from webapp.auth.models import Staff
-from webapp.customers.models import Customer
+from webapp.auth.models import SALES_ROLES, Staff
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.services import create_customer
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.schedule import services as schedule_services
@@ -83,6 +84,30 @@ def record_visit(
         return visit
 
     return create_once(Visit, client_id, payload, build)
+
+
+def contact_to_customer(
+    staff: Staff, *, name: str, mobile: str | None, stop: Stop | None, client_id: str, payload
+) -> tuple[Customer, bool]:
+    """The contact met at a stop as a customer won by market running, owned by whoever met them
+    (a salesperson), made once per client id; a stop with no customer yet becomes theirs.
+    DuplicateCustomer when the branch has the mobile already."""
+
+    def build() -> Customer:
+        return create_customer(
+            branch_id=staff.branch_id,
+            kind=CustomerKind.INDIVIDUAL,
+            name=name,
+            mobile=mobile or None,
+            owner_id=staff.id if staff.role in SALES_ROLES else None,
+            acquired_via=Acquisition.MARKET_RUNNING,
+        )
+
+    def link_stop(customer: Customer) -> None:
+        if stop is not None and stop.customer_id is None:
+            stop.customer_id = customer.id
+
+    return create_once(Customer, client_id, payload, build, then=link_stop)
 
 
 def _locate_stop(visit: Visit) -> None:

@@ -73,6 +73,11 @@ def new():
     form = ReferForm(receivers=receivers)
     if request.method == "GET":
         form.hot.data = request.args.get("hot") == "1"
+        # From a market-running visit: the customer or the contact met, and where.
+        form.customer_id.data = as_id(request.args.get("customer_id"))
+        form.new_name.data = request.args.get("new_name", "")[:120] or None
+        form.new_mobile.data = request.args.get("new_mobile", "")[:20] or None
+        form.note.data = request.args.get("note", "")[:200] or None
         if visit is not None:
             form.need.data = visit.first_need.value
             form.check_in_id.data = str(visit.id)

@@ -1,0 +1,157 @@
+"""Market running's loop on a phone (issue 20): outcomes that lead to their next form, offline
+included, with nothing lost or doubled when the outbox syncs."""
+
+import uuid
+from urllib.parse import urlencode
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.conftest import ready
+from tests.browser.test_offline import wait_outbox_empty, wait_until
+from webapp.appointments.models import Appointment
+from webapp.auth.models import Staff
+from webapp.customers.models import Acquisition, Customer
+from webapp.extensions import db
+from webapp.field.models import AreaKind, Stop, Sweep, Visit
+from webapp.timeutil import local_today
+
+
+def _sweep(app, username: str, stops: list[dict]) -> tuple[int, list[int]]:
+    """A sweep of today for `username` with the given stops; its id and the stops' ids."""
+    with app.app_context():
+        staff = db.session.scalar(select(Staff).where(Staff.username == username))
+        sweep = Sweep(
+            branch_id=staff.branch_id,
+            staff_id=staff.id,
+            area=f"测试街-{uuid.uuid4().hex[:6]}",
+            area_kind=AreaKind.STREET,
+            day=local_today(),
+        )
+        for position, values in enumerate(stops):
+            sweep.stops.append(Stop(position=position, **values))
+        db.session.add(sweep)
+        db.session.commit()
+        return sweep.id, [s.id for s in sweep.stops]
+
+
+def _own_customer(app, username: str) -> Customer:
+    with app.app_context():
+        staff = db.session.scalar(select(Staff).where(Staff.username == username))
+        customer = db.session.scalars(
+            select(Customer).where(Customer.owner_id == staff.id).order_by(Customer.id)
+        ).first()
+        db.session.expunge(customer)
+        return customer
+
+
+def _cached(page, path: str) -> None:
+    """Wait until the service worker keeps `path` for offline use (its precache)."""
+    wait_until(page, f"() => caches.match({path!r}, {{ignoreVary: true}}).then(r => !!r)")
+
+
+def _visit_form(sweep_id: int, stop_id: int, name: str, place: str, customer_id=None) -> str:
+    """The visit form as the sweep's stop links to it."""
+    query = {"stop_id": stop_id, "sweep_id": sweep_id, "business_name": name, "place": place}
+    if customer_id:
+        query["customer_id"] = customer_id
+    return "/field/visits/new?" + urlencode(query)
+
+
+def _steps(page) -> dict[str, str]:
+    """The next steps offered, by key, with their addresses."""
+    return page.eval_on_selector_all(
+        "[data-next-steps] [data-step]",
+        "links => Object.fromEntries(links.map(a => [a.dataset.step, a.getAttribute('href')]))",
+    )
+
+
+def test_an_appointment_set_offline_leads_to_the_appointment_form_with_the_customer(
+    page, context, live_app, shots
+):
+    """已约见 with no signal: the saved visit offers the appointment form, which opens offline
+    with the stop's customer chosen, face to face, at the stop; both sync once, and the links
+    are those the server makes for the same visit."""
+    customer = _own_customer(live_app, "retail1")
+    place = "东昌路 18 号"
+    sweep_id, [stop_id] = _sweep(
+        live_app, "retail1", [{"name": customer.name, "address": place, "customer_id": customer.id}]
+    )
+    ready(page, "/field/visits/new")
+    _cached(page, "/appointments/new")
+    context.set_offline(True)
+    page.goto(_visit_form(sweep_id, stop_id, customer.name, place, customer.id))
+    page.fill("#notes", "下周二来网点谈收款码")
+    page.check("input[name=outcome][value=appointment]")
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_contain_text("已保存在本机")
+    first = page.locator("[data-next-steps] .button--primary")
+    expect(first).to_have_text("登记约见")
+    offline_steps = _steps(page)
+    page.screenshot(path=shots / "phone-field-next-steps-offline.png", full_page=True)
+    first.click()
+    expect(page.locator(f"#customer-options input[value='{customer.id}']")).to_be_checked()
+    expect(page.locator("input[name=via][value=in_person]")).to_be_checked()
+    expect(page.locator("#place")).to_have_value(place)
+    page.check("input[name=reason][value=external_referral]")
+    page.select_option("#statement_id", index=1)
+    page.fill("#option_1", "2026-12-22T10:00")
+    page.fill("#option_2", "2026-12-23T14:00")
+    page.check("input[name=chosen_option][value='1']")
+    page.check("#reconfirmed")
+    page.screenshot(path=shots / "phone-field-appointment-prefilled-offline.png", full_page=True)
+    page.click("#appointment-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        [visit] = db.session.scalars(select(Visit).where(Visit.stop_id == stop_id)).all()
+        [appointment] = db.session.scalars(
+            select(Appointment).where(
+                Appointment.customer_id == customer.id, Appointment.place == place
+            )
+        ).all()
+        assert appointment.via.value == "in_person"
+        visit_id = visit.id
+    page.goto(f"/field/visits/{visit_id}")
+    assert _steps(page) == offline_steps  # the phone made the links the server makes
+
+
+def test_a_contact_met_offline_becomes_a_customer_in_one_tap_and_the_sheet_fills_itself(
+    page, context, live_app, shots
+):
+    """有意向 at a new place with no signal: one tap on 建为客户 keeps the customer on the phone;
+    the SME sheet opens offline prefilled from the stop; back online one visit and one
+    customer (source 跑市场, the stop now theirs) reach the server."""
+    place = "浦东南路 200 号"
+    shop = f"好味道小吃-{uuid.uuid4().hex[:6]}"
+    contact = f"陈{uuid.uuid4().hex[:4]}"
+    mobile = "139" + str(uuid.uuid4().int)[:8]
+    sweep_id, [stop_id] = _sweep(live_app, "retail1", [{"name": shop, "address": place}])
+    ready(page, "/field/visits/new")
+    _cached(page, "/customers/new/sme")
+    context.set_offline(True)
+    page.goto(_visit_form(sweep_id, stop_id, shop, place))
+    page.fill("#contact_name", contact)
+    page.fill("#contact_mobile", mobile)
+    page.check("input[name=outcome][value=interested]")
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_contain_text("已保存在本机")
+    steps = _steps(page)
+    assert list(steps) == ["appointment", "sme_sheet"]  # a prospect needs the customer first
+    expect(page.locator(".contact-form #name")).to_have_value(contact)
+    page.screenshot(path=shots / "phone-field-contact-offline.png", full_page=True)
+    page.click(".contact-form [data-contact-submit]")
+    expect(page.locator("[data-next-steps] [data-outbox-saved]")).to_contain_text("已保存在本机")
+    page.click("[data-next-steps] [data-step=sme_sheet]")
+    expect(page.locator("#name")).to_have_value(shop)
+    expect(page.locator("#mobile")).to_have_value(mobile)
+    expect(page.locator("#acquired_via")).to_have_value("market_running")
+    page.screenshot(path=shots / "phone-field-sme-sheet-prefilled-offline.png", full_page=True)
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        assert len(db.session.scalars(select(Visit).where(Visit.stop_id == stop_id)).all()) == 1
+        [customer] = db.session.scalars(select(Customer).where(Customer.name == contact)).all()
+        assert customer.acquired_via == Acquisition.MARKET_RUNNING and customer.mobile == mobile
+        assert db.session.get(Stop, stop_id).customer_id == customer.id
