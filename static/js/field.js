@@ -104,3 +104,106 @@
     if (saved) showNextSteps(saved);
   });
 })();
+
+// The sweep's walking route from where the phone is, with no signal too: the pending stops in
+// nearest-neighbour order, the metres of each leg, and the small map redrawn (the same
+// arithmetic as webapp/field/route.py, which orders them from the last located visit).
+(function () {
+  "use strict";
+  var EARTH_RADIUS_M = 6371000;
+  var MAP_MARGIN = 18;
+  var SVG = "http://www.w3.org/2000/svg";
+  function rad(d) { return d * Math.PI / 180; }
+  function metresBetween(a, b) {
+    var h = Math.pow(Math.sin(rad(b[0] - a[0]) / 2), 2) +
+      Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.pow(Math.sin(rad(b[1] - a[1]) / 2), 2);
+    return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(Math.min(1, h)));
+  }
+  function where(li) { return [parseFloat(li.dataset.lat), parseFloat(li.dataset.lng)]; }
+
+  function walkingOrder(items, here) {
+    var done = items.filter(function (li) { return li.hasAttribute("data-done"); });
+    var pending = items.filter(function (li) { return !li.hasAttribute("data-done"); });
+    var located = pending.filter(function (li) { return li.dataset.lat; });
+    var unlocated = pending.filter(function (li) { return !li.dataset.lat; });
+    var legs = [];
+    var at = here;
+    while (located.length) {
+      var best = 0;
+      for (var i = 1; i < located.length; i++) {
+        if (metresBetween(at, where(located[i])) < metresBetween(at, where(located[best]))) best = i;
+      }
+      var li = located.splice(best, 1)[0];
+      legs.push({ li: li, metres: Math.round(metresBetween(at, where(li))) });
+      at = where(li);
+    }
+    return legs.concat(unlocated.concat(done).map(function (li) { return { li: li, metres: null }; }));
+  }
+
+  function drawMap(map, legs, here) {
+    var box = map.viewBox.baseVal;
+    var width = box.width, height = box.height;
+    var located = legs.filter(function (leg) { return leg.li.dataset.lat; });
+    var points = located.map(function (leg) { return where(leg.li); }).concat([here]);
+    var lat0 = points.reduce(function (sum, p) { return sum + p[0]; }, 0) / points.length;
+    var scaleX = Math.cos(rad(lat0));
+    var xs = points.map(function (p) { return p[1] * scaleX; });
+    var ys = points.map(function (p) { return p[0]; });
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var span = Math.max(maxX - minX, maxY - minY, 0.0005);
+    var k = Math.min(width, height) - 2 * MAP_MARGIN;
+    var xPad = (width - (maxX - minX) / span * k) / 2;
+    var yPad = (height - (maxY - minY) / span * k) / 2;
+    function project(p) {
+      return [Math.round(xPad + (p[1] * scaleX - minX) / span * k), Math.round(height - yPad - (p[0] - minY) / span * k)];
+    }
+    var start = project(here);
+    var path = [start];
+    located.forEach(function (leg) {
+      var xy = project(where(leg.li));
+      var marker = map.querySelector('[data-map-stop="' + leg.li.dataset.stopId + '"]');
+      if (marker) marker.setAttribute("transform", "translate(" + xy[0] + " " + xy[1] + ")");
+      if (!leg.li.hasAttribute("data-done")) path.push(xy);
+    });
+    var dot = map.querySelector("[data-route-here]");
+    if (!dot) {
+      dot = document.createElementNS(SVG, "circle");
+      dot.setAttribute("class", "route-map__here");
+      dot.setAttribute("data-route-here", "");
+      dot.setAttribute("r", "6");
+      map.querySelector("[data-route-path]").after(dot);
+    }
+    dot.setAttribute("cx", start[0]);
+    dot.setAttribute("cy", start[1]);
+    map.querySelector("[data-route-path]").setAttribute("points", path.map(function (xy) { return xy.join(","); }).join(" "));
+  }
+
+  function showRoute(list, map, here) {
+    var legs = walkingOrder(Array.prototype.slice.call(list.children), here);
+    legs.forEach(function (leg, i) {
+      var li = leg.li;
+      list.appendChild(li);
+      var number = li.querySelector("[data-stop-number]");
+      if (number) number.textContent = String(i + 1);
+      var marker = map && map.querySelector('[data-map-stop="' + li.dataset.stopId + '"] text');
+      if (marker && !li.hasAttribute("data-done")) marker.textContent = String(i + 1);
+      var distance = li.querySelector("[data-stop-distance]");
+      if (distance) distance.textContent = leg.metres === null ? "" : distance.dataset.text.replace("{m}", leg.metres);
+    });
+    if (map) drawMap(map, legs, here);
+    var from = document.querySelector("[data-route-from]");
+    if (from) from.textContent = from.dataset.textHere;
+  }
+
+  var list = document.getElementById("sweep-stops");
+  if (!list || !navigator.geolocation) return;
+  navigator.geolocation.getCurrentPosition(
+    function (position) {
+      showRoute(list, document.getElementById("route-map"), [position.coords.latitude, position.coords.longitude]);
+    },
+    function () { /* no position: the order from the last located visit stays */ },
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
+})();
+

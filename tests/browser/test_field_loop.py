@@ -155,3 +155,50 @@ def test_a_contact_met_offline_becomes_a_customer_in_one_tap_and_the_sheet_fills
         [customer] = db.session.scalars(select(Customer).where(Customer.name == contact)).all()
         assert customer.acquired_via == Acquisition.MARKET_RUNNING and customer.mobile == mobile
         assert db.session.get(Stop, stop_id).customer_id == customer.id
+
+
+# Four shops along 东昌路 about 95 m apart, planned east to west.
+SHOPS = (
+    ("东四", "东昌路 40 号", 31.2339, 121.5110),
+    ("东三", "东昌路 30 号", 31.2339, 121.5100),
+    ("西二", "东昌路 20 号", 31.2339, 121.5090),
+    ("西一", "东昌路 10 号", 31.2339, 121.5080),
+)
+
+
+def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, context, live_app, shots):
+    """Standing west of the street with no signal: the sweep kept on the phone lists its stops
+    west to east, numbered, with each leg's metres and the address, the map numbered alike,
+    and never a raw coordinate."""
+    stops = [
+        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
+    ]
+    sweep_id, _ = _sweep(live_app, "retail1", stops)
+    ready(page, "/field/visits/new")
+    _cached(page, f"/field/sweeps/{sweep_id}")
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    context.set_offline(True)
+    page.goto(f"/field/sweeps/{sweep_id}")
+    expect(page.locator("[data-route-from]")).to_have_text("按步行顺序排列，从您所在位置出发。")
+    rows = page.locator("#sweep-stops > li")
+    expected = [
+        "1 西一 东昌路 10 号 95 米",
+        "2 西二 东昌路 20 号 95 米",
+        "3 东三 东昌路 30 号 95 米",
+        "4 东四 东昌路 40 号 95 米",
+    ]
+    for i, text in enumerate(expected):
+        expect(rows.nth(i)).to_contain_text(text.split(" ")[1])
+        assert " ".join(rows.nth(i).inner_text().split()).startswith(text)
+    markers = page.eval_on_selector_all(
+        "#route-map [data-map-stop]",
+        "gs => gs.map(g => [g.textContent.trim(), g.transform.baseVal[0].matrix.e])",
+    )
+    assert [n for n, _ in sorted(markers, key=lambda m: m[1])] == ["1", "2", "3", "4"]
+    assert page.locator("#route-map [data-route-here]").count() == 1
+    body = page.inner_text("main")
+    assert "31.23" not in body and "121.5" not in body
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=shots / "phone-field-route-offline.png", full_page=True)
+

@@ -18,6 +18,14 @@ def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
+def metres_from_stop(visit) -> int | None:
+    """How far from its stop the phone was at a visit, when both are located."""
+    stop = visit.stop
+    if not visit.has_position or stop is None or stop.latitude is None:
+        return None
+    return round(metres_between((visit.latitude, visit.longitude), (stop.latitude, stop.longitude)))
+
+
 @dataclass
 class Leg:
     """One stop on the route: its number in walking order and the metres from the previous."""

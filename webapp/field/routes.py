@@ -191,7 +191,12 @@ def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None
 def visit(visit_id: int):
     """One visit: where, when, what was shown and how it ended."""
     visit = get_or_404(Visit, visit_id)
-    return render_template("field/visit.html", visit=visit, **_what_follows(visit))
+    return render_template(
+        "field/visit.html",
+        visit=visit,
+        from_stop=route.metres_from_stop(visit),
+        **_what_follows(visit),
+    )
 
 
 def _what_follows(visit: Visit) -> dict:
