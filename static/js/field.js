@@ -207,3 +207,38 @@
   );
 })();
 
+// The visit form's "shown from the sales kit": the pages shown in present mode since this visit
+// began (present.js notes them on the phone), added one a line to what is typed there.
+(function () {
+  "use strict";
+  var form = document.getElementById("visit-form");
+  var box = form && form.querySelector("[data-kit-shown]");
+  if (!box) return;
+  var STARTED = "branchkit.visit-started";
+  var SHOWN = "branchkit.kit-shown";
+  var STALE_MS = 3 * 60 * 60 * 1000; // a visit form left unsent this long began another visit
+  var started = Number(localStorage.getItem(STARTED));
+  if (!started || Date.now() - started > STALE_MS) {
+    started = Date.now();
+    localStorage.setItem(STARTED, String(started));
+  }
+  var added = {}; // a page this form has added once, so one deleted by hand stays deleted
+  function fill() {
+    var shown;
+    try { shown = JSON.parse(localStorage.getItem(SHOWN) || "[]"); } catch (error) { return; }
+    var lines = box.value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+    shown.forEach(function (item) {
+      if (item.at < started || added[item.page]) return;
+      added[item.page] = true;
+      if (lines.indexOf(item.page) < 0) lines.push(item.page);
+    });
+    box.value = lines.join("\n");
+  }
+  fill();
+  window.addEventListener("pageshow", fill);
+  window.addEventListener("storage", fill); // present mode in another tab
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") fill(); });
+  document.addEventListener("submit", function (event) {
+    if (event.target === form) localStorage.removeItem(STARTED); // the next visit begins afresh
+  }, true);
+})();

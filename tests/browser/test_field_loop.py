@@ -202,3 +202,42 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=shots / "phone-field-route-offline.png", full_page=True)
 
+
+def test_the_kit_pages_shown_during_a_visit_are_recorded_on_it_with_no_signal(
+    page, context, live_app, shots
+):
+    """With no signal: the visit form is opened at a stop, a product is presented (two slides),
+    and back on the form the pages are filled in, one a line; edited, saved and synced, the
+    visit holds them once."""
+    from webapp.kits.models import Product
+
+    with live_app.app_context():
+        product = db.session.scalars(
+            select(Product).where(Product.key_terms != "").order_by(Product.id)
+        ).first()
+        product_id, name = product.id, product.name
+    sweep_id, [stop_id] = _sweep(live_app, "retail1", [{"name": "王记水果", "address": "摊位 12"}])
+    ready(page, "/field/visits/new")
+    _cached(page, f"/kit/present/products/{product_id}")
+    context.set_offline(True)
+    visit_form = _visit_form(sweep_id, stop_id, "王记水果", "摊位 12")
+    page.goto(visit_form)
+    expect(page.locator("#shown")).to_have_value("")
+    page.goto(f"/kit/present/products/{product_id}")
+    expect(page.locator("#slide-count")).to_contain_text("1 /")
+    page.click("[data-slide=next]")
+    expect(page.locator("#slide-count")).to_contain_text("2 /")
+    page.goto(visit_form)
+    expect(page.locator("#shown")).to_have_value(f"{name}\n{name} · 关键条款")
+    page.fill("#shown", f"{name}\n{name} · 关键条款\n宣传折页")  # editable: a leaflet handed over
+    page.check("input[name=outcome][value=info_collected]")
+    page.screenshot(path=shots / "phone-field-kit-pages-offline.png", full_page=True)
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        [visit] = db.session.scalars(select(Visit).where(Visit.stop_id == stop_id)).all()
+        assert visit.kit_pages == [name, f"{name} · 关键条款", "宣传折页"]
+    page.goto("/field/visits/new")
+    expect(page.locator("#shown")).to_have_value("")  # the next visit begins afresh

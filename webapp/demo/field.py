@@ -114,7 +114,7 @@ def load(ctx) -> None:
                             checked_in_at=min(
                                 start + timedelta(minutes=25 * i + ctx.rng.randint(0, 15)), ctx.now
                             ),
-                            shown="、".join(ctx.rng.sample(SHOWN, ctx.rng.randint(0, 2))),
+                            shown="\n".join(ctx.rng.sample(SHOWN, ctx.rng.randint(0, 2))),
                             outcome=ctx.rng.choices(
                                 list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
                             )[0],

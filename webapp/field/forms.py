@@ -89,7 +89,11 @@ class VisitForm(FlaskForm):
         filters=[lambda v: normalise_mobile(v) if v else v],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
     )
-    shown = TextAreaField(_l("Shown from the sales kit"), validators=[Optional(), Length(max=2000)])
+    shown = TextAreaField(
+        _l("Shown from the sales kit"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"data-kit-shown": ""},
+    )
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
@@ -133,6 +137,11 @@ class VisitEditForm(FlaskForm):
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    shown = TextAreaField(
+        _l("Shown from the sales kit"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One page a line."),
+    )
 
 
 class ContactForm(FlaskForm):

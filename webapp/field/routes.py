@@ -267,6 +267,8 @@ def edit_visit(visit_id: int):
             edit_id=form.client_id.data,
             outcome=Outcome(form.outcome.data),
             notes=(form.notes.data or "").strip(),
+            # An edit queued by a page without the field leaves the pages as they are.
+            shown=(form.shown.data or "").strip() if "shown" in request.form else None,
         )
     except StaleVersion:
         db.session.rollback()

@@ -119,8 +119,17 @@ def _locate_stop(visit: Visit) -> None:
         stop.latitude, stop.longitude = visit.latitude, visit.longitude
 
 
-def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:
-    """Apply an edit made from `version`; a replay of the last edit is a no-op (False).
+def edit_visit(
+    visit: Visit,
+    *,
+    version: int,
+    edit_id: str,
+    outcome: Outcome,
+    notes: str,
+    shown: str | None = None,
+) -> bool:
+    """Apply an edit made from `version`; a replay of the last edit is a no-op (False). The
+    sales-kit pages change only when the edit carries them (`shown` not None).
 
     Raises StaleVersion when someone else changed the visit since the edit started.
     """
@@ -130,4 +139,6 @@ def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, no
         return False
     visit.outcome = outcome
     visit.notes = notes
+    if shown is not None:
+        visit.shown = shown
     return True
