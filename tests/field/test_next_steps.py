@@ -183,3 +183,20 @@ def test_the_sme_sheet_from_a_visit_is_prefilled_for_the_phone_too(client, login
     form = client.get(url).get_data(as_text=True)
     assert "data-prefill" in form
     assert 'value="13912340001"' in form and 'value="王记水果"' in form
+
+
+def test_a_contact_queued_offline_and_sent_twice_in_batches_is_one_customer(
+    client, login_as, app
+):
+    """The outbox's batch, sent again after a lost answer: the contact is one customer."""
+    from urllib.parse import urlencode
+
+    login_as(Role.RETAIL_AM)
+    form = {"client_id": str(uuid.uuid4()), "name": "赵大勇", "mobile": "13912340003"}
+    items = [{"client_id": form["client_id"], "url": "/field/contacts", "body": urlencode(form)}]
+    token = client.get("/sync/token").get_json()["token"]
+    for _ in range(2):
+        sent = client.post("/sync/batch", json={"items": items}, headers={"X-CSRFToken": token})
+        assert sent.get_json()["results"][0]["status"] in (201, 200, 303)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Customer.id))) == 1
