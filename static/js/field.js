@@ -94,7 +94,7 @@
       contact.elements.mobile.value = v.contact_mobile || "";
       contact.elements.stop_id.value = v.stop_id || "";
     } else if (contact) contact.remove();
-    saved.appendChild(box);
+    saved.insertBefore(box, saved.querySelector(".actions")); // the next step before "start another"
     if (window.htmx) window.htmx.process(box);
   }
 

@@ -115,6 +115,8 @@ def test_an_appointment_set_offline_leads_to_the_appointment_form_with_the_custo
         visit_id = visit.id
     page.goto(f"/field/visits/{visit_id}")
     assert _steps(page) == offline_steps  # the phone made the links the server makes
+    expect(page.locator("main")).not_to_contain_text("31.2")  # a distance, not coordinates
+    page.screenshot(path=shots / "phone-field-visit-next-steps.png", full_page=True)
 
 
 def test_a_contact_met_offline_becomes_a_customer_in_one_tap_and_the_sheet_fills_itself(
