@@ -185,9 +185,7 @@ def test_the_sme_sheet_from_a_visit_is_prefilled_for_the_phone_too(client, login
     assert 'value="13912340001"' in form and 'value="王记水果"' in form
 
 
-def test_a_contact_queued_offline_and_sent_twice_in_batches_is_one_customer(
-    client, login_as, app
-):
+def test_a_contact_queued_offline_and_sent_twice_in_batches_is_one_customer(client, login_as, app):
     """The outbox's batch, sent again after a lost answer: the contact is one customer."""
     from urllib.parse import urlencode
 
