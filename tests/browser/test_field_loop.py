@@ -243,3 +243,42 @@ def test_the_kit_pages_shown_during_a_visit_are_recorded_on_it_with_no_signal(
         assert visit.kit_pages == [name, f"{name} · 关键条款", "宣传折页"]
     page.goto("/field/visits/new")
     expect(page.locator("#shown")).to_have_value("")  # the next visit begins afresh
+
+
+def test_interested_offline_leads_to_a_prospect_for_the_stops_customer(
+    page, context, live_app, shots
+):
+    """有意向 at a customer's stop with no signal: 新增意向客户 opens the prospect form kept on
+    the phone with that customer chosen; saved offline, it reaches the server once."""
+    from webapp.prospects.models import Prospect
+
+    customer = _own_customer(live_app, "retail1")
+    sweep_id, [stop_id] = _sweep(
+        live_app,
+        "retail1",
+        [{"name": customer.name, "address": "东昌路 8 号", "customer_id": customer.id}],
+    )
+    ready(page, "/field/visits/new")
+    _cached(page, "/prospects/new")
+    context.set_offline(True)
+    page.goto(_visit_form(sweep_id, stop_id, customer.name, "东昌路 8 号", customer.id))
+    page.check("input[name=outcome][value=interested]")
+    page.click("#visit-form button[type=submit]")
+    first = page.locator("[data-next-steps] .button--primary")
+    expect(first).to_have_text("新增意向客户")
+    first.click()
+    expect(page.locator("#customer_id")).to_have_value(str(customer.id))
+    potential = f"想了解收款码-{uuid.uuid4().hex[:6]}"
+    page.fill("#product_name", "聚合收款码")
+    page.fill("#potential", potential)
+    page.screenshot(path=shots / "phone-field-prospect-offline.png", full_page=True)
+    page.click("form[data-offline] button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        [prospect] = db.session.scalars(
+            select(Prospect).where(Prospect.potential == potential)
+        ).all()
+        assert prospect.customer_id == customer.id
+        assert len(db.session.scalars(select(Visit).where(Visit.stop_id == stop_id)).all()) == 1
