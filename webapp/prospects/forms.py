@@ -8,8 +8,8 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webapp.inputs import DateField, DecimalField
-from webapp.sync.protocol import device_id
 from webapp.sales.models import CATEGORY_LABELS
+from webapp.sync.protocol import device_id
 
 
 def yuan_to_fen(value: Decimal | None) -> int:

@@ -109,10 +109,10 @@ def new():
                 client_id=form.client_id.data or None,
                 payload=request.form,
                 data={
-                "category": ProductCategory(form.category.data),
-                "product_name": form.product_name.data.strip(),
-                "expected_amount_fen": yuan_to_fen(form.expected_amount.data),
-                "next_follow_up": form.next_follow_up.data,
+                    "category": ProductCategory(form.category.data),
+                    "product_name": form.product_name.data.strip(),
+                    "expected_amount_fen": yuan_to_fen(form.expected_amount.data),
+                    "next_follow_up": form.next_follow_up.data,
                     "potential": form.potential.data.strip(),
                 },
             )
