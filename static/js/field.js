@@ -34,7 +34,7 @@
     var who = customerId ? { customer_id: customerId } : { new_name: v.contact_name || v.business_name, new_mobile: v.contact_mobile };
     var found = {
       appointment: address("/appointments/new", merge({ via: "in_person", place: v.place || v.business_name }, who)),
-      referral: address("/referrals/new", merge(who, { note: noteOf(v) })),
+      referral: address("/referrals/new", merge(who, { via: MARKET_RUNNING, note: noteOf(v) })),
     };
     if (customerId) found.prospect = address("/prospects/new", { customer_id: customerId });
     else {

@@ -282,3 +282,42 @@ def test_interested_offline_leads_to_a_prospect_for_the_stops_customer(
         ).all()
         assert prospect.customer_id == customer.id
         assert len(db.session.scalars(select(Visit).where(Visit.stop_id == stop_id)).all()) == 1
+
+
+def test_a_lead_met_offline_is_referred_to_a_colleague_once(page, context, live_app, shots):
+    """转介给同事 with no signal: the referral form kept on the phone opens with the contact as a
+    new customer and where they were met; saved offline, one referral and one customer (source
+    跑市场) reach the server."""
+    from webapp.referrals.models import Referral
+
+    shop = f"老张修车-{uuid.uuid4().hex[:6]}"
+    contact = f"张{uuid.uuid4().hex[:4]}"
+    sweep_id, [stop_id] = _sweep(live_app, "retail1", [{"name": shop, "address": "东昌路 66 号"}])
+    ready(page, "/field/visits/new")
+    _cached(page, "/referrals/new")
+    context.set_offline(True)
+    page.goto(_visit_form(sweep_id, stop_id, shop, "东昌路 66 号"))
+    page.fill("#contact_name", contact)
+    page.fill("#notes", "想办理财")
+    page.check("input[name=outcome][value=lead]")
+    page.click("#visit-form button[type=submit]")
+    first = page.locator("[data-next-steps] .button--primary")
+    expect(first).to_have_text("转介给同事")
+    first.click()
+    expect(page.locator("#new_name")).to_have_value(contact)
+    expect(page.locator("#new_name")).to_be_visible()
+    expect(page.locator("#note")).to_have_value(f"{shop} · 东昌路 66 号 · 想办理财")
+    page.locator("input[name=receiver_id]").first.check()
+    page.check("#allow_busy")
+    page.screenshot(path=shots / "phone-field-referral-offline.png", full_page=True)
+    page.click("form[data-offline] button[type=submit]")
+    expect(page.locator("[data-outbox-saved]")).to_be_visible()
+    context.set_offline(False)
+    wait_outbox_empty(page)
+    with live_app.app_context():
+        [customer] = db.session.scalars(select(Customer).where(Customer.name == contact)).all()
+        assert customer.acquired_via == Acquisition.MARKET_RUNNING
+        [referral] = db.session.scalars(
+            select(Referral).where(Referral.customer_id == customer.id)
+        ).all()
+        assert referral.note.startswith(shop)

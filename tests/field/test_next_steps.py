@@ -96,6 +96,7 @@ def test_a_lead_offers_the_referral_form_with_the_contact_and_a_note(client, log
     form = client.get(url).get_data(as_text=True)
     assert 'value="王建国"' in form and 'value="13912340001"' in form
     assert "王记水果 · 东昌路 88 号 · 想办收款码" in form
+    assert 'name="via" type="hidden" value="market_running"' in form  # the new customer's source
 
 
 def test_interested_at_a_customers_stop_offers_a_prospect_for_that_customer(

@@ -73,7 +73,7 @@ def urls(visit: Visit, customer_id: int | None) -> dict[str, str]:
             "appointments.new",
             {"via": "in_person", "place": visit.place or visit.business_name} | who,
         ),
-        "referral": _url("referrals.new", who | {"note": note_of(visit)}),
+        "referral": _url("referrals.new", who | {"via": MARKET_RUNNING, "note": note_of(visit)}),
     }
     if customer_id:
         found["prospect"] = _url("prospects.new", {"customer_id": customer_id})
