@@ -175,6 +175,7 @@ FORMS_WITH_IDS = {
     "ProspectForm": "prospects.new",
     "EntryForm": "schedule.new",
     "VisitForm": "field.create_visit",
+    "ContactForm": "field.contact_to_customer",
     "PlanItemForm": "coaching.one_on_one",
     "ActionPlanForm": "coaching.action_plans",
     "SweepForm": "field.new_sweep",
@@ -238,6 +239,7 @@ def test_internal_referral_with_another_branchs_customer_receiver_and_check_in(
     """customer_id, receiver_id and the check-in: none of branch B is shown or linked."""
     login_as(home.lobby)
     assert_not_shown(client.get(f"/referrals/new?check_in={foreign.check_in}"))
+    assert_not_shown(client.get(f"/referrals/new?customer_id={foreign.customer}"))
     for data in (
         {"customer_id": foreign.customer},  # invalid: no need, no receiver
         {"customer_id": foreign.customer, "need": "wealth", "receiver_id": home.wealth.id},
@@ -367,6 +369,19 @@ def test_field_visit_with_another_branchs_sweep_and_stop(app, client, login_as, 
         visits = db.session.scalars(select(Visit).where(Visit.branch_id != foreign.branch)).all()
         assert visits and all(v.sweep_id is None and v.stop_id is None for v in visits)
         assert db.session.get(Sweep, foreign.sweep).branch_id == foreign.branch
+
+
+def test_contact_made_a_customer_at_another_branchs_stop(app, client, login_as, foreign, home):
+    """The contact becomes this branch's customer; branch B's stop is left alone."""
+    login_as(home.wealth)
+    data = {"client_id": str(uuid.uuid4()), "stop_id": foreign.stop, "name": "本行联系人"}
+    made = post(client, "/field/contacts", data, HX)
+    assert made.status_code == 201
+    assert_not_shown(made)
+    with app.app_context():
+        customer = db.session.scalar(select(Customer).where(Customer.name == "本行联系人"))
+        assert customer.branch_id != foreign.branch
+        assert db.session.get(Stop, foreign.stop).customer_id != customer.id
 
 
 def test_sweep_with_another_branchs_customer(app, client, login_as, foreign, home):

@@ -169,8 +169,12 @@
       new URLSearchParams(location.search).forEach(function (value, name) {
         var input = form.elements[name];
         if (typeof RadioNodeList !== "undefined" && input instanceof RadioNodeList) input.value = value; // a choice: the link's wins
+        else if (input && (input.type === "radio" || input.type === "checkbox")) { if (input.value === value) input.checked = true; } // a lone choice keeps its value
         else if (input && input.tagName === "SELECT") { if (input.querySelector('option[value="' + CSS.escape(value) + '"]')) input.value = value; }
-        else if (input && input.value === "" && name !== "client_id" && name !== "csrf_token") input.value = value;
+        else if (input && input.value === "" && name !== "client_id" && name !== "csrf_token") {
+          input.value = value;
+          if (input.closest && input.closest("details")) input.closest("details").open = true; // shown, not hidden
+        }
       });
     });
     all("form[data-offline]", root).forEach(function (form) {

@@ -12,8 +12,23 @@
     i = Math.max(0, Math.min(items.length - 1, i));
     slides.scrollTo({ left: i * slides.clientWidth, behavior: "smooth" });
   }
+  // Each page shown is noted on the phone, with no signal too: the visit form of market
+  // running fills its "shown from the sales kit" from these (field.js).
+  var SHOWN = "branchkit.kit-shown";
+  function record(slide) {
+    var page = slide && slide.dataset.page;
+    if (!page) { return; }
+    try {
+      var shown = JSON.parse(localStorage.getItem(SHOWN) || "[]");
+      var last = shown[shown.length - 1];
+      if (last && last.page === page) { return; }
+      shown.push({ page: page, at: Date.now() });
+      localStorage.setItem(SHOWN, JSON.stringify(shown.slice(-100)));
+    } catch (error) { /* storage full or refused: presenting goes on */ }
+  }
   function update() {
     if (count) { count.textContent = (current() + 1) + " / " + items.length; }
+    record(items[current()]);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-slide]");

@@ -50,7 +50,10 @@ def test_a_visit_is_stored_once_per_client_id(client, login_as, app):
     first = client.post_form("/field/visits", data, page=FORM, headers={"HX-Request": "true"})
     assert first.status_code == 201
     assert "拜访已保存：东昌路好味道餐饮店" in text_of(first)
-    assert "/customers/new/sme?via=market_running&amp;name=" in first.get_data(as_text=True)
+    assert (
+        "/customers/new/sme?via=market_running&amp;acquired_via=market_running&amp;name="
+        in first.get_data(as_text=True)
+    )
     again = client.post_form(
         "/field/visits", data, page=FORM, headers={"HX-Request": "true", "X-Outbox-Replay": "1"}
     )

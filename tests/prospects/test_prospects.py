@@ -373,3 +373,39 @@ def test_a_closed_prospects_future_follow_up_leaves_the_schedule(app, client, lo
         assert [(e.title.split(" · ")[0], e.done_at is not None) for e in entries] == [
             ("今天该跟进", True)
         ]
+
+
+def test_a_prospect_saved_offline_and_sent_twice_is_one_prospect(app, client, login_as, branch):
+    """The form works offline (issue 20, item 1: 有意向 → a prospect with no signal): it fills
+    itself from its address and carries a client id; the same form sent again (a lost answer,
+    the outbox's replay) makes one prospect and one follow-up, and reuse with other contents is
+    refused."""
+    import uuid
+
+    me = login_as(Role.WEALTH_MANAGER)
+    customer = make_customer(branch, owner_id=me.id, name="钱多多")
+    form = client.get(f"/prospects/new?customer_id={customer.id}").get_data(as_text=True)
+    assert "data-offline" in form and "data-prefill" in form and 'name="client_id"' in form
+    client_id = str(uuid.uuid4())
+    day = (_today(app) + timedelta(days=3)).isoformat()
+    first = _add(client, customer, client_id=client_id, next_follow_up=day)
+    again = client.post_form(
+        "/prospects/new",
+        {
+            "customer_id": str(customer.id),
+            "category": "wealth_management",
+            "product_name": "稳享 90 天理财",
+            "expected_amount": "200000",
+            "next_follow_up": day,
+            "potential": "他行理财到期",
+            "client_id": client_id,
+        },
+        headers={"X-Outbox-Replay": "1"},
+    )
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    other = _add(client, customer, client_id=client_id, potential="另一份")
+    assert other.status_code == 400
+    with app.app_context():
+        assert len(_db.session.scalars(select(Prospect)).all()) == 1
+        assert len(_db.session.scalars(select(ScheduleEntry)).all()) == 1

@@ -116,6 +116,10 @@ def new():
         form.customer_id.data = as_id(request.args.get("customer_id"))
         if request.args.get("via") in {v.value for v in Via}:
             form.via.data = request.args["via"]  # from a field visit: face to face
+        # From a market-running visit: where, and the contact met when not yet a customer.
+        form.place.data = request.args.get("place", "")[:200] or form.place.data
+        form.new_name.data = request.args.get("new_name", "")[:120] or None
+        form.new_mobile.data = request.args.get("new_mobile", "")[:20] or None
     return _form_page(form)
 
 

@@ -37,7 +37,7 @@ from webapp.sync.protocol import (
 )
 from webapp.transactions import keep_when_refused
 
-PREFILL = ("name", "address", "industry", "contact_name", "contact_mobile")
+PREFILL = ("name", "address", "industry", "contact_name", "contact_mobile", "mobile")
 
 
 @bp.route("/")
@@ -155,7 +155,7 @@ def new_sme():
     if request.method == "GET":
         data = {k: request.args.get(k, "").strip()[:200] for k in PREFILL if request.args.get(k)}
         if "contact_mobile" in data:
-            data["mobile"] = data.pop("contact_mobile")
+            data["mobile"] = data.pop("contact_mobile")  # the older links' name for it
         form = NewSmeForm(data=data | {"acquired_via": _preset()})
         form.client_id.data = new_client_id()
         return _form_page(form, CustomerKind.SME)

@@ -1,5 +1,6 @@
 """Demo step: weeks of market running by the account managers of the demo branch."""
 
+import random
 from datetime import timedelta
 
 from webapp.customers.models import CustomerKind
@@ -22,6 +23,7 @@ OUTCOME_WEIGHTS = {
     Outcome.SME_SHEET: 2,
     Outcome.APPOINTMENT: 2,
     Outcome.LEAD: 1,
+    Outcome.INTERESTED: 2,
 }
 SHOWN = (
     "小微企业经营贷",
@@ -36,6 +38,9 @@ SHOWN = (
 def load(ctx) -> None:
     """Two sweeps a week for six weeks per field salesperson, and one planned for today."""
     smes = [c for c in ctx.customers["home"] if c.kind == CustomerKind.SME]
+    # Where the stops are and the contacts' mobiles: drawn apart, so the rest of the demo
+    # draws what it drew before they were added.
+    geo = random.Random(20)
     today = local_date(ctx.now)
     sweeps = visits = 0
     for username in ("retail1", "credit1", "corporate1"):
@@ -64,6 +69,9 @@ def load(ctx) -> None:
                             name=name,
                             address=f"{area}{ctx.rng.randint(1, 300)}号",
                         )
+                    # Planned on the street: within some 300 m of the area's centre.
+                    stop.latitude = round(lat + geo.uniform(-0.003, 0.003), 6)
+                    stop.longitude = round(lng + geo.uniform(-0.003, 0.003), 6)
                     sweep.stops.append(stop)
                 db.session.add(sweep)
                 db.session.flush()
@@ -76,6 +84,7 @@ def load(ctx) -> None:
                         continue  # closed, nobody there
                     located = ctx.rng.random() > 0.12
                     industry, _ = ctx.rng.choice(names.INDUSTRIES)
+                    contact = person_name(ctx.rng) if ctx.rng.random() < 0.5 else ""
                     db.session.add(
                         Visit(
                             branch_id=staff.branch_id,
@@ -85,9 +94,17 @@ def load(ctx) -> None:
                             business_name=stop.name,
                             place=stop.address,
                             industry=industry,
-                            contact_name=person_name(ctx.rng) if ctx.rng.random() < 0.5 else "",
-                            latitude=lat + ctx.rng.uniform(-0.004, 0.004) if located else None,
-                            longitude=lng + ctx.rng.uniform(-0.004, 0.004) if located else None,
+                            contact_name=contact,
+                            contact_mobile=f"13{geo.randint(500000000, 999999999)}"
+                            if contact
+                            else "",
+                            # At the stop, give or take the phone's error.
+                            latitude=stop.latitude + ctx.rng.uniform(-0.0002, 0.0002)
+                            if located
+                            else None,
+                            longitude=stop.longitude + ctx.rng.uniform(-0.0002, 0.0002)
+                            if located
+                            else None,
                             accuracy_m=ctx.rng.choice((8, 12, 20, 35, 65)) if located else None,
                             position_status=PositionStatus.OK
                             if located
@@ -97,7 +114,7 @@ def load(ctx) -> None:
                             checked_in_at=min(
                                 start + timedelta(minutes=25 * i + ctx.rng.randint(0, 15)), ctx.now
                             ),
-                            shown="、".join(ctx.rng.sample(SHOWN, ctx.rng.randint(0, 2))),
+                            shown="\n".join(ctx.rng.sample(SHOWN, ctx.rng.randint(0, 2))),
                             outcome=ctx.rng.choices(
                                 list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
                             )[0],

@@ -89,7 +89,11 @@ class VisitForm(FlaskForm):
         filters=[lambda v: normalise_mobile(v) if v else v],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
     )
-    shown = TextAreaField(_l("Shown from the sales kit"), validators=[Optional(), Length(max=2000)])
+    shown = TextAreaField(
+        _l("Shown from the sales kit"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"data-kit-shown": ""},
+    )
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(k.value, v) for k, v in OUTCOME_LABELS.items()],
@@ -133,3 +137,29 @@ class VisitEditForm(FlaskForm):
         validators=[InputRequired(_l("Choose how the visit ended."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    shown = TextAreaField(
+        _l("Shown from the sales kit"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One page a line."),
+    )
+
+
+class ContactForm(FlaskForm):
+    """The contact met at a stop made a customer in one tap (offline-capable)."""
+
+    client_id = HiddenField(validators=[device_id])
+    stop_id = HiddenField()
+    name = StringField(
+        _l("Contact person"),
+        validators=[DataRequired(_l("Enter the contact's name.")), Length(max=60)],
+    )
+    mobile = StringField(
+        _l("Contact mobile"),
+        validators=[Optional()],
+        filters=[lambda v: normalise_mobile(v) if v else v],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+    def validate_mobile(self, field):
+        if field.data and not is_mobile(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number."))

@@ -46,6 +46,7 @@ class Outcome(enum.StrEnum):
     SME_SHEET = "sme_sheet"
     APPOINTMENT = "appointment"
     LEAD = "lead"
+    INTERESTED = "interested"
 
     @property
     def label(self) -> str:
@@ -59,6 +60,7 @@ OUTCOME_LABELS = Labels(
         Outcome.SME_SHEET: _l("SME sheet started"),
         Outcome.APPOINTMENT: _l("Appointment set"),
         Outcome.LEAD: _l("Lead for a colleague"),
+        Outcome.INTERESTED: _l("Interested"),
     }
 )
 
@@ -99,6 +101,9 @@ class Stop(db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(200), default="")
+    # Where the stop is, for the walking route and the map: planned, or the first visit's fix.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
     sweep: Mapped[Sweep] = relationship(back_populates="stops")
     customer: Mapped[Customer | None] = relationship()
@@ -139,6 +144,11 @@ class Visit(OfflineRecordMixin, db.Model):
     staff: Mapped[Staff] = relationship()
     sweep: Mapped[Sweep | None] = relationship()
     stop: Mapped[Stop | None] = relationship()
+
+    @property
+    def kit_pages(self) -> list[str]:
+        """The sales-kit pages shown, one a line (recorded from present mode, then edited)."""
+        return [line.strip() for line in self.shown.splitlines() if line.strip()]
 
     @property
     def has_position(self) -> bool:

@@ -1,7 +1,5 @@
 """Market running: sweeps, the visit form (offline-capable), visit edits with conflicts."""
 
-from urllib.parse import urlencode
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,10 +9,11 @@ from wtforms import SelectChoice
 from webapp import timeutil
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.customers.models import Customer, CustomerKind
+from webapp.customers.services import DuplicateCustomer
 from webapp.errors import render_error
 from webapp.extensions import db
-from webapp.field import FIELD_ROLES, bp, queries, services
-from webapp.field.forms import SweepForm, VisitEditForm, VisitForm
+from webapp.field import FIELD_ROLES, bp, next_steps, queries, route, services
+from webapp.field.forms import ContactForm, SweepForm, VisitEditForm, VisitForm
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
@@ -24,19 +23,6 @@ from webapp.sync.protocol import (
     invalid_form_status,
     parse_client_time,
 )
-
-
-def sme_sheet_url(visit: Visit) -> str:
-    """The new SME sheet form, pre-filled with what the visit knew (its source: market running)."""
-    query = {
-        "via": "market_running",
-        "name": visit.business_name,
-        "address": visit.place,
-        "industry": visit.industry,
-        "contact_name": visit.contact_name,
-        "contact_mobile": visit.contact_mobile,
-    }
-    return "/customers/new/sme?" + urlencode({k: v for k, v in query.items() if v})
 
 
 @bp.route("/")
@@ -97,11 +83,18 @@ def sweep(sweep_id: int):
     sweep = get_or_404(Sweep, sweep_id)
     visits = queries.sweep_visits(sweep)
     visited = {v.stop_id: v for v in visits if v.stop_id}
+    # Until the phone says where it is, the route starts where the last located visit was.
+    located = [v for v in visits if v.has_position]
+    start = (located[-1].latitude, located[-1].longitude) if located else None
+    legs = route.walking_order(sweep.stops, start, set(visited))
     return render_template(
         "field/sweep.html",
         sweep=sweep,
         visits=visits,
         visited=visited,
+        legs=legs,
+        points=route.map_points(legs, start, set(visited)),
+        map_size=(route.MAP_WIDTH, route.MAP_HEIGHT),
         counts=queries.outcome_counts(visits),
     )
 
@@ -123,7 +116,14 @@ def new_visit():
         form.business_name.data, form.place.data = stop.name, stop.address
     elif sweep_id := as_id(request.args.get("sweep_id")):
         form.sweep_id.data = str(sweep_id)
-    return render_template("field/visit_form.html", form=form)
+    # Every next step with no address yet: the page fills them in for a visit saved offline.
+    offline_steps = [next_steps.NextStep(k, str(v), "") for k, v in next_steps.LABELS.items()]
+    return render_template(
+        "field/visit_form.html",
+        form=form,
+        offline_steps=offline_steps,
+        offline_contact=ContactForm(formdata=None),
+    )
 
 
 @bp.route("/visits", methods=["POST"])
@@ -162,9 +162,9 @@ def create_visit():
             400, _("This device sent two different forms under the same id. Nothing was saved.")
         )
     if is_fragment():
-        return render_template(
-            "field/_visit_saved.html", visit=visit, sme_url=sme_sheet_url(visit)
-        ), (201 if created else 200)
+        return render_template("field/_visit_saved.html", visit=visit, **_what_follows(visit)), (
+            201 if created else 200
+        )
     return redirect(url_for("field.visit", visit_id=visit.id), code=303)
 
 
@@ -191,7 +191,57 @@ def _sweep_and_stop(sweep_id: str, stop_id: str) -> tuple[int | None, int | None
 def visit(visit_id: int):
     """One visit: where, when, what was shown and how it ended."""
     visit = get_or_404(Visit, visit_id)
-    return render_template("field/visit.html", visit=visit, sme_url=sme_sheet_url(visit))
+    return render_template(
+        "field/visit.html",
+        visit=visit,
+        from_stop=route.metres_from_stop(visit),
+        **_what_follows(visit),
+    )
+
+
+def _what_follows(visit: Visit) -> dict:
+    """The next steps of a visit's outcome, and the contact's form when they can be made a
+    customer."""
+    contact_form = None
+    if next_steps.offers_contact(visit):
+        contact_form = ContactForm(formdata=None)
+        contact_form.name.data, contact_form.mobile.data = visit.contact_name, visit.contact_mobile
+        contact_form.stop_id.data = str(visit.stop_id or "")
+    return {"steps": next_steps.next_steps(visit), "contact_form": contact_form}
+
+
+@bp.route("/contacts", methods=["POST"])
+@roles(FIELD_ROLES)
+def contact_to_customer():
+    """Make the contact met at a stop a customer (source: market running), once per client id;
+    a mobile already the branch's names that customer instead."""
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return render_template("field/_contact_form.html", contact_form=form), invalid_form_status()
+    _, stop_id = _sweep_and_stop("", form.stop_id.data)
+    stop = db.session.get(Stop, stop_id) if stop_id else None
+    try:
+        customer, created = services.contact_to_customer(
+            current_user,
+            name=form.name.data.strip(),
+            mobile=form.mobile.data or None,
+            stop=stop,
+            client_id=form.client_id.data,
+            payload=request.form,
+        )
+    except ClientIdReused:
+        return render_error(
+            400, _("This device sent two different forms under the same id. Nothing was saved.")
+        )
+    except DuplicateCustomer as duplicate:
+        db.session.rollback()
+        customer, created = duplicate.existing, None
+    if not is_fragment():
+        return redirect(url_for("customers.detail", customer_id=customer.id), code=303)
+    steps = next_steps.after_contact(customer.id, stop.address if stop else "")
+    return render_template(
+        "field/_contact_saved.html", customer=customer, existing=created is None, steps=steps
+    ), (201 if created else 200)
 
 
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
@@ -217,6 +267,8 @@ def edit_visit(visit_id: int):
             edit_id=form.client_id.data,
             outcome=Outcome(form.outcome.data),
             notes=(form.notes.data or "").strip(),
+            # An edit queued by a page without the field leaves the pages as they are.
+            shown=(form.shown.data or "").strip() if "shown" in request.form else None,
         )
     except StaleVersion:
         db.session.rollback()

@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 from datetime import date
 
-from webapp.auth.models import Staff
-from webapp.customers.models import Customer
+from webapp.auth.models import SALES_ROLES, Staff
+from webapp.customers.models import Acquisition, Customer, CustomerKind
+from webapp.customers.services import create_customer
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
 from webapp.schedule import services as schedule_services
@@ -79,13 +80,56 @@ def record_visit(
             )
             visit.latitude = visit.longitude = visit.accuracy_m = None
         visit.checked_in_at = visit.checked_in_at or now_naive()
+        _locate_stop(visit)
         return visit
 
     return create_once(Visit, client_id, payload, build)
 
 
-def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, notes: str) -> bool:
-    """Apply an edit made from `version`; a replay of the last edit is a no-op (False).
+def contact_to_customer(
+    staff: Staff, *, name: str, mobile: str | None, stop: Stop | None, client_id: str, payload
+) -> tuple[Customer, bool]:
+    """The contact met at a stop as a customer won by market running, owned by whoever met them
+    (a salesperson), made once per client id; a stop with no customer yet becomes theirs.
+    DuplicateCustomer when the branch has the mobile already."""
+
+    def build() -> Customer:
+        return create_customer(
+            branch_id=staff.branch_id,
+            kind=CustomerKind.INDIVIDUAL,
+            name=name,
+            mobile=mobile or None,
+            owner_id=staff.id if staff.role in SALES_ROLES else None,
+            acquired_via=Acquisition.MARKET_RUNNING,
+        )
+
+    def link_stop(customer: Customer) -> None:
+        if stop is not None and stop.customer_id is None:
+            stop.customer_id = customer.id
+
+    return create_once(Customer, client_id, payload, build, then=link_stop)
+
+
+def _locate_stop(visit: Visit) -> None:
+    """A stop with no coordinates takes the position of its first located visit."""
+    if visit.stop_id is None or visit.position_status != PositionStatus.OK:
+        return
+    stop = db.session.get(Stop, visit.stop_id)
+    if stop is not None and stop.latitude is None:
+        stop.latitude, stop.longitude = visit.latitude, visit.longitude
+
+
+def edit_visit(
+    visit: Visit,
+    *,
+    version: int,
+    edit_id: str,
+    outcome: Outcome,
+    notes: str,
+    shown: str | None = None,
+) -> bool:
+    """Apply an edit made from `version`; a replay of the last edit is a no-op (False). The
+    sales-kit pages change only when the edit carries them (`shown` not None).
 
     Raises StaleVersion when someone else changed the visit since the edit started.
     """
@@ -95,4 +139,6 @@ def edit_visit(visit: Visit, *, version: int, edit_id: str, outcome: Outcome, no
         return False
     visit.outcome = outcome
     visit.notes = notes
+    if shown is not None:
+        visit.shown = shown
     return True

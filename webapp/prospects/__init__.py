@@ -15,3 +15,5 @@ def stage_label(value: str) -> str:
 from webapp.prospects.rows import prospect_row  # noqa: E402
 
 template_globals = {"stage_label": stage_label, "prospect_row": prospect_row}  # webapp/__init__.py
+# Kept on the phone for offline use: a prospect noted at a market-running stop with no signal.
+offline_pages = ("prospects.new",)

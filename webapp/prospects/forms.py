@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webapp.inputs import DateField, DecimalField
 from webapp.sales.models import CATEGORY_LABELS
+from webapp.sync.protocol import device_id
 
 
 def yuan_to_fen(value: Decimal | None) -> int:
@@ -19,6 +20,8 @@ def yuan_to_fen(value: Decimal | None) -> int:
 class ProspectForm(FlaskForm):
     """A customer, a product interest, why they are worth following, and when to follow up."""
 
+    # Offline-capable: the page makes the id (an older page sent none, and still may).
+    client_id = HiddenField(validators=[Optional(), device_id])
     customer_id = SelectField(_l("Customer"), coerce=int, validate_choice=True)
     category = SelectField(
         _l("Product interest"),

@@ -12,6 +12,7 @@ from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.sales.models import ProductCategory
+from webapp.sync.protocol import OfflineRecordMixin
 from webapp.timeutil import now_naive
 
 
@@ -55,7 +56,7 @@ STAGE_LABELS = Labels(
 OPEN_STAGES = (Stage.NEW, Stage.CONTACTED, Stage.APPOINTMENT_SET, Stage.MET, Stage.PROPOSAL)
 
 
-class Prospect(db.Model):
+class Prospect(OfflineRecordMixin, db.Model):
     """A customer plus a product interest, owned by one salesperson; amounts in fen."""
 
     # A person's prospects in the branch scope every list reads them under (owner and branch in

@@ -20,6 +20,7 @@ from webapp.prospects.forms import FollowUpForm, LostForm, ProspectForm, WonForm
 from webapp.prospects.models import Prospect, Stage
 from webapp.prospects.rows import prospect_row
 from webapp.sales.models import ProductCategory
+from webapp.sync.protocol import ClientIdReused, invalid_form_status
 from webapp.timeutil import local_today
 
 VIEWERS = SALES_ROLES | {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -101,19 +102,26 @@ def new():
         form.customer_id.data = as_id(request.args.get("customer_id"))
     if form.validate_on_submit():
         customer = db.session.scalar(scoped(Customer).where(Customer.id == form.customer_id.data))
-        prospect = services.create_prospect(
-            customer=customer,
-            owner=current_user,
-            data={
-                "category": ProductCategory(form.category.data),
-                "product_name": form.product_name.data.strip(),
-                "expected_amount_fen": yuan_to_fen(form.expected_amount.data),
-                "next_follow_up": form.next_follow_up.data,
-                "potential": form.potential.data.strip(),
-            },
-        )
+        try:
+            prospect = services.create_prospect_once(
+                customer=customer,
+                owner=current_user,
+                client_id=form.client_id.data or None,
+                payload=request.form,
+                data={
+                    "category": ProductCategory(form.category.data),
+                    "product_name": form.product_name.data.strip(),
+                    "expected_amount_fen": yuan_to_fen(form.expected_amount.data),
+                    "next_follow_up": form.next_follow_up.data,
+                    "potential": form.potential.data.strip(),
+                },
+            )
+        except ClientIdReused:
+            return render_error(
+                400, _("This form was already sent with different contents; nothing was saved.")
+            )
         return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
-    return render_template("prospects/new.html", form=form)
+    return render_template("prospects/new.html", form=form), invalid_form_status()
 
 
 @bp.route("/<int:prospect_id>")

@@ -9,6 +9,7 @@ from webapp.sales.models import SaleSource
 from webapp.sales.services import record_sale
 from webapp.schedule.models import EntryKind
 from webapp.schedule.services import complete_source_entry, sync_source_entry
+from webapp.sync.protocol import create_once
 from webapp.timeutil import now_naive
 
 SOURCE = "prospect"
@@ -33,6 +34,21 @@ def sync_follow_up(prospect: Prospect) -> None:
         title=" · ".join(filter(None, (prospect.customer.name, prospect.product_name))),
         customer_id=prospect.customer_id,
     )
+
+
+def create_prospect_once(
+    *, customer, owner: Staff, data: dict, client_id: str | None, payload
+) -> Prospect:
+    """create_prospect, made once per client id when the form carries one (saved offline): a
+    replay gets the first prospect; ClientIdReused for the same id with other contents."""
+    if not client_id:
+        return create_prospect(customer=customer, owner=owner, data=data)
+    return create_once(
+        Prospect,
+        client_id,
+        payload,
+        lambda: create_prospect(customer=customer, owner=owner, data=data),
+    )[0]
 
 
 def create_prospect(*, customer, owner: Staff, data: dict, changed_at=None) -> Prospect:

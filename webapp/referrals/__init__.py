@@ -19,4 +19,6 @@ from webapp.referrals import listeners  # noqa: E402, F401
 from webapp.referrals.cli import referrals_cli  # noqa: E402
 
 template_filters = {"percent_bp": percent_bp}
+# Kept on the phone for offline use: a lead met at a market-running stop, referred with no signal.
+offline_pages = ("referrals.new",)
 commands = (referrals_cli,)

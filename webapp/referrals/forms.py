@@ -10,11 +10,16 @@ from webapp.customers.forms import CustomerPickMixin
 from webapp.inputs import DateField, DateTimeLocalField, DecimalField
 from webapp.lobby.forms import need_choices
 from webapp.sales.models import ProductCategory
+from webapp.sync.protocol import device_id
 
 
 class ReferForm(CustomerPickMixin, FlaskForm):
     """Refer a customer to a colleague (from the lobby board, the counter or anywhere)."""
 
+    # Offline-capable: the page makes the id on sending (an older page sent none, and still may).
+    client_id = HiddenField(validators=[Optional(), device_id])
+    # Where a new customer was met: market running (a field visit's link), else the lobby.
+    via = HiddenField()
     need = SelectField(_l("Need"), validators=[DataRequired()])
     receiver_id = RadioField(
         _l("Refer to"), coerce=int, validators=[InputRequired(_l("Choose who receives the referral."))]

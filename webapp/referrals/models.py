@@ -12,6 +12,7 @@ from webapp.customers.models import Customer
 from webapp.extensions import db, enum_column
 from webapp.i18n import Labels
 from webapp.lobby.models import Need
+from webapp.sync.protocol import OfflineRecordMixin
 from webapp.timeutil import now_naive
 
 DEFAULT_SIMPLE_PRODUCTS = "网上银行、手机银行、短信通知"
@@ -145,7 +146,7 @@ class CreditState(enum.StrEnum):
     PENDING = "pending"
 
 
-class Referral(db.Model):
+class Referral(OfflineRecordMixin, db.Model):
     """One customer handed from a referrer to a receiver, with the rule it met."""
 
     __table_args__ = (

@@ -14,6 +14,7 @@ from webapp.customers import choice
 from webapp.customers.models import Acquisition, Customer
 from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer
+from webapp.errors import render_error
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import as_id
@@ -31,6 +32,7 @@ from webapp.referrals.forms import (
 )
 from webapp.referrals.models import EVENT_LABELS, CreditState, Referral, State
 from webapp.sales.models import ProductCategory, Sale
+from webapp.sync.protocol import ClientIdReused, create_once, invalid_form_status
 
 STAFF_ROLES = ALL_ROLES - {Role.ADMIN}
 MANAGER = Role.BRANCH_MANAGER
@@ -73,19 +75,29 @@ def new():
     form = ReferForm(receivers=receivers)
     if request.method == "GET":
         form.hot.data = request.args.get("hot") == "1"
+        # From a market-running visit: the customer or the contact met, and where.
+        form.customer_id.data = as_id(request.args.get("customer_id"))
+        form.new_name.data = request.args.get("new_name", "")[:120] or None
+        form.new_mobile.data = request.args.get("new_mobile", "")[:20] or None
+        form.note.data = request.args.get("note", "")[:200] or None
+        if request.args.get("via") == Acquisition.MARKET_RUNNING.value:
+            form.via.data = Acquisition.MARKET_RUNNING.value
         if visit is not None:
             form.need.data = visit.first_need.value
             form.check_in_id.data = str(visit.id)
             form.customer_id.data = visit.customer_id
     free_alternatives, picker_errors = [], []
     if request.method == "POST" and form.validate():
-        try:
+
+        def build() -> Referral:
             customer = choice.chosen_or_new(
                 current_user,
                 customer_id=form.customer_id.data,
                 new_name=form.new_name.data,
                 new_mobile=form.new_mobile.data,
-                acquired_via=Acquisition.LOBBY,
+                acquired_via=Acquisition.MARKET_RUNNING
+                if form.via.data == Acquisition.MARKET_RUNNING.value
+                else Acquisition.LOBBY,
             )
             if customer is None:
                 form.new_name.errors = [
@@ -93,7 +105,7 @@ def new():
                 ]
                 raise _Stop
             rules = _proposal(visit, form.hot.data)
-            referral = services.create_referral(
+            return services.create_referral(
                 referrer=current_user,
                 receiver=_branch_staff(form.receiver_id.data),
                 customer=customer,
@@ -108,6 +120,14 @@ def new():
                 else None,
                 allow_busy=form.allow_busy.data,
             )
+
+        try:
+            # Sent from the phone's outbox (saved offline): made once per client id, the new
+            # customer with it; a replay gets the first referral.
+            if form.client_id.data:
+                referral = create_once(Referral, form.client_id.data, request.form, build)[0]
+            else:
+                referral = build()
             flash(_("Referred to %(name)s.", name=referral.receiver.name), "ok")
             return redirect(url_for("referrals.detail", referral_id=referral.id))
         except choice.DuplicateCustomer as duplicate:
@@ -127,13 +147,20 @@ def new():
             attach_error(form, refused)
         except _Stop:
             db.session.rollback()
+        except ClientIdReused:
+            db.session.rollback()
+            return render_error(
+                400, _("This form was already sent with different contents; nothing was saved.")
+            )
     chosen = branch_customer(form.customer_id.data)
+    # A form sent back to be corrected: the outbox keeps a replayed one as needing attention.
+    status = invalid_form_status() if request.method == "POST" else 200
     return render_template(
         "referrals/new.html", form=form, visit=visit, receivers=receivers,
         rules=_proposal(visit, bool(form.hot.data)), chosen=chosen,
         free_alternatives=free_alternatives, picker_errors=picker_errors,
         picker_term=request.form.get("q", ""),
-    )  # fmt: skip
+    ), status  # fmt: skip
 
 
 def _callback_contact(form, customer: Customer) -> str:
