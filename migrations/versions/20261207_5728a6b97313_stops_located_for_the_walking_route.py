@@ -4,7 +4,7 @@ stop.latitude/longitude: planned, or taken from the first visit with a position;
 orders its stops for walking and draws them on a small map from these.
 
 Revision ID: 5728a6b97313
-Revises: 5303f808e611
+Revises: a38bcfc9449e
 Create Date: 2026-12-07 07:16:44.203410
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5728a6b97313"
-down_revision = "5303f808e611"
+down_revision = "a38bcfc9449e"
 branch_labels = None
 depends_on = None
 
