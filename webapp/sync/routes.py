@@ -53,8 +53,17 @@ def _shell(static_folder: str) -> tuple[tuple[str, ...], str]:
 
 
 def worker_protocol() -> dict:
-    """The protocol's constants, written once here and put into the worker as it is served."""
+    """The protocol's constants, written once here and put into the worker as it is served, with
+    the worker's own words rendered in the language of whoever fetches it (the worker has none of
+    its own: it says what these templates say)."""
     return {
+        "pages": {
+            "signedOut": render_template("sync/worker/signed_out.html"),
+            "notKept": render_template("sync/worker/_not_kept.html"),
+            "notYours": render_template("sync/worker/_not_yours.html"),
+            "saved": render_template("sync/_saved.html"),
+            "savedAuth": render_template("sync/worker/_saved_auth.html"),
+        },
         "batchSize": BATCH_SIZE,
         "clientId": UUID_RE.pattern,
         "replayHeader": REPLAY_HEADER,
