@@ -24,6 +24,10 @@ DATED_PAGES = [
     ("/schedule/new", "day", Role.RETAIL_AM),
     ("/referrals/ledger", "date", Role.BRANCH_MANAGER),
     ("/coaching/action-plans/month", "month", Role.BRANCH_MANAGER),
+    ("/audit/", "from", Role.BRANCH_MANAGER),
+    ("/audit/", "to", Role.BRANCH_MANAGER),
+    ("/audit/export.xlsx", "from", Role.BRANCH_MANAGER),
+    ("/audit/export.xlsx", "to", Role.BRANCH_MANAGER),
 ]
 FAR = {"month": ("9999-12", "0001-01"), "day": ("9999-12-31", "0001-01-01")}
 
@@ -42,7 +46,7 @@ def test_a_date_beyond_the_calendar_is_a_translated_400(client, login_as, branch
     """9999-12-31 and 0001-01-01 (and their months) answer 400 with the range, in Chinese."""
     person = make_staff(Role.RETAIL_AM, branch)
     login_as(role)
-    kind = "month" if name == "month" else "day"
+    kind = "month" if name == "month" else "day"  # "from" and "to" are days
     for value in FAR[kind]:
         response = client.get(path.format(staff=person.id), query_string={name: value})
         assert response.status_code == 400, (path, value)

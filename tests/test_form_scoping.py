@@ -18,7 +18,7 @@ from sqlalchemy import select
 from tests.factories import make_branch, make_customer, make_staff
 from webapp.appointments import services as appointment_services
 from webapp.appointments.models import Appointment, Call, Reason
-from webapp.auth.models import Role, Staff
+from webapp.auth.models import Branch, Role, Staff, UnitKind
 from webapp.coaching import services as coaching_services
 from webapp.coaching.models import ActionPlan, PlanItem
 from webapp.customers.models import Customer
@@ -178,6 +178,10 @@ FORMS_WITH_IDS = {
     "PlanItemForm": "coaching.one_on_one",
     "ActionPlanForm": "coaching.action_plans",
     "SweepForm": "field.new_sweep",
+    "StaffForm": "admin.new_staff",
+    "DeactivateForm": "admin.deactivate",
+    "MoveForm": "admin.move",
+    "UnitForm": "admin.new_unit",
 }
 ID_FIELD = re.compile(r"(_id|_ids|_item)$")
 # Fields that look like ids but name no branch record.
@@ -424,7 +428,12 @@ def test_customer_owner_from_another_branch(app, client, login_as, foreign, home
 # POST routes with a record id in the URL: branch B's id is a 404 (or 403) and changes nothing.
 URL_ID_ROUTES = {
     "appointments.move": ("/appointments/{appointment}/state", {"state": "cancelled"}),
-    "auth.one_time_password": ("/staff/{wealth}/one-time-password", {}),
+    "admin.one_time_password": ("/staff/{wealth}/one-time-password", {}),
+    "admin.change_role": ("/staff/{wealth}/role", {"role": "teller"}),
+    "admin.deactivate": ("/staff/{wealth}/deactivate", {}),
+    "admin.move": ("/staff/{wealth}/move", {"move-branch_id": "{branch}"}),
+    "admin.rename_unit": ("/organisation/units/{branch}/rename", {"name": "改名"}),
+    "admin.close_unit": ("/organisation/units/{branch}/close", {}),
     "coaching.action_plan": ("/coaching/action-plans/{plan}", {"status": "done", "result": "x"}),
     "coaching.plan_note": ("/coaching/action-plans/{plan}/notes", {"note": "x"}),
     "coaching.one_on_one": ("/coaching/one-on-ones/{wealth}", {"do": "save"}),
@@ -444,6 +453,9 @@ URL_ID_ROUTES = {
 }
 # Ids in the URL that are not branch records, or are scoped by person rather than branch.
 URL_ID_ELSEWHERE = {
+    "imports.cancel",  # scoped by get_or_404 (tests/imports: another branch's import)
+    "imports.confirm",
+    "imports.undo",
     "kits.edit_portfolio",  # the sales kit is the region's, not a branch's
     "kits.edit_product",
     "push.unsubscribe",  # a person's own devices only (tests/push)
@@ -466,6 +478,7 @@ def test_another_branchs_record_in_the_url(app, client, login_as, foreign, home,
     """Signed in as branch A's manager, branch B's record is not found and not changed."""
     login_as(home.manager)
     url, data = URL_ID_ROUTES[endpoint]
+    data = {k: v.format(**vars(foreign)) for k, v in data.items()}
     response = post(client, url.format(**vars(foreign)), data)
     assert response.status_code in (403, 404)
     assert_not_shown(response)
@@ -477,3 +490,51 @@ def test_another_branchs_record_in_the_url(app, client, login_as, foreign, home,
         assert db.session.get(ScheduleEntry, foreign.entry).done_at is None
         assert db.session.get(CheckIn, foreign.check_in).state.value == "waiting"
         assert db.session.get(Staff, foreign.wealth).password_must_change is False
+        wealth = db.session.get(Staff, foreign.wealth)
+        assert wealth.active and wealth.role == Role.WEALTH_MANAGER
+        assert wealth.branch_id == foreign.branch
+        assert db.session.get(Branch, foreign.branch).name == "张江支行"
+        assert db.session.get(Branch, foreign.branch).closed_at is None
+
+
+def test_staff_forms_with_another_branchs_unit_and_colleague(app, client, login_as, foreign, home):
+    """The branch manager cannot place someone in branch B nor hand a book to B's staff."""
+    login_as(home.manager)
+    response = post(
+        client, "/staff/new",
+        {"username": "newteller", "name": "新柜员", "role": "teller", "branch_id": foreign.branch},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert_not_shown(response)
+    response = post(client, f"/staff/{home.wealth.id}/deactivate", {"receiver_ids": foreign.wealth})
+    assert response.status_code == 422
+    assert_not_shown(response)
+    with app.app_context():
+        assert db.session.scalar(select(Staff).where(Staff.username == "newteller")) is None
+        assert db.session.get(Staff, home.wealth.id).active
+
+
+def test_region_forms_with_another_regions_unit_and_colleague(app, client, login_as, foreign, home):
+    """A region administrator over branch A cannot open a unit under branch B's side, move
+    someone there, or hand a book to B's staff."""
+    region = make_branch("本区管辖行")
+    with app.app_context():
+        db.session.get(Branch, region.id).kind = UnitKind.REGION
+        db.session.get(Branch, home.manager.branch_id).parent_id = region.id
+        db.session.commit()
+    login_as(make_staff(Role.ADMIN, region, name="本区管理员"))
+    response = post(
+        client, "/organisation/units",
+        {"kind": "branch", "parent_id": foreign.branch, "name": "越权支行"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    response = post(
+        client, f"/staff/{home.wealth.id}/move",
+        {"move-branch_id": foreign.branch, "move-receiver_ids": foreign.wealth,
+         "move-csrf_token": client.csrf_token("/customers/")},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert_not_shown(response)
+    with app.app_context():
+        assert db.session.scalar(select(Branch).where(Branch.name == "越权支行")) is None
+        assert db.session.get(Staff, home.wealth.id).branch_id == home.manager.branch_id

@@ -25,16 +25,18 @@ BASE = frozenset(
         "htmx",
         "i18n",
         "inputs",
+        "names",
         "numbers",
         "security",
         "signals",
+        "static_files",
         "templating",
         "timeutil",
         "transactions",
     }
 )
-# Above every domain: they put the domains together.
-LOADERS = frozenset({"", "cli", "demo", "wsgi"})
+# Above every domain: they put the domains together (ops checks a deployment, push keys included).
+LOADERS = frozenset({"", "cli", "demo", "ops", "wsgi"})
 
 
 @cache

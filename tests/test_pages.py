@@ -36,6 +36,11 @@ def _page_urls(app):
             if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
                 urls.append((rule.endpoint, rule.rule))
     urls.append(("customers.detail", f"/customers/{customer_id}"))
+    with app.app_context():
+        person_id = app.extensions["sqlalchemy"].session.scalar(
+            select(Staff.id).where(Staff.username == "wealth2")
+        )
+    urls.append(("admin.person", f"/staff/{person_id}"))
     return urls
 
 

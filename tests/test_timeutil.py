@@ -20,7 +20,7 @@ def test_local_day_and_week_in_shanghai(app):
         assert local_date(datetime(2026, 11, 23, 15, 59)) == date(2026, 11, 23)
         start, end = day_bounds(date(2026, 11, 24))
         assert start == datetime(2026, 11, 23, 16, 0) and end == datetime(2026, 11, 24, 16, 0)
-        start, end = day_bounds(date(2026, 11, 24), date(2026, 11, 30))
+        start, end = day_bounds(date(2026, 11, 24), date(2026, 12, 1))  # [24 Nov, 1 Dec)
         assert start == datetime(2026, 11, 23, 16, 0) and end == datetime(2026, 11, 30, 16, 0)
         assert week_start(date(2026, 11, 29)) == date(2026, 11, 23)
 

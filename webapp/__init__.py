@@ -37,12 +37,14 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
-    from webapp import cli, errors, inputs, security, templating
+    from webapp import cli, errors, inputs, ops, security, templating
 
     app.extensions["offline_pages"] = []
     _declare(app, templating)
+    _declare(app, static_files)
     _load_domains(app)
     _declare(app, cli)
+    ops.init_logging(app)
     inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -81,6 +83,8 @@ def _init_extensions(app: Flask) -> None:
 # __init__, with views in routes.py) registered when it has one. The order is the layering: a
 # domain imports only those listed before it (tests/test_import_direction.py).
 DOMAINS = (
+    "trail",
+    "jobs",
     "auth",
     "sync",
     "customers",
@@ -91,8 +95,11 @@ DOMAINS = (
     "appointments",
     "field",
     "prospects",
+    "admin",
     "kits",
     "story",
+    "imports",
+    "audit",
     "figures",
     "coaching",
     "home",

@@ -67,6 +67,10 @@ class Config:
     # before it is read. The kit administrator's product form takes phone photos: its own
     # limit, so an image too large gets the form's message rather than a 413.
     MAX_CONTENT_LENGTH = int(os.environ.get("BRANCHKIT_MAX_REQUEST_BYTES", 4 * 1024 * 1024))
+    # An import file of tens of thousands of rows (webapp/imports).
+    IMPORT_MAX_CONTENT_LENGTH = int(
+        os.environ.get("BRANCHKIT_MAX_IMPORT_REQUEST_BYTES", 16 * 1024 * 1024)
+    )
     KIT_MAX_CONTENT_LENGTH = int(
         os.environ.get("BRANCHKIT_MAX_KIT_REQUEST_BYTES", 16 * 1024 * 1024)
     )

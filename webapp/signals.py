@@ -49,3 +49,10 @@ walk_in_waiting = events.signal("walk-in-waiting")
 # "wait_minutes" (a walk-in waiting longer is marked and told) and "bands" (the amount bands
 # the check-in offers, cut at the branch's referral thresholds).
 lobby_settings = events.signal("lobby-settings")
+# sender: HandOver (webapp/auth/models.py: to_staff_id, from_staff (Staff, .name), customers,
+# prospects, referrals, schedule_entries, appointments, total); kwargs: none. A leaving or
+# moving person's book was handed to a colleague.
+book_handed_over = events.signal("book-handed-over")
+# sender: None; kwargs: none. The worker's short tick (every JOB_POLL seconds, between passes):
+# a receiver runs queued background work (webapp/jobs), committing as it goes.
+worker_tick = events.signal("worker-tick")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_compress import Compress
 from flask_static_digest import digester
 from whitenoise import WhiteNoise
@@ -113,8 +114,13 @@ def init_app(app: Flask) -> None:
         add_headers_function=add_headers,
     )
 
-    @app.cli.command("static-build")
-    def static_build():
-        """Write the content-hashed and the compressed copies of static/ (not committed)."""
-        built = build(app.static_folder)
-        click.echo(f"{len(built)} static files hashed in {os.path.relpath(app.static_folder)}")
+
+@click.command("static-build")
+@with_appcontext
+def static_build() -> None:
+    """Write the content-hashed and the compressed copies of static/ (not committed)."""
+    built = build(current_app.static_folder)
+    click.echo(f"{len(built)} static files hashed in {os.path.relpath(current_app.static_folder)}")
+
+
+commands = (static_build,)

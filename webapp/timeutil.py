@@ -1,5 +1,10 @@
 """The branch's clock: times are stored as naive UTC; days and weeks are the branch's own
-(BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default). Every domain reads them from here."""
+(BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default). Every domain reads them from here.
+
+A range of days passed between functions is half-open, [start, end): a week is (Monday, the
+next Monday), a month (its first day, the next month's first day). Only what people type and
+read names a last day (a split phase's "ends on", a product's "valid to", "1 - 7 Nov" on a
+page); the code turns it into the day after at that edge."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -36,9 +41,9 @@ def day_start_utc(day: date) -> datetime:
 
 
 def day_bounds(start: date, end: date | None = None) -> tuple[datetime, datetime]:
-    """Naive-UTC [from, to) covering the branch-local days start..end (inclusive; one day by
-    default)."""
-    return day_start_utc(start), day_start_utc((end or start) + timedelta(days=1))
+    """Naive-UTC [from, to) covering the branch-local days [start, end) (the one day `start`
+    by default)."""
+    return day_start_utc(start), day_start_utc(end or start + timedelta(days=1))
 
 
 def local_to_utc(moment: datetime) -> datetime:

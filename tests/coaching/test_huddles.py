@@ -98,8 +98,9 @@ def test_what_was_not_met_carries_into_the_next_morning(app, db, branch, client,
 
 
 def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, client, login_as):
-    """Beside the sales: who won referrals and who held appointments that day (the evening
-    huddle: today; the morning huddle: yesterday); other days do not count."""
+    """Beside the sales: referrals won that day counted as the one-on-one counts them, given
+    and won (the referrer's) and received and won (the receiver's), and who held appointments
+    (the evening huddle: today; the morning huddle: yesterday); other days do not count."""
     from webapp.appointments.models import Appointment, Reason, State
     from webapp.extensions import db as _db
     from webapp.referrals.models import Referral
@@ -126,17 +127,22 @@ def test_huddles_celebrate_referrals_won_and_appointments_held(app, db, branch, 
         _db.session.commit()
         people = team(branch.id)
         assert queries.wins(people, MONDAY) == {
-            "referrals": [("吴佳琪", 2)],
+            "given": [("吴佳琪", 2)],
+            "received": [("林晓燕", 2)],
             "appointments": [("林晓燕", 1)],
         }
     login_as(Role.BRANCH_MANAGER)
+    shown = "引见成交（推荐）： 吴佳琪 2 · 收到引见成交： 林晓燕 2 · 约见已面谈： 林晓燕 1"
     evening = text_of(client.get(f"/coaching/huddles/evening?day={MONDAY}"))
-    assert "转介成交： 吴佳琪 2 · 约见已面谈： 林晓燕 1" in evening
+    assert shown in evening
     tuesday = MONDAY + timedelta(days=1)
     morning = text_of(client.get(f"/coaching/huddles/morning?day={tuesday}"))
-    assert "转介成交： 吴佳琪 2 · 约见已面谈： 林晓燕 1" in morning
+    assert shown in morning
     quiet = text_of(client.get(f"/coaching/huddles/evening?day={tuesday}"))
-    assert "转介成交： 无 · 约见已面谈： 无" in quiet
+    assert "引见成交（推荐）： 无 · 收到引见成交： 无 · 约见已面谈： 无" in quiet
+    # The one-on-one of the week counts the same referrals under the same words.
+    one_on_one = text_of(client.get(f"/coaching/one-on-ones/{wealth.id}?week={MONDAY}"))
+    assert "收到引见成交 2" in one_on_one
 
 
 def test_carry_over_uses_the_last_commitment_before_the_day(app, db, branch):

@@ -2,7 +2,7 @@
 referral credit on every screen, referrals received and won in the one-on-one, plans in
 progress on the dashboard."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -45,7 +45,7 @@ def test_branch_row_counts_the_referrals_won(app, db, branch):
     won_referral(branch, teller, wealth, customer, datetime(2026, 10, 20, 2))
     with app.app_context():
         table = progress(branch.id, OCT, on=date(2026, 10, 22))
-        _rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 10, 31))
+        _rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 11, 1))
     people = {p.id: cells for p, cells in table["people"]}
     assert people[lobby.id][REFERRALS]["achieved"] == 2
     assert people[teller.id][REFERRALS]["achieved"] == 1
@@ -81,7 +81,7 @@ def test_referral_credit_is_the_same_on_the_report_and_the_ledger(
     make_sale(branch, wealth, customer, 5_000_00, sold_at=datetime(2026, 10, 13, 2))
     with app.app_context():
         report = report_queries.monthly(branch.id, OCT)
-        rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 10, 31))
+        rows, totals = referral_queries.ledger(branch.id, OCT, date(2026, 11, 1))
     by_person = {r["person"].id: r for r in report["by_person"]}
     ledger = {r.staff_id: r for r in rows}
     assert by_person[lobby.id]["referral_credit_fen"] == ledger[lobby.id].credit_fen == 18_000_00
@@ -155,7 +155,7 @@ def test_demo_credits_referrers_only_on_referred_sales_and_adds_up(app, db):
         home = _db.session.scalar(select(Branch).where(Branch.name == "陆家嘴支行"))
         month = month_start(local_today())
         report = report_queries.monthly(home.id, month)
-        rows, totals = referral_queries.ledger(home.id, month, local_today())
+        rows, totals = referral_queries.ledger(home.id, month, local_today() + timedelta(days=1))
         ledger = {r.staff_id: r.credit_fen for r in rows}
         for row in report["by_person"]:
             assert row["referral_credit_fen"] == ledger[row["person"].id], row["person"].name

@@ -30,7 +30,7 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
         other = refer(team, receiver="wealth2", referrer="teller")
         services.accept(other, team.get("wealth2"))
         refer(team)
-        ledger, totals = queries.ledger(won.branch_id, today, today)
+        ledger, totals = queries.ledger(won.branch_id, today, today + timedelta(days=1))
         rows = {r.name: r for r in ledger}
         # The branch line: the won referral once, though referrer and seller both took part.
         assert totals == {
@@ -48,9 +48,7 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
             1,
             0,
         )
-        earlier, totals = queries.ledger(
-            won.branch_id, today - timedelta(days=3), today - timedelta(days=1)
-        )
+        earlier, totals = queries.ledger(won.branch_id, today - timedelta(days=3), today)
         assert earlier[0].given == 0 and totals["won"] == totals["value_fen"] == 0
         # A branch whose staff have all left still shows the referrals it won.
         from webapp.auth.models import Staff
@@ -59,23 +57,23 @@ def test_ledger_counts_given_accepted_won_value_and_credit(app, db, team):
         _db.session.execute(
             Staff.__table__.update().where(Staff.branch_id == won.branch_id).values(active=False)
         )
-        ledger, totals = queries.ledger(won.branch_id, today, today)
+        ledger, totals = queries.ledger(won.branch_id, today, today + timedelta(days=1))
         assert ledger == [] and (totals["won"], totals["value_fen"]) == (1, 100_000_00)
 
 
 def test_period_bounds_day_week_month():
-    """Weeks start on Monday; months run to their last day."""
+    """Weeks start on Monday; every period is half-open, [first day, the day after the last)."""
     assert queries.period_bounds("day", date(2026, 11, 25)) == (
         date(2026, 11, 25),
-        date(2026, 11, 25),
+        date(2026, 11, 26),
     )
     assert queries.period_bounds("week", date(2026, 11, 25)) == (
         date(2026, 11, 23),
-        date(2026, 11, 29),
+        date(2026, 11, 30),
     )
     assert queries.period_bounds("month", date(2026, 2, 10)) == (
         date(2026, 2, 1),
-        date(2026, 2, 28),
+        date(2026, 3, 1),
     )
 
 

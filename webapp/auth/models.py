@@ -46,9 +46,34 @@ ROLE_LABELS = Labels(
     }
 )
 
+HEAD_OFFICE_ADMIN = _l("Head-office administrator")
 ACCOUNT_MANAGERS = frozenset({Role.RETAIL_AM, Role.CREDIT_AM, Role.CORPORATE_AM})
 SALES_ROLES = ACCOUNT_MANAGERS | {Role.WEALTH_MANAGER}
 ALL_ROLES = frozenset(Role)
+
+
+class UnitKind(enum.StrEnum):
+    """Where a unit stands in the bank: the head office over regions (管辖行) over branches.
+    An administrator's scope is their unit and everything below it (access.visible_branch_ids):
+    one at the head office manages the whole bank, one at a region their region."""
+
+    HEAD_OFFICE = "head_office"
+    REGION = "region"
+    BRANCH = "branch"
+
+    @property
+    def label(self) -> str:
+        """The kind's name in the user's language."""
+        return UNIT_KIND_LABELS.text(self)
+
+
+UNIT_KIND_LABELS = Labels(
+    {
+        UnitKind.HEAD_OFFICE: _l("Head office"),
+        UnitKind.REGION: _l("Region"),
+        UnitKind.BRANCH: _l("Branch"),
+    }
+)
 
 
 class Branch(db.Model):
@@ -60,9 +85,19 @@ class Branch(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     # Set by the administrator on a region: its managers and administrators need a second factor.
     require_second_factor: Mapped[bool] = mapped_column(default=False, server_default="0")
+    kind: Mapped[UnitKind] = mapped_column(
+        enum_column(UnitKind), default=UnitKind.BRANCH, server_default=UnitKind.BRANCH.value
+    )
+    # A closed unit keeps its rows and history; nobody is placed in it any more.
+    closed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=now_naive)
 
     parent: Mapped["Branch | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the unit is still in use (not closed)."""
+        return self.closed_at is None
 
     def __repr__(self) -> str:
         return f"<Branch {self.code}>"
@@ -127,7 +162,10 @@ class Staff(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        """The role's name in the user's language."""
+        """The role's name in the user's language (an administrator at the head office is the
+        head office's, not a region's)."""
+        if self.role == Role.ADMIN and self.branch and self.branch.kind == UnitKind.HEAD_OFFICE:
+            return str(HEAD_OFFICE_ADMIN)
         return self.role.label
 
     def __repr__(self) -> str:
@@ -158,3 +196,38 @@ class SignInFailure(db.Model):
     address: Mapped[str] = mapped_column(String(45))
     second_factor: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(default=now_naive)
+
+
+class HandOver(db.Model):
+    """What one person's book gave one colleague when the person left or moved: counts per kind,
+    who did it and when. One row per receiver; the rows moved keep their own history."""
+
+    __table_args__ = (Index("ix_hand_over_to_at", "to_staff_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    from_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    to_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reason: Mapped[str] = mapped_column(String(20))  # "deactivated" or "moved"
+    customers: Mapped[int] = mapped_column(default=0)
+    prospects: Mapped[int] = mapped_column(default=0)
+    referrals: Mapped[int] = mapped_column(default=0)
+    schedule_entries: Mapped[int] = mapped_column(default=0)
+    appointments: Mapped[int] = mapped_column(default=0)
+    at: Mapped[datetime] = mapped_column(default=now_naive)
+
+    from_staff: Mapped[Staff] = relationship(foreign_keys=[from_staff_id])
+    to_staff: Mapped[Staff] = relationship(foreign_keys=[to_staff_id])
+    by: Mapped[Staff | None] = relationship(foreign_keys=[by_id])
+
+    @property
+    def total(self) -> int:
+        """How many records changed hands in this row."""
+        return (
+            self.customers
+            + self.prospects
+            + self.referrals
+            + self.schedule_entries
+            + self.appointments
+        )

@@ -121,4 +121,4 @@ def language():
     return redirect(back)
 
 
-from webapp.auth import routes_account, routes_staff  # noqa: E402, F401  (their views attach to bp)
+from webapp.auth import routes_account  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Every state change of the auth domain: signing in and out, passwords, the second factor."""
 
-from flask import session
+from flask import request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -9,6 +9,7 @@ from webapp.auth.access import visible_branch_ids
 from webapp.auth.models import Role, Staff
 from webapp.auth.passwords import one_time_password
 from webapp.extensions import db
+from webapp.trail import services as audit
 from webapp.transactions import keep_when_refused
 
 HOME_ENDPOINTS = {
@@ -87,6 +88,7 @@ def sign_in(user: Staff, remember: bool) -> None:
         session[MUST_ENROL] = True
     db.session.flush()
     _start_session(user, remember)
+    audit.record("sign_in", user.branch_id, user.id, detail=(request.remote_addr or "")[:45])
 
 
 def _start_session(user: Staff, remember: bool) -> None:

@@ -114,10 +114,11 @@ def successes(branch_id: int, day: date):
 
 
 def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
-    """Referrals won (by referrer) and appointments held (by who met) on a day, to celebrate
-    beside the sales: {"referrals": [(name, n)], "appointments": [(name, n)]}, most first."""
+    """Referrals won on a day, counted as the one-on-one counts them (given and won: the
+    referrer's; received and won: the receiver's), and appointments held (by who met), to
+    celebrate beside the sales: {"given", "received", "appointments": [(name, n)]}, most first."""
     counted = metrics.together(
-        [metrics.referrals_won, metrics.appointments_held],
+        [metrics.referrals_won, metrics.referrals_received_won, metrics.appointments_held],
         [p.id for p in people],
         day,
         day + timedelta(days=1),
@@ -130,7 +131,8 @@ def wins(people: list[Staff], day: date) -> dict[str, list[tuple[str, int]]]:
         )
 
     return {
-        "referrals": ranked(counted[metrics.referrals_won]),
+        "given": ranked(counted[metrics.referrals_won]),
+        "received": ranked(counted[metrics.referrals_received_won]),
         "appointments": ranked(counted[metrics.appointments_held]),
     }
 

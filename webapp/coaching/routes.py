@@ -113,7 +113,9 @@ def huddle(kind: str):
     else:
         celebrated = day
         context["all_checks"] = queries.check_commitments(people, commitments, day)
-        context["rows"], context["totals"] = referral_queries.ledger(branch_id, day, day)
+        context["rows"], context["totals"] = referral_queries.ledger(
+            branch_id, day, day + timedelta(days=1)
+        )
     context["successes"] = queries.successes(branch_id, celebrated)
     context["wins"] = queries.wins(people, celebrated)
     return render_template("coaching/huddle.html", **context)

@@ -30,6 +30,8 @@ STEPS = (
     "kits",
     "prospects",
     "schedule",
+    "audit",
+    "staff_changes",
 )
 
 

@@ -1,6 +1,6 @@
 """Demo step: sales (when none exist yet), targets, huddles, one-on-ones and action plans."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -21,7 +21,7 @@ from webapp.figures.models import NEW_CUSTOMERS, REFERRALS, Target
 from webapp.figures.periods import month_start, previous_month
 from webapp.sales.models import ProductCategory, Sale
 from webapp.sales.services import record_sale
-from webapp.timeutil import local_today, week_start
+from webapp.timeutil import day_start_utc, local_today, week_start
 
 # The products of the sales history this step makes, with amounts in yuan.
 PRODUCTS = {
@@ -96,8 +96,10 @@ def _sales(ctx, key: str, today: date, per_day: float) -> None:
                 continue
             category = ctx.rng.choice(FOCUS[seller.role])
             name, low, high = ctx.rng.choice(PRODUCTS[category])
-            # 09:00-17:59 at the branch (UTC+8), stored as naive UTC.
-            sold_at = datetime.combine(day, time(1 + ctx.rng.randint(0, 8), ctx.rng.randint(0, 59)))
+            # 09:00-17:59 at the branch, stored as naive UTC.
+            sold_at = day_start_utc(day) + timedelta(
+                hours=9 + ctx.rng.randint(0, 8), minutes=ctx.rng.randint(0, 59)
+            )
             if sold_at > ctx.now:
                 sold_at = ctx.now - timedelta(minutes=ctx.rng.randint(1, 60))
             eligible = [c for c in customers if c.created_at <= sold_at]

@@ -1,13 +1,13 @@
 """Demo step: weeks of market running by the account managers of the demo branch."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from webapp.customers.models import CustomerKind
 from webapp.demo import names
 from webapp.demo.customers import company_name, person_name
 from webapp.extensions import db
 from webapp.field.models import AreaKind, Outcome, PositionStatus, Stop, Sweep, Visit
-from webapp.timeutil import local_date
+from webapp.timeutil import day_start_utc, local_date
 
 AREAS = (
     ("陆家嘴环路沿街商铺", AreaKind.STREET, (31.2397, 121.4998)),
@@ -69,8 +69,8 @@ def load(ctx) -> None:
                 db.session.flush()
                 sweeps += 1
                 done = len(sweep.stops) if day < today else 2
-                # 09:30 in Shanghai is 01:30 UTC, as stored.
-                start = datetime.combine(day, time(1, 30))
+                # 09:30 at the branch, stored as naive UTC.
+                start = day_start_utc(day) + timedelta(hours=9, minutes=30)
                 for i, stop in enumerate(sweep.stops[:done]):
                     if ctx.rng.random() < 0.1 and day < today:
                         continue  # closed, nobody there

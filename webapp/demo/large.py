@@ -212,13 +212,16 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
 
     def branch_rows():
         for i, rid in enumerate(region_ids):
-            yield (rid, f"SH-R{i + 1:02d}", REGIONS[i], None)
+            yield (rid, f"SH-R{i + 1:02d}", REGIONS[i], None, "region")
         for i, bid in enumerate(branch_ids):
             place = PLACES[i % len(PLACES)]
             suffix = "" if i < len(PLACES) else str(i // len(PLACES) + 1)
-            yield (bid, f"SH-B{i + 1:03d}", f"{place}{suffix}支行", region_ids[i % regions])
+            yield (
+                bid, f"SH-B{i + 1:03d}", f"{place}{suffix}支行", region_ids[i % regions], "branch"
+            )  # fmt: skip
 
-    step("branch", writer.write("branch", ("id", "code", "name", "parent_id"), branch_rows()))
+    columns = ("id", "code", "name", "parent_id", "kind")
+    step("branch", writer.write("branch", columns, branch_rows()))
     if not branch_ids:
         writer.finish()
         return made
@@ -406,7 +409,8 @@ def generate(counts: Counts = Counts(), seed: int = 20261124, echo: Callable = p
         while n < total:
             branch = branches[(n // 5) % len(branches)]
             staff = rng.choice(branch.sellers)
-            day_start = datetime.combine(today - timedelta(days=rng.randrange(counts.days)), datetime.min.time()) + timedelta(hours=1)  # fmt: skip
+            # 09:00 at the branch, stored as naive UTC.
+            day_start = day_start_utc(today - timedelta(days=rng.randrange(counts.days))) + timedelta(hours=9)  # fmt: skip
             area = rng.choice(PLACES) + rng.choice(("商业街", "农贸市场", "产业园", "社区"))
             sweeps.append((sweep_id, branch.id, staff, area, rng.choice(AREA_KINDS), local_date(day_start), day_start))  # fmt: skip
             for stop in range(min(5, total - n)):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from webapp import timeutil
-from webapp.auth.models import Branch, Role, Staff
+from webapp.auth.models import Branch, Role, Staff, UnitKind
 from webapp.extensions import db
 from webapp.referrals.criteria import create_criteria
 
@@ -32,7 +32,7 @@ def load(ctx) -> None:
     """Create the region, the demo branch (陆家嘴支行) and a second branch (张江支行)."""
     from webapp.demo import DEMO_PASSWORD
 
-    region = Branch(code="SH-PD", name="浦东管辖行")
+    region = Branch(code="SH-PD", name="浦东管辖行", kind=UnitKind.REGION)
     home = Branch(code="SH-PD-LJZ", name="陆家嘴支行", parent=region)
     second = Branch(code="SH-PD-ZJ", name="张江支行", parent=region)
     db.session.add_all([region, home, second])

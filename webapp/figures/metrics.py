@@ -36,12 +36,13 @@ from webapp.extensions import db
 from webapp.figures.periods import bounds
 from webapp.sales.models import CreditLine, ProductCategory, Sale
 from webapp.sales.queries import credit_of
+from webapp.timeutil import local_today
 
 # Figures counted per person are statements with bound parameters (the people, the period's
-# UTC bounds and its last day), built once per process: building SQLAlchemy statements costs
-# more than running them on a small branch.
+# UTC bounds and the day it is read as of), built once per process: building SQLAlchemy
+# statements costs more than running them on a small branch.
 STAFF_IDS = bindparam("staff_ids", expanding=True)
-LO, HI, END_DAY = bindparam("lo"), bindparam("hi"), bindparam("end_day")
+LO, HI, AS_OF = bindparam("lo"), bindparam("hi"), bindparam("as_of")
 OFFSET_MINUTES = bindparam("offset_minutes")  # the branch's UTC offset, for local days
 
 
@@ -52,7 +53,9 @@ def _period(staff_ids: Iterable[int], start: date, end: date) -> dict:
         "staff_ids": list(staff_ids),
         "lo": lo,
         "hi": hi,
-        "end_day": end,
+        # A state (overdue or not) as it stood when the period ended: at `end` 00:00, or today
+        # while the period runs, as the prospect list shows it.
+        "as_of": min(end, local_today()),
         "offset_minutes": offset,
     }
 
@@ -441,7 +444,8 @@ def prospects_moved_forward():
 
 @figure
 def stale_follow_ups():
-    """Open prospects whose follow-up date is before `end` (the period's end): overdue, per owner."""
+    """Open prospects overdue, per owner, as the prospect list counts them (follow-up date
+    before the day) on the period's end, or today while the period runs."""
     from webapp.prospects.models import Prospect, Stage
 
     return (
@@ -449,7 +453,7 @@ def stale_follow_ups():
         .where(
             Prospect.owner_id.in_(STAFF_IDS),
             Prospect.stage.not_in([Stage.WON, Stage.LOST]),
-            Prospect.next_follow_up < END_DAY,
+            Prospect.next_follow_up < AS_OF,
         )
         .group_by(Prospect.owner_id)
     )

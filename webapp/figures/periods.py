@@ -23,7 +23,7 @@ def previous_month(first: date) -> date:
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """Half-open bounds [start 00:00, end 00:00) at the branch, as naive UTC datetimes."""
-    return timeutil.day_start_utc(start), timeutil.day_start_utc(end)
+    return timeutil.day_bounds(start, end)
 
 
 def parse_month(text: str | None) -> date:

@@ -38,6 +38,8 @@ NAV = (
     NavItem("figures.progress", _l("Progress"), "report"),
     NavItem("figures.region", _l("Roll-up"), "report"),
     NavItem("coaching.commitment", _l("Commitment"), "schedule"),
+    NavItem("imports.index", _l("Import"), "customers"),
+    NavItem("audit.index", _l("Audit"), "report"),
     NavItem("home.me", _l("Me"), "me"),
 )
 

@@ -1,10 +1,13 @@
 """Role homes (Today, branch dashboard, region), settings, and the health check."""
 
+from datetime import timedelta
+
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.admin import handover
 from webapp.auth.access import public, roles, signed_in
 from webapp.auth.forms import LanguageForm
 from webapp.auth.models import ALL_ROLES, Role
@@ -16,6 +19,10 @@ from webapp.home import bp, queries
 from webapp.prospects import routes as prospects_routes
 from webapp.referrals import routes as referrals_routes
 from webapp.schedule import routes as schedule_routes
+from webapp.timeutil import now_naive
+
+# Today shows the books handed to the person this many days back.
+HAND_OVER_DAYS = 14
 
 
 @bp.route("/")
@@ -40,6 +47,9 @@ def today():
         schedule_panel=schedule_routes.today_panel_html(),
         prospects_panel=prospects_routes.today_panel_html(),
         field_panel=field_routes.today_panel_html(),
+        hand_overs=handover.received_since(
+            current_user, now_naive() - timedelta(days=HAND_OVER_DAYS)
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""`flask push init-keys | worker | deliver-due | send-test`: keys and the outbox worker."""
+"""`flask push init-keys | worker | deliver-due | send-test`: keys and the outbox worker (which
+also runs the background jobs, webapp/jobs)."""
 
 import signal
 import threading
@@ -8,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from webapp import signals
 from webapp.auth.models import Staff
 from webapp.extensions import db
 from webapp.push import keys
@@ -55,22 +57,42 @@ def deliver_due_command() -> None:
 @push_cli.command("worker")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
 def worker(interval: float) -> None:
-    """Deliver and schedule in a loop until SIGTERM or Ctrl-C."""
+    """Deliver and schedule in a loop, and run background jobs, until SIGTERM or Ctrl-C."""
+    import time
+
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    click.echo(f"push worker: a pass every {interval:g} s")
+    click.echo(f"push worker: a pass every {interval:g} s, jobs every {JOB_POLL:g} s")
+    next_pass = 0.0
     while not stop.is_set():
-        try:
-            counts = one_pass()
-            if any(counts.values()):
-                click.echo("push: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-        except Exception:  # keep the loop alive: the next pass retries
-            db.session.rollback()
-            current_app.logger.exception("push worker pass failed")
-        finally:
-            db.session.remove()
-        stop.wait(interval)
+        if time.monotonic() >= next_pass:
+            next_pass = time.monotonic() + interval
+            _guarded("push worker pass", _push_pass)
+        # Background jobs (imports) answer the tick: polled often so a progress bar moves.
+        _guarded("job run", lambda: signals.worker_tick.send(None))
+        stop.wait(JOB_POLL)
+
+
+# Seconds between looks at the jobs table.
+JOB_POLL = 1.0
+
+
+def _push_pass() -> None:
+    counts = one_pass()
+    if any(counts.values()):
+        click.echo("push: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+
+
+def _guarded(what: str, function) -> None:
+    """Run one step of the loop; a failure is logged and the next turn retries."""
+    try:
+        function()
+    except Exception:  # keep the loop alive
+        db.session.rollback()
+        current_app.logger.exception("%s failed", what)
+    finally:
+        db.session.remove()
 
 
 @push_cli.command("send-test")

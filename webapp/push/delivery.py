@@ -13,7 +13,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import requests
 from pywebpush import WebPushException, webpush
@@ -32,7 +31,7 @@ from webapp.push.models import (
     Status,
 )
 from webapp.push.services import preferences_for
-from webapp.timeutil import branch_zone, now_naive
+from webapp.timeutil import local_to_utc, now_naive, utc_to_local
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a worker that died
 KEEP = timedelta(days=60)  # history the settings page can show; older finished rows go
@@ -118,16 +117,15 @@ def quiet_until(preference: Preference, now: datetime) -> datetime | None:
     start, end = preference.quiet_start, preference.quiet_end
     if start is None or end is None or start == end:
         return None
-    zone = branch_zone()
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-    t = local.time().replace(tzinfo=None)
+    local = utc_to_local(now)
+    t = local.time()
     quiet = start <= t < end if start < end else (t >= start or t < end)
     if not quiet:
         return None
     ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
     if ends <= local:
         ends += timedelta(days=1)
-    return ends.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return local_to_utc(ends)
 
 
 def recover_stale(now: datetime) -> int:

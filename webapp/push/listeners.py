@@ -11,7 +11,7 @@ from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push.models import Kind
 from webapp.push.services import enqueue, path_for
-from webapp.signals import referral_overdue, referral_sent, walk_in_waiting
+from webapp.signals import book_handed_over, referral_overdue, referral_sent, walk_in_waiting
 from webapp.timeutil import now_naive
 
 
@@ -102,3 +102,22 @@ def notify_walk_in_waiting(visit, minutes: int = 0, **_) -> None:
             manager, Kind.LOBBY_LONG_WAIT, title, body, path,
             dedupe_key=f"long-wait:{visit.id}:{manager.id}",
         )  # fmt: skip
+
+
+@book_handed_over.connect
+def notify_book_handed_over(hand_over, **_) -> None:
+    """Tell a colleague a leaving or moving person's book is now theirs, and how much."""
+    receiver = db.session.get(Staff, hand_over.to_staff_id)
+    if receiver is None:
+        return
+    with force_locale(receiver.locale):
+        title = gettext("%(name)s's book is yours now", name=hand_over.from_staff.name)
+        body = gettext(
+            "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals, "
+            "%(appointments)d appointments",
+            customers=hand_over.customers,
+            prospects=hand_over.prospects,
+            referrals=hand_over.referrals,
+            appointments=hand_over.appointments,
+        )
+    enqueue(receiver, Kind.HAND_OVER, title, body, path_for("home.today", "/today"))

@@ -23,6 +23,7 @@ class Kind(enum.StrEnum):
     COMMITMENT_NUDGE = "commitment_nudge"
     BRANCH_BROADCAST = "branch_broadcast"
     LOBBY_LONG_WAIT = "lobby_long_wait"
+    HAND_OVER = "hand_over"
     TEST = "test"
 
     @property
@@ -39,9 +40,13 @@ KIND_LABELS = Labels(
         Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
         Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
         Kind.LOBBY_LONG_WAIT: _l("A walk-in waits too long (lobby)"),
+        Kind.HAND_OVER: _l("A colleague's book is handed over to me"),
         Kind.TEST: _l("Test notification"),
     }
 )
+
+
+ALWAYS_SENT = frozenset({Kind.TEST, Kind.HAND_OVER})
 
 
 class Status(enum.StrEnum):
@@ -118,8 +123,9 @@ class Preference(db.Model):
     quiet_end: Mapped[time | None] = mapped_column()
 
     def wants(self, kind: Kind) -> bool:
-        """Whether this kind is turned on (a test notification always is)."""
-        return kind == Kind.TEST or bool(getattr(self, kind.value))
+        """Whether this kind is turned on (a test notification and a hand-over, which is work
+        the person must pick up, always are)."""
+        return kind in ALWAYS_SENT or bool(getattr(self, kind.value))
 
 
 class Notification(db.Model):

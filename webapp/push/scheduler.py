@@ -21,7 +21,7 @@ The lobby answers it too (walk-ins waiting past the branch's limit are told once
 import importlib
 import os
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_time, gettext, ngettext
@@ -58,10 +58,6 @@ def _model(module: str, name: str):
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         return None
-
-
-def _local(now: datetime) -> datetime:
-    return now.replace(tzinfo=UTC).astimezone(timeutil.branch_zone())
 
 
 def _setting(key: str, default: str) -> str:
@@ -138,7 +134,7 @@ def field_visit_mornings(now: datetime) -> int:
 
     rows = db.session.scalars(
         select(Sweep)
-        .where(Sweep.day == _local(now).date())
+        .where(Sweep.day == timeutil.local_date(now))
         .options(selectinload(Sweep.stops))
         .order_by(Sweep.id)
     ).all()
@@ -150,10 +146,11 @@ def remind_field_days(sweeps, now: datetime) -> int:
 
     `sweeps` have staff_id, area and stops (a list).
     """
-    local = _local(now)
-    morning = datetime.combine(local.date(), _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
-    morning = morning.replace(tzinfo=local.tzinfo)
-    if not morning <= local < morning + FIELD_MORNING_WINDOW:
+    today = timeutil.local_date(now)
+    morning = timeutil.local_to_utc(
+        datetime.combine(today, _setting_time("PUSH_FIELD_MORNING_AT", "07:30"))
+    )
+    if not morning <= now < morning + FIELD_MORNING_WINDOW:
         return 0
     by_staff = defaultdict(list)
     for sweep in sweeps:
@@ -179,7 +176,7 @@ def remind_field_days(sweeps, now: datetime) -> int:
                 body,
                 path_for("field.index", "/field/"),
                 expires_at=now + FIELD_MORNING_WINDOW,
-                dedupe_key=f"field-morning:{staff_id}:{local.date().isoformat()}",
+                dedupe_key=f"field-morning:{staff_id}:{today.isoformat()}",
                 preference=preferences[staff_id],
                 now=now,
             )
@@ -197,7 +194,7 @@ def commitment_nudges(now: datetime) -> int:
     commitment = _model("webapp.coaching.models", "Commitment")
     if commitment is None or _huddle_ahead(now) is None:
         return 0  # no queries outside the nudge window: this runs every pass
-    today = _local(now).date()
+    today = timeutil.local_date(now)
     committed = set(
         db.session.scalars(select(commitment.staff_id).where(commitment.day == today)).all()
     )
@@ -213,7 +210,7 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
     huddle = _huddle_ahead(now)
     if huddle is None:
         return 0
-    local = _local(now)
+    today = timeutil.local_date(now)
     waiting = [s for s in staff if s.id not in committed_ids]
     preferences = preferences_for([s.id for s in waiting])
     made = 0
@@ -231,8 +228,8 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
                 title,
                 body,
                 path_for("coaching.commitment", "/coaching/commitment"),
-                expires_at=huddle.astimezone(UTC).replace(tzinfo=None),
-                dedupe_key=f"commitment:{member.id}:{local.date().isoformat()}",
+                expires_at=huddle,
+                dedupe_key=f"commitment:{member.id}:{today.isoformat()}",
                 preference=preferences[member.id],
                 now=now,
             )
@@ -241,12 +238,12 @@ def nudge_uncommitted(staff, committed_ids: set[int], now: datetime) -> int:
 
 
 def _huddle_ahead(now: datetime) -> datetime | None:
-    """Today's morning huddle (local, aware) when `now` is in the nudge window before it."""
-    local = _local(now)
-    huddle = datetime.combine(local.date(), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
-    huddle = huddle.replace(tzinfo=local.tzinfo)
+    """Today's morning huddle (naive UTC) when `now` is in the nudge window before it."""
+    huddle = timeutil.local_to_utc(
+        datetime.combine(timeutil.local_date(now), _setting_time("PUSH_MORNING_HUDDLE_AT", "08:30"))
+    )
     lead = timedelta(minutes=int(_setting("PUSH_NUDGE_MINUTES", "15")))
-    return huddle if huddle - lead <= local < huddle else None
+    return huddle if huddle - lead <= now < huddle else None
 
 
 def _staff_by_id(ids) -> dict[int, Staff]:

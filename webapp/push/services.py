@@ -23,6 +23,7 @@ DELIVERY = {
     Kind.COMMITMENT_NUDGE: (30 * 60, "normal"),
     Kind.BRANCH_BROADCAST: (10 * 60, "high"),
     Kind.LOBBY_LONG_WAIT: (15 * 60, "high"),
+    Kind.HAND_OVER: (24 * 60 * 60, "normal"),
     Kind.TEST: (10 * 60, "normal"),
 }
 

@@ -140,19 +140,18 @@ class LedgerRow:
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:
-    """The first and last local day of the day, week (Monday first) or month around a day."""
+    """The day, week (Monday first) or month around a day, as local days [start, end)."""
     if period == "week":
-        start = day - timedelta(days=day.weekday())
-        return start, start + timedelta(days=6)
+        start = timeutil.week_start(day)
+        return start, start + timedelta(days=7)
     if period == "month":
         start = day.replace(day=1)
-        following = (start + timedelta(days=32)).replace(day=1)
-        return start, following - timedelta(days=1)
-    return day, day
+        return start, (start + timedelta(days=32)).replace(day=1)
+    return day, day + timedelta(days=1)
 
 
 def ledger(branch_id: int, start: date, end: date) -> tuple[list[LedgerRow], dict[str, int]]:
-    """Per person of the branch, local days start..end: referrals given, received, accepted,
+    """Per person of the branch, local days [start, end): referrals given, received, accepted,
     won (as referrer or seller), value of those won, and credit earned on referred sales; and
     the branch line (each referral counted once, however many people took part). Two statements:
     the counts, and the credit read as every screen reads it."""

@@ -1,5 +1,7 @@
 """Branch-level referral views: presence, the ledger, the criteria and the split policy."""
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,7 +39,7 @@ def ledger():
     rows, totals = queries.ledger(current_user.branch_id, start, end)
     return render_template(
         "referrals/ledger.html", rows=rows, totals=totals, period=period, day=day, start=start,
-        end=end,
+        last=end - timedelta(days=1),
     )  # fmt: skip
 
 
