@@ -22,7 +22,7 @@ def test_the_service_worker_is_stamped_with_the_shell_version(client, app):
         stem, _, suffix = path.rpartition(".")
         assert re.search(rf'"{re.escape(stem)}-[0-9a-f]{{32}}\.{suffix}"', source), path
         assert f'"{path}"' not in source
-    assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', source)
+    assert re.search(r'href=\\"/static/css/app-[0-9a-f]{32}\.css\\"', source)
     app.config["SW_VERSION_SUFFIX"] = "-next"
     try:
         assert f'"{version}-next"' in client.get("/sw.js").get_data(as_text=True)
