@@ -293,10 +293,22 @@ async function keptCopy(request, person, cacheName, fragment) {
 
 async function offlineAnswer(person, fragment) {
   const html = { "Content-Type": "text/html; charset=utf-8" };
-  if (fragment) return new Response(PROTOCOL.pages.notKept, { status: 503, headers: html });
-  if (!person) return new Response(PROTOCOL.pages.signedOut, { status: 503, headers: html });
+  const said = await words(person);
+  if (fragment) return new Response(said.notKept, { status: 503, headers: html });
+  if (!person) return new Response(said.signedOut, { status: 503, headers: html });
   const page = theirs(await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true }), person);
-  return page ? asKept(page) : new Response(PROTOCOL.pages.notKept, { status: 503, headers: html });
+  return page || new Response(said.notKept, { status: 503, headers: html });
+}
+
+// The worker's own words (webapp/sync/routes.py worker_words) in the language of the person
+// signed in, which their kept offline page names in <html lang>; nobody signed in, or nothing
+// kept yet, the app's default language.
+async function words(person) {
+  const kept = person
+    ? theirs(await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true }), person)
+    : undefined;
+  const lang = kept ? /<html[^>]*\slang="([^"]+)"/.exec(await kept.text()) : null;
+  return PROTOCOL.words[lang && lang[1]] || PROTOCOL.words[PROTOCOL.defaultLanguage];
 }
 
 async function trim(cacheName) {
@@ -509,8 +521,8 @@ async function sendForm(request, params, item, stored) {
   return answer.response;
 }
 
-function notYours() {
-  return new Response(PROTOCOL.pages.notYours, { status: 409, headers: { "Content-Type": "text/html; charset=utf-8" } });
+async function notYours() {
+  return new Response((await words(await currentPerson())).notYours, { status: 409, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 async function keepWaiting(request, params, item, status, lastStatus, waitMs) {
@@ -540,10 +552,11 @@ async function savedAnswer(request, status, clientId) {
   const safeBack = new URL(back, self.location.origin);
   const href = safeBack.origin === self.location.origin ? safeBack.pathname + safeBack.search : "/";
   let html;
+  const said = await words(person);
   if (status === "auth") {
-    html = PROTOCOL.pages.savedAuth.replace(/__NEXT__/g, encodeURIComponent(href));
+    html = said.savedAuth.replace(/__NEXT__/g, encodeURIComponent(href));
   } else {
-    html = (cached ? await cached.text() : PROTOCOL.pages.saved)
+    html = (cached ? await cached.text() : said.saved)
       .replace(/__BACK__/g, href.replace(/&/g, "&amp;").replace(/"/g, "&quot;"));
   }
   html = html.replace(/__CLIENT_ID__/g, clientId);

@@ -30,6 +30,24 @@ def test_the_service_worker_is_stamped_with_the_shell_version(client, app):
         app.config.pop("SW_VERSION_SUFFIX")
 
 
+def test_the_worker_says_its_words_in_each_language_from_the_catalogue(client, login_as):
+    """The worker's pages and notes come from templates in every language, none hard-coded; the
+    script is the same whoever fetches it (a person's language never makes a new worker)."""
+    anonymous = client.get("/sw.js").get_data(as_text=True)
+    login_as(Role.RETAIL_AM, locale="en")
+    english = client.get("/sw.js").get_data(as_text=True)
+    assert english == anonymous
+    for words in (
+        "离线：此内容尚未保存在本机。",
+        "Offline: this part has not been kept on this phone yet.",
+        "未登录",
+        "Signed out",
+    ):
+        assert words in english, words
+    assert "Offline: not kept on this phone yet" not in english
+    assert "Saved on this device; it will sync." not in english
+
+
 def test_the_token_is_fresh_and_needs_a_session(client, login_as):
     """Signed out, the outbox is sent to sign in (it pauses); signed in, it gets a token."""
     anonymous = client.get("/sync/token")
