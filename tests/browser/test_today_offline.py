@@ -68,7 +68,8 @@ def test_today_opens_offline_with_its_panels_right_after_sign_in(
         expect(page.locator("[data-as-of]")).to_have_text(AS_OF)
         expect(page.locator("main")).not_to_contain_text("Offline")
         expect(page.locator("main")).not_to_contain_text("尚未保存在本机")
-        page.screenshot(path=shots / "today-offline-after-sign-in-phone.png", full_page=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=shots / "today-offline-after-sign-in-phone.png")
     finally:
         context.close()
 

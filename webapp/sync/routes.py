@@ -14,7 +14,6 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.access import may_open, public, signed_in
 from webapp.htmx import is_fragment
-from webapp.templating import html_lang
 from webapp.sync import bp, person  # noqa: F401 - its hooks
 from webapp.sync.batch import BATCH_SIZE, BadBatch, replay_items
 from webapp.sync.protocol import (
@@ -25,6 +24,7 @@ from webapp.sync.protocol import (
     REPLAY_HEADER,
     UUID_RE,
 )
+from webapp.templating import html_lang
 
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
