@@ -92,3 +92,36 @@ def test_today_offline_is_the_signed_in_persons_on_a_shared_phone(browser, live_
         expect(page.locator("[data-as-of]")).to_have_text(AS_OF)
     finally:
         context.close()
+
+
+def test_the_workers_words_are_in_the_signed_in_persons_language(browser, live_server, live_app):
+    """A person who works in English gets the worker's own notes in English, offline (the
+    second branch's account manager, whom no other browser test signs in as)."""
+    username = "zj_retail1"
+    _set_locale(live_app, username, "en")
+    context = phone(browser, live_server)
+    try:
+        page = context.new_page()
+        sign_in(page, username)
+        expect(page.locator("h1")).to_have_text("Today")
+        page.evaluate("() => navigator.serviceWorker.ready")
+        wait_until(page, KEPT_TODAY)
+        wait_until(page, KEPT_TODAY.replace("/today", "/sync/offline"))
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("[data-as-of]")).to_have_text(re.compile(r"As of \d{2}:\d{2}"))
+        said = page.evaluate(
+            "fetch('/customers/999999', {headers: {'HX-Request': 'true'}}).then(r => r.text())"
+        )
+        assert "Offline: this part has not been kept on this phone yet." in said
+        assert "离线" not in said
+    finally:
+        context.close()
+        _set_locale(live_app, username, "zh_CN")
+
+
+def _set_locale(app, username: str, locale: str) -> None:
+    """Set the language a member of staff works in."""
+    with app.app_context():
+        db.session.scalar(select(Staff).where(Staff.username == username)).locale = locale
+        db.session.commit()
