@@ -262,7 +262,21 @@ async function networkFirst(event) {
   }
 }
 
+// A kept page as it is shown: it says "as of" the time it was made (base.html data-as-of).
+async function asKept(response) {
+  if (!response || !(response.headers.get("Content-Type") || "").startsWith("text/html")) return response;
+  const text = (await response.text()).replace("data-as-of hidden", "data-as-of");
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  return new Response(text, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function fromCache(request, person, cacheName, fragment) {
+  const kept = await keptCopy(request, person, cacheName, fragment);
+  return fragment ? kept : asKept(kept);
+}
+
+async function keptCopy(request, person, cacheName, fragment) {
   if (!person || (await currentPerson()) !== person) return undefined;
   const cache = await caches.open(cacheName);
   const exact = theirs(await cache.match(request.url, { ignoreVary: true }), person);
@@ -277,25 +291,24 @@ async function fromCache(request, person, cacheName, fragment) {
   return theirs(await cache.match(url.origin + url.pathname, { ignoreVary: true }), person);
 }
 
-const SIGNED_OUT_PAGE =
-  '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-  '<title>BranchKit</title><link rel="stylesheet" href="/static/css/app.css"><body data-signed-in="0"><main class="main">' +
-  '<h1 data-signed-out>未登录</h1><p>离线时无法登录：请在有网络时打开 BranchKit 并登录。本机保存的内容只向登录的本人显示。</p>' +
-  '<p lang="en">Signed out. Sign in when the network is back: what this device keeps is shown only to the person signed in.</p>' +
-  "</main></body></html>";
-
 async function offlineAnswer(person, fragment) {
-  if (fragment) {
-    return new Response(
-      '<p class="flash flash--error" role="alert" lang="zh-CN">离线：此内容尚未保存在本机。<span lang="en">Offline: not kept on this phone yet.</span></p>',
-      { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
-    );
-  }
-  if (!person) {
-    return new Response(SIGNED_OUT_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
-  }
+  const html = { "Content-Type": "text/html; charset=utf-8" };
+  const said = await words(person);
+  if (fragment) return new Response(said.notKept, { status: 503, headers: html });
+  if (!person) return new Response(said.signedOut, { status: 503, headers: html });
   const page = theirs(await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true }), person);
-  return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  return page || new Response(said.notKept, { status: 503, headers: html });
+}
+
+// The worker's own words (webapp/sync/routes.py worker_words) in the language of the person
+// signed in, which their kept offline page names in <html lang>; nobody signed in, or nothing
+// kept yet, the app's default language.
+async function words(person) {
+  const kept = person
+    ? theirs(await caches.match("/sync/offline", { cacheName: PAGES_CACHE, ignoreVary: true }), person)
+    : undefined;
+  const lang = kept ? /<html[^>]*\slang="([^"]+)"/.exec(await kept.text()) : null;
+  return PROTOCOL.words[lang && lang[1]] || PROTOCOL.words[PROTOCOL.defaultLanguage];
 }
 
 async function trim(cacheName) {
@@ -331,7 +344,14 @@ async function keptPages() {
     const title = /<title>([^<]*)<\/title>/.exec(await response.text());
     if (title) pages.push({ url: request.url, title: unescapeHtml(title[1]).split(" · ")[0].trim() });
   }
-  return pages.filter((page) => page.title);
+  // One line a title: a page and its other views (a product and its present mode) are one page
+  // to the person, listed under its shortest address.
+  const byTitle = new Map();
+  for (const page of pages.filter((p) => p.title)) {
+    const known = byTitle.get(page.title);
+    if (!known || page.url.length < known.url.length) byTitle.set(page.title, page);
+  }
+  return [...byTitle.values()];
 }
 
 function unescapeHtml(text) {
@@ -501,11 +521,8 @@ async function sendForm(request, params, item, stored) {
   return answer.response;
 }
 
-function notYours() {
-  return new Response(
-    '<p class="flash flash--error" role="alert" lang="zh-CN">此记录由另一位员工保存在本机，只在其登录后发送。<span lang="en">Saved on this device by another person: sent only when they sign in.</span></p>',
-    { status: 409, headers: { "Content-Type": "text/html; charset=utf-8" } },
-  );
+async function notYours() {
+  return new Response((await words(await currentPerson())).notYours, { status: 409, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 async function keepWaiting(request, params, item, status, lastStatus, waitMs) {
@@ -519,10 +536,12 @@ async function keepWaiting(request, params, item, status, lastStatus, waitMs) {
   if (status === "auth" && item.owner) await OutboxStore.setMeta(metaKey("paused", item.owner), true);
   if (self.registration.sync) self.registration.sync.register("outbox").catch(() => undefined);
   await notifyClients({ type: "outbox-changed" });
-  return savedAnswer(request, status);
+  return savedAnswer(request, status, item.client_id);
 }
 
-async function savedAnswer(request, status) {
+// The card shown in place of a kept form: the person's kept /sync/saved, or the worker's copy
+// of it; it names its item, so the page turns it into "sent" once the item is delivered.
+async function savedAnswer(request, status, clientId) {
   const fragment = isFragmentRequest(request);
   const person = await currentPerson();
   const cached = theirs(
@@ -533,14 +552,14 @@ async function savedAnswer(request, status) {
   const safeBack = new URL(back, self.location.origin);
   const href = safeBack.origin === self.location.origin ? safeBack.pathname + safeBack.search : "/";
   let html;
-  if (cached && status !== "auth") {
-    html = (await cached.text()).replace(/__BACK__/g, href.replace(/&/g, "&amp;").replace(/"/g, "&quot;"));
-  } else if (status === "auth") {
-    html = '<p class="flash" role="status" data-outbox-saved data-outbox-auth>已保存在本机：登录已结束，重新登录后自动发送。 Saved on this device: your session has ended; it is sent after you sign in again. <a class="button button--primary" href="/login?next=' +
-      encodeURIComponent(href) + '">重新登录 Sign in again</a></p>';
+  const said = await words(person);
+  if (status === "auth") {
+    html = said.savedAuth.replace(/__NEXT__/g, encodeURIComponent(href));
   } else {
-    html = '<p class="flash" role="status" data-outbox-saved>已保存在本机，网络恢复后自动同步。 Saved on this device; it will sync.</p>';
+    html = (cached ? await cached.text() : said.saved)
+      .replace(/__BACK__/g, href.replace(/&/g, "&amp;").replace(/"/g, "&quot;"));
   }
+  html = html.replace(/__CLIENT_ID__/g, clientId);
   return new Response(html, {
     status: 202,
     headers: { "Content-Type": "text/html; charset=utf-8", "X-Outbox": "queued" },

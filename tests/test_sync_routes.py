@@ -22,12 +22,30 @@ def test_the_service_worker_is_stamped_with_the_shell_version(client, app):
         stem, _, suffix = path.rpartition(".")
         assert re.search(rf'"{re.escape(stem)}-[0-9a-f]{{32}}\.{suffix}"', source), path
         assert f'"{path}"' not in source
-    assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', source)
+    assert re.search(r'href=\\"/static/css/app-[0-9a-f]{32}\.css\\"', source)
     app.config["SW_VERSION_SUFFIX"] = "-next"
     try:
         assert f'"{version}-next"' in client.get("/sw.js").get_data(as_text=True)
     finally:
         app.config.pop("SW_VERSION_SUFFIX")
+
+
+def test_the_worker_says_its_words_in_each_language_from_the_catalogue(client, login_as):
+    """The worker's pages and notes come from templates in every language, none hard-coded; the
+    script is the same whoever fetches it (a person's language never makes a new worker)."""
+    anonymous = client.get("/sw.js").get_data(as_text=True)
+    login_as(Role.RETAIL_AM, locale="en")
+    english = client.get("/sw.js").get_data(as_text=True)
+    assert english == anonymous
+    for words in (
+        "离线：此内容尚未保存在本机。",
+        "Offline: this part has not been kept on this phone yet.",
+        "未登录",
+        "Signed out",
+    ):
+        assert words in english, words
+    assert "Offline: not kept on this phone yet" not in english
+    assert "Saved on this device; it will sync." not in english
 
 
 def test_the_token_is_fresh_and_needs_a_session(client, login_as):

@@ -26,6 +26,11 @@ _forms: dict[tuple, str] = {}
 _rows: dict[tuple, tuple[str, bool]] = {}  # key -> (markup, whether it holds the CSRF slot)
 
 
+def panel(name: str, **context) -> Markup:
+    """A fragment template rendered for inclusion in a page (a panel of Today)."""
+    return Markup(render_template(name, **context))  # noqa: S704 - autoescaped template output
+
+
 def language_fragment(name: str) -> Markup:
     """A template that depends only on the interface language (texts, fixed URLs), rendered
     once per language and process; such a template must read no user or request data."""

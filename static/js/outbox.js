@@ -72,7 +72,9 @@
       attention.textContent = fill(bar.dataset.textAttention, { n: s.attention });
       var lastText = s.lastSync ? fill(bar.dataset.textLast, { t: when(s.lastSync) }) : bar.dataset.textNever;
       $("[data-sync-last]", bar).textContent = lastText;
-      all("[data-sync-last-full]").forEach(function (el) { el.textContent = lastText; });
+      // With nothing waiting and no sync yet there is nothing to say: "nothing is waiting" is all.
+      var fullText = s.lastSync || s.waiting || s.attention ? lastText : "";
+      all("[data-sync-last-full]").forEach(function (el) { el.textContent = fullText; });
       $("[data-sync-paused]", bar).hidden = !(s.paused && s.waiting);
       bar.hidden = !(s.waiting || s.attention);
       bar.dataset.waiting = s.waiting;
@@ -83,6 +85,7 @@
         el.textContent = fill(el.dataset.text, { n: pending });
       });
       renderList(s.items);
+      markSent(s.items);
       markStops(s.items);
       schedule(s);
     });
@@ -100,8 +103,8 @@
     var box = $("[data-outbox-list]");
     if (!box) return;
     var list = $("[data-outbox-items]", box);
-    if (!items.length) return; // the server rendered the empty state
-    list.innerHTML = "";
+    if (!list.dataset.empty) list.dataset.empty = list.innerHTML; // the server's empty state
+    list.innerHTML = items.length ? "" : list.dataset.empty;
     items.forEach(function (item) {
       var li = document.createElement("li");
       var status = item.status === "sending" ? "waiting" : item.status;
@@ -142,6 +145,26 @@
       if (path.indexOf(prefix) === 0 && prefix.length > best.length) best = prefix;
     });
     return best ? kinds[best] : box.dataset.textItem;
+  }
+
+  // A "saved on this device" card whose item has left the outbox: the branch has it, so the
+  // card says so (an item that needs attention is still in the outbox, and keeps its card).
+  function markSent(items) {
+    var waiting = {};
+    items.forEach(function (item) { waiting[item.client_id] = true; });
+    all("[data-outbox-saved][data-client-id]").forEach(function (card) {
+      var id = card.dataset.clientId;
+      if (!id || id === "__CLIENT_ID__" || waiting[id] || card.dataset.sent) return;
+      card.dataset.sent = "1";
+      card.classList.add("saved--sent");
+      var text = $("[data-saved-text]", card);
+      if (text) {
+        text.textContent = bar.dataset.textSent;
+        text.classList.remove("flash--warn");
+        text.classList.add("flash--ok");
+      }
+      all("[data-saved-waiting]", card).forEach(function (el) { el.hidden = true; });
+    });
   }
 
   // On a sweep, a stop visited offline shows "waiting to sync" instead of "not visited".

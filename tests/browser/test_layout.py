@@ -34,3 +34,32 @@ def test_lobby_tablet_uses_side_navigation(browser, live_server, shots):
     expect(page.locator(".tabbar")).to_be_hidden()
     page.screenshot(path=shots / "lobby-tablet.png")
     context.close()
+
+
+# Layout shift the page's own loading causes, from the browser's layout-shift entries.
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  new PerformanceObserver((list) => resolve(list.getEntries()
+    .filter((e) => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0)))
+    .observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(0), 1000);
+})"""
+
+
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("retail1", "/today"),
+        ("teller1", "/today"),
+        ("manager", "/dashboard"),
+        ("lobby1", "/lobby/"),
+    ],
+)
+def test_a_home_does_not_jump_as_it_loads_on_a_phone(page, username, path, shots):
+    """Each role's home keeps its layout while its parts arrive: cumulative layout shift under
+    0.1 at 390x844 (issue 20, item 7; bench/lighthouse.py measures the same with Lighthouse)."""
+    sign_in(page, username)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    page.screenshot(path=shots / f"home-{username}-phone.png")
+    assert shift < 0.1, f"{path} as {username}: layout shift {shift:.3f}"

@@ -1,4 +1,4 @@
-"""The Today page loads the schedule and follow-up panels lazily; each item opens its record."""
+"""The Today page holds its panels (schedule, follow-ups); each item opens its record."""
 
 from datetime import datetime, timedelta
 
@@ -13,12 +13,15 @@ from webapp.schedule import services
 from webapp.schedule.models import EntryKind
 
 
-def test_today_includes_the_panels_by_one_line_each(app, client, login_as):
-    """Each panel is an hx-get on load, so Today renders before the panels' queries run."""
+def test_today_holds_its_panels_in_the_page(app, client, login_as):
+    """The panels come with the page, none loaded after it: the layout never jumps as they
+    arrive, and a phone that keeps Today keeps its panels (issue 20, items 6 and 7)."""
     login_as(Role.RETAIL_AM)
-    html = client.get("/today").get_data(as_text=True)
-    assert 'hx-get="/schedule/today-panel" hx-trigger="load"' in html
-    assert 'hx-get="/prospects/today-panel" hx-trigger="load"' in html
+    response = client.get("/today")
+    html = response.get_data(as_text=True)
+    assert 'hx-trigger="load"' not in html
+    for heading in ("今日日程", "待跟进", "转介"):
+        assert heading in text_of(response), heading
 
 
 def test_panels_list_todays_entries_and_due_follow_ups(app, client, login_as, branch):

@@ -3,10 +3,11 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from webapp import timeutil
+from webapp import fragments, timeutil
 from webapp.auth.access import get_or_404, roles, scoped, signed_in
 from webapp.customers.models import Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer
@@ -47,8 +48,15 @@ def today_panel():
         )
     if current_user.role not in FIELD_ROLES:
         return "", 204
+    return today_panel_html()
+
+
+def today_panel_html() -> Markup:
+    """Today's sweeps of the signed-in person (nothing for a role that does not run markets)."""
+    if current_user.role not in FIELD_ROLES:
+        return Markup()
     sweeps = queries.sweeps_on(current_user, timeutil.local_today())
-    return render_template("field/_today.html", sweeps=sweeps)
+    return fragments.panel("field/_today.html", sweeps=sweeps)
 
 
 @bp.route("/sweeps/new", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """Each role's home page, the health check and the personal settings page.
 
-Other domains add a panel to Today without touching the view: a fragment endpoint of their
-own, loaded lazily by one `<section hx-get=... hx-trigger="load">` line in home/today.html.
+Other domains add a panel to Today with a `today_panel_html()` of their own, rendered into the
+page by the view (never loaded after it: the page would jump, and a phone that keeps Today keeps
+its panels with it); their fragment endpoint answers htmx with the same panel.
 """
 
 from flask import Blueprint

@@ -14,7 +14,11 @@ from webapp.auth.models import ALL_ROLES, Role
 from webapp.auth.services import home_endpoint
 from webapp.coaching import queries as coaching_queries
 from webapp.extensions import db
+from webapp.field import routes as field_routes
 from webapp.home import bp, queries
+from webapp.prospects import routes as prospects_routes
+from webapp.referrals import routes as referrals_routes
+from webapp.schedule import routes as schedule_routes
 from webapp.timeutil import now_naive
 
 # Today shows the books handed to the person this many days back.
@@ -33,11 +37,16 @@ def index():
 @bp.route("/today")
 @roles(ALL_ROLES - {Role.ADMIN})
 def today():
-    """The account manager's home: what today holds, thumb-first."""
+    """The account manager's home: what today holds, thumb-first. The panels are rendered in
+    the page: it keeps its layout as it loads, and one page kept on the phone holds them all."""
     return render_template(
         "home/today.html",
         recent_customers=queries.my_recent_customers(current_user),
         my_plans=coaching_queries.my_action_plans(current_user),
+        referrals_panel=referrals_routes.today_panel_html(),
+        schedule_panel=schedule_routes.today_panel_html(),
+        prospects_panel=prospects_routes.today_panel_html(),
+        field_panel=field_routes.today_panel_html(),
         hand_overs=handover.received_since(
             current_user, now_naive() - timedelta(days=HAND_OVER_DAYS)
         ),
@@ -54,6 +63,7 @@ def dashboard():
         staff=queries.staff_with_customer_counts(current_user),
         rhythm=coaching_queries.dashboard_tiles(current_user.branch_id),
         rhythm_plans=coaching_queries.open_action_plans(current_user.branch_id),
+        referrals_panel=referrals_routes.today_panel_html(),
     )
 
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
+from webapp import fragments
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, SALES_ROLES, Role
 from webapp.customers.models import Customer
@@ -217,10 +219,15 @@ def today_panel():
     if not is_fragment():
         has_list = current_user.role in EDITORS
         return redirect(url_for("prospects.index" if has_list else "home.today"))
+    return today_panel_html()
+
+
+def today_panel_html() -> Markup:
+    """The follow-ups due of the signed-in person (nothing for a role without prospects)."""
     if current_user.role not in EDITORS:
-        return ""
+        return Markup()
     today = local_today()
-    return render_template(
+    return fragments.panel(
         "prospects/_today_panel.html",
         prospects=queries.follow_ups_due(current_user, today),
         today=today,

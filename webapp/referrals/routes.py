@@ -5,9 +5,10 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from webapp import timeutil
+from webapp import fragments, timeutil
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers import choice
@@ -382,11 +383,17 @@ def today_panel():
     """Today's panel: referrals waiting for my acceptance (loaded lazily by the Today page)."""
     if not is_fragment():
         return redirect(url_for("home.today"))
+    return today_panel_html()
+
+
+def today_panel_html() -> Markup:
+    """The panel of referrals waiting for the signed-in person, as Today and the dashboard
+    show it in the page."""
     presence = db.session.get(services.Presence, current_user.id)
     overdue = []
     if current_user.role is MANAGER:
         overdue = queries.referral_list(current_user, "overdue", limit=10)
-    return render_template(
+    return fragments.panel(
         "referrals/_today_panel.html",
         overdue=overdue,
         inbox=queries.waiting_for(current_user),

@@ -4,8 +4,9 @@ from datetime import date, datetime, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
-from webapp import inputs, timeutil
+from webapp import fragments, inputs, timeutil
 from webapp.auth.access import get_or_404, roles, scoped
 from webapp.auth.models import ALL_ROLES, Role, Staff
 from webapp.customers.models import Customer
@@ -102,8 +103,13 @@ def today_panel():
     """Fragment for the Today page: today's schedule (a plain visit gets the day page)."""
     if not is_fragment():
         return redirect(url_for("schedule.day"))
+    return today_panel_html()
+
+
+def today_panel_html() -> Markup:
+    """Today's schedule of the signed-in person, as Today shows it in the page."""
     today = timeutil.local_today()
-    return render_template(
+    return fragments.panel(
         "schedule/_today_panel.html", entries=queries.day_entries(current_user.id, today)
     )
 

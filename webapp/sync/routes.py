@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, jsonify, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_static_digest.digester import DIGESTED_FILE_REGEX
 from flask_wtf.csrf import generate_csrf
@@ -23,6 +24,7 @@ from webapp.sync.protocol import (
     REPLAY_HEADER,
     UUID_RE,
 )
+from webapp.templating import html_lang
 
 # The app shell: everything under these folders of static/ is precached.
 SHELL_FOLDERS = ("css", "js", "vendor", "img")
@@ -52,9 +54,30 @@ def _shell(static_folder: str) -> tuple[tuple[str, ...], str]:
     return tuple(names), digest.hexdigest()[:16]
 
 
+def worker_words() -> dict:
+    """The worker's own words (its pages and notes) in every language of the app, by the language
+    tag of <html lang>: the script is the same for everyone, and the worker says them in the
+    language of the person signed in (static/sw.js, words())."""
+    words = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            words[html_lang()] = {
+                "signedOut": render_template("sync/worker/signed_out.html"),
+                "notKept": render_template("sync/worker/_not_kept.html"),
+                "notYours": render_template("sync/worker/_not_yours.html"),
+                "saved": render_template("sync/_saved.html"),
+                "savedAuth": render_template("sync/worker/_saved_auth.html"),
+            }
+    return words
+
+
 def worker_protocol() -> dict:
     """The protocol's constants, written once here and put into the worker as it is served."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        default = html_lang()
     return {
+        "words": worker_words(),
+        "defaultLanguage": default,
         "batchSize": BATCH_SIZE,
         "clientId": UUID_RE.pattern,
         "replayHeader": REPLAY_HEADER,
@@ -83,7 +106,7 @@ def service_worker():
     source = (
         source.replace('"__VERSION__"', json.dumps(version))
         .replace('["__SHELL__"]', json.dumps(list(urls.values())))
-        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol()))
+        .replace("{ __PROTOCOL__: 0 }", json.dumps(worker_protocol(), ensure_ascii=False))
     )
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
