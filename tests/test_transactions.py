@@ -56,8 +56,9 @@ def test_a_page_that_only_reads_commits_and_keeps_prepared_statements(
         # psycopg prepares a statement after five runs; a ROLLBACK would have dropped them all.
         prepared = connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
         connection.rollback()
-        # The user, the recent customers, the books handed over to them, their action plans.
-        assert prepared[0] == len(endings["statements"]) == 4
+        # The user and Today with its four panels in the page (schedule, referrals, prospects,
+        # field), the recent customers, the books handed over and the action plans: 12 statements.
+        assert prepared[0] == len(endings["statements"]) == 12
 
 
 def test_the_polled_lobby_board_keeps_one_generic_plan(app, client, login_as, endings):
