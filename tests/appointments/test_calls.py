@@ -98,7 +98,8 @@ def test_bad_input_is_shown_beside_the_fields_and_kept(client, login_as, branch,
         "/appointments/calls", call_data(theirs.id), page=PAGE, headers={"X-Outbox-Replay": "1"}
     )
     assert other.status_code == 422
-    assert "今日电话" in text_of(other) and "不是有效的选择。" in text_of(other)
+    assert "今日电话" in text_of(other) and "请选择您自己的管户客户。" in text_of(other)
+    assert "别人的客户" not in text_of(other)
     with app.app_context():
         assert db.session.scalar(select(func.count(Call.id))) == 0
 
@@ -184,6 +185,25 @@ def test_the_owner_logs_a_call_from_the_customer_page(client, login_as, branch):
     link = f"/appointments/?customer_id={customer.id}#call-form"
     assert link in sheet and f"/appointments/new?customer_id={customer.id}" in sheet
     form = client.get(link.split("#")[0]).get_data(as_text=True)
-    assert re.search(rf'<option selected value="{customer.id}">郭桂英 5678</option>', form)
+    assert re.search(rf'value="{customer.id}" checked><span>郭桂英 138\*\*\*\*5678', form)
     login_as(Role.BRANCH_MANAGER)
     assert link not in client.get(f"/customers/{customer.id}").get_data(as_text=True)
+
+
+def test_the_call_is_logged_against_a_customer_found_with_the_one_picker(client, login_as, branch):
+    """Issue 20, item 8: the call form chooses the customer with the searchable picker (one's
+    own customers, found by name, initials or mobile tail; kept in the page for no signal), not
+    a native list; the picker offers one's own customers only."""
+    me = login_as(Role.RETAIL_AM)
+    colleague = make_staff(Role.RETAIL_AM, branch)
+    mine = make_customer(branch, name="丁一", mobile="13800001111", owner_id=me.id)
+    make_customer(branch, name="丁二", mobile="13800002222", owner_id=colleague.id)
+    page = client.get(PAGE).get_data(as_text=True)
+    form = page[page.index('id="call-form"') : page.index("</form>", page.index('id="call-form"'))]
+    assert "<select" not in form and 'id="picker-search"' in form
+    assert f'data-id="{mine.id}"' in form and "丁二" not in form  # the offline list: mine only
+    found = client.get(
+        f"/customers/picker?q=1111&field=customer_id&none=required&owner={me.id}",
+        headers={"HX-Request": "true"},
+    )
+    assert "丁一" in text_of(found) and 'value=""' not in found.get_data(as_text=True)

@@ -1,6 +1,7 @@
 """The four-step appointment form and the state change form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,7 +24,8 @@ from webapp.appointments.models import (
     Via,
 )
 from webapp.customers.forms import CustomerPickMixin
-from webapp.inputs import DateTimeLocalField
+from webapp.customers.queries import branch_customer
+from webapp.inputs import DateTimeLocalField, IdField
 from webapp.sync.protocol import device_id
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -104,11 +106,9 @@ class CallForm(FlaskForm):
     """Log a call that fixed no appointment: who was called and what it came to."""
 
     client_id = HiddenField(validators=[device_id])
-    customer_id = SelectField(
-        _l("Customer called"),
-        coerce=int,
-        validate_choice=True,
-        validators=[DataRequired(_l("Choose the customer you called."))],
+    # Chosen with the one picker (templates/customers/_picker.html), among one's own customers.
+    customer_id = IdField(
+        _l("Customer called"), validators=[DataRequired(_l("Choose the customer you called."))]
     )
     outcome = RadioField(
         _l("What it came to"),
@@ -118,6 +118,13 @@ class CallForm(FlaskForm):
         validators=[InputRequired(_l("Choose what the call came to."))],
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+    def validate_customer_id(self, field):
+        """One of the caller's own customers (an id from a form is scoped like a URL's)."""
+        self.customer = branch_customer(field.data, current_user)
+        if self.customer is None or self.customer.owner_id != current_user.id:
+            self.customer = None
+            raise ValidationError(_l("Choose one of your own customers."))
 
 
 class StateForm(FlaskForm):

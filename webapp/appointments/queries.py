@@ -46,13 +46,6 @@ def own_customers(user: Staff):
     ).all()
 
 
-def customer_choices(user: Staff) -> list[tuple[int, str]]:
-    """The user's own customers for the call form's list (kept in the page for offline use)."""
-    return [
-        (row.id, f"{row.name} {(row.mobile or '')[-4:]}".strip()) for row in own_customers(user)
-    ]
-
-
 def meeter_choices(user: Staff) -> list[tuple[int, str]]:
     """Colleagues of the branch who can meet a customer."""
     rows = db.session.execute(

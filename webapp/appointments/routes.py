@@ -43,13 +43,14 @@ def _form() -> AppointmentForm:
     return form
 
 
-def _call_form() -> CallForm:
-    form = CallForm()
-    form.customer_id.choices = [
-        SelectChoice(0, _("Choose…")),
-        *(SelectChoice(*c) for c in queries.customer_choices(current_user)),
-    ]
-    return form
+def _call_context(form: CallForm) -> dict:
+    """What the call form's picker shows: the customer chosen (one's own) and one's own
+    customers, kept in the page for the search without signal."""
+    chosen = branch_customer(form.customer_id.data)
+    return {
+        "chosen": chosen if chosen is not None and chosen.owner_id == current_user.id else None,
+        "own_customers": queries.own_customers(current_user),
+    }
 
 
 def _index_page(call_form: CallForm, status: int = 200):
@@ -58,6 +59,7 @@ def _index_page(call_form: CallForm, status: int = 200):
         appointments=queries.my_appointments(current_user),
         calls=queries.my_calls_today(current_user),
         call_form=call_form,
+        **_call_context(call_form),
     ), status
 
 
@@ -65,8 +67,8 @@ def _index_page(call_form: CallForm, status: int = 200):
 @roles(APPOINTMENT_ROLES)
 def index():
     """Appointments I made or will attend, today's calls and the form to log one."""
-    form = _call_form()
-    form.customer_id.data = as_id(request.args.get("customer_id")) or 0
+    form = CallForm()
+    form.customer_id.data = as_id(request.args.get("customer_id"))
     return _index_page(form)
 
 
@@ -74,15 +76,17 @@ def index():
 @roles(APPOINTMENT_ROLES)
 def log_call():
     """Log a call once per client id (a call that fixed a meeting is logged by its form)."""
-    form = _call_form()
+    form = CallForm()
     if not form.validate_on_submit():
         if is_fragment():
-            return render_template("appointments/_call_form.html", form=form), invalid_form_status()
+            return render_template(
+                "appointments/_call_form.html", form=form, **_call_context(form)
+            ), invalid_form_status()
         return _index_page(form, invalid_form_status())
     try:
         call, created = services.log_call(
             current_user,
-            customer=get_or_404(Customer, form.customer_id.data),
+            customer=form.customer,
             outcome=Outcome(form.outcome.data),
             note=form.note.data or "",
             called_at=parse_client_time(request.form.get("queued_at")),
