@@ -1,11 +1,14 @@
 """The one customer picker in the lobby (tablet), in the appointment form (phone), and the
 anonymous referral's message shown where it is seen."""
 
+import re
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, TABLET, WAIT_MS, ready, sign_in
 from tests.browser.test_offline import wait_outbox_empty
+from webapp import timeutil
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
@@ -21,11 +24,18 @@ def _tablet(browser, live_server):
 
 def _customer_of(live_app, username: str, owned: bool) -> Customer:
     """A demo customer of the person's branch (one of their own when `owned`), unique by the
-    last four digits of the mobile."""
+    last four digits of the mobile, and not checked in today: the live database is shared, and
+    a customer another test checked in would be met by the same-day warning instead."""
     with live_app.app_context():
+        start, end = timeutil.day_bounds(timeutil.local_today())
         me = db.session.scalar(select(Staff).where(Staff.username == username))
+        in_today = select(CheckIn.customer_id).where(
+            CheckIn.customer_id.is_not(None), CheckIn.created_at >= start, CheckIn.created_at < end
+        )
         query = select(Customer).where(
-            Customer.branch_id == me.branch_id, Customer.mobile.is_not(None)
+            Customer.branch_id == me.branch_id,
+            Customer.mobile.is_not(None),
+            Customer.id.not_in(in_today),
         )
         if owned:
             query = query.where(Customer.owner_id == me.id)
@@ -89,10 +99,15 @@ def test_lobby_checks_in_a_customer_found_by_the_last_four_digits(
     page.screenshot(path=shots / "lobby-picker-tablet.png")
     chip.click()
     page.click("#check-in-panel button[type=submit]")
-    expect(page.locator("#check-in-panel .result")).to_contain_text(customer.name)
+    result = page.locator("#check-in-panel .result")
+    expect(result).to_contain_text(customer.name)
+    ticket = re.search(r"(\d+)号", result.inner_text()).group(1)
     with live_app.app_context():
-        visit = db.session.scalar(select(CheckIn).order_by(CheckIn.id.desc()).limit(1))
-        assert visit.customer_id == customer.id
+        start, _end = timeutil.day_bounds(timeutil.local_today())
+        visits = db.session.scalars(
+            select(CheckIn).where(CheckIn.customer_id == customer.id, CheckIn.created_at >= start)
+        )
+        assert [v.ticket for v in visits] == [int(ticket)]  # today's one check-in is theirs
     context.close()
 
 
