@@ -125,7 +125,8 @@ def test_a_plan_reaches_the_person_it_names_on_their_phone(
     expect(recorded).to_contain_text(name)
     _expect_effect(mine.locator("main"), figures, metric_label)
     mine.screenshot(path=shots / f"action-plan-progress-{who}-phone.png", full_page=True)
-    recorded.scroll_into_view_if_needed()
+    # The tab bar covers the foot of the viewport: the note is seen scrolled to the end.
+    mine.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
     mine.screenshot(path=shots / f"action-plan-note-{who}-phone.png")
     with live_app.app_context():
         plan = db.session.get(ActionPlan, plan_id)
@@ -147,7 +148,10 @@ def test_a_plan_reaches_the_person_it_names_on_their_phone(
     theirs.close()
 
     # 4. A colleague not named cannot open the plan nor write on it; another branch finds nothing.
-    for stranger, status in ((colleague, 403), ("zj_wealth1", 404)):
+    for stranger, status, heading in (
+        (colleague, 403, "无权访问"),
+        ("zj_wealth1", 404, "页面不存在"),
+    ):
         context = phone(browser, live_server)
         page = context.new_page()
         sign_in(page, stranger)
@@ -157,6 +161,7 @@ def test_a_plan_reaches_the_person_it_names_on_their_phone(
         csrf = json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRFToken"]
         response = page.goto(plan_url)
         assert response.status == status
+        expect(page.locator("main h1")).to_have_text(heading)
         expect(page.locator("body")).not_to_contain_text(what)
         page.screenshot(path=shots / f"action-plan-{status}-{who}-phone.png", full_page=True)
         posted = context.request.post(
