@@ -11,7 +11,7 @@ from tests.factories import make_branch, make_staff
 from tests.referrals.conftest import refer
 from webapp import signals
 from webapp.auth.models import Role
-from webapp.customers.models import Acquisition, Customer
+from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.lobby.models import CheckIn, Need, VisitState
 from webapp.lobby.services import check_in_visitor, start_serving
 from webapp.referrals import services
@@ -201,6 +201,41 @@ def test_accepting_takes_over_the_walk_in(app, db, team):
         referral = refer(team, check_in=visit)
         services.accept(referral, team.get("wealth"))
         assert visit.state is VisitState.SERVING and visit.served_by_id == team.wealth
+
+
+def test_accepting_a_customer_nobody_owns_makes_them_the_receivers(app, db, team):
+    """Issue 19, item 1: a walk-in typed as a new customer at the lobby has no owner until the
+    referral is accepted; then the receiver owns them (recorded as an owner change), and a
+    customer who already has an owner keeps them."""
+    from webapp.customers.models import ChangeKind, CustomerChange
+
+    with app.test_request_context():
+        lobby, wealth = team.get("lobby"), team.get("wealth")
+        walk_in = Customer(
+            branch_id=lobby.branch_id,
+            kind=CustomerKind.INDIVIDUAL,
+            name="韦新客",
+            mobile="19900007777",
+        )
+        db.session.add(walk_in)
+        db.session.flush()
+        visit = check_in_visitor(staff=lobby, first_need=Need.WEALTH, customer_id=walk_in.id)
+        new = services.create_referral(
+            referrer=lobby, receiver=wealth, customer=walk_in, need=Need.WEALTH, check_in=visit
+        )
+        assert walk_in.owner_id is None
+        services.accept(new, wealth)
+        known = db.session.get(Customer, team.customer)
+        known.owner_id = team.wealth2
+        other = refer(team, allow_busy=True)  # she is serving the walk-in
+        services.accept(other, wealth)
+        db.session.commit()
+        assert db.session.get(Customer, walk_in.id).owner_id == team.wealth
+        assert db.session.get(Customer, team.customer).owner_id == team.wealth2
+        changes = db.session.scalars(select(CustomerChange)).all()
+        assert [(c.customer_id, c.kind, c.to_owner_id, c.staff_id) for c in changes] == [
+            (walk_in.id, ChangeKind.OWNER, team.wealth, team.wealth)
+        ]
 
 
 def test_overdue_after_the_branch_limit_is_flagged_once(app, db, client, login_as, team, received):

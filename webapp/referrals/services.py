@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from webapp import signals, timeutil
 from webapp.auth.models import Staff
+from webapp.customers import services as customer_services
 from webapp.customers.models import Acquisition, Customer, CustomerKind
 from webapp.customers.services import create_customer
 from webapp.extensions import db
@@ -213,6 +214,10 @@ def accept(referral: Referral, staff: Staff) -> Referral:
     _only_receiver(referral, staff)
     _move(referral, staff, State.ACCEPTED)
     referral.accepted_at = timeutil.now_naive()
+    customer = referral.customer
+    if customer is not None and customer.owner_id is None:
+        # A walk-in typed at the lobby belongs to nobody until a receiver takes them on.
+        customer_services.assign_owner(customer, staff, by=staff)
     if referral.check_in_id:
         visit = db.session.get(CheckIn, referral.check_in_id)
         lobby_services.start_serving(visit, staff)
