@@ -181,6 +181,8 @@ def events(f: Filters) -> list[Entry]:
 def hand_overs(f: Filters) -> list[Entry]:
     """Each book handed over (HandOver): by whom, from whom to whom, how much. The person
     filter matches who did it, who left and who received."""
+    if f.customer_id:
+        return []  # a hand-over is of a whole book, not of one customer
     by, giver, receiver = aliased(Staff), aliased(Staff), aliased(Staff)
     query = (
         select(HandOver, by.name, giver.name.label("giver"), receiver.name.label("receiver"))
@@ -196,8 +198,6 @@ def hand_overs(f: Filters) -> list[Entry]:
             | (HandOver.from_staff_id == f.staff_id)
             | (HandOver.to_staff_id == f.staff_id)
         )
-    if f.customer_id:
-        return []  # a hand-over is of a whole book, not of one customer
     rows = db.session.execute(query.order_by(HandOver.at.desc()).limit(f.limit))
     return [
         Entry(
@@ -206,16 +206,7 @@ def hand_overs(f: Filters) -> list[Entry]:
             KINDS["hand_over"],
             name or "",
             "",
-            f"{giver} → {receiver} · "
-            + _(
-                "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals,"
-                " %(entries)d schedule entries, %(appointments)d appointments",
-                customers=row.customers,
-                prospects=row.prospects,
-                referrals=row.referrals,
-                entries=row.schedule_entries,
-                appointments=row.appointments,
-            ),
+            f"{giver} → {receiver} · {row.counts_text}",
         )
         for row, name, giver, receiver in rows
     ]

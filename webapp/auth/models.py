@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -230,4 +231,17 @@ class HandOver(db.Model):
             + self.referrals
             + self.schedule_entries
             + self.appointments
+        )
+
+    @property
+    def counts_text(self) -> str:
+        """How much changed hands, in the user's language (the hand-over row and the audit)."""
+        return gettext(
+            "%(customers)d customers, %(prospects)d prospects, %(referrals)d referrals,"
+            " %(entries)d schedule entries, %(appointments)d appointments",
+            customers=self.customers,
+            prospects=self.prospects,
+            referrals=self.referrals,
+            entries=self.schedule_entries,
+            appointments=self.appointments,
         )
