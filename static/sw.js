@@ -81,13 +81,19 @@ async function forgetPages() {
 // A response kept for a person is written only while that person is still signed in (a precache
 // or a page still loading when they sign out writes nothing), and is tagged with them.
 async function keep(person, cache, key, response) {
-  if (!person || (await currentPerson()) !== person) return;
+  if (!person || (await currentPerson()) !== person) return discard(response);
   const headers = new Headers(response.headers);
   headers.set(KEPT_FOR, person);
   const body = await response.blob();
   const tagged = new Response(body, { status: response.status, statusText: response.statusText, headers });
   if ((await currentPerson()) !== person) return;
   await cache.put(key, tagged);
+}
+
+// A response not kept is read no further: its connection goes back to the browser's few per
+// server (six), which the precache's forty-odd fetches wait for.
+function discard(response) {
+  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => undefined);
 }
 
 // A kept response, only if it was kept for this person.
@@ -145,6 +151,7 @@ async function fetchAndKeep(person, cache, url, headers) {
       credentials: "same-origin", redirect: "manual", headers: { ...headers, [PROTOCOL.precacheHeader]: "1" },
     });
     if (cacheable(response)) await keep(person, cache, url, response);
+    else discard(response);
   } catch (error) {
     // Best effort: a page that cannot be fetched now is fetched on a later app open.
   }

@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _number(name: str, default: float) -> float:
@@ -74,6 +75,14 @@ class Config:
     KIT_MAX_CONTENT_LENGTH = int(
         os.environ.get("BRANCHKIT_MAX_KIT_REQUEST_BYTES", 16 * 1024 * 1024)
     )
+    # The bank's own map tile server, if it has one: the address of a tile with {z}, {x} and
+    # {y} (Web Mercator, 256-pixel tiles), e.g. "https://tiles.bank.example/{z}/{x}/{y}.png".
+    # A sweep's map is drawn from the stops' coordinates alone; with this, over the tiles. Its
+    # origin joins the pages' img-src (webapp/security.py). The attribution, if the tiles ask
+    # for one, is shown under the map.
+    MAP_TILES = os.environ.get("BRANCHKIT_MAP_TILES") or None
+    MAP_TILES_MAX_ZOOM = int(_number("BRANCHKIT_MAP_TILES_MAX_ZOOM", 19))
+    MAP_TILES_ATTRIBUTION = os.environ.get("BRANCHKIT_MAP_TILES_ATTRIBUTION", "")
 
 
 class TestConfig(Config):
@@ -93,9 +102,23 @@ def finalise(app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         fix_connection_zone(app.config)
+    if app.config.get("MAP_TILES"):
+        tile_origin(app.config["MAP_TILES"])  # a wrong address stops the start, saying why
     app.config["PERMANENT_SESSION_LIFETIME"] = max(
         app.config["SESSION_IDLE_TIMEOUT"], app.config["REMEMBERED_IDLE_TIMEOUT"]
     )
+
+
+def tile_origin(template: str) -> str:
+    """The origin of a tile server's address template; ValueError if it is not an http(s)
+    address with {z}, {x} and {y} in it."""
+    parts = urlsplit(template)
+    missing = [name for name in ("{z}", "{x}", "{y}") if name not in template]
+    if parts.scheme not in ("http", "https") or not parts.netloc or missing:
+        raise ValueError(
+            f"BRANCHKIT_MAP_TILES must be an http(s) address with {{z}}, {{x}} and {{y}}: {template!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def fix_connection_zone(config) -> None:

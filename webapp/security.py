@@ -1,23 +1,35 @@
 """Security headers on every response."""
 
-from flask import Flask, Response, request
+import functools
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from flask import Flask, Response, current_app, request
+
+from webapp.config import tile_origin
+
+
+def content_security_policy(image_origin: str | None = None) -> str:
+    """The strict policy: everything from this origin only; images also from the bank's map tile
+    server when one is configured (config MAP_TILES)."""
+    images = "img-src 'self' data: blob:" + (f" {image_origin}" if image_origin else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "font-src 'self'",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CSP = content_security_policy()
 
 
 HEADERS = {
@@ -35,9 +47,17 @@ def static_headers() -> dict[str, str]:
     return dict(HEADERS)
 
 
+@functools.cache
+def _policy_with_tiles(template: str) -> str:
+    return content_security_policy(tile_origin(template))
+
+
 def add_security_headers(response: Response) -> Response:
     """Strict CSP, no framing, no sniffing, a quiet referrer, no-store; Vary for the SW cache."""
     headers = response.headers
+    tiles = current_app.config.get("MAP_TILES")
+    if tiles:
+        headers.setdefault("Content-Security-Policy", _policy_with_tiles(tiles))
     for name, value in HEADERS.items():
         headers.setdefault(name, value)
     if request.is_secure:

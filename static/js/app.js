@@ -4,6 +4,19 @@
   if ("serviceWorker" in navigator && document.body.dataset.signedIn === "1") {
     navigator.serviceWorker.register("/sw.js", { scope: "/" });
   }
+  // What this device keeps in its local storage belongs to one person: a key ends with the id
+  // of the person it was written for ("branchkit.kit-shown:12"). When someone signs in, what
+  // was kept for anyone else goes (the service worker does the same for the pages it keeps).
+  var user = document.body.dataset.user;
+  if (user) {
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf("branchkit.") === 0 && key.slice(key.lastIndexOf(":") + 1) !== user) {
+          localStorage.removeItem(key);
+        }
+      });
+    } catch (error) { /* storage refused: nothing is kept to remove */ }
+  }
   // Enter (a phone keyboard's 搜索 / Go key) in a customer picker's search box searches; it must
   // not send the form around the picker (a check-in, a referral or a plan item half filled in).
   document.addEventListener("keydown", function (event) {

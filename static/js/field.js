@@ -105,8 +105,8 @@
   });
 })();
 
-// The sweep's walking route from where the phone is, with no signal too: the pending stops in
-// nearest-neighbour order, the metres of each leg, and the small map redrawn (the same
+// The sweep's walking route from where the phone is, and again as it moves, with no signal too:
+// the pending stops in nearest-neighbour order, the metres of each leg, and the small map redrawn (the same
 // arithmetic as webapp/field/route.py, which orders them from the last located visit).
 (function () {
   "use strict";
@@ -140,31 +140,66 @@
     return legs.concat(unlocated.concat(done).map(function (li) { return { li: li, metres: null }; }));
   }
 
+  // Web Mercator: a point's pixel at zoom 0, y growing southward (route.world).
+  var TILE_PX = 256;
+  function world(p) {
+    var sin = Math.min(Math.max(Math.sin(rad(p[0])), -0.9999), 0.9999);
+    return [(p[1] + 180) / 360 * TILE_PX, (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * TILE_PX];
+  }
+
+  // The bank's tiles under the map's box (route.covering_tiles), redrawn with it.
+  function drawTiles(map, width, height, left, top, scale) {
+    var group = map.querySelector("[data-route-tiles]");
+    if (!group || !map.dataset.tiles) return;
+    var zoom = Math.min(Math.max(Math.round(Math.log2(scale)), 0), Number(map.dataset.tilesMaxZoom));
+    var count = Math.pow(2, zoom);
+    var perTile = TILE_PX / count;
+    var side = Math.round((perTile * scale + 1) * 10) / 10; // a pixel over the next: no seam
+    var tiles = [];
+    for (var ty = Math.max(Math.floor(top / perTile), 0); ty <= Math.min(Math.floor((top + height / scale) / perTile), count - 1); ty++) {
+      for (var tx = Math.floor(left / perTile); tx <= Math.floor((left + width / scale) / perTile); tx++) {
+        var image = document.createElementNS(SVG, "image");
+        image.setAttribute("href", map.dataset.tiles.replace("{z}", zoom).replace("{x}", ((tx % count) + count) % count).replace("{y}", ty));
+        image.setAttribute("x", Math.round((tx * perTile - left) * scale * 10) / 10);
+        image.setAttribute("y", Math.round((ty * perTile - top) * scale * 10) / 10);
+        image.setAttribute("width", side);
+        image.setAttribute("height", side);
+        image.setAttribute("preserveAspectRatio", "none");
+        tiles.push(image);
+      }
+    }
+    group.replaceChildren.apply(group, tiles);
+  }
+
+  // The stops and the phone projected into the map's box, north up, to scale (route.map_points).
   function drawMap(map, legs, here) {
     var box = map.viewBox.baseVal;
     var width = box.width, height = box.height;
     var located = legs.filter(function (leg) { return leg.li.dataset.lat; });
     var points = located.map(function (leg) { return where(leg.li); }).concat([here]);
     var lat0 = points.reduce(function (sum, p) { return sum + p[0]; }, 0) / points.length;
-    var scaleX = Math.cos(rad(lat0));
-    var xs = points.map(function (p) { return p[1] * scaleX; });
-    var ys = points.map(function (p) { return p[0]; });
+    var xy = points.map(world);
+    var xs = xy.map(function (p) { return p[0]; });
+    var ys = xy.map(function (p) { return p[1]; });
     var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
     var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
-    var span = Math.max(maxX - minX, maxY - minY, 0.0005);
-    var k = Math.min(width, height) - 2 * MAP_MARGIN;
-    var xPad = (width - (maxX - minX) / span * k) / 2;
-    var yPad = (height - (maxY - minY) / span * k) / 2;
+    var least = 0.0005 / 360 * TILE_PX / Math.cos(rad(lat0));
+    var span = Math.max(maxX - minX, maxY - minY, least);
+    var scale = (Math.min(width, height) - 2 * MAP_MARGIN) / span;
+    var left = minX - (width - (maxX - minX) * scale) / 2 / scale;
+    var top = minY - (height - (maxY - minY) * scale) / 2 / scale;
     function project(p) {
-      return [Math.round(xPad + (p[1] * scaleX - minX) / span * k), Math.round(height - yPad - (p[0] - minY) / span * k)];
+      var w = world(p);
+      return [Math.round((w[0] - left) * scale), Math.round((w[1] - top) * scale)];
     }
+    drawTiles(map, width, height, left, top, scale);
     var start = project(here);
     var path = [start];
     located.forEach(function (leg) {
-      var xy = project(where(leg.li));
+      var at = project(where(leg.li));
       var marker = map.querySelector('[data-map-stop="' + leg.li.dataset.stopId + '"]');
-      if (marker) marker.setAttribute("transform", "translate(" + xy[0] + " " + xy[1] + ")");
-      if (!leg.li.hasAttribute("data-done")) path.push(xy);
+      if (marker) marker.setAttribute("transform", "translate(" + at[0] + " " + at[1] + ")");
+      if (!leg.li.hasAttribute("data-done")) path.push(at);
     });
     var dot = map.querySelector("[data-route-here]");
     if (!dot) {
@@ -176,7 +211,7 @@
     }
     dot.setAttribute("cx", start[0]);
     dot.setAttribute("cy", start[1]);
-    map.querySelector("[data-route-path]").setAttribute("points", path.map(function (xy) { return xy.join(","); }).join(" "));
+    map.querySelector("[data-route-path]").setAttribute("points", path.map(function (p) { return p.join(","); }).join(" "));
   }
 
   function showRoute(list, map, here) {
@@ -196,26 +231,34 @@
     if (from) from.textContent = from.dataset.textHere;
   }
 
+  // Redrawn as the phone walks: each new position at least MOVED_M from the one drawn.
+  var MOVED_M = 5;
   var list = document.getElementById("sweep-stops");
   if (!list || !navigator.geolocation) return;
-  navigator.geolocation.getCurrentPosition(
+  var drawn = null;
+  navigator.geolocation.watchPosition(
     function (position) {
-      showRoute(list, document.getElementById("route-map"), [position.coords.latitude, position.coords.longitude]);
+      var here = [position.coords.latitude, position.coords.longitude];
+      if (drawn && metresBetween(drawn, here) < MOVED_M) return;
+      drawn = here;
+      showRoute(list, document.getElementById("route-map"), here);
     },
-    function () { /* no position: the order from the last located visit stays */ },
+    function () { /* no position: the order last drawn (or from the last located visit) stays */ },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 })();
 
-// The visit form's "shown from the sales kit": the pages shown in present mode since this visit
-// began (present.js notes them on the phone), added one a line to what is typed there.
+// The visit form's "shown from the sales kit": the pages this person showed in present mode since
+// this visit began (present.js notes them on the phone), added one a line to what is typed there.
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
   var box = form && form.querySelector("[data-kit-shown]");
-  if (!box) return;
-  var STARTED = "branchkit.visit-started";
-  var SHOWN = "branchkit.kit-shown";
+  var user = document.body.dataset.user;
+  if (!box || !user) return;
+  // Kept for the person signed in (app.js removes anyone else's when another signs in).
+  var STARTED = "branchkit.visit-started:" + user;
+  var SHOWN = "branchkit.kit-shown:" + user;
   var STALE_MS = 3 * 60 * 60 * 1000; // a visit form left unsent this long began another visit
   var started = Number(localStorage.getItem(STARTED));
   if (!started || Date.now() - started > STALE_MS) {

@@ -12,12 +12,13 @@
     i = Math.max(0, Math.min(items.length - 1, i));
     slides.scrollTo({ left: i * slides.clientWidth, behavior: "smooth" });
   }
-  // Each page shown is noted on the phone, with no signal too: the visit form of market
-  // running fills its "shown from the sales kit" from these (field.js).
-  var SHOWN = "branchkit.kit-shown";
+  // Each page shown is noted on the phone for the person signed in, with no signal too: their
+  // visit form of market running fills its "shown from the sales kit" from these (field.js).
+  var user = document.body.dataset.user;
+  var SHOWN = "branchkit.kit-shown:" + user;
   function record(slide) {
     var page = slide && slide.dataset.page;
-    if (!page) { return; }
+    if (!page || !user) { return; }
     try {
       var shown = JSON.parse(localStorage.getItem(SHOWN) || "[]");
       var last = shown[shown.length - 1];

@@ -1,14 +1,18 @@
 """Market running's loop on a phone (issue 20): outcomes that lead to their next form, offline
 included, with nothing lost or doubled when the outbox syncs."""
 
+import struct
 import uuid
-from urllib.parse import urlencode
+import zlib
+from urllib.parse import urlencode, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ready
+from tests.browser.conftest import ready, served, until
 from tests.browser.test_offline import wait_outbox_empty, wait_until
+from tests.field.test_route import _tile_under
 from webapp.appointments.models import Appointment
 from webapp.auth.models import Staff
 from webapp.customers.models import Acquisition, Customer
@@ -203,6 +207,136 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
     assert "31.23" not in body and "121.5" not in body
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=shots / "phone-field-route-offline.png", full_page=True)
+
+
+def test_the_route_follows_the_phone_as_it_walks(page, context, live_app):
+    """With no signal, the route is drawn from the west end; when the phone has walked to the
+    east end the list, the metres and the map are redrawn from there, without a reload."""
+    stops = [
+        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
+    ]
+    sweep_id, _ = _sweep(live_app, "retail1", stops)
+    ready(page, "/field/visits/new")
+    _cached(page, f"/field/sweeps/{sweep_id}")
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    context.set_offline(True)
+    page.goto(f"/field/sweeps/{sweep_id}")
+    first = page.locator("#sweep-stops > li").first
+    expect(first).to_contain_text("西一")
+    here_x = page.eval_on_selector("#route-map [data-route-here]", "c => c.cx.baseVal.value")
+
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5118, "accuracy": 10})
+    expect(first).to_contain_text("东四")
+    rows = [" ".join(t.split()) for t in page.locator("#sweep-stops > li").all_inner_texts()]
+    assert [r.split(" ")[:2] for r in rows] == [
+        ["1", "东四"],
+        ["2", "东三"],
+        ["3", "西二"],
+        ["4", "西一"],
+    ]
+    assert rows[0].endswith("76 米 未拜访") and rows[1].endswith("95 米 未拜访")
+    markers = page.eval_on_selector_all(
+        "#route-map [data-map-stop]",
+        "gs => gs.map(g => [g.textContent.trim(), g.transform.baseVal[0].matrix.e])",
+    )
+    assert [n for n, _ in sorted(markers, key=lambda m: m[1])] == ["4", "3", "2", "1"]
+    moved_x = page.eval_on_selector("#route-map [data-route-here]", "c => c.cx.baseVal.value")
+    assert moved_x > here_x  # the dot went east with the phone
+    assert page.locator("#route-map [data-route-here]").count() == 1
+
+
+def _png(side: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain square PNG (a tile as a tile server sends it)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * side for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def tile_server(live_app):
+    """A map tile server on its own origin, configured as the bank's; the paths it was asked for."""
+    asked: list[str] = []
+    tile = _png(256, (214, 226, 214))
+
+    def tiles(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        start_response(
+            "200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(tile)))]
+        )
+        return [tile]
+
+    with served(tiles) as base_url:
+        template = base_url + "/tiles/{z}/{x}/{y}.png"
+        before = live_app.config["MAP_TILES"]
+        live_app.config["MAP_TILES"] = template
+        yield template, asked
+        live_app.config["MAP_TILES"] = before
+
+
+def _markers_on_their_tiles(page, template: str, asked: list[str]) -> int:
+    """Each stop's marker lies inside the tile the slippy-map formula gives for its coordinates,
+    and the tile server was asked for every tile drawn. The zoom drawn."""
+    drawn = page.eval_on_selector_all(
+        "#route-map [data-route-tiles] image",
+        """images => images.map(i => [i.getAttribute('href'), i.x.baseVal.value, i.y.baseVal.value,
+                                     i.width.baseVal.value])""",
+    )
+    assert drawn
+    paths = {urlsplit(href).path for href, *_ in drawn}
+    until(page, lambda: paths <= set(asked), f"the tile server asked for {sorted(paths)}")
+    zoom = int(next(iter(paths)).split("/")[2])
+    tiles = {href: (x, y, side) for href, x, y, side in drawn}
+    stops = page.eval_on_selector_all(
+        "#sweep-stops > li[data-lat]",
+        """items => items.map(li => {
+             const g = document.querySelector(`[data-map-stop="${li.dataset.stopId}"]`);
+             const m = g.transform.baseVal[0].matrix;
+             return [Number(li.dataset.lat), Number(li.dataset.lng), m.e, m.f];
+           })""",
+    )
+    for lat, lng, mx, my in stops:
+        tx, ty = _tile_under(lat, lng, zoom)
+        x, y, side = tiles[template.format(z=zoom, x=tx, y=ty)]
+        assert x - 1 <= mx <= x + side + 1 and y - 1 <= my <= y + side + 1
+    return zoom
+
+
+def test_the_banks_tiles_lie_under_the_route_and_follow_the_phone(
+    page, context, live_app, tile_server, shots
+):
+    """With the bank's tile server configured, the map draws its tiles underneath: the browser
+    fetches them (the policy allows that origin), each stop lies on its own tile, and when the
+    phone walks east the tiles are redrawn under the moved map."""
+    template, asked = tile_server
+    refused = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    stops = [
+        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
+    ]
+    sweep_id, _ = _sweep(live_app, "retail1", stops)
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    ready(page, f"/field/sweeps/{sweep_id}")
+    expect(page.locator("#sweep-stops > li").first).to_contain_text("西一")
+    zoom = _markers_on_their_tiles(page, template, asked)
+    assert 15 <= zoom <= 19
+    page.screenshot(path=shots / "phone-field-route-tiles.png", full_page=True)
+
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5200, "accuracy": 10})
+    expect(page.locator("#sweep-stops > li").first).to_contain_text("东四")
+    assert _markers_on_their_tiles(page, template, asked) < zoom  # a wider box, a smaller zoom
+    assert refused == []
 
 
 def test_the_kit_pages_shown_during_a_visit_are_recorded_on_it_with_no_signal(

@@ -230,3 +230,38 @@ def test_the_next_person_sees_and_sends_nothing_of_the_first(page, context, live
     assert len(asked) == 1 and "1" in asked[0]
     expect(page.locator("[data-logout-pending]")).to_have_text("1 条记录尚未发送")
     assert page.url.endswith("/me")
+
+
+def test_kit_pages_one_person_showed_are_never_offered_to_the_next(page, context, live_app):
+    """王磊 begins a visit and presents a product, then 刘海燕 signs in on the same phone: her
+    visit form offers none of his pages and the phone keeps no note of them; the pages she
+    presents herself are offered to her."""
+    from webapp.kits.models import Product
+
+    with live_app.app_context():
+        name, product_id = db.session.execute(
+            select(Product.name, Product.id).where(Product.key_terms != "").order_by(Product.id)
+        ).first()
+    present = f"/kit/present/products/{product_id}"
+    sign_in(page, FIRST)
+    page.goto(VISIT_FORM)  # his visit begins
+    page.goto(present)
+    page.click("[data-slide=next]")
+    expect(page.locator("#slide-count")).to_contain_text("2 /")
+    page.goto(VISIT_FORM)
+    expect(page.locator("#shown")).to_have_value(f"{name}\n{name} · 关键条款")
+
+    context.clear_cookies()  # his session ends without the sign-out button
+    sign_in(page, SECOND)
+    page.goto(VISIT_FORM)
+    expect(page.locator(".topbar__name")).to_contain_text(SECOND_NAME)
+    expect(page.locator("#shown")).to_have_value("")
+    second = str(_staff_id(live_app, SECOND))
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('branchkit.'))")
+    assert kept and all(k.endswith(":" + second) for k in kept), kept
+    assert name not in page.evaluate("JSON.stringify(localStorage)")
+
+    page.goto(present)
+    expect(page.locator("#slide-count")).to_contain_text("1 /")
+    page.goto(VISIT_FORM)
+    expect(page.locator("#shown")).to_have_value(name)

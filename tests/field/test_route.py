@@ -1,14 +1,18 @@
 """A sweep's walking route and its small map (issue 20, item 2): stops in nearest-neighbour
 order from where the phone is, distances in metres, drawn from the coordinates alone."""
 
+import math
 import re
 import uuid
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import text_of
+from webapp import create_app
 from webapp.auth.models import Role
+from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.field import route
 from webapp.field.models import AreaKind, Stop, Sweep, Visit
@@ -104,7 +108,7 @@ def test_the_sweep_lists_its_stops_in_walking_order_with_address_and_metres(clie
         for stop, x in re.findall(r'data-map-stop="(\d+)" transform="translate\((\d+) ', html)
     }
     assert xs[west] < xs[ids[3]] < xs[ids[2]] < xs[ids[0]]  # west on the left, north up
-    assert "<img" not in html.split('id="route-map"')[1].split("</svg>")[0]  # no tiles
+    assert "<image" not in html.split('id="route-map"')[1].split("</svg>")[0]  # no tile server
 
 
 def test_a_visit_shows_its_distance_from_the_stop_never_raw_coordinates(client, login_as, app):
@@ -129,3 +133,74 @@ def test_a_visit_shows_its_distance_from_the_stop_never_raw_coordinates(client, 
     page = text_of(client.get(f"/field/visits/{visit_id}"))
     assert "31.234" not in page and "121.508" not in page and "±0" not in page
     assert "距拜访点 22 米" in page
+
+
+TILES = "https://tiles.bank.example/map/{z}/{x}/{y}.png"
+
+
+def _tile_under(lat: float, lng: float, zoom: int) -> tuple[int, int]:
+    """The slippy-map tile holding a point, from the standard formula (not route.world)."""
+    n = 2**zoom
+    lat_r = math.radians(lat)
+    x = (lng + 180) / 360 * n
+    y = (1 - math.asinh(math.tan(lat_r)) / math.pi) / 2 * n
+    return math.floor(x), math.floor(y)
+
+
+def test_the_tiles_cover_the_map_and_each_stop_lies_on_its_own_tile():
+    """With a tile server, the map's box is covered by tiles at one zoom, and each stop's
+    marker falls inside the tile the standard slippy-map formula gives for its coordinates."""
+    stops = [_stop(i, lat, lng) for i, (_, _, lat, lng) in enumerate([EAST, WEST, MIDDLE_EAST])]
+    start = (31.2345, 121.5068)
+    legs = route.walking_order(stops, start, done=set())
+    points = route.map_points(legs, start, set(), tiles=TILES, max_zoom=19)
+    tiles = points["tiles"]
+    zooms = {int(t["href"].split("/")[4]) for t in tiles}
+    assert len(zooms) == 1 and 15 <= zooms.pop() <= 18
+    zoom = int(tiles[0]["href"].split("/")[4])
+    by_address = {t["href"]: t for t in tiles}
+    for stop in stops:
+        x, y = _tile_under(stop.latitude, stop.longitude, zoom)
+        tile = by_address[TILES.format(z=zoom, x=x, y=y)]
+        px, py = points["stops"][stop.id]
+        assert tile["x"] - 1 <= px <= tile["x"] + tile["side"] + 1
+        assert tile["y"] - 1 <= py <= tile["y"] + tile["side"] + 1
+    # Together they cover the whole box, no tile wholly outside it.
+    assert min(t["x"] for t in tiles) <= 0 and min(t["y"] for t in tiles) <= 0
+    assert max(t["x"] + t["side"] for t in tiles) >= route.MAP_WIDTH
+    assert max(t["y"] + t["side"] for t in tiles) >= route.MAP_HEIGHT
+    assert all(t["x"] < route.MAP_WIDTH and t["y"] < route.MAP_HEIGHT for t in tiles)
+    assert all(t["x"] + t["side"] > 0 and t["y"] + t["side"] > 0 for t in tiles)
+    deeper = route.map_points(legs, start, set(), tiles=TILES, max_zoom=12)["tiles"]
+    assert {t["href"].split("/")[4] for t in deeper} == {"12"}  # the server's deepest zoom
+
+
+def test_a_configured_tile_server_draws_under_the_map_and_joins_the_policy(
+    client, login_as, app, monkeypatch
+):
+    """The sweep's map carries the tiles under its stops, and the page's policy lets images
+    come from the tile server's origin (and from nowhere else new)."""
+    monkeypatch.setitem(app.config, "MAP_TILES", TILES)
+    monkeypatch.setitem(app.config, "MAP_TILES_ATTRIBUTION", "© 测绘局")
+    staff = login_as(Role.CORPORATE_AM)
+    sweep_id, _ = _sweep(app, staff, [EAST, WEST])
+    response = client.get(f"/field/sweeps/{sweep_id}")
+    html = response.get_data(as_text=True)
+    svg = html.split('id="route-map"')[1].split("</svg>")[0]
+    assert svg.count('<image href="https://tiles.bank.example/map/') >= 2
+    assert f'data-tiles="{TILES}"' in html
+    assert "© 测绘局" in text_of(response)
+    policy = response.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://tiles.bank.example;" in policy
+    assert "connect-src 'self';" in policy and "script-src 'self';" in policy
+
+
+def test_a_tile_address_without_its_places_stops_the_start():
+    """A tile server address the map cannot use is refused when the app starts, saying why."""
+    for wrong in (
+        "https://tiles.bank.example/{z}/{x}.png",
+        "ftp://tiles/{z}/{x}/{y}.png",
+        "{z}/{x}/{y}",
+    ):
+        with pytest.raises(ValueError, match="BRANCHKIT_MAP_TILES"):
+            create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", MAP_TILES=wrong)

@@ -1,6 +1,6 @@
 """Market running: sweeps, the visit form (offline-capable), visit edits with conflicts."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -101,7 +101,13 @@ def sweep(sweep_id: int):
         visits=visits,
         visited=visited,
         legs=legs,
-        points=route.map_points(legs, start, set(visited)),
+        points=route.map_points(
+            legs,
+            start,
+            set(visited),
+            tiles=current_app.config["MAP_TILES"],
+            max_zoom=current_app.config["MAP_TILES_MAX_ZOOM"],
+        ),
         map_size=(route.MAP_WIDTH, route.MAP_HEIGHT),
         counts=queries.outcome_counts(visits),
     )
