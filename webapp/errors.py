@@ -3,11 +3,19 @@
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from webapp.extensions import db
 from webapp.htmx import is_fragment
 from webapp.inputs import BadInput
+
+
+class Refused(Forbidden):
+    """A 403 whose description says why this person may not (the page names others), where the
+    role would allow it; errors.py shows it in place of the role sentence."""
+
+    def __init__(self, message):
+        super().__init__(description=str(message))
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -49,7 +57,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        message = error.description if isinstance(error, BadInput) else None
+        message = error.description if isinstance(error, (BadInput, Refused)) else None
         return render_error(error.code if error.code in _messages() else 400, message)
 
     @app.errorhandler(InternalServerError)

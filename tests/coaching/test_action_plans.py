@@ -115,7 +115,12 @@ def test_a_plan_reaches_the_person_it_names(app, db, branch, client, login_as):
         assert plan.status == PlanStatus.IN_PROGRESS
         assert [n.note for n in plan.notes] == ["本周已引见6位"]
     login_as(Role.TELLER)
-    assert client.get(f"/coaching/action-plans/{plan_id}").status_code == 403
+    refused = client.get(f"/coaching/action-plans/{plan_id}")
+    assert refused.status_code == 403
+    # Refused because the plan does not name them, not because of their role (a teller's own
+    # plan opens): the page says so.
+    assert "这份行动计划没有列出您" in text_of(refused)
+    assert "您的岗位无权访问此页面" not in text_of(refused)
 
 
 def test_a_plans_effect_is_read_from_the_records(app, db, branch, client, login_as):

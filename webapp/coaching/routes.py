@@ -29,6 +29,7 @@ from webapp.coaching.models import (
     PlanStatus,
 )
 from webapp.coaching.plans import PLAN_TEMPLATES
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.figures import lobby as lobby_figures
 from webapp.figures import person as person_figures
@@ -266,7 +267,9 @@ def _plan_for_me(plan_id: int) -> ActionPlan:
     """The plan, for the branch manager or the person it names; 403 for anyone else."""
     plan = get_or_404(ActionPlan, plan_id)
     if current_user.role != MANAGER and plan.owner_id != current_user.id:
-        abort(403)
+        raise Refused(
+            _("This action plan does not name you: only its person and the branch manager open it.")
+        )
     return plan
 
 
