@@ -102,23 +102,23 @@ def test_the_figures_are_what_the_records_say(app, db, branch):
         station = lobby_figures.station(branch.id, WEEK, WEEK + timedelta(days=7))
         happy, radar, times = station["satisfaction"], station["radar"], station["times"]
         assert (happy["branch"].part, happy["branch"].whole) == (2, 4)
-        assert [(n, r.part, r.whole) for n, r in happy["by_person"]] == [
+        assert [(str(n), r.part, r.whole) for n, r in happy["by_person"]] == [
             ("孙婷婷", 2, 3),
             ("王建国", 0, 1),
         ]
         assert happy["reasons"] == [(RatingReason.WAIT, 1)]
         assert (radar["branch"].part, radar["branch"].whole) == (1, 3)
         assert radar["branch"].percent == 33
-        assert [(n, r.part, r.whole) for n, r in radar["by_person"]] == [
+        assert [(str(n), r.part, r.whole) for n, r in radar["by_person"]] == [
             ("孙婷婷", 1, 1),
             ("王建国", 0, 2),
         ]
-        missed = {name: [m.check_in_id for m in ms] for name, ms in radar["missed"]}
+        missed = {str(name): [m.check_in_id for m in ms] for name, ms in radar["missed"]}
         assert list(missed) == ["王建国"] and missed["王建国"][0] == ids["missed"]
         assert radar["missed_count"] == 2
         assert times["branch"].wait.mean == (4 + 6 + 20 + 10 + 2) / 5
         assert times["branch"].wait.p90 == 20  # nearest rank: the 5th of 5
-        assert dict(times["by_person"])["王建国"].wait.mean == 6
+        assert {str(n): t for n, t in times["by_person"]}["王建国"].wait.mean == 6
         assert times["branch"].visit.mean == (10 + 30 + 40 + 25 + 5) / 5
         by_day = {day: (t.count, r.part, r.whole) for day, t, r in station["days"]}
         assert by_day[WEEK] == (2, 1, 1)
@@ -129,6 +129,31 @@ def test_the_figures_are_what_the_records_say(app, db, branch):
         assert by_week[WEEK] == (5, 20, 1, 3)
         assert by_week[WEEK - timedelta(days=7)] == (1, 50, 0, 0)  # the Sunday before
         assert by_week[WEEK + timedelta(days=7)] == (1, 50, 0, 1)
+
+
+def test_namesakes_keep_a_row_each(app, db, client, login_as, branch):
+    """Two tellers called 王建国 serve walk-ins: the station table, the radar and the times have
+    a row for each, with their own figures (they were merged into one row by name)."""
+    lobby = make_staff(Role.LOBBY_MANAGER, branch, name="孙婷婷")
+    first = make_staff(Role.TELLER, branch, name="王建国")
+    second = make_staff(Role.TELLER, branch, name="王建国")
+    with app.app_context():
+        lobby, first, second = (_db.session.get(Staff, s.id) for s in (lobby, first, second))
+        _visit(lobby, first, _at(WEEK, 9), 4, 10, rating=Rating.SATISFIED, met=True)
+        _visit(lobby, second, _at(WEEK, 10), 12, 20, rating=Rating.NEUTRAL)
+        _visit(lobby, second, _at(WEEK, 11), 8, 20, rating=Rating.NEUTRAL, met=True)
+        _db.session.commit()
+        station = lobby_figures.station(branch.id, WEEK, WEEK + timedelta(days=7))
+        rows = [
+            (str(n), s.part, s.whole, r.whole if r else 0, t.wait.mean)
+            for n, s, r, t in station["people"]
+        ]
+        assert sorted(rows) == [("王建国", 0, 2, 1, 10), ("王建国", 1, 1, 1, 4)]
+        assert len(station["radar"]["missed"]) == 2
+        assert len(station["times"]["by_person"]) == 2
+    login_as(Role.BRANCH_MANAGER)
+    page = text_of(client.get(f"/reports/weekly?week={WEEK.isoformat()}"))
+    assert re.search(r"王建国 100% 1 0% 4.0 ", page) and re.search(r"王建国 0% 2 0% 10.0 ", page)
 
 
 def test_the_weekly_meeting_shows_satisfaction_and_referral_rate_per_person_and_the_radar(

@@ -17,10 +17,9 @@ from webapp import timeutil
 from webapp.auth.models import Staff
 from webapp.customers.models import Customer
 from webapp.extensions import db
-from webapp.figures.metrics import Rate, satisfaction
+from webapp.figures.metrics import Rate, Someone, in_pinyin_order, satisfaction
 from webapp.figures.periods import bounds
 from webapp.lobby.models import CheckIn, Need
-from webapp.names import by_name
 from webapp.referrals.models import Referral
 from webapp.schedule.models import EntryKind, ScheduleEntry
 from webapp.schedule.services import sync_source_entry
@@ -90,7 +89,7 @@ def service_times(branch_id: int, start: date, end: date) -> dict:
         )
     ).all()
     branch, by_need, by_hour, by_day = Times(), defaultdict(Times), defaultdict(Times), {}
-    by_person: dict[tuple[str, int], Times] = defaultdict(Times)
+    by_person: dict[Someone, Times] = defaultdict(Times)
     for row in rows:
         moments = (row.created_at, row.served_at, row.done_at)
         branch.add(*moments)
@@ -98,25 +97,15 @@ def service_times(branch_id: int, start: date, end: date) -> dict:
         by_hour[timeutil.utc_to_local(row.created_at).hour].add(*moments)
         by_day.setdefault(timeutil.local_date(row.created_at), Times()).add(*moments)
         if row.served_by_id is not None:
-            by_person[(row.name, row.served_by_id)].add(*moments)
+            by_person[Someone(row.name, row.served_by_id)].add(*moments)
     return {
         "branch": branch,
         "count": len(rows),
         "by_need": [(need, by_need[need]) for need in Need if need in by_need],
         "by_hour": sorted(by_hour.items()),
-        "by_person": _in_pinyin_order(by_person),
+        "by_person": in_pinyin_order(by_person),
         "by_day": by_day,
     }
-
-
-def _in_pinyin_order(by_person: dict[tuple[str, int], object]) -> list:
-    """[(name, value)] in pinyin order of the names."""
-    return [(name, v) for (name, _id), v in sorted(by_person.items(), key=_person_key)]
-
-
-def _person_key(item) -> tuple:
-    (name, staff_id), _value = item
-    return (*by_name(name), staff_id)
 
 
 @dataclass(frozen=True)
@@ -170,10 +159,10 @@ def radar(branch_id: int, start: date, end: date) -> dict:
         .order_by(CheckIn.created_at, CheckIn.id)
     ).all()
     branch, by_day = Rate(), defaultdict(Rate)
-    by_person: dict[tuple[str, int], Rate] = defaultdict(Rate)
-    missed: dict[tuple[str, int], list[Missed]] = defaultdict(list)
+    by_person: dict[Someone, Rate] = defaultdict(Rate)
+    missed: dict[Someone, list[Missed]] = defaultdict(list)
     for row in rows:
-        key = (row.person_name, row.person_id)
+        key = Someone(row.person_name, row.person_id)
         for rate in (branch, by_day[timeutil.local_date(row.created_at)], by_person[key]):
             rate.whole += 1
             rate.part += 1 if row.referred else 0
@@ -187,8 +176,8 @@ def radar(branch_id: int, start: date, end: date) -> dict:
     return {
         "branch": branch,
         "by_day": dict(sorted(by_day.items())),
-        "by_person": _in_pinyin_order(by_person),
-        "missed": _in_pinyin_order(missed),
+        "by_person": in_pinyin_order(by_person),
+        "missed": in_pinyin_order(missed),
         "missed_count": sum(len(v) for v in missed.values()),
     }
 
@@ -200,12 +189,12 @@ def station(branch_id: int, start: date, end: date) -> dict:
     referrals = radar(branch_id, start, end)
     days = [start + timedelta(days=i) for i in range((end - start).days)]
     rated, rates, waits = (dict(figures["by_person"]) for figures in (happy, referrals, times))
-    names = sorted(set(rated) | set(rates) | set(waits), key=by_name)
+    people = in_pinyin_order(dict.fromkeys(set(rated) | set(rates) | set(waits)))
     return {
         "start": start,
         "end": end,
-        # One row per person: (name, satisfaction, referral rate, times), None where none.
-        "people": [(n, rated.get(n), rates.get(n), waits.get(n)) for n in names],
+        # One row per person: (Someone, satisfaction, referral rate, times), None where none.
+        "people": [(p, rated.get(p), rates.get(p), waits.get(p)) for p, _ in people],
         "times": times,
         "satisfaction": happy,
         "radar": referrals,

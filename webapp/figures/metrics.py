@@ -774,13 +774,30 @@ class Rate:
         return round(100 * self.part / self.whole) if self.whole else None
 
 
+@dataclass(frozen=True)
+class Someone:
+    """A person in a figures table: the name shown, and the id that keeps namesakes apart."""
+
+    name: str
+    id: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def in_pinyin_order(by_person: dict) -> list:
+    """[(Someone, value)] from {Someone: value}, in pinyin order of the names (then by id)."""
+    from webapp.names import by_name
+
+    return sorted(by_person.items(), key=lambda item: (*by_name(item[0].name), item[0].id))
+
+
 def satisfaction(branch_id: int, start: date, end: date) -> dict:
     """Satisfaction (HOW_COUNTED["satisfaction"]): the visits checked in during [start,
     end) rated 满意 of those rated, for the branch and per person who served (pinyin order),
     with the count of each rating. One statement, grouped in SQL."""
     from webapp.auth.models import Staff
     from webapp.lobby.models import CheckIn, Rating
-    from webapp.names import by_name
 
     lo, hi = bounds(start, end)
     rows = db.session.execute(
@@ -808,14 +825,9 @@ def satisfaction(branch_id: int, start: date, end: date) -> dict:
         if reason is not None:
             reasons[reason] = reasons.get(reason, 0) + n
         if staff_id is not None:
-            rate = people.setdefault((name, staff_id), Rate())
+            rate = people.setdefault(Someone(name, staff_id), Rate())
             rate.part, rate.whole = rate.part + satisfied, rate.whole + n
-    by_person = [
-        (name, rate)
-        for (name, staff_id), rate in sorted(
-            people.items(), key=lambda i: (*by_name(i[0][0]), i[0][1])
-        )
-    ]
+    by_person = in_pinyin_order(people)
     return {
         "branch": branch,
         "counts": counts,
