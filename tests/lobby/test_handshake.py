@@ -13,7 +13,7 @@ from webapp.appointments.models import Appointment, AppointmentChange, Reason, S
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
 from webapp.lobby.models import CheckIn
-from webapp.push.models import Kind, Notification
+from webapp.push.models import Kind, Notification, Preference
 
 HX = {"HX-Request": "true"}
 
@@ -70,10 +70,34 @@ def test_a_customer_with_an_appointment_today_shows_it_on_the_board_and_pushes_t
         assert visit.appointment_id == appointment_id
         assert visit.appointment_staff_id == owner.id
         pushed = _db.session.scalars(select(Notification)).all()
-        assert [(n.staff_id, n.kind) for n in pushed] == [(owner.id, Kind.APPOINTMENT_REMINDER)]
+        assert [(n.staff_id, n.kind) for n in pushed] == [(owner.id, Kind.APPOINTMENT_ARRIVED)]
         assert "钱多多" in pushed[0].title and "1" in pushed[0].title
         assert "10:30" in pushed[0].body
         assert pushed[0].url == f"/appointments/{appointment_id}"
+
+
+def test_the_arrival_is_its_own_kind_of_notification(app, db, client, login_as, branch):
+    """Turning off reminders before appointments still tells the owner their customer is here;
+    turning off arrivals (their own line in 通知设置) does not."""
+    owner = make_staff(Role.WEALTH_MANAGER, branch, name="林晓燕")
+    other = make_staff(Role.WEALTH_MANAGER, branch, name="吴佳琪")
+    here = make_customer(branch, name="钱多多", mobile="13912345678")
+    also = make_customer(branch, name="赵大海", mobile="13912340000")
+    with app.app_context():
+        _db.session.add(Preference(staff_id=owner.id, appointment_reminder=False))
+        _db.session.add(Preference(staff_id=other.id, appointment_arrived=False))
+        _db.session.commit()
+    make_appointment(app, branch, owner, here, time(10, 30))
+    make_appointment(app, branch, other, also, time(11, 0))
+    login_as(Role.LOBBY_MANAGER)
+    _check_in(client, here.id)
+    _check_in(client, also.id)
+    with app.app_context():
+        pushed = _db.session.scalars(select(Notification)).all()
+        assert [(n.staff_id, n.kind) for n in pushed] == [(owner.id, Kind.APPOINTMENT_ARRIVED)]
+    login_as(owner)
+    settings = text_of(client.get("/push/"))
+    assert "约见的客户到大堂签到" in settings and "每次约见前提醒" in settings
 
 
 def test_the_appointment_is_held_when_its_owner_starts_serving(app, db, client, login_as, branch):

@@ -20,6 +20,7 @@ CHOOSABLE = (
     Kind.REFERRAL_RECEIVED,
     Kind.REFERRAL_OVERDUE,
     Kind.APPOINTMENT_REMINDER,
+    Kind.APPOINTMENT_ARRIVED,
     Kind.FIELD_VISIT_MORNING,
     Kind.COMMITMENT_NUDGE,
     Kind.BRANCH_BROADCAST,
@@ -33,6 +34,7 @@ class PreferencesForm(FlaskForm):
     referral_received = BooleanField(KIND_LABELS[Kind.REFERRAL_RECEIVED])
     referral_overdue = BooleanField(KIND_LABELS[Kind.REFERRAL_OVERDUE])
     appointment_reminder = BooleanField(KIND_LABELS[Kind.APPOINTMENT_REMINDER])
+    appointment_arrived = BooleanField(KIND_LABELS[Kind.APPOINTMENT_ARRIVED])
     field_visit_morning = BooleanField(KIND_LABELS[Kind.FIELD_VISIT_MORNING])
     commitment_nudge = BooleanField(KIND_LABELS[Kind.COMMITMENT_NUDGE])
     branch_broadcast = BooleanField(KIND_LABELS[Kind.BRANCH_BROADCAST])

@@ -128,7 +128,7 @@ def notify_appointment_arrived(appointment, ticket: int = 0, **_) -> None:
             time=format_time(appointment.starts_at, "short"),
         )
     enqueue(
-        owner, Kind.APPOINTMENT_REMINDER, title, body, path,
+        owner, Kind.APPOINTMENT_ARRIVED, title, body, path,
         dedupe_key=f"appointment-arrived:{appointment.id}",
     )  # fmt: skip
 

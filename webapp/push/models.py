@@ -19,6 +19,7 @@ class Kind(enum.StrEnum):
     REFERRAL_RECEIVED = "referral_received"
     REFERRAL_OVERDUE = "referral_overdue"
     APPOINTMENT_REMINDER = "appointment_reminder"
+    APPOINTMENT_ARRIVED = "appointment_arrived"
     FIELD_VISIT_MORNING = "field_visit_morning"
     COMMITMENT_NUDGE = "commitment_nudge"
     BRANCH_BROADCAST = "branch_broadcast"
@@ -36,6 +37,7 @@ KIND_LABELS = Labels(
         Kind.REFERRAL_RECEIVED: _l("A referral is sent to me"),
         Kind.REFERRAL_OVERDUE: _l("A referral waits too long (managers)"),
         Kind.APPOINTMENT_REMINDER: _l("Before each appointment"),
+        Kind.APPOINTMENT_ARRIVED: _l("My appointment's customer checks in at the lobby"),
         Kind.FIELD_VISIT_MORNING: _l("Morning of a day with field visits"),
         Kind.COMMITMENT_NUDGE: _l("Today's commitment missing before the morning huddle"),
         Kind.BRANCH_BROADCAST: _l("Messages from the branch manager"),
@@ -114,6 +116,7 @@ class Preference(db.Model):
     referral_received: Mapped[bool] = mapped_column(default=True)
     referral_overdue: Mapped[bool] = mapped_column(default=True)
     appointment_reminder: Mapped[bool] = mapped_column(default=True)
+    appointment_arrived: Mapped[bool] = mapped_column(default=True, server_default="1")
     field_visit_morning: Mapped[bool] = mapped_column(default=True)
     commitment_nudge: Mapped[bool] = mapped_column(default=True)
     branch_broadcast: Mapped[bool] = mapped_column(default=True)

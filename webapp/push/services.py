@@ -11,7 +11,7 @@ from werkzeug.routing import BuildError
 from webapp.auth.models import Role, Staff
 from webapp.extensions import db
 from webapp.push import endpoints
-from webapp.push.models import Kind, Notification, Preference, PushSubscription
+from webapp.push.models import ALWAYS_SENT, Kind, Notification, Preference, PushSubscription
 from webapp.timeutil import now_naive
 
 # Time to live and urgency per kind: a referral matters while the customer is in the branch.
@@ -19,6 +19,7 @@ DELIVERY = {
     Kind.REFERRAL_RECEIVED: (30 * 60, "high"),
     Kind.REFERRAL_OVERDUE: (60 * 60, "high"),
     Kind.APPOINTMENT_REMINDER: (30 * 60, "high"),
+    Kind.APPOINTMENT_ARRIVED: (30 * 60, "high"),  # the customer waits in the lobby
     Kind.FIELD_VISIT_MORNING: (3 * 60 * 60, "normal"),
     Kind.COMMITMENT_NUDGE: (30 * 60, "normal"),
     Kind.BRANCH_BROADCAST: (10 * 60, "high"),
@@ -49,17 +50,8 @@ def preferences_for(staff_ids) -> dict[int, Preference]:
 
 def default_preference(staff_id: int) -> Preference:
     """An unsaved preference row holding the defaults (everything on, 30 minutes' lead)."""
-    return Preference(
-        staff_id=staff_id,
-        referral_received=True,
-        referral_overdue=True,
-        appointment_reminder=True,
-        field_visit_morning=True,
-        commitment_nudge=True,
-        branch_broadcast=True,
-        lobby_long_wait=True,
-        lead_minutes=30,
-    )
+    every_kind_on = {kind.value: True for kind in Kind if kind not in ALWAYS_SENT}
+    return Preference(staff_id=staff_id, lead_minutes=30, **every_kind_on)
 
 
 def enqueue(
