@@ -18,6 +18,8 @@ const PROTOCOL = { __PROTOCOL__: 0 };
 const SHELL_CACHE = PROTOCOL.caches.shell + VERSION;
 const PAGES_CACHE = PROTOCOL.caches.pages;
 const FRAGMENTS_CACHE = PROTOCOL.caches.fragments;
+const TILES_CACHE = PROTOCOL.caches.tiles;
+const MAX_TILES = 600; // about 10 MB of map: a few days of sweeps at every zoom drawn
 const BATCH_SIZE = PROTOCOL.batchSize;
 const REPLAY_HEADER = PROTOCOL.replayHeader;
 const CLIENT_ID_RE = new RegExp(PROTOCOL.clientId);
@@ -162,6 +164,10 @@ async function fetchAndKeep(person, cache, url, headers) {
 function onFetch(event) {
   const request = event.request;
   const url = new URL(request.url);
+  if (PROTOCOL.tiles && url.origin === PROTOCOL.tiles && request.method === "GET") {
+    event.respondWith(mapTile(request));
+    return;
+  }
   if (url.origin !== self.location.origin) return;
   if (NETWORK_ONLY.some((path) => url.pathname === path || url.pathname.startsWith(path + "/"))) return;
   if (request.method === "POST") {
@@ -325,6 +331,31 @@ async function trim(cacheName) {
   for (const request of keys.slice(0, Math.max(0, keys.length - MAX_CACHED_PAGES))) {
     if (!pinned.includes(new URL(request.url).pathname)) await cache.delete(request);
   }
+}
+
+// The bank's map tiles (config MAP_TILES) under a sweep's map: kept as they are drawn, so the map
+// has them with no signal too; a tile is a picture of streets, kept for anyone on the phone.
+// Fetched with CORS to be kept (an opaque answer would weigh megabytes in the phone's quota);
+// a tile server without CORS still shows its tiles online, unkept.
+async function mapTile(request) {
+  const cache = await caches.open(TILES_CACHE);
+  const kept = await cache.match(request.url);
+  if (kept) return kept;
+  try {
+    const response = await fetch(request.url, { mode: "cors", credentials: "omit" });
+    if (response.ok) {
+      await cache.put(request.url, response.clone());
+      trimTiles(cache).catch(() => undefined);
+    }
+    return response;
+  } catch (error) {
+    return fetch(request).catch(() => Response.error());
+  }
+}
+
+async function trimTiles(cache) {
+  const keys = await cache.keys();
+  for (const request of keys.slice(0, Math.max(0, keys.length - MAX_TILES))) await cache.delete(request);
 }
 
 // A stored answer (a conflict page) is shown only to the person whose item it is.

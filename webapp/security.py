@@ -8,17 +8,17 @@ from webapp.config import tile_origin
 
 
 def content_security_policy(image_origin: str | None = None) -> str:
-    """The strict policy: everything from this origin only; images also from the bank's map tile
-    server when one is configured (config MAP_TILES)."""
-    images = "img-src 'self' data: blob:" + (f" {image_origin}" if image_origin else "")
+    """The strict policy: everything from this origin only; images (and the service worker's
+    fetch of them) also from the bank's map tile server when one is configured (MAP_TILES)."""
+    extra = f" {image_origin}" if image_origin else ""
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            images,
+            f"img-src 'self' data: blob:{extra}",
             "font-src 'self'",
-            "connect-src 'self'",
+            f"connect-src 'self'{extra}",  # the service worker keeps the tiles (sw.js, mapTile)
             "manifest-src 'self'",
             "worker-src 'self'",
             "object-src 'none'",

@@ -271,9 +271,8 @@ def tile_server(live_app):
 
     def tiles(environ, start_response):
         asked.append(environ["PATH_INFO"])
-        start_response(
-            "200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(tile)))]
-        )
+        headers = [("Content-Type", "image/png"), ("Content-Length", str(len(tile)))]
+        start_response("200 OK", [*headers, ("Access-Control-Allow-Origin", "*")])
         return [tile]
 
     with served(tiles) as base_url:
@@ -316,8 +315,9 @@ def test_the_banks_tiles_lie_under_the_route_and_follow_the_phone(
     page, context, live_app, tile_server, shots
 ):
     """With the bank's tile server configured, the map draws its tiles underneath: the browser
-    fetches them (the policy allows that origin), each stop lies on its own tile, and when the
-    phone walks east the tiles are redrawn under the moved map."""
+    fetches them (the policy allows that origin), each stop lies on its own tile, when the
+    phone walks east the tiles are redrawn under the moved map, and with no signal the map
+    has the tiles it drew."""
     template, asked = tile_server
     refused = []
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
@@ -337,6 +337,22 @@ def test_the_banks_tiles_lie_under_the_route_and_follow_the_phone(
     expect(page.locator("#sweep-stops > li").first).to_contain_text("东四")
     assert _markers_on_their_tiles(page, template, asked) < zoom  # a wider box, a smaller zoom
     assert refused == []
+
+    # With no signal, back where the walk began: the phone kept the tiles it drew, and the map
+    # has them again without asking the tile server.
+    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    context.set_offline(True)
+    asked_before = len(asked)
+    page.reload()
+    expect(page.locator("#sweep-stops > li").first).to_contain_text("西一")
+    hrefs = page.eval_on_selector_all(
+        "#route-map [data-route-tiles] image", "images => images.map(i => i.getAttribute('href'))"
+    )
+    shown = page.evaluate(
+        "hrefs => Promise.all(hrefs.map(h => fetch(h).then(r => r.ok, () => false)))", hrefs
+    )
+    assert hrefs and all(shown), dict(zip(hrefs, shown, strict=True))
+    assert len(asked) == asked_before
 
 
 def test_the_kit_pages_shown_during_a_visit_are_recorded_on_it_with_no_signal(

@@ -192,7 +192,9 @@ def test_a_configured_tile_server_draws_under_the_map_and_joins_the_policy(
     assert "© 测绘局" in text_of(response)
     policy = response.headers["Content-Security-Policy"]
     assert "img-src 'self' data: blob: https://tiles.bank.example;" in policy
-    assert "connect-src 'self';" in policy and "script-src 'self';" in policy
+    # ...and the service worker's fetch of them, to keep them for the map with no signal.
+    assert "connect-src 'self' https://tiles.bank.example;" in policy
+    assert "script-src 'self';" in policy and "default-src 'self';" in policy
 
 
 def test_a_tile_address_without_its_places_stops_the_start():

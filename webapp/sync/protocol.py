@@ -174,9 +174,15 @@ PRECACHE_HEADER = "X-Precache"
 OWNER_HEADER = "X-Outbox-Owner"
 # Who is signed in, readable by the service worker even offline (sync/person.py).
 PERSON_COOKIE = "bk_person"
-# What the worker keeps: the app shell (one cache per version, named shell-<version>), and the
-# pages and fragments of the one person signed in (each response tagged with that person).
-CACHE_NAMES = {"shell": "shell-", "pages": "pages-v1", "fragments": "fragments-v1"}
+# What the worker keeps: the app shell (one cache per version, named shell-<version>), the
+# pages and fragments of the one person signed in (each response tagged with that person), and
+# the bank's map tiles when it has a tile server (pictures of streets, anyone's).
+CACHE_NAMES = {
+    "shell": "shell-",
+    "pages": "pages-v1",
+    "fragments": "fragments-v1",
+    "tiles": "tiles-v1",
+}
 
 
 def is_replay() -> bool:

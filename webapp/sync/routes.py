@@ -13,6 +13,7 @@ from flask_static_digest.digester import DIGESTED_FILE_REGEX
 from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.access import may_open, public, signed_in
+from webapp.config import tile_origin
 from webapp.htmx import is_fragment
 from webapp.sync import bp, person  # noqa: F401 - its hooks
 from webapp.sync.batch import BATCH_SIZE, BadBatch, replay_items
@@ -86,6 +87,10 @@ def worker_protocol() -> dict:
         "ownerRefusedHeader": OWNER_HEADER + "-Refused",
         "personCookie": PERSON_COOKIE,
         "caches": CACHE_NAMES,
+        # The origin of the bank's map tiles (config MAP_TILES), kept for the map offline.
+        "tiles": tile_origin(current_app.config["MAP_TILES"])
+        if current_app.config.get("MAP_TILES")
+        else None,
     }
 
 
