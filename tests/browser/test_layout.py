@@ -63,3 +63,40 @@ def test_a_home_does_not_jump_as_it_loads_on_a_phone(page, username, path, shots
     shift = page.evaluate(LAYOUT_SHIFT)
     page.screenshot(path=shots / f"home-{username}-phone.png")
     assert shift < 0.1, f"{path} as {username}: layout shift {shift:.3f}"
+
+
+def test_a_credit_statement_fits_beside_the_tablets_navigation(browser, live_app, live_server):
+    """At 1024x768 the branch manager reads every column of a statement with referred lines,
+    the credit included, without scrolling sideways (its last two columns were cut off)."""
+    from sqlalchemy import select
+
+    from webapp.auth.models import Staff
+    from webapp.extensions import db
+    from webapp.figures.credit import statement
+    from webapp.timeutil import local_today
+
+    with live_app.app_context():
+        month = local_today().replace(day=1)
+        manager = db.session.scalar(select(Staff).where(Staff.username == "manager"))
+        people = db.session.scalars(
+            select(Staff.id).where(Staff.branch_id == manager.branch_id, Staff.active)
+        ).all()
+        most = max(people, key=lambda staff_id: len(statement(staff_id, month)[0]))
+        assert statement(most, month)[0], "the demo has credit lines this month"
+    context = browser.new_context(base_url=live_server, viewport=TABLET)
+    page = context.new_page()
+    sign_in(page, "manager")
+    page.goto(f"/reports/credit?person={most}&month={month:%Y-%m}")
+    table = page.locator("table.ledger")
+    expect(table).to_be_visible()
+    edges = page.evaluate(
+        """() => {
+             const wrap = document.querySelector('table.ledger').parentElement;
+             const last = document.querySelector('table.ledger thead th:last-child');
+             return [wrap.scrollWidth, wrap.clientWidth, last.getBoundingClientRect().right,
+                     wrap.getBoundingClientRect().right];
+           }"""
+    )
+    scroll_width, client_width, last_right, wrap_right = edges
+    assert scroll_width <= client_width and last_right <= wrap_right + 0.5, edges
+    context.close()
