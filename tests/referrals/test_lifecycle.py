@@ -396,3 +396,20 @@ def test_unknown_actions_are_not_found_and_bad_outcome_input_stays_on_the_page(
         assert db.session.get(Referral, referral_id).state is State.ACCEPTED
     login_as(_staff(app, team.lobby))
     assert client.post_form("/lobby/check-ins/1/explode", {}, page="/lobby/").status_code == 404
+
+
+def test_a_referral_not_yet_accepted_reads_as_waiting_for_the_receiver(
+    app, db, client, login_as, team
+):
+    """Its state says what happens next (待接收), not 已转介 beside its kind 内部引见, which read
+    as two words for the same thing; accepted, it says 已接收."""
+    with app.test_request_context():
+        referral_id = refer(team).id
+    login_as(_staff(app, team.lobby))
+    page = text_of(client.get(f"/referrals/{referral_id}"))
+    assert "待接收 内部引见" in page and "已转介 内部引见" not in page
+    assert "孙婷婷 · 已转介" in page  # the history names the act
+    with app.test_request_context():
+        services.accept(db.session.get(Referral, referral_id), team.get("wealth"))
+        db.session.commit()
+    assert "已接收 内部引见" in text_of(client.get(f"/referrals/{referral_id}"))

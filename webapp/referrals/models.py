@@ -127,7 +127,7 @@ class State(enum.StrEnum):
 
 REFERRAL_STATE_LABELS = Labels(
     {
-        State.REFERRED: _l("Referred"),
+        State.REFERRED: _l("Waiting to be accepted"),
         State.ACCEPTED: _l("Accepted"),
         State.CONTACTED: _l("Contacted"),
         State.MET: _l("Met"),
