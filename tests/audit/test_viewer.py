@@ -46,6 +46,8 @@ def test_every_source_is_listed_and_filters_narrow(app, client, login_as, branch
     login_as(Role.BRANCH_MANAGER)
     page = text_of(client.get("/audit/"))
     assert "查看客户完整信息" in page and "登录失败" in page and "名单.xlsx" in page
+    # The page says what it lists: every source, hand-overs and role changes included.
+    assert "信息表修改、管户人变更、客户移交、岗位变更、导入" in page
     assert page.count("客户乙") == 1  # the view of 40 days ago is outside the default month
     by_person = text_of(client.get(f"/audit/?person={viewer.id}"))
     assert "客户甲" in by_person and "客户乙" not in by_person and "10.0.0.9" not in by_person
