@@ -140,6 +140,22 @@ def test_receiver_freed_when_lost_and_ends_serving_from_her_phone(
     serving.locator("button:has-text('办结')").click()
     expect(wealth.locator(".flash--ok")).to_contain_text("已办结")
     expect(wealth.locator(".serving__item").filter(has_text=second)).to_have_count(0)
+    # The customer, still beside her, rates the service on her phone: one tap.
+    asked = wealth.locator(".to-rate__item").filter(has_text=second)
+    expect(asked).to_contain_text("您对本次服务满意吗？")
+    wealth.screenshot(path=shots / "issue19-wealth-phone-rating.png", full_page=True)
+    asked.locator("button:has-text('满意')").first.click()
+    expect(wealth.locator(".flash--ok")).to_contain_text("评价已记录")
+    expect(wealth.locator(".to-rate__item").filter(has_text=second)).to_have_count(0)
+    with live_app.app_context():
+        rated = db.session.scalar(
+            select(CheckIn.rating)
+            .join(Customer, Customer.id == CheckIn.customer_id)
+            .where(Customer.name == second)
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        )
+    assert rated is not None and rated.value == "satisfied"  # the visit just ended
     lobby.goto("/referrals/new")
     expect(lobby.locator(".receiver").filter(has_text=receiver)).to_have_class(
         re.compile("receiver--free")

@@ -74,6 +74,40 @@ def test_the_serving_wealth_manager_ends_serving_from_today(app, db, client, tea
         assert _status(team) == "free"
 
 
+def test_the_customer_rates_the_service_on_the_servers_phone(app, db, client, team, login_as):
+    """Ended from her Today, the walk-in asks 您对本次服务满意吗 there (the customer is with her, not at
+    the lobby board); one tap records it, and then the question goes. A colleague may not rate
+    it, and a visit still being served cannot be rated."""
+    from webapp.lobby.models import Rating
+
+    with app.test_request_context():
+        visit, _referral = _walk_in_accepted(team)
+        visit_id = visit.id
+    login_as(_staff(app, team))
+    early = client.post_form(
+        f"/lobby/check-ins/{visit_id}/rating", {"rating": "satisfied"}, page="/today"
+    )
+    assert early.status_code == 400
+    client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/today")
+    today = text_of(client.get("/today"))
+    assert "您对本次服务满意吗？" in today and "钱多多" in today and "满意" in today
+    login_as(_staff(app, team, "wealth2"))
+    refused = client.post_form(
+        f"/lobby/check-ins/{visit_id}/rating",
+        {"rating": "unsatisfied", "reason": "wait"},
+        page="/today",
+    )
+    assert refused.status_code == 403
+    login_as(_staff(app, team))
+    rated = client.post_form(
+        f"/lobby/check-ins/{visit_id}/rating", {"rating": "satisfied"}, page="/today"
+    )
+    assert rated.status_code == 302
+    with app.app_context():
+        assert _db.session.get(CheckIn, visit_id).rating is Rating.SATISFIED
+    assert "您对本次服务满意吗？" not in text_of(client.get("/today"))
+
+
 def _staff(app, team, name="wealth"):
     with app.app_context():
         staff = team.get(name)

@@ -1,9 +1,10 @@
 """Today's lobby board, in SQL, for the signed-in member of staff's branch."""
 
+from datetime import timedelta
 from functools import cache
 
 from flask import g
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.orm import aliased
 
 from webapp import signals, timeutil
@@ -100,22 +101,35 @@ def earlier_today(branch_id: int, customer_id: int) -> CheckIn | None:
     )
 
 
-def serving_now(staff: Staff) -> list[CheckIn]:
-    """Today's walk-ins the member of staff is serving (their Today shows 办结 for each)."""
+RATE_WITHIN = timedelta(minutes=30)  # a walk-in ended this recently may still be rated
+
+
+def on_my_hands(staff: Staff) -> tuple[list[CheckIn], list[CheckIn]]:
+    """Today's walk-ins the member of staff is serving (their Today shows 办结 for each), and
+    those they ended in the last RATE_WITHIN not yet rated (the customer rates on their phone).
+    One statement."""
     start, end = timeutil.day_bounds(timeutil.local_date())
-    return list(
-        db.session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.branch_id == staff.branch_id,
-                CheckIn.served_by_id == staff.id,
+    ended_since = timeutil.now_naive() - RATE_WITHIN
+    visits = db.session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.branch_id == staff.branch_id,
+            CheckIn.served_by_id == staff.id,
+            CheckIn.created_at >= start,
+            CheckIn.created_at < end,
+            or_(
                 CheckIn.state == VisitState.SERVING,
-                CheckIn.created_at >= start,
-                CheckIn.created_at < end,
-            )
-            .order_by(CheckIn.served_at)
+                and_(
+                    CheckIn.state == VisitState.DONE,
+                    CheckIn.rating.is_(None),
+                    CheckIn.done_at >= ended_since,
+                ),
+            ),
         )
-    )
+        .order_by(CheckIn.served_at)
+    ).all()
+    serving = [v for v in visits if v.state is VisitState.SERVING]
+    return serving, [v for v in visits if v.state is VisitState.DONE]
 
 
 def waited_too_long(row, limit_minutes: int) -> bool:

@@ -224,19 +224,25 @@ def change(check_in_id: int, action: str):
 
 
 @bp.route("/check-ins/<int:check_in_id>/rating", methods=["POST"])
-@roles(LOBBY_ROLES)
+@roles(ALL_ROLES - {Role.ADMIN})
 def rate(check_in_id: int):
-    """The customer's one tap at 办结 (满意 / 一般 / 不满意, then a reason on 不满意)."""
+    """The customer's one tap at 办结 (满意 / 一般 / 不满意, then a reason on 不满意), on the
+    lobby board or on the phone of the person who served them."""
     visit = get_or_404(CheckIn, check_in_id)
+    lobby = current_user.role in LOBBY_ROLES
+    if not lobby and visit.served_by_id != current_user.id:
+        abort(403)
     try:
         rating = Rating(request.form.get("rating", ""))
         reason = RatingReason(request.form["reason"]) if request.form.get("reason") else None
         services.rate(visit, rating, reason)
     except ValueError:  # an unknown value, not yet 办结, or 不满意 without a reason
         abort(400)
-    if is_fragment():
+    if is_fragment() and lobby:
         return render_template("lobby/_rows.html", **_board_context())
-    return redirect(url_for("lobby.board"))
+    if not lobby:
+        flash(_("Thank you: the rating is recorded."), "ok")
+    return redirect(url_for("lobby.board") if lobby else _back())
 
 
 SCRIPT_MAX = 500  # characters of one script: a line or two to say, not a leaflet

@@ -393,11 +393,13 @@ def today_panel_html() -> Markup:
     overdue = []
     if current_user.role is MANAGER:
         overdue = queries.referral_list(current_user, "overdue", limit=10)
+    serving, to_rate = lobby_queries.on_my_hands(current_user)
     return fragments.panel(
         "referrals/_today_panel.html",
         overdue=overdue,
         inbox=queries.waiting_for(current_user),
-        serving=lobby_queries.serving_now(current_user),
+        serving=serving,
+        to_rate=to_rate,
         out=bool(presence and presence.out),
         receives=current_user.role in services.RECEIVER_ROLES,
         accept_minutes=policy.criteria_for(current_user.branch_id).accept_minutes,
