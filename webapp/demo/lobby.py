@@ -78,6 +78,35 @@ def load(ctx) -> None:
             )  # fmt: skip
     ctx.made["scripts"] = 2 * len(SCRIPTS)
     _handshake(ctx)
+    _just_ended(ctx)
+
+
+def _just_ended(ctx) -> None:
+    """A walk-in the first wealth manager ended on her phone eight minutes ago, not yet rated:
+    her Today asks 您对本次服务满意吗 (when forty minutes ago was still today)."""
+    branch = ctx.branches["home"]
+    lobby = ctx.staff_of("home", Role.LOBBY_MANAGER)[0]
+    server = ctx.staff_of("home", Role.WEALTH_MANAGER)[0]
+    arrived = ctx.now - timedelta(minutes=40)
+    today = timeutil.local_date(ctx.now)
+    if timeutil.local_date(arrived) != today:
+        return
+    ticket = (
+        db.session.query(func.max(CheckIn.ticket))
+        .filter(CheckIn.branch_id == branch.id, CheckIn.created_at >= timeutil.day_start_utc(today))
+        .scalar()
+        or 0
+    )
+    customer = random.Random(f"just-ended:{ctx.now.date()}").choice(ctx.customers["home"])
+    db.session.add(
+        CheckIn(
+            branch_id=branch.id, ticket=ticket + 1, customer_id=customer.id,
+            first_need=Need.WEALTH, checked_in_by_id=lobby.id, created_at=arrived,
+            served_by_id=server.id, served_at=arrived + timedelta(minutes=6),
+            state=VisitState.DONE, done_at=ctx.now - timedelta(minutes=8),
+        )
+    )  # fmt: skip
+    ctx.made["check_ins"] = ctx.made.get("check_ins", 0) + 1
 
 
 def _handshake(ctx) -> None:
