@@ -157,6 +157,31 @@ def login_as(client, branch):
 
 def text_of(response) -> str:
     """The visible text of an HTML response, whitespace collapsed."""
+    return _visible_text(response.get_data(as_text=True))
+
+
+def section_text(response, element_id: str) -> str | None:
+    """The visible text of the element with this id in an HTML response, whitespace collapsed
+    as by `text_of`; None when the page has no such element."""
+    html = section_html(response, element_id)
+    return None if html is None else _visible_text(html)
+
+
+def section_html(response, element_id: str) -> str | None:
+    """The markup of the element with this id in an HTML response, from its start tag to its
+    end tag; None when the page has no such element."""
     html = response.get_data(as_text=True)
+    start = re.search(rf'<([a-z][a-z0-9]*)\b[^>]*\sid="{re.escape(element_id)}"', html)
+    if start is None:
+        return None
+    rest, depth = html[start.start() :], 0
+    for mark in re.finditer(rf"<(/?){start.group(1)}\b[^>]*>", rest):
+        depth += -1 if mark.group(1) else 1
+        if depth == 0:
+            return rest[: mark.end()]
+    raise AssertionError(f"the element with id {element_id!r} is never closed")
+
+
+def _visible_text(html: str) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

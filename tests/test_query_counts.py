@@ -23,10 +23,6 @@ from webapp.timeutil import day_start_utc, local_today
 PAGES = {
     Role.RETAIL_AM: [
         "/today",
-        "/referrals/today-panel",
-        "/schedule/today-panel",
-        "/prospects/today-panel",
-        "/field/today-panel",
         "/customers/",
         "/customers/?q=1",
         "/prospects/",
@@ -122,7 +118,7 @@ def _counts(app, client, staff, paths):
         engine = _db.engine
     for path in paths:
         # A first visit may create per-branch defaults once (e.g. referral criteria): not counted.
-        fragment = "panel" in path or path.endswith("/rows")
+        fragment = path.endswith("/rows")
         headers = {"HX-Request": "true"} if fragment else {}
         client.get(path, headers=headers)
         with count_statements(engine) as statements:

@@ -26,7 +26,7 @@ def test_field_screens_on_phone_and_tablet(page, shots):
     """Each screen opens with its heading and no horizontal scroll, on both sizes."""
     sign_in(page, "retail1")
     expect(page).to_have_title("今日 · BranchKit")
-    expect(page.locator("#today-sweeps-title")).to_have_text("今日跑市场")  # the lazy panel
+    expect(page.locator("#today-sweeps-title")).to_have_text("今日跑市场")  # Today's field panel
     page.goto("/field/")
     page.click("#sweeps-title ~ ul .list__link >> nth=0")
     expect(page.locator(".tile").first).to_be_visible()

@@ -66,7 +66,7 @@ def test_create_sme_sheet_find_it_and_win_a_prospect(page, shots):
 
 
 def test_today_schedule_and_kit_screens(page, context, shots, browser, live_server):
-    """Today's panels load by themselves; the week, kit and present mode look right."""
+    """Today's panels come with the page; the week, kit and present mode look right."""
     sign_in(page, "wealth1")
     expect(page.locator("#today-schedule")).to_be_visible()
     expect(page.locator("#today-follow-ups")).to_be_visible()

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import text_of
+from tests.conftest import section_text, text_of
 from tests.factories import make_branch, make_customer, make_staff
 from webapp.auth.models import Role
 from webapp.customers.models import CustomerKind
@@ -211,10 +211,11 @@ def test_a_stale_edit_gets_a_conflict_page_with_both_versions(client, login_as, 
 
 
 def test_access_rules_of_market_running(client, login_as, app):
-    """Tellers do not run markets; another branch's sweep is not found; only the owner edits."""
+    """Tellers do not run markets (nor see the panel on Today); another branch's sweep is not
+    found; only the owner edits."""
     login_as(Role.TELLER)
     assert client.get("/field/").status_code == 403
-    assert client.get("/field/today-panel", headers={"HX-Request": "true"}).status_code == 204
+    assert section_text(client.get("/today"), "today-sweeps") is None
     other_branch = make_branch("张江支行")
     other = make_staff(Role.RETAIL_AM, other_branch)
     with app.app_context():
@@ -233,6 +234,7 @@ def test_access_rules_of_market_running(client, login_as, app):
         db.session.commit()
         sweep_id = sweep.id
     login_as(Role.RETAIL_AM)
+    assert "今日跑市场" in section_text(client.get("/today"), "today-sweeps")
     assert client.get(f"/field/sweeps/{sweep_id}").status_code == 404
     visit_id = _visit(client, app)
     login_as(Role.CREDIT_AM)

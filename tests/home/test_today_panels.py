@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from tests.conftest import text_of
+from tests.conftest import section_html, section_text, text_of
 from tests.factories import make_customer
 from webapp import timeutil
 from webapp.auth.models import Role
@@ -51,26 +51,27 @@ def test_panels_list_todays_entries_and_due_follow_ups(app, client, login_as, br
         _db.session.add(prospect)
         _db.session.commit()
         prospect_id = prospect.id
-    schedule = client.get("/schedule/today-panel", headers={"HX-Request": "true"})
-    assert "拜访欧阳娜" in text_of(schedule) and f"/customers/{customer.id}" in schedule.get_data(
-        as_text=True
-    )
-    follow_ups = client.get("/prospects/today-panel", headers={"HX-Request": "true"})
-    assert "欧阳娜" in text_of(follow_ups) and "已逾期" in text_of(follow_ups)
-    assert f"/prospects/{prospect_id}" in follow_ups.get_data(as_text=True)
+    today_page = client.get("/today")
+    schedule = section_text(today_page, "today-schedule")
+    assert "拜访欧阳娜" in schedule
+    assert f'href="/customers/{customer.id}"' in section_html(today_page, "today-schedule")
+    follow_ups = section_text(today_page, "today-follow-ups")
+    assert "欧阳娜" in follow_ups and "已逾期" in follow_ups
+    assert f'href="/prospects/{prospect_id}"' in section_html(today_page, "today-follow-ups")
 
 
-def test_a_plain_visit_to_a_panel_gets_the_full_page(app, client, login_as):
-    """Without htmx the panel URL sends the user to the tool's own page."""
+def test_the_panel_urls_are_gone(app, client, login_as):
+    """The panels come only with Today: their former URLs are not found."""
     login_as(Role.RETAIL_AM)
-    assert client.get("/schedule/today-panel").headers["Location"] == "/schedule/"
-    assert client.get("/prospects/today-panel").headers["Location"] == "/prospects/"
+    for tool in ("referrals", "schedule", "prospects", "field"):
+        for headers in ({}, {"HX-Request": "true"}):
+            assert client.get(f"/{tool}/today-panel", headers=headers).status_code == 404, tool
 
 
 def test_roles_without_a_prospect_list_get_no_panel_and_no_error(app, client, login_as):
-    """A teller's Today loads the follow-up panel as an empty 200, never a 403 in the flash area."""
+    """A teller's Today has no follow-up panel, and still its schedule."""
     login_as(Role.TELLER)
-    response = client.get("/prospects/today-panel", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and response.get_data(as_text=True) == ""
-    schedule = client.get("/schedule/today-panel", headers={"HX-Request": "true"})
-    assert schedule.status_code == 200 and "今日日程" in text_of(schedule)
+    response = client.get("/today")
+    assert response.status_code == 200
+    assert section_text(response, "today-follow-ups") is None
+    assert "今日日程" in section_text(response, "today-schedule")

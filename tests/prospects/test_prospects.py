@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from tests.conftest import text_of
+from tests.conftest import section_text, text_of
 from tests.factories import make_branch, make_customer, make_staff
 from webapp.auth.models import Role
 from webapp.extensions import db as _db
@@ -161,8 +161,8 @@ def test_overdue_follow_ups_are_flagged_at_the_top(app, client, login_as, branch
     html = client.get("/prospects/").get_data(as_text=True)
     assert html.index("已经逾期") < html.index("以后再说")
     assert "prospect--overdue" in html
-    panel = client.get("/prospects/today-panel", headers={"HX-Request": "true"})
-    assert "已经逾期" in text_of(panel) and "以后再说" not in text_of(panel)
+    panel = section_text(client.get("/today"), "today-follow-ups")
+    assert "已经逾期" in panel and "以后再说" not in panel
 
 
 def test_access_to_prospects(app, client, login_as, branch):

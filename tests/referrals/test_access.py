@@ -23,7 +23,6 @@ RECEIVERS = {
         ("/referrals/new", STAFF),
         ("/referrals/external", STAFF),
         ("/referrals/ledger", STAFF),
-        ("/referrals/today-panel", STAFF),
         ("/customers/picker?q=1", set(Role)),
         ("/referrals/criteria", {Role.BRANCH_MANAGER}),
         ("/referrals/policy", {Role.BRANCH_MANAGER}),

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import text_of
+from tests.conftest import section_text, text_of
 from tests.factories import make_branch
 from tests.referrals.conftest import refer
 from webapp import timeutil
@@ -65,8 +65,8 @@ def test_the_serving_wealth_manager_ends_serving_from_today(app, db, client, tea
         visit, _referral = _walk_in_accepted(team)
         visit_id = visit.id
     login_as(_staff(app, team))
-    panel = client.get("/referrals/today-panel", headers={"HX-Request": "true"})
-    assert "办结" in text_of(panel) and "钱多多" in text_of(panel)
+    panel = section_text(client.get("/today"), "referral-inbox")
+    assert "办结" in panel and "钱多多" in panel
     response = client.post_form(f"/lobby/check-ins/{visit_id}/finish", {}, page="/settings")
     assert response.status_code == 302
     with app.app_context():
@@ -165,7 +165,7 @@ def test_a_callback_later_is_not_overdue_and_the_badge_says_what_is_late(
         later.created_at = now - timedelta(minutes=20)
         _db.session.commit()
     login_as(_staff(app, team))
-    page = text_of(client.get("/referrals/today-panel", headers={"HX-Request": "true"}))
+    page = section_text(client.get("/today"), "referral-inbox")
     assert page.count("超时未接收") == 1
     assert "已逾期" not in page
     assert "约定回电" in page

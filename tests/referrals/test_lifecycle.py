@@ -6,7 +6,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from tests.conftest import text_of
+from tests.conftest import section_text, text_of
 from tests.factories import make_branch, make_staff
 from tests.referrals.conftest import refer
 from webapp import signals
@@ -140,7 +140,7 @@ def test_busy_receiver_gets_a_callback_request_they_can_see(app, db, client, log
         assert referral.callback_requested and referral.callback_contact == "13912345678 下午"
         assert referral.callback_at == datetime(2026, 12, 1, 7, 30)  # 15:30 in Shanghai, stored UTC
     login_as(_staff(app, team.wealth))
-    panel = text_of(client.get("/referrals/today-panel", headers={"HX-Request": "true"}))
+    panel = section_text(client.get("/today"), "referral-inbox")
     assert "钱多多" in panel and "回电" in panel
 
 
@@ -369,7 +369,7 @@ def test_overdue_shows_on_the_managers_panel_and_the_cron_command_flags_it(
     assert result.exit_code == 0 and "1 referral(s) newly overdue" in result.output
     assert [n for n, _ in received] == ["referral-sent", "referral-overdue"]
     login_as(_staff(app, team.manager))
-    panel = text_of(client.get("/referrals/today-panel", headers={"HX-Request": "true"}))
+    panel = section_text(client.get("/today"), "referral-inbox")
     assert "超时未接收" in panel and "钱多多" in panel
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from tests.conftest import section_text
 from tests.factories import make_branch
 from tests.querycount import count_statements
 from tests.referrals.conftest import refer
@@ -44,8 +45,8 @@ def _writes(db, app, get) -> list[str]:
 def test_lobby_board_and_managers_pages_show_overdue_and_write_nothing(
     app, db, client, login_as, team
 ):
-    """The lobby board, its polled rows, the manager's referral list and Today panel show the
-    late referral as overdue (超时未接收) and run no INSERT or UPDATE."""
+    """The lobby board, its polled rows, the manager's referral list and the referrals panel
+    of Today show the late referral as overdue (超时未接收) and run no INSERT or UPDATE."""
     referral_id = _late_referral(app, db, team)
     with app.app_context():
         staff = (team.get("lobby"), team.get("manager"))
@@ -63,15 +64,15 @@ def test_lobby_board_and_managers_pages_show_overdue_and_write_nothing(
     for url, headers in (
         ("/referrals/", {}),
         ("/referrals/?which=overdue", {}),
-        ("/referrals/today-panel", HX),
+        ("/today", {}),
         (f"/referrals/{referral_id}", {}),
     ):
         got = _writes(
             db, app, lambda u=url, h=headers: pages.setdefault(u, client.get(u, headers=h))
         )
         assert got == [], url
-    for url in ("/referrals/?which=overdue", "/referrals/today-panel"):
-        assert "超时未接收" in pages[url].get_data(as_text=True), url
+    assert "超时未接收" in pages["/referrals/?which=overdue"].get_data(as_text=True)
+    assert "超时未接收" in section_text(pages["/today"], "referral-inbox")
     assert "已超时：10分钟内未接收" in pages[f"/referrals/{referral_id}"].get_data(as_text=True)
     with app.app_context():
         referral = db.session.get(Referral, referral_id)

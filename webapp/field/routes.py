@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from webapp import fragments, timeutil
-from webapp.auth.access import get_or_404, roles, scoped, signed_in
+from webapp.auth.access import get_or_404, roles, scoped
 from webapp.customers.models import Customer, CustomerKind
 from webapp.customers.services import DuplicateCustomer
 from webapp.errors import render_error
@@ -36,19 +36,6 @@ def index():
         visits=queries.recent_visits(current_user, limit=10),
         today=timeutil.local_today(),
     )
-
-
-@bp.route("/today-panel")
-@signed_in
-def today_panel():
-    """Today's sweeps as a lazily loaded panel of the Today page (nothing for other roles)."""
-    if not is_fragment():
-        return redirect(
-            url_for("field.index" if current_user.role in FIELD_ROLES else "home.index")
-        )
-    if current_user.role not in FIELD_ROLES:
-        return "", 204
-    return today_panel_html()
 
 
 def today_panel_html() -> Markup:

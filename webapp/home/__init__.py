@@ -2,7 +2,7 @@
 
 Other domains add a panel to Today with a `today_panel_html()` of their own, rendered into the
 page by the view (never loaded after it: the page would jump, and a phone that keeps Today keeps
-its panels with it); their fragment endpoint answers htmx with the same panel.
+its panels with it).
 """
 
 from flask import Blueprint

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from webapp import fragments
 from webapp.auth.access import get_or_404, roles, scoped
-from webapp.auth.models import ALL_ROLES, SALES_ROLES, Role
+from webapp.auth.models import SALES_ROLES, Role
 from webapp.customers.models import Customer
 from webapp.errors import render_error
 from webapp.extensions import db
@@ -206,20 +206,6 @@ def follow_up(prospect_id: int):
         services.set_follow_up(prospect, form.next_follow_up.data)
         flash(_("Follow-up saved; it is in your schedule."), "ok")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id), 303)
-
-
-@bp.route("/today-panel")
-@roles(ALL_ROLES - {Role.ADMIN})
-def today_panel():
-    """Fragment for the Today page: overdue and due follow-ups (a plain visit gets the list).
-
-    Today is every role's page; people without a prospect list get an empty answer, which
-    removes the panel's placeholder instead of showing an error.
-    """
-    if not is_fragment():
-        has_list = current_user.role in EDITORS
-        return redirect(url_for("prospects.index" if has_list else "home.today"))
-    return today_panel_html()
 
 
 def today_panel_html() -> Markup:

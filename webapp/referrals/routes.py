@@ -17,7 +17,6 @@ from webapp.customers.queries import branch_customer
 from webapp.customers.services import DuplicateCustomer
 from webapp.errors import render_error
 from webapp.extensions import db
-from webapp.htmx import is_fragment
 from webapp.inputs import as_id
 from webapp.lobby import queries as lobby_queries
 from webapp.lobby.models import CheckIn, Need, VisitState
@@ -375,15 +374,6 @@ def allocate(referral_id: int):
         return render_template("referrals/detail.html", **context)
     flash(_("Credit allocated."), "ok")
     return redirect(url_for("referrals.detail", referral_id=referral.id))
-
-
-@bp.route("/today-panel")
-@roles(STAFF_ROLES)
-def today_panel():
-    """Today's panel: referrals waiting for my acceptance (loaded lazily by the Today page)."""
-    if not is_fragment():
-        return redirect(url_for("home.today"))
-    return today_panel_html()
 
 
 def today_panel_html() -> Markup:

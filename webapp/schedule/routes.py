@@ -97,15 +97,6 @@ def done(entry_id: int):
     return redirect(url_for("schedule.day", day=timeutil.utc_to_local(entry.starts_at).date()), 303)
 
 
-@bp.route("/today-panel")
-@roles(STAFF)
-def today_panel():
-    """Fragment for the Today page: today's schedule (a plain visit gets the day page)."""
-    if not is_fragment():
-        return redirect(url_for("schedule.day"))
-    return today_panel_html()
-
-
 def today_panel_html() -> Markup:
     """Today's schedule of the signed-in person, as Today shows it in the page."""
     today = timeutil.local_today()
