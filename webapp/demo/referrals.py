@@ -217,8 +217,10 @@ def _history(ctx, key: str, per_day: tuple[int, int]) -> None:
             count = max(2, count // 2)
         for ticket in range(1, count + 1):
             at = opening + timedelta(minutes=rng.randint(0, 480))
-            if at > ctx.now:
-                at = ctx.now - timedelta(minutes=rng.randint(1, 90))
+            if at > ctx.now:  # not yet: earlier today instead (never before today began)
+                at = max(
+                    ctx.now - timedelta(minutes=rng.randint(1, 90)), timeutil.day_start_utc(day)
+                )
             _visit(ctx, branch, ticket, at, days_ago, greeters, receivers, customers)
 
 
