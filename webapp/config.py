@@ -76,7 +76,8 @@ class Config:
         os.environ.get("BRANCHKIT_MAX_KIT_REQUEST_BYTES", 16 * 1024 * 1024)
     )
     # The bank's own map tile server, if it has one: the address of a tile with {z}, {x} and
-    # {y} (Web Mercator, 256-pixel tiles), e.g. "https://tiles.bank.example/{z}/{x}/{y}.png".
+    # {y} (Web Mercator, 256-pixel tiles), on the bank's intranet (the README shows one); None
+    # by default: nothing is fetched from outside the app.
     # A sweep's map is drawn from the stops' coordinates alone; with this, over the tiles. Its
     # origin joins the pages' img-src (webapp/security.py). The attribution, if the tiles ask
     # for one, is shown under the map.

@@ -172,20 +172,45 @@ SHOPS = (
 )
 
 
+def _street(live_app) -> int:
+    """Today's sweep of retail1 along the four shops of SHOPS; its id."""
+    stops = [
+        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
+    ]
+    return _sweep(live_app, "retail1", stops)[0]
+
+
+def _stand(context, longitude: float) -> None:
+    """The phone on 东昌路 at a longitude (the shops are at 121.5080 to 121.5110)."""
+    context.set_geolocation({"latitude": 31.2339, "longitude": longitude, "accuracy": 10})
+
+
+def _offline_at_the_west_end(page, context, live_app) -> int:
+    """The street's sweep kept on the phone, opened with no signal west of its first shop."""
+    sweep_id = _street(live_app)
+    ready(page, "/field/visits/new")
+    _cached(page, f"/field/sweeps/{sweep_id}")
+    context.grant_permissions(["geolocation"])
+    _stand(context, 121.5070)
+    context.set_offline(True)
+    page.goto(f"/field/sweeps/{sweep_id}")
+    return sweep_id
+
+
+def _marker_order(page) -> list[str]:
+    """The map's markers as drawn from west to east."""
+    markers = page.eval_on_selector_all(
+        "#route-map [data-map-stop]",
+        "gs => gs.map(g => [g.textContent.trim(), g.transform.baseVal[0].matrix.e])",
+    )
+    return [n for n, _ in sorted(markers, key=lambda m: m[1])]
+
+
 def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, context, live_app, shots):
     """Standing west of the street with no signal: the sweep kept on the phone lists its stops
     west to east, numbered, with each leg's metres and the address, the map numbered alike,
     and never a raw coordinate."""
-    stops = [
-        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
-    ]
-    sweep_id, _ = _sweep(live_app, "retail1", stops)
-    ready(page, "/field/visits/new")
-    _cached(page, f"/field/sweeps/{sweep_id}")
-    context.grant_permissions(["geolocation"])
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
-    context.set_offline(True)
-    page.goto(f"/field/sweeps/{sweep_id}")
+    _offline_at_the_west_end(page, context, live_app)
     expect(page.locator("[data-route-from]")).to_have_text("按步行顺序排列，从您所在位置出发。")
     rows = page.locator("#sweep-stops > li")
     expected = [
@@ -197,11 +222,7 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
     for i, text in enumerate(expected):
         expect(rows.nth(i)).to_contain_text(text.split(" ")[1])
         assert " ".join(rows.nth(i).inner_text().split()).startswith(text)
-    markers = page.eval_on_selector_all(
-        "#route-map [data-map-stop]",
-        "gs => gs.map(g => [g.textContent.trim(), g.transform.baseVal[0].matrix.e])",
-    )
-    assert [n for n, _ in sorted(markers, key=lambda m: m[1])] == ["1", "2", "3", "4"]
+    assert _marker_order(page) == ["1", "2", "3", "4"]
     assert page.locator("#route-map [data-route-here]").count() == 1
     body = page.inner_text("main")
     assert "31.23" not in body and "121.5" not in body
@@ -212,21 +233,12 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
 def test_the_route_follows_the_phone_as_it_walks(page, context, live_app):
     """With no signal, the route is drawn from the west end; when the phone has walked to the
     east end the list, the metres and the map are redrawn from there, without a reload."""
-    stops = [
-        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
-    ]
-    sweep_id, _ = _sweep(live_app, "retail1", stops)
-    ready(page, "/field/visits/new")
-    _cached(page, f"/field/sweeps/{sweep_id}")
-    context.grant_permissions(["geolocation"])
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
-    context.set_offline(True)
-    page.goto(f"/field/sweeps/{sweep_id}")
+    _offline_at_the_west_end(page, context, live_app)
     first = page.locator("#sweep-stops > li").first
     expect(first).to_contain_text("西一")
     here_x = page.eval_on_selector("#route-map [data-route-here]", "c => c.cx.baseVal.value")
 
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5118, "accuracy": 10})
+    _stand(context, 121.5118)
     expect(first).to_contain_text("东四")
     rows = [" ".join(t.split()) for t in page.locator("#sweep-stops > li").all_inner_texts()]
     assert [r.split(" ")[:2] for r in rows] == [
@@ -236,11 +248,7 @@ def test_the_route_follows_the_phone_as_it_walks(page, context, live_app):
         ["4", "西一"],
     ]
     assert rows[0].endswith("76 米 未拜访") and rows[1].endswith("95 米 未拜访")
-    markers = page.eval_on_selector_all(
-        "#route-map [data-map-stop]",
-        "gs => gs.map(g => [g.textContent.trim(), g.transform.baseVal[0].matrix.e])",
-    )
-    assert [n for n, _ in sorted(markers, key=lambda m: m[1])] == ["4", "3", "2", "1"]
+    assert _marker_order(page) == ["4", "3", "2", "1"]
     moved_x = page.eval_on_selector("#route-map [data-route-here]", "c => c.cx.baseVal.value")
     assert moved_x > here_x  # the dot went east with the phone
     assert page.locator("#route-map [data-route-here]").count() == 1
@@ -321,12 +329,9 @@ def test_the_banks_tiles_lie_under_the_route_and_follow_the_phone(
     template, asked = tile_server
     refused = []
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
-    stops = [
-        {"name": n, "address": a, "latitude": lat, "longitude": lng} for n, a, lat, lng in SHOPS
-    ]
-    sweep_id, _ = _sweep(live_app, "retail1", stops)
+    sweep_id = _street(live_app)
     context.grant_permissions(["geolocation"])
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    _stand(context, 121.5070)
     # The sweep opened once the worker controls the phone, as a person opens it after sign-in:
     # a page the worker did not control fetches its tiles past it (ready() may reload one).
     ready(page, "/field/visits/new")
@@ -336,14 +341,14 @@ def test_the_banks_tiles_lie_under_the_route_and_follow_the_phone(
     assert 15 <= zoom <= 19
     page.screenshot(path=shots / "phone-field-route-tiles.png", full_page=True)
 
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5200, "accuracy": 10})
+    _stand(context, 121.5200)
     expect(page.locator("#sweep-stops > li").first).to_contain_text("东四")
     assert _markers_on_their_tiles(page, template, asked) < zoom  # a wider box, a smaller zoom
     assert refused == []
 
     # With no signal, back where the walk began: the phone kept the tiles it drew, and the map
     # has them again without asking the tile server.
-    context.set_geolocation({"latitude": 31.2339, "longitude": 121.5070, "accuracy": 10})
+    _stand(context, 121.5070)
     context.set_offline(True)
     asked_before = len(asked)
     page.reload()

@@ -71,7 +71,7 @@ def world(lat: float, lng: float) -> tuple[float, float]:
 
 
 def tile_address(template: str, z: int, x: int, y: int) -> str:
-    """A tile's address from the bank's template ("https://tiles.example/{z}/{x}/{y}.png")."""
+    """A tile's address from the bank's template (config MAP_TILES, with {z}, {x} and {y})."""
     return template.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
 
 
