@@ -63,7 +63,9 @@ def _visit_form(sweep_id: int, stop_id: int, name: str, place: str, customer_id=
 
 
 def _steps(page) -> dict[str, str]:
-    """The next steps offered, by key, with their addresses."""
+    """The next steps offered, by key, with their addresses, once the page shows them (offline,
+    field.js adds them to the saved card when htmx has settled it, a moment after it shows)."""
+    expect(page.locator("[data-next-steps]")).to_be_attached()
     return page.eval_on_selector_all(
         "[data-next-steps] [data-step]",
         "links => Object.fromEntries(links.map(a => [a.dataset.step, a.getAttribute('href')]))",
