@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ready, served, until
+from tests.browser.conftest import ready, served, sign_in, until
 from tests.browser.test_offline import wait_outbox_empty, wait_until
 from tests.field.test_route import _tile_under
 from webapp.appointments.models import Appointment
@@ -230,6 +230,32 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
     assert "31.23" not in body and "121.5" not in body
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=shots / "phone-field-route-offline.png", full_page=True)
+
+
+def test_a_stop_with_a_long_address_keeps_its_whole_name_on_a_phone(page, live_app, shots):
+    """At 390 px a stop whose address is long still shows its whole name: the address, the
+    metres and the badge go under it rather than squeezing the name to "…"."""
+    shop = "好味道小吃（浦东南路店）"
+    address = "浦东新区张江高科技园区碧波路 690 号 3 号楼 1 层 108 室"
+    sweep_id, _ = _sweep(
+        live_app,
+        "retail1",
+        [
+            {"name": shop, "address": address, "latitude": 31.2339, "longitude": 121.5110},
+            {"name": "东三", "address": "东昌路 30 号", "latitude": 31.2339, "longitude": 121.5100},
+        ],
+    )
+    sign_in(page, "retail1")
+    page.goto(f"/field/sweeps/{sweep_id}")
+    row = page.locator("#sweep-stops > li").filter(has_text=shop)
+    expect(row).to_contain_text(address)
+    cut = page.eval_on_selector_all(
+        "#sweep-stops .list__title, #sweep-stops .list__meta",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())",
+    )
+    assert cut == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=shots / "phone-field-sweep-long-address.png", full_page=True)
 
 
 def test_the_route_follows_the_phone_as_it_walks(page, context, live_app):

@@ -53,6 +53,14 @@ def test_walking_order_is_nearest_neighbour_from_the_start_done_and_unlocated_la
     assert [leg.metres for leg in legs] == [95, 190, 95, None, None]
 
 
+def test_a_route_with_no_start_begins_at_its_first_stop_with_no_metres_to_it():
+    """No position and no located visit: the route begins at the first planned stop, whose
+    distance is unknown (not "0 m"); each later leg has its metres."""
+    stops = [_stop(1, 31.2339, 121.5080), _stop(2, 31.2339, 121.5090)]
+    legs = route.walking_order(stops, None, done=set())
+    assert [(leg.stop.id, leg.metres) for leg in legs] == [(1, None), (2, 95)]
+
+
 def _sweep(app, staff, stops) -> tuple[int, list[int]]:
     with app.app_context():
         sweep = Sweep(

@@ -46,7 +46,8 @@ def walking_order(stops: list, start: tuple[float, float] | None, done: set[int]
     while located:
         nearest = min(located, key=lambda s: metres_between(here, (s.latitude, s.longitude)))
         metres = round(metres_between(here, (nearest.latitude, nearest.longitude)))
-        legs.append(Leg(nearest, len(legs) + 1, metres))
+        # With no start the route begins at its first stop: the walk there is not known.
+        legs.append(Leg(nearest, len(legs) + 1, metres if start or legs else None))
         here = (nearest.latitude, nearest.longitude)
         located.remove(nearest)
     legs += [Leg(s, len(legs) + 1 + i, None) for i, s in enumerate(unlocated)]
