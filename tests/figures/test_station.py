@@ -133,27 +133,41 @@ def test_the_figures_are_what_the_records_say(app, db, branch):
 
 def test_namesakes_keep_a_row_each(app, db, client, login_as, branch):
     """Two tellers called 王建国 serve walk-ins: the station table, the radar and the times have
-    a row for each, with their own figures (they were merged into one row by name)."""
+    a row for each, with their own figures (they were merged into one row by name), each named
+    with its username so the manager can tell them apart; a name no one shares stands alone."""
     lobby = make_staff(Role.LOBBY_MANAGER, branch, name="孙婷婷")
-    first = make_staff(Role.TELLER, branch, name="王建国")
-    second = make_staff(Role.TELLER, branch, name="王建国")
+    first = make_staff(Role.TELLER, branch, name="王建国", username="wangjg1")
+    second = make_staff(Role.TELLER, branch, name="王建国", username="wangjg2")
+    make_staff(Role.TELLER, branch, name="王建国", username="wangjg-other")  # served no one
     with app.app_context():
         lobby, first, second = (_db.session.get(Staff, s.id) for s in (lobby, first, second))
         _visit(lobby, first, _at(WEEK, 9), 4, 10, rating=Rating.SATISFIED, met=True)
-        _visit(lobby, second, _at(WEEK, 10), 12, 20, rating=Rating.NEUTRAL)
-        _visit(lobby, second, _at(WEEK, 11), 8, 20, rating=Rating.NEUTRAL, met=True)
+        tuesday = WEEK + timedelta(days=1)
+        _visit(lobby, second, _at(tuesday, 10), 12, 20, rating=Rating.NEUTRAL)
+        _visit(lobby, second, _at(tuesday, 11), 8, 20, rating=Rating.NEUTRAL, met=True)
         _db.session.commit()
         station = lobby_figures.station(branch.id, WEEK, WEEK + timedelta(days=7))
         rows = [
             (str(n), s.part, s.whole, r.whole if r else 0, t.wait.mean)
             for n, s, r, t in station["people"]
         ]
-        assert sorted(rows) == [("王建国", 0, 2, 1, 10), ("王建国", 1, 1, 1, 4)]
-        assert len(station["radar"]["missed"]) == 2
+        assert sorted(rows) == [("王建国 · wangjg1", 1, 1, 1, 4), ("王建国 · wangjg2", 0, 2, 1, 10)]
+        assert [str(n) for n, _ in station["radar"]["missed"]] == [
+            "王建国 · wangjg1",
+            "王建国 · wangjg2",
+        ]
         assert len(station["times"]["by_person"]) == 2
+        assert [str(n) for n, _ in station["satisfaction"]["by_person"]] == [
+            "王建国 · wangjg1",
+            "王建国 · wangjg2",
+        ]
+        only = lobby_figures.station(branch.id, WEEK, WEEK + timedelta(days=1))
+        assert [str(n) for n, *_ in only["people"]] == ["王建国"]  # one of them that day
     login_as(Role.BRANCH_MANAGER)
     page = text_of(client.get(f"/reports/weekly?week={WEEK.isoformat()}"))
-    assert re.search(r"王建国 100% 1 0% 4.0 ", page) and re.search(r"王建国 0% 2 0% 10.0 ", page)
+    assert re.search(r"王建国 · wangjg1 100% 1 0% 4.0 ", page)
+    assert re.search(r"王建国 · wangjg2 0% 2 0% 10.0 ", page)
+    assert "王建国 · wangjg1 漏1人" in page and "王建国 · wangjg2 漏1人" in page
 
 
 def test_the_weekly_meeting_shows_satisfaction_and_referral_rate_per_person_and_the_radar(

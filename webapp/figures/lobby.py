@@ -77,6 +77,7 @@ def service_times(branch_id: int, start: date, end: date) -> dict:
             CheckIn.first_need,
             CheckIn.served_by_id,
             Staff.name,
+            Staff.username,
             CheckIn.created_at,
             CheckIn.served_at,
             CheckIn.done_at,
@@ -97,7 +98,7 @@ def service_times(branch_id: int, start: date, end: date) -> dict:
         by_hour[timeutil.utc_to_local(row.created_at).hour].add(*moments)
         by_day.setdefault(timeutil.local_date(row.created_at), Times()).add(*moments)
         if row.served_by_id is not None:
-            by_person[Someone(row.name, row.served_by_id)].add(*moments)
+            by_person[Someone(row.name, row.served_by_id, row.username)].add(*moments)
     return {
         "branch": branch,
         "count": len(rows),
@@ -145,6 +146,7 @@ def radar(branch_id: int, start: date, end: date) -> dict:
             Customer.name.label("customer_name"),
             person_id.label("person_id"),
             person.name.label("person_name"),
+            person.username.label("person_username"),
             case((referred, True), else_=False).label("referred"),
             case((called_back, True), else_=False).label("called_back"),
         )
@@ -162,7 +164,7 @@ def radar(branch_id: int, start: date, end: date) -> dict:
     by_person: dict[Someone, Rate] = defaultdict(Rate)
     missed: dict[Someone, list[Missed]] = defaultdict(list)
     for row in rows:
-        key = Someone(row.person_name, row.person_id)
+        key = Someone(row.person_name, row.person_id, row.person_username)
         for rate in (branch, by_day[timeutil.local_date(row.created_at)], by_person[key]):
             rate.whole += 1
             rate.part += 1 if row.referred else 0

@@ -12,8 +12,9 @@ its sales in each category's unit (each sale once). Figures in different units n
 """
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, wraps
 
@@ -776,20 +777,28 @@ class Rate:
 
 @dataclass(frozen=True)
 class Someone:
-    """A person in a figures table: the name shown, and the id that keeps namesakes apart."""
+    """A person in a figures table: the name shown, and the id that keeps namesakes apart
+    (equal by name and id; a namesake in the same table is shown with their username)."""
 
     name: str
     id: int
+    username: str = field(default="", compare=False)
+    namesake: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} · {self.username}" if self.namesake else self.name
 
 
 def in_pinyin_order(by_person: dict) -> list:
-    """[(Someone, value)] from {Someone: value}, in pinyin order of the names (then by id)."""
+    """[(Someone, value)] from {Someone: value}, in pinyin order of the names (then by id),
+    each name that two people share in it marked as a namesake's."""
     from webapp.names import by_name
 
-    return sorted(by_person.items(), key=lambda item: (*by_name(item[0].name), item[0].id))
+    shared = Counter(someone.name for someone in by_person)
+    return sorted(
+        ((replace(p, namesake=shared[p.name] > 1), value) for p, value in by_person.items()),
+        key=lambda item: (*by_name(item[0].name), item[0].id),
+    )
 
 
 def satisfaction(branch_id: int, start: date, end: date) -> dict:
@@ -804,6 +813,7 @@ def satisfaction(branch_id: int, start: date, end: date) -> dict:
         select(
             CheckIn.served_by_id,
             Staff.name,
+            Staff.username,
             CheckIn.rating,
             CheckIn.rating_reason,
             func.count(CheckIn.id),
@@ -815,17 +825,19 @@ def satisfaction(branch_id: int, start: date, end: date) -> dict:
             CheckIn.created_at >= lo,
             CheckIn.created_at < hi,
         )
-        .group_by(CheckIn.served_by_id, Staff.name, CheckIn.rating, CheckIn.rating_reason)
+        .group_by(
+            CheckIn.served_by_id, Staff.name, Staff.username, CheckIn.rating, CheckIn.rating_reason
+        )
     ).all()
     branch, counts, reasons, people = Rate(), {r: 0 for r in Rating}, {}, {}
-    for staff_id, name, rating, reason, n in rows:
+    for staff_id, name, username, rating, reason, n in rows:
         satisfied = n if rating is Rating.SATISFIED else 0
         branch.part, branch.whole = branch.part + satisfied, branch.whole + n
         counts[rating] += n
         if reason is not None:
             reasons[reason] = reasons.get(reason, 0) + n
         if staff_id is not None:
-            rate = people.setdefault(Someone(name, staff_id), Rate())
+            rate = people.setdefault(Someone(name, staff_id, username), Rate())
             rate.part, rate.whole = rate.part + satisfied, rate.whole + n
     by_person = in_pinyin_order(people)
     return {
