@@ -234,7 +234,8 @@ def test_the_route_is_walked_from_where_the_phone_is_with_no_signal(page, contex
 
 def test_a_stop_with_a_long_address_keeps_its_whole_name_on_a_phone(page, live_app, shots):
     """At 390 px a stop whose address is long still shows its whole name: the address, the
-    metres and the badge go under it rather than squeezing the name to "…"."""
+    metres and the badge go under it rather than squeezing the name to "…"; so does a shop in
+    the list of visits."""
     shop = "好味道小吃（浦东南路店）"
     address = "浦东新区张江高科技园区碧波路 690 号 3 号楼 1 层 108 室"
     sweep_id, _ = _sweep(
@@ -256,6 +257,13 @@ def test_a_stop_with_a_long_address_keeps_its_whole_name_on_a_phone(page, live_a
     assert cut == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=shots / "phone-field-sweep-long-address.png", full_page=True)
+    page.goto("/field/")
+    visits = page.locator("main .list__link[href*='/field/visits/'] .list__title")
+    expect(visits.first).to_be_visible()
+    cut = visits.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())"
+    )
+    assert cut == []
 
 
 def test_the_route_follows_the_phone_as_it_walks(page, context, live_app):
