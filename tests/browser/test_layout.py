@@ -100,3 +100,24 @@ def test_a_credit_statement_fits_beside_the_tablets_navigation(browser, live_app
     scroll_width, client_width, last_right, wrap_right = edges
     assert scroll_width <= client_width and last_right <= wrap_right + 0.5, edges
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/referrals/", "/field/", "/appointments/", "/customers/"])
+def test_a_list_rows_title_is_cut_only_when_a_whole_line_cannot_hold_it(page, path, shots):
+    """On a 390 px phone a row's title (the customer, the shop) gives way to its meta only by
+    sending the meta under it: a title is shortened with "…" only when it is longer than the
+    whole row (the referral list showed "程霞 · …" beside its people and state)."""
+    sign_in(page, "retail1")
+    page.goto(path)
+    rows = page.locator("main .list__link")
+    expect(rows.first).to_be_visible()
+    squeezed = rows.evaluate_all(
+        """links => links.flatMap(link => {
+             const title = link.querySelector(':scope > .list__title');
+             if (!title || title.scrollWidth <= title.clientWidth) return [];
+             return title.clientWidth < link.clientWidth - 1 ? [title.textContent.trim()] : [];
+           })"""
+    )
+    assert squeezed == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=shots / f"phone-list{path.replace('/', '-')}rows.png", full_page=True)
