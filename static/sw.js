@@ -22,6 +22,9 @@ const TILES_CACHE = PROTOCOL.caches.tiles;
 const MAX_TILES = 600; // about 10 MB of map: a few days of sweeps at every zoom drawn
 const BATCH_SIZE = PROTOCOL.batchSize;
 const REPLAY_HEADER = PROTOCOL.replayHeader;
+// On the worker's own requests: answered after a sign-out, they leave the cookies to the next
+// person (webapp/auth/sessions.py, late_for_the_worker).
+const WORKER = { [PROTOCOL.workerHeader]: "1" };
 const CLIENT_ID_RE = new RegExp(PROTOCOL.clientId);
 const KEPT_FOR = "X-Kept-For"; // on each kept response: the person it was fetched for
 const PAGE_TIMEOUT_MS = 3000;
@@ -131,7 +134,9 @@ async function onActivate() {
 async function precachePages() {
   const person = await adopt(await currentPerson());
   if (!person) return;
-  const response = await fetch("/sync/precache", { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+  const response = await fetch("/sync/precache", {
+    credentials: "same-origin", redirect: "manual", cache: "no-store", headers: WORKER,
+  });
   if (!response.ok) return;
   const list = await response.json();
   const pages = await caches.open(PAGES_CACHE);
@@ -150,7 +155,7 @@ async function fetchAndKeep(person, cache, url, headers) {
   try {
     // Marked as the precache: the server audits a customer's page fetched this way as such.
     const response = await fetch(url, {
-      credentials: "same-origin", redirect: "manual", headers: { ...headers, [PROTOCOL.precacheHeader]: "1" },
+      credentials: "same-origin", redirect: "manual", headers: { ...headers, ...WORKER, [PROTOCOL.precacheHeader]: "1" },
     });
     if (cacheable(response)) await keep(person, cache, url, response);
     else discard(response);
@@ -619,7 +624,7 @@ function flush(options) {
 async function fetchToken() {
   try {
     const response = await fetchWithTimeout(
-      new Request("/sync/token", { credentials: "same-origin", redirect: "manual", cache: "no-store" }),
+      new Request("/sync/token", { credentials: "same-origin", redirect: "manual", cache: "no-store", headers: WORKER }),
       POST_TIMEOUT_MS,
     );
     if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403 || response.status === 204) {
@@ -690,7 +695,7 @@ async function sendBatch(batch, token) {
     response = await fetchWithTimeout(
       new Request("/sync/batch", {
         method: "POST", credentials: "same-origin", redirect: "manual",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token.token },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token.token, ...WORKER },
         body: JSON.stringify({
           items: batch.map((item) => ({
             client_id: item.client_id, url: sitePath(item.url), body: replayBody(item),

@@ -55,7 +55,9 @@ def _init_extensions(app: Flask) -> None:
     from webapp import i18n, transactions
     from webapp.auth.access import enforce_access
     from webapp.auth.services import load_user
+    from webapp.auth.sessions import CookieSessions
 
+    app.session_interface = CookieSessions()
     ext.db.init_app(app)
     transactions.init_app(app)  # after Flask-SQLAlchemy, so its teardown runs before theirs
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)

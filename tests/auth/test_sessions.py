@@ -9,6 +9,8 @@ import time_machine
 from tests.conftest import Client, text_of
 from tests.factories import PASSWORD, make_staff
 from webapp.auth.models import Role, Staff
+from webapp.auth.sessions import WORKER_HEADER
+from webapp.sync.protocol import PERSON_COOKIE
 
 # A fixed moment: 09:00 in Shanghai on a working day.
 MORNING = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
@@ -223,3 +225,41 @@ def test_signing_in_again_after_sign_out_works(client, branch, remember):
         assert signed_in(client)
         client.post_form("/logout", {}, page="/me")
         assert not signed_in(client)
+
+
+def test_the_workers_late_answers_leave_the_next_persons_sign_in_alone(app, client, branch):
+    """On a shared phone the service worker's requests sent before a sign-out can be answered
+    after it, once the sign-in page has given the next person's form its token. Finding the
+    session ended, those answers leave the cookie alone: clearing it threw that token away, and
+    the next sign-in was refused as an expired form (a browser test failed 1 run in 2 under
+    load). A page that finds its session ended still clears the cookie."""
+    first = make_staff(Role.RETAIL_AM, branch)
+    second = make_staff(Role.WEALTH_MANAGER, branch)
+    sign_in(client, first)
+    stale = cookie_of(client)
+    named = client.raw.get_cookie(PERSON_COOKIE).value  # whom the worker reads as signed in
+    client.post_form("/logout", {}, page="/me")
+    token = client.csrf_token("/login")  # the next person's form
+    fresh = cookie_of(client)
+    late = [
+        ("/customers/new", {"X-Precache": "1"}),  # a page the worker keeps
+        ("/sync/saved", {"X-Precache": "1", "HX-Request": "true"}),  # a fragment it keeps
+        ("/sync/precache", {}),  # the list of them
+        ("/sync/token", {}),  # before a flush of the outbox
+    ]
+    for path, headers in late:
+        client.raw.set_cookie("session", stale)  # sent with the first person's cookies
+        client.raw.set_cookie(PERSON_COOKIE, named)
+        response = client.raw.get(path, headers={WORKER_HEADER: "1", **headers})
+        assert response.status_code in (204, 302), path
+        assert response.headers.getlist("Set-Cookie") == [], path  # nor the person cookie
+        client.raw.set_cookie("session", fresh)  # so the phone's cookies are still as they were
+        client.raw.delete_cookie(PERSON_COOKIE)
+    data = {"csrf_token": token, "username": second.username, "password": PASSWORD}
+    assert client.raw.post("/login", data=data).status_code == 302
+    assert signed_in(client)
+
+    client.raw.set_cookie("session", stale)  # a page, not the worker: the ended cookie goes
+    response = client.raw.get("/customers/new")
+    assert response.status_code == 302
+    assert any(c.startswith("session=;") for c in response.headers.getlist("Set-Cookie"))

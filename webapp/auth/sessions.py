@@ -19,6 +19,7 @@ import secrets
 import time
 
 from flask import current_app, flash, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -34,6 +35,8 @@ SEEN_RESOLUTION = 60
 # Requests a page makes by itself on a timer are not someone using it: a board left open on a
 # screen must not keep a session alive past its idle timeout.
 POLLED_ENDPOINTS = frozenset({"lobby.rows"})
+# Marks the service worker's own requests (static/sw.js: the pages it keeps, the outbox's flush).
+WORKER_HEADER = "X-Worker"
 
 
 def now() -> int:
@@ -111,7 +114,27 @@ def _ended(timed_out: bool = False) -> None:
     """Forget an ended session, so its cookie is not read again (announce_end says why)."""
     session.clear()
     g.session_timed_out = timed_out
+    g.session_ended = True
     return None
+
+
+def late_for_the_worker() -> bool:
+    """Whether this is a request of the service worker that found its session ended. Sent
+    before a sign-out, it can be answered after the sign-in page has given the next person's
+    form its CSRF token: its answer leaves the device's cookies as they are by then."""
+    return bool(g.get("session_ended") and request.headers.get(WORKER_HEADER))
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that the worker's late answers leave the cookie
+    alone (clearing it threw the next person's CSRF token away and refused their sign-in). A
+    page's request that finds its session ended still clears it."""
+
+    def save_session(self, app, session, response) -> None:
+        """Write the cookie, unless this is a late answer to the worker."""
+        if late_for_the_worker():
+            return
+        super().save_session(app, session, response)
 
 
 def announce_end() -> None:

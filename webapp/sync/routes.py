@@ -13,6 +13,7 @@ from flask_static_digest.digester import DIGESTED_FILE_REGEX
 from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.access import may_open, public, signed_in
+from webapp.auth.sessions import WORKER_HEADER
 from webapp.config import tile_origin
 from webapp.htmx import is_fragment
 from webapp.sync import bp, person  # noqa: F401 - its hooks
@@ -83,6 +84,7 @@ def worker_protocol() -> dict:
         "clientId": UUID_RE.pattern,
         "replayHeader": REPLAY_HEADER,
         "precacheHeader": PRECACHE_HEADER,
+        "workerHeader": WORKER_HEADER,
         "ownerHeader": OWNER_HEADER,
         "ownerRefusedHeader": OWNER_HEADER + "-Refused",
         "personCookie": PERSON_COOKIE,
