@@ -44,14 +44,17 @@ def render_error(status: int, message: str | None = None):
     return render_template(template, status=status, title=title, message=message or default), status
 
 
+def csrf_error(error: CSRFError):
+    """A form sent without its token, or with an expired one: nothing was saved."""
+    return render_error(
+        400, _("The form expired. Reload the page and send it again; nothing was saved.")
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_error(
-            400, _("The form expired. Reload the page and send it again; nothing was saved.")
-        )
+    app.register_error_handler(CSRFError, csrf_error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

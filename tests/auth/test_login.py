@@ -1,8 +1,11 @@
 """Sign-in, sign-out, wrong passwords, throttling, and each role's landing page."""
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
-from tests.conftest import text_of
+import pytest
+import time_machine
+
+from tests.conftest import section_text, text_of
 from tests.factories import PASSWORD, make_staff
 from webapp.auth.models import Role, Staff
 from webapp.auth.services import sign_out_everywhere
@@ -132,6 +135,28 @@ def test_login_without_csrf_token_is_refused(client, branch):
     assert response.status_code == 400
     assert "表单已过期" in text_of(response)
     assert client.get("/today").status_code == 302
+
+
+def test_a_sign_in_page_left_open_for_hours_asks_only_for_the_password_again(client, branch):
+    """The lobby tablet's sign-in page opened in the morning and used after lunch: its form has
+    expired, so the page comes back with the username kept and, beside the password, why it
+    is asked again (not an error page to go back from); the next try signs in."""
+    staff = make_staff(Role.LOBBY_MANAGER, branch)
+    morning = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    with time_machine.travel(morning, tick=False):
+        token = client.csrf_token("/login")
+    with time_machine.travel(morning + timedelta(hours=4), tick=False):
+        data = {"username": staff.username, "password": PASSWORD, "next": "/lobby/"}
+        response = client.post("/login", data={"csrf_token": token, **data})
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert f'value="{staff.username}"' in html and 'value="/lobby/"' in html
+        assert PASSWORD not in html
+        assert "登录页面打开太久，表单已过期：请再次输入密码。" in section_text(
+            response, "password-error"
+        )
+        retry = client.post_form("/login", data, page="/login?next=/lobby/")
+        assert retry.status_code == 302 and retry.headers["Location"] == "/lobby/"
 
 
 def test_language_switch_before_sign_in(client):

@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
+from webapp import errors
 from webapp.auth import bp, services, throttle
 from webapp.auth.access import public, signed_in
 from webapp.auth.forms import CodeForm, LanguageForm, LoginForm
@@ -64,6 +66,20 @@ def login():
             return redirect(_after_sign_in(user, form.next.data))
     page = render_template("auth/login.html", form=form, language_form=LanguageForm())
     return page, status
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A sign-in page left open past its token's life (a shared tablet's, over lunch) comes back
+    with the username kept and the password asked again beside it; other forms of this
+    blueprint get the site's expired-form page."""
+    if request.endpoint != "auth.login":
+        return errors.csrf_error(error)
+    form = LoginForm()
+    form.password.errors = [
+        _("The sign-in page was open too long and its form expired: enter your password again.")
+    ]
+    return render_template("auth/login.html", form=form, language_form=LanguageForm()), 400
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
