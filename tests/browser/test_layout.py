@@ -121,3 +121,69 @@ def test_a_list_rows_title_is_cut_only_when_a_whole_line_cannot_hold_it(page, pa
     assert squeezed == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=shots / f"phone-list{path.replace('/', '-')}rows.png", full_page=True)
+
+
+@pytest.fixture
+def long_rows(live_app):
+    """An entry of today with a long title and an overdue prospect with a long product, in
+    retail1's name for the test (removed after it); the title and the product."""
+    from datetime import datetime, time, timedelta
+
+    from sqlalchemy import select
+
+    from webapp import timeutil
+    from webapp.auth.models import Staff
+    from webapp.customers.models import Customer
+    from webapp.extensions import db
+    from webapp.prospects.models import Prospect, Stage
+    from webapp.sales.models import ProductCategory
+    from webapp.schedule import services
+    from webapp.schedule.models import EntryKind
+
+    title = "约见上海海纳食品有限责任公司：代发工资方案与企业网银开通"
+    product = "养老储蓄计划（十年期，按月存入）"
+    with live_app.test_request_context():
+        me = db.session.scalar(select(Staff).where(Staff.username == "retail1"))
+        customer = db.session.scalars(select(Customer).where(Customer.owner_id == me.id)).first()
+        today = timeutil.local_today()
+        entry = services.create_entry(
+            staff_id=me.id,
+            branch_id=me.branch_id,
+            kind=EntryKind.APPOINTMENT,
+            title=title,
+            starts_at=timeutil.local_to_utc(datetime.combine(today, time(23, 50))),
+        )
+        prospect = Prospect(
+            branch_id=me.branch_id,
+            customer_id=customer.id,
+            owner_id=me.id,
+            category=ProductCategory.DEPOSIT,
+            product_name=product,
+            expected_amount_fen=100_000_000,
+            stage=Stage.MET,
+            next_follow_up=today - timedelta(days=1),
+        )
+        db.session.add(prospect)
+        db.session.commit()
+        made = [entry, prospect]
+    yield title, product
+    with live_app.app_context():
+        for row in made:
+            db.session.delete(db.session.merge(row))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/today", "/prospects/"])
+def test_a_schedule_entry_or_a_prospect_reads_whole_on_a_phone(page, long_rows, path, shots):
+    """Beside a row's time or its own buttons, an entry's long title and a prospect's product
+    and amount wrap onto a second line rather than end in "…"."""
+    title, product = long_rows
+    sign_in(page, "retail1")
+    page.goto(path)
+    expect(page.locator("main")).to_contain_text(title if path == "/today" else product)
+    cut = page.eval_on_selector_all(
+        ".entry__body .list__title, .prospect__main .list__meta",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())",
+    )
+    assert cut == []
+    page.screenshot(path=shots / f"phone-long-rows{path.replace('/', '-')}.png", full_page=True)
