@@ -182,7 +182,7 @@ def test_a_schedule_entry_or_a_prospect_reads_whole_on_a_phone(page, long_rows, 
     page.goto(path)
     expect(page.locator("main")).to_contain_text(title if path == "/today" else product)
     cut = page.eval_on_selector_all(
-        ".entry__body .list__title, .prospect__main .list__meta",
+        ".entry__body .list__title, .entry__body .list__meta, .prospect__main .list__meta",
         "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())",
     )
     assert cut == []
