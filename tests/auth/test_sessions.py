@@ -1,7 +1,9 @@
 """Sessions end when they should: a copied cookie is dead after sign-out, sessions time out when
 idle and at the end of their life, and "sign out on every device" is one tap away."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -263,3 +265,50 @@ def test_the_workers_late_answers_leave_the_next_persons_sign_in_alone(app, clie
     response = client.raw.get("/customers/new")
     assert response.status_code == 302
     assert any(c.startswith("session=;") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_the_workers_answers_in_a_live_session_leave_the_cookies_alone(app, client, branch):
+    """A request the worker sent while the session was still live (a kept sign-in, whose cookie
+    every answer renews) can be answered after that person signed out and the next one's
+    sign-in page arrived: none of the worker's answers writes a cookie, or it would bring the
+    ended session back over the next person's token."""
+    staff = make_staff(Role.RETAIL_AM, branch)
+    sign_in(client, staff, remember=True)
+    for path, headers in (("/customers/new", {"X-Precache": "1"}), ("/sync/precache", {})):
+        response = client.raw.get(path, headers={WORKER_HEADER: "1", **headers})
+        assert response.status_code == 200, path
+        assert response.headers.getlist("Set-Cookie") == [], path
+    page = client.raw.get("/customers/new")  # the person's own page renews the kept sign-in
+    assert any(c.startswith("session=") for c in page.headers.getlist("Set-Cookie"))
+
+
+def test_a_sign_in_gives_the_session_its_token_so_no_page_has_to(app, client, branch):
+    """The sign-in's answer carries the session's CSRF token: the first pages after it, the
+    worker's among them, find it there and have nothing to write."""
+    staff = make_staff(Role.RETAIL_AM, branch)
+    sign_in(client, staff)
+    first = client.raw.get("/today", environ_base={"REMOTE_ADDR": "10.0.0.1"})  # same device
+    assert first.status_code == 200
+    assert not any(c.startswith("session=") for c in first.headers.getlist("Set-Cookie"))
+
+
+def test_the_worker_keeps_a_token_it_had_to_make(app, client, login_as):
+    """A live session without a CSRF token (begun before sign-in put one there): the worker's
+    token fetch keeps the token it made, so the outbox's batch is accepted with it."""
+    login_as(Role.RETAIL_AM)  # a session with a person and no token
+    worker = {WORKER_HEADER: "1"}
+    answer = client.raw.get("/sync/token", headers=worker)
+    assert any(c.startswith("session=") for c in answer.headers.getlist("Set-Cookie"))
+    token = answer.get_json()["token"]
+    item = {
+        "client_id": str(uuid.uuid4()),
+        "business_name": "令牌测试",
+        "outcome": "not_interested",
+        "position_status": "unavailable",
+    }
+    batch = {
+        "items": [{"client_id": item["client_id"], "url": "/field/visits", "body": urlencode(item)}]
+    }
+    sent = client.raw.post("/sync/batch", json=batch, headers={"X-CSRFToken": token, **worker})
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    assert [r["status"] for r in sent.get_json()["results"]] == [303]

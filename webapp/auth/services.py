@@ -1,7 +1,8 @@
 """Every state change of the auth domain: signing in and out, passwords, the second factor."""
 
-from flask import request, session
+from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from webapp.auth import second_factor, sessions, throttle
@@ -97,6 +98,10 @@ def _start_session(user: Staff, remember: bool) -> None:
     login_user(user, remember=False, fresh=True)
     session.permanent = bool(remember)
     session[sessions.SEEN] = sessions.now()
+    # The session's CSRF token comes with the sign-in's answer: no page after it (the worker's
+    # precache fetches them side by side) has a token to add and a cookie to write.
+    g.pop(sessions.CSRF_FIELD, None)  # Flask-WTF's copy of the token of the session cleared
+    generate_csrf()
 
 
 def sign_out() -> None:

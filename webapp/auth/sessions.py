@@ -37,6 +37,8 @@ SEEN_RESOLUTION = 60
 POLLED_ENDPOINTS = frozenset({"lobby.rows"})
 # Marks the service worker's own requests (static/sw.js: the pages it keeps, the outbox's flush).
 WORKER_HEADER = "X-Worker"
+# Where Flask-WTF keeps the session's CSRF token (WTF_CSRF_FIELD_NAME, its default).
+CSRF_FIELD = "csrf_token"
 
 
 def now() -> int:
@@ -114,26 +116,33 @@ def _ended(timed_out: bool = False) -> None:
     """Forget an ended session, so its cookie is not read again (announce_end says why)."""
     session.clear()
     g.session_timed_out = timed_out
-    g.session_ended = True
     return None
 
 
-def late_for_the_worker() -> bool:
-    """Whether this is a request of the service worker that found its session ended. Sent
-    before a sign-out, it can be answered after the sign-in page has given the next person's
-    form its CSRF token: its answer leaves the device's cookies as they are by then."""
-    return bool(g.get("session_ended") and request.headers.get(WORKER_HEADER))
+def from_the_worker() -> bool:
+    """Whether the service worker sent this request on its own (static/sw.js marks them)."""
+    return bool(request.headers.get(WORKER_HEADER))
 
 
 class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, except that the worker's late answers leave the cookie
-    alone (clearing it threw the next person's CSRF token away and refused their sign-in). A
-    page's request that finds its session ended still clears it."""
+    """Flask's signed-cookie sessions, except that the service worker's own requests never
+    write the cookie. Sent before a sign-out, they can be answered after the sign-in page has
+    given the next person's form its CSRF token, and any cookie they wrote (an ended session
+    cleared, a kept one renewed) would throw that token away and refuse the sign-in. The one
+    exception keeps a CSRF token the worker had to make for a live session that had none."""
+
+    def open_session(self, app, request):
+        """The cookie's session, noting whether it came with a CSRF token."""
+        session = super().open_session(app, request)
+        g.csrf_at_open = session is not None and CSRF_FIELD in session
+        return session
 
     def save_session(self, app, session, response) -> None:
-        """Write the cookie, unless this is a late answer to the worker."""
-        if late_for_the_worker():
-            return
+        """Write the cookie, unless the worker asked (and made no token a live session needs)."""
+        if from_the_worker():
+            made_a_token = CSRF_FIELD in session and not g.get("csrf_at_open")
+            if not (made_a_token and "_user_id" in session):
+                return
         super().save_session(app, session, response)
 
 

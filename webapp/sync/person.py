@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
 
-from webapp.auth.sessions import late_for_the_worker
+from webapp.auth.sessions import from_the_worker
 from webapp.sync import bp
 from webapp.sync.protocol import OWNER_HEADER, PERSON_COOKIE, is_replay
 
@@ -29,8 +29,8 @@ def _lifetime() -> int | None:
 @bp.after_app_request
 def name_the_person(response):
     """Set the person cookie to the signed-in person, or delete it when nobody is signed in."""
-    if request.endpoint == "static" or late_for_the_worker():
-        return response  # a late answer to the worker: the next person may be named by now
+    if request.endpoint == "static" or from_the_worker():
+        return response  # the worker's answer may come after the next person was named
     known = request.cookies.get(PERSON_COOKIE)
     if g.get("_login_user") is None and known is None:
         return response  # nobody was loaded and nobody is named: nothing to say
