@@ -280,6 +280,9 @@ def test_the_workers_answers_in_a_live_session_leave_the_cookies_alone(app, clie
         response = client.raw.get(path, headers={WORKER_HEADER: "1", **headers})
         assert response.status_code == 200, path
         assert response.headers.getlist("Set-Cookie") == [], path
+    static = client.raw.get("/static/css/app.css")  # a file a page asks for writes none either
+    static.close()
+    assert static.status_code == 200 and static.headers.getlist("Set-Cookie") == []
     page = client.raw.get("/customers/new")  # the person's own page renews the kept sign-in
     assert any(c.startswith("session=") for c in page.headers.getlist("Set-Cookie"))
 
