@@ -23,7 +23,7 @@ const MAX_TILES = 600; // about 10 MB of map: a few days of sweeps at every zoom
 const BATCH_SIZE = PROTOCOL.batchSize;
 const REPLAY_HEADER = PROTOCOL.replayHeader;
 // On the worker's own requests: answered after a sign-out, they leave the cookies to the next
-// person (webapp/auth/sessions.py, late_for_the_worker).
+// person (webapp/auth/sessions.py, from_the_worker).
 const WORKER = { [PROTOCOL.workerHeader]: "1" };
 const CLIENT_ID_RE = new RegExp(PROTOCOL.clientId);
 const KEPT_FOR = "X-Kept-For"; // on each kept response: the person it was fetched for

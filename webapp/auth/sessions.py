@@ -123,10 +123,7 @@ def from_the_worker() -> bool:
     """Whether the service worker sent this request on its own (static/sw.js marks them), or
     the browser asked for the worker's script (its update check, on every page load)."""
     headers = request.headers
-    return bool(headers.get(WORKER_HEADER)) or (
-        headers.get("Service-Worker") == "script"
-        or headers.get("Sec-Fetch-Dest") == "serviceworker"
-    )
+    return bool(headers.get(WORKER_HEADER)) or headers.get("Service-Worker") == "script"
 
 
 class CookieSessions(SecureCookieSessionInterface):
